@@ -1,0 +1,51 @@
+# esafety: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml 2>/dev/null | sha1sum | cut -c1-12)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/esafety_ci
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-postgres test-e2e lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "esafety needs Python 3.11 or newer")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+	@echo "Installed: $(BIN)/esafety"
+
+# Migrate the SQLite database under var/, load the fictional demo school, print the logins and serve
+# http://127.0.0.1:8000 with a task worker and the scheduler beside it.
+run: install
+	@mkdir -p var
+	DEBUG=1 ESAFETY_REQUIRE_2FA=0 $(BIN)/esafety migrate --noinput -v 0
+	DEBUG=1 ESAFETY_REQUIRE_2FA=0 $(BIN)/esafety demo --if-empty --password-file var/demo-password
+	DEBUG=1 ESAFETY_REQUIRE_2FA=0 $(BIN)/esafety serve
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL with background tasks on RQ/Redis (as .ci/run does).
+test-postgres: install
+	DATABASE_URL=$(PG_URL) ESAFETY_TASKS_BACKEND=rq $(BIN)/pytest $(PYTEST_ARGS)
+
+# End-to-end tests with real components: Chromium, Squid, Dovecot, squidGuard, Unbound (.ci/run installs them).
+test-e2e: install
+	$(BIN)/pytest -m e2e e2e $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy esafety/filtering/engine esafety/monitoring/scanner
+
+bench: install
+	$(BIN)/python bench/filter/run.py
+	$(BIN)/python bench/monitor/run.py
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache

@@ -1,0 +1,154 @@
+"""Who may do what: the one place that states it.
+
+Each ``Action`` maps to the roles that may take it at a school. A trust-wide role counts at every school of its
+trust; a school role counts only at that school. Views say which action they need with ``@requires``; record
+rules that depend on the record itself (a teacher sees the incidents they reported, restricted reports are for
+the Headteacher) live beside the records in ``<app>/permissions.py`` and start from these actions.
+
+The whole matrix is walked by ``esafety/core/tests/test_enforce_access_matrix.py``: change a row here and the
+test shows exactly which role gained or lost what.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from esafety.accounts.models import TRUST_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from esafety.accounts.models import User
+    from esafety.people.models import School
+
+
+class Action(StrEnum):
+    VIEW_DASHBOARD = "dashboard.view"
+    VIEW_PEOPLE = "people.view"
+    MANAGE_PEOPLE = "people.manage"  # add, edit, import and export the directory
+    MANAGE_USERS = "users.manage"  # sign-in accounts and their roles
+    VIEW_AUDIT = "audit.view"
+    USE_API = "api.use"  # hold personal API tokens
+
+    REPORT_INCIDENT = "incidents.report"
+    LIST_INCIDENTS = "incidents.list"  # the list itself; which rows show is decided per record
+    VIEW_ALL_INCIDENTS = "incidents.view_all"
+    TRIAGE_INCIDENT = "incidents.triage"
+    HANDLE_ESCALATION = "incidents.handle_escalation"
+    VIEW_RESTRICTED_INCIDENTS = "incidents.view_restricted"
+    LIST_INCIDENT_ACTIONS = "incidents.actions"
+    EDIT_INCIDENT_SETTINGS = "incidents.settings"
+
+    VIEW_ALERTS = "monitoring.alerts"
+    MANAGE_ENHANCED_MONITORING = "monitoring.enhanced"
+    AUTHORISE_ENHANCED_MONITORING = "monitoring.authorise_enhanced"
+    MANAGE_LEXICON = "monitoring.lexicon"
+
+
+R = Role
+ALL_STAFF = frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.DSL, R.TECHNICIAN, R.TEACHER, R.OFFICE})
+EVERYONE = ALL_STAFF | {R.GOVERNOR} | TRUST_ROLES
+SAFEGUARDING_LEADS = frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.DSL, R.TRUST_SAFEGUARDING})
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_DASHBOARD: EVERYONE,
+    # Governors oversee policy and receive anonymised reports; they have no need to browse pupils' details.
+    Action.VIEW_PEOPLE: ALL_STAFF | TRUST_ROLES,
+    Action.MANAGE_PEOPLE: frozenset({R.HEAD, R.DEPUTY, R.OFFICE, R.TRUST_ADMIN}),
+    Action.MANAGE_USERS: frozenset({R.HEAD, R.DEPUTY, R.TRUST_ADMIN}),
+    # The audit trail shows who looked at restricted records: it is for the Headteacher and trust oversight.
+    Action.VIEW_AUDIT: frozenset({R.HEAD, R.TRUST_SAFEGUARDING, R.TRUST_ADMIN}),
+    Action.USE_API: EVERYONE,
+    # "All members of the school community ... report any incidents": everyone who signs in may report.
+    Action.REPORT_INCIDENT: EVERYONE - {R.TRUST_ADMIN},
+    Action.LIST_INCIDENTS: ALL_STAFF | {R.TRUST_SAFEGUARDING},
+    Action.VIEW_ALL_INCIDENTS: SAFEGUARDING_LEADS,
+    Action.TRIAGE_INCIDENT: SAFEGUARDING_LEADS,
+    Action.HANDLE_ESCALATION: frozenset({R.HEAD, R.DEPUTY, R.TRUST_SAFEGUARDING}),
+    # Reports about a member of staff: the Headteacher only (and a deputy the school names, a record rule).
+    Action.VIEW_RESTRICTED_INCIDENTS: frozenset({R.HEAD}),
+    Action.LIST_INCIDENT_ACTIONS: ALL_STAFF | {R.TRUST_SAFEGUARDING},
+    Action.EDIT_INCIDENT_SETTINGS: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
+    # The policy names the ICT Technician as the person who monitors e-mail.
+    Action.VIEW_ALERTS: frozenset({R.HEAD, R.COORDINATOR, R.DSL, R.TECHNICIAN, R.TRUST_SAFEGUARDING}),
+    Action.MANAGE_ENHANCED_MONITORING: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
+    Action.AUTHORISE_ENHANCED_MONITORING: frozenset({R.HEAD}),
+    Action.MANAGE_LEXICON: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
+}
+
+
+def _assignments(user: User) -> list[tuple[str, int | None, int | None]]:
+    """(role, school_id, trust_id) for every role the user holds, loaded once per user object."""
+    cached = getattr(user, "_esafety_assignments", None)
+    if cached is None:
+        cached = list(user.role_assignments.values_list("role", "school_id", "trust_id"))
+        user._esafety_assignments = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def roles_at(user: User | Any, school: School | None) -> frozenset[Role]:
+    """The roles ``user`` holds at ``school``: its own school roles plus trust-wide roles of its trust."""
+    if school is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return frozenset(
+        Role(role)
+        for role, school_id, trust_id in _assignments(user)
+        if school_id == school.pk or (trust_id is not None and trust_id == school.trust_id)
+    )
+
+
+def can(user: User | Any, action: Action, school: School | None) -> bool:
+    return bool(roles_at(user, school) & PERMISSIONS[action])
+
+
+def roles_with(action: Action) -> frozenset[Role]:
+    return PERMISSIONS[action]
+
+
+def schools_of(user: User | Any) -> list[School]:
+    """Every school where the user holds at least one role."""
+    from esafety.people.models import School
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    school_ids = {school_id for _, school_id, _ in _assignments(user) if school_id}
+    trust_ids = {trust_id for _, _, trust_id in _assignments(user) if trust_id}
+    if not school_ids and not trust_ids:
+        return []
+    from django.db.models import Q
+
+    return list(School.objects.filter(Q(pk__in=school_ids) | Q(trust_id__in=trust_ids)).order_by("name"))
+
+
+def requires(*actions: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """View decorator: sign-in first, then at least one of ``actions`` at the current school, else 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            school = getattr(request, "school", None)
+            if not any(can(request.user, action, school) for action in actions):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.required_actions = actions  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def allowed_actions(user: User | Any, school: School | None) -> frozenset[Action]:
+    roles = roles_at(user, school)
+    return frozenset(action for action, allowed in PERMISSIONS.items() if roles & allowed)
+
+
+def describe(roles: Iterable[Role]) -> str:
+    return ", ".join(Role(role).label for role in roles)

@@ -1,0 +1,116 @@
+"""Sign-in accounts, the roles they hold, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from esafety.people.models import Person, School, Trust
+
+
+class Role(models.TextChoices):
+    """The roles the E-Safety Policy names, plus the ones a trust needs to work across its schools."""
+
+    HEAD = "head", "Headteacher"
+    DEPUTY = "deputy", "Deputy Headteacher"
+    COORDINATOR = "coordinator", "E-Safety Co-ordinator"
+    DSL = "dsl", "Designated Safeguarding Lead"
+    TECHNICIAN = "technician", "ICT Technician"
+    TEACHER = "teacher", "Teacher"
+    OFFICE = "office", "Office staff"
+    GOVERNOR = "governor", "Governor"
+    TRUST_SAFEGUARDING = "trust_safeguarding", "Trust safeguarding lead"
+    TRUST_ADMIN = "trust_admin", "Trust administrator"
+
+
+TRUST_ROLES = frozenset({Role.TRUST_SAFEGUARDING, Role.TRUST_ADMIN})
+
+
+class User(AbstractUser):
+    """A person who signs in. Staff and governors only: pupils and parents have no accounts."""
+
+    school = models.ForeignKey(
+        School, models.PROTECT, null=True, blank=True, related_name="users", help_text="Home school"
+    )
+    person = models.OneToOneField(
+        Person, models.SET_NULL, null=True, blank=True, related_name="user", help_text="Directory entry"
+    )
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class RoleAssignment(models.Model):
+    """One role held by one user, either at one school or across every school of one trust."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    school = models.ForeignKey(School, models.CASCADE, null=True, blank=True, related_name="role_assignments")
+    trust = models.ForeignKey(Trust, models.CASCADE, null=True, blank=True, related_name="role_assignments")
+    granted = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(school__isnull=False, trust__isnull=True)
+                    | models.Q(school__isnull=True, trust__isnull=False)
+                ),
+                name="role_assignment_school_xor_trust",
+            ),
+            models.UniqueConstraint(fields=["user", "role", "school"], name="role_assignment_unique_school"),
+            models.UniqueConstraint(fields=["user", "role", "trust"], name="role_assignment_unique_trust"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} at {self.school or self.trust}"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked__isnull=True).filter(
+            models.Q(expires__isnull=True) | models.Q(expires__gt=timezone.now())
+        )
+
+
+class ApiToken(models.Model):
+    """A per-user API key. Only its SHA-256 is stored: a leaked database does not leak working keys."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'Filter log forwarder'")
+    prefix = models.CharField(max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    expires = models.DateTimeField(null=True, blank=True)
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str, expires: timezone.datetime | None = None) -> tuple[ApiToken, str]:
+        """Create a token and return it with its key, which is shown once and never stored."""
+        key = "esk_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[4:12], digest=cls.hash_key(key), expires=expires)
+        return token, key
+
+    def revoke(self) -> None:
+        self.revoked = timezone.now()
+        self.save(update_fields=["revoked"])

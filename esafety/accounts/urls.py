@@ -1,0 +1,12 @@
+from django.urls import path
+
+from esafety.accounts import views
+
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("2fa/", views.second_factor, name="second_factor"),
+    path("2fa/qr.svg", views.enrolment_qr, name="enrolment_qr"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
+]

@@ -1,0 +1,34 @@
+"""The ``esafety`` command.
+
+``esafety filter ...`` and ``esafety monitor ...`` run the framework-free engines and must start fast (Squid
+starts many helper processes), so this module imports neither Django nor the engines until it knows which
+one is wanted. Every other sub-command is handed to Django's management commands, so ``esafety migrate``,
+``esafety demo`` and ``esafety runserver`` work as ``python manage.py ...`` does.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "filter":
+        from esafety.filtering.engine.cli import main as filter_main
+
+        return filter_main(args[1:])
+    if args and args[0] == "monitor":
+        from esafety.monitoring.scanner.cli import main as monitor_main
+
+        return monitor_main(args[1:])
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esafety.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["esafety", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "esafety.core"
+    label = "core"
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from esafety.core.schedule import register
+
+        register("core.deliver_outbox", timedelta(minutes=5), "esafety.core.tasks.deliver_outbox")

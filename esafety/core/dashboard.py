@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from esafety.access import Action, can
+from esafety.core.models import OutboundEmail
+from esafety.core.navigation import Panel
+
+
+def panels(request: HttpRequest) -> list[Panel]:
+    result = []
+    school = request.school  # type: ignore[attr-defined]
+    if can(request.user, Action.MANAGE_USERS, school):
+        uncertain = OutboundEmail.objects.filter(school=school, status=OutboundEmail.Status.UNCERTAIN).count()
+        failed = OutboundEmail.objects.filter(school=school, status=OutboundEmail.Status.FAILED).count()
+        if uncertain or failed:
+            result.append(
+                Panel(
+                    "E-mail needing a check",
+                    uncertain + failed,
+                    note=f"{failed} failed, {uncertain} may not have been delivered",
+                    tone="warn",
+                )
+            )
+    return result

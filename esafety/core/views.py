@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from esafety.access import Action, requires, schools_of
+from esafety.core.middleware import SCHOOL_SESSION_KEY
+from esafety.core.navigation import panels_for
+
+
+@requires(Action.VIEW_DASHBOARD)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/dashboard.html", {"panels": panels_for(request)})
+
+
+@require_POST
+def switch_school(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    wanted = request.POST.get("school")
+    if wanted and wanted.isdigit() and int(wanted) in {school.pk for school in schools_of(request.user)}:
+        request.session[SCHOOL_SESSION_KEY] = int(wanted)
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and monitoring: 200 when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,19 @@
+from django import forms
+
+from esafety.people.models import Person
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="CSV file from your MIS", help_text="UTF-8 CSV with a header row; see the column list.")
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError("The file is over 20 MB: split it into several files.")
+        return upload
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label="Name or MIS ID", required=False)
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Everyone"), *Person.Kind.choices])
+    class_name = forms.CharField(label="Class", required=False)

@@ -1,0 +1,276 @@
+"""Import and export of the people directory as CSV, in the shape a school MIS exports.
+
+Columns (header row required; names are case-insensitive, order is free, unknown columns are reported):
+
+==================  ========  ============================================================================
+column              required  meaning
+==================  ========  ============================================================================
+``mis_id``          yes       the person's identifier in the MIS (UPN/admission no. for pupils); the key
+``kind``            yes       pupil, staff, parent, governor, trainee, supply, visitor or third_party
+``first_name``      yes
+``last_name``       yes
+``preferred_name``  no
+``year_group``      pupils    e.g. Reception, Year 1 … Year 6
+``class``           no        registration class, e.g. 2B
+``job_title``       no        staff and others
+``email``           no
+``phone``           no
+``date_of_birth``   no        YYYY-MM-DD or DD/MM/YYYY
+``children``        no        parents: the pupils' ``mis_id`` values, separated by ``;``
+``relationship``    no        parents: e.g. Mother, Carer
+``left_on``         no        date the person left; blank for current people
+==================  ========  ============================================================================
+
+The file is UTF-8, with or without a byte-order mark. The whole file is applied in one transaction or, if any
+row has an error, not at all: the report lists every bad row with its line number. Importing the same file
+again changes nothing. Cells that a spreadsheet would run as a formula are stored as plain text and exported
+with a leading apostrophe, so a downloaded file can never run a formula on the office PC.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from esafety.people.models import Guardianship, Person, School
+
+COLUMNS = [
+    "mis_id", "kind", "first_name", "last_name", "preferred_name", "year_group", "class", "job_title", "email",
+    "phone", "date_of_birth", "children", "relationship", "left_on",
+]  # fmt: skip
+REQUIRED = ("mis_id", "kind", "first_name", "last_name")
+FIELD_FOR_COLUMN = {"class": "class_name"}
+PLAIN_FIELDS = ["first_name", "last_name", "preferred_name", "year_group", "class_name", "job_title", "email", "phone"]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 50_000
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    links_created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.links_created)
+
+
+class ImportRejected(Exception):
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(f"{len(report.errors)} error(s); nothing was imported")
+        self.report = report
+
+
+def looks_like_formula(value: str) -> bool:
+    if not value.startswith(FORMULA_PREFIXES):
+        return False
+    # A phone number such as +44 1632 960123 or a negative number is data, not a formula.
+    return not value.replace(" ", "").lstrip("+-").replace(".", "").isdigit()
+
+
+def _parse_date(value: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected(
+            ImportReport(errors=[RowError(0, "", f"The file is not UTF-8 (byte {exc.start}). Save it as CSV UTF-8.")])
+        ) from None
+
+
+def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str, Any] | None:
+    row = {key: (value or "").strip() for key, value in raw.items()}
+    errors_before = len(report.errors)
+    for column in REQUIRED:
+        if not row.get(column):
+            report.errors.append(RowError(line, column, "is required"))
+    kind = row.get("kind", "").lower().replace(" ", "_").replace("-", "_")
+    if kind and kind not in Person.Kind.values:
+        report.errors.append(RowError(line, "kind", f"“{row['kind']}” is not one of {', '.join(Person.Kind.values)}"))
+    values: dict[str, Any] = {"kind": kind}
+    for column in ("first_name", "last_name", "preferred_name", "year_group", "class", "job_title", "email", "phone"):
+        value = row.get(column, "")
+        if value.startswith("'") and looks_like_formula(value[1:]):
+            value = value[1:]  # our own export's neutralising apostrophe
+        if looks_like_formula(value):
+            report.warnings.append(RowError(line, column, "looks like a spreadsheet formula; stored as plain text"))
+        limit = Person._meta.get_field(FIELD_FOR_COLUMN.get(column, column)).max_length
+        if limit and len(value) > limit:
+            report.errors.append(RowError(line, column, f"is longer than {limit} characters"))
+        values[FIELD_FOR_COLUMN.get(column, column)] = value
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            report.errors.append(RowError(line, "email", f"“{values['email']}” is not an e-mail address"))
+    for column, field_name in (("date_of_birth", "date_of_birth"), ("left_on", "left_on")):
+        value = row.get(column, "")
+        values[field_name] = None
+        if value:
+            try:
+                values[field_name] = _parse_date(value)
+            except ValueError as exc:
+                report.errors.append(RowError(line, column, f"“{value}” {exc}"))
+    if kind == Person.Kind.PUPIL and not values["year_group"]:
+        report.errors.append(RowError(line, "year_group", "is required for pupils"))
+    children = [child.strip() for child in row.get("children", "").split(";") if child.strip()]
+    if children and kind != Person.Kind.PARENT:
+        report.errors.append(RowError(line, "children", "only parents and carers have children listed"))
+    if len(report.errors) > errors_before:
+        return None
+    return {"mis_id": row["mis_id"], "values": values, "children": children, "relationship": row.get("relationship", "")}
+
+
+def import_people(school: School, data: bytes, *, actor: Any = None, request: Any = None) -> ImportReport:
+    """Apply a whole CSV file to ``school``'s directory, or nothing at all. Raises ``ImportRejected``."""
+    from esafety.audit.actions import record
+
+    text = decode(data)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    report = ImportReport()
+    if not reader.fieldnames:
+        report.errors.append(RowError(1, "", "The file is empty: it needs a header row (see the column list)."))
+        raise ImportRejected(report)
+    headers = [(name or "").strip().lower() for name in reader.fieldnames]
+    reader.fieldnames = headers
+    missing = [column for column in REQUIRED if column not in headers]
+    if missing:
+        report.errors.append(RowError(1, ", ".join(missing), "required column(s) missing from the header row"))
+    unknown = [name for name in headers if name and name not in COLUMNS]
+    for name in unknown:
+        report.warnings.append(RowError(1, name, "unknown column, ignored"))
+    if missing:
+        raise ImportRejected(report)
+
+    rows: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[str, int] = {}
+    for raw in reader:
+        line = reader.line_num
+        if len(rows) >= MAX_ROWS:
+            report.errors.append(RowError(line, "", f"more than {MAX_ROWS} rows: split the file"))
+            break
+        if None in raw:
+            report.errors.append(RowError(line, "", "has more cells than the header row"))
+            continue
+        if not any((value or "").strip() for value in raw.values()):
+            continue
+        cleaned = _clean_row(line, raw, report)
+        if cleaned is None:
+            continue
+        if cleaned["mis_id"] in seen:
+            report.errors.append(RowError(line, "mis_id", f"duplicates line {seen[cleaned['mis_id']]}"))
+            continue
+        seen[cleaned["mis_id"]] = line
+        rows.append((line, cleaned))
+
+    existing = {person.mis_id: person for person in Person.objects.filter(school=school).exclude(mis_id="")}
+    pupil_ids = {mis_id for mis_id, person in existing.items() if person.kind == Person.Kind.PUPIL}
+    pupil_ids |= {row["mis_id"] for _, row in rows if row["values"]["kind"] == Person.Kind.PUPIL}
+    for line, row in rows:
+        for child in row["children"]:
+            if child not in pupil_ids:
+                report.errors.append(RowError(line, "children", f"no pupil with mis_id “{child}” in this file or school"))
+    if report.errors:
+        raise ImportRejected(report)
+
+    now = timezone.now()
+    with transaction.atomic():
+        for _, row in rows:
+            person = existing.get(row["mis_id"])
+            if person is None:
+                person = Person.objects.create(school=school, mis_id=row["mis_id"], created=now, updated=now, **row["values"])
+                existing[row["mis_id"]] = person
+                report.created += 1
+                continue
+            changed = [name for name, value in row["values"].items() if getattr(person, name) != value]
+            if not changed:
+                report.unchanged += 1
+                continue
+            for name in changed:
+                setattr(person, name, row["values"][name])
+            person.updated = now
+            person.save(update_fields=[*changed, "updated"])
+            report.updated += 1
+        links = set(
+            Guardianship.objects.filter(parent__school=school).values_list("parent__mis_id", "pupil__mis_id")
+        )
+        for _, row in rows:
+            for child in row["children"]:
+                if (row["mis_id"], child) not in links:
+                    Guardianship.objects.create(
+                        parent=existing[row["mis_id"]], pupil=existing[child], relationship=row["relationship"]
+                    )
+                    links.add((row["mis_id"], child))
+                    report.links_created += 1
+        if report.changed:
+            record(
+                "people.import",
+                actor=actor,
+                school=school,
+                request=request,
+                detail={"created": report.created, "updated": report.updated, "links": report.links_created},
+            )
+    return report
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if looks_like_formula(value) else value
+
+
+def export_people(school: School) -> str:
+    """The directory as CSV in the import format (so an export can be re-imported unchanged)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    children: dict[int, list[str]] = {}
+    relationship: dict[int, str] = {}
+    for parent_id, pupil_mis_id, rel in Guardianship.objects.filter(parent__school=school).values_list(
+        "parent_id", "pupil__mis_id", "relationship"
+    ):
+        children.setdefault(parent_id, []).append(pupil_mis_id)
+        relationship[parent_id] = rel
+    for person in Person.objects.filter(school=school).order_by("kind", "last_name", "first_name", "pk"):
+        writer.writerow(
+            [
+                neutralise(value)
+                for value in (
+                    person.mis_id, person.kind, person.first_name, person.last_name, person.preferred_name,
+                    person.year_group, person.class_name, person.job_title, person.email, person.phone,
+                    person.date_of_birth.isoformat() if person.date_of_birth else "",
+                    ";".join(sorted(children.get(person.pk, []))), relationship.get(person.pk, ""),
+                    person.left_on.isoformat() if person.left_on else "",
+                )
+            ]
+        )  # fmt: skip
+    return out.getvalue()

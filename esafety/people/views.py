@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from esafety.access import Action, can, requires
+from esafety.audit.actions import record
+from esafety.audit.models import AuditEntry
+from esafety.people.forms import ImportForm, PersonFilterForm
+from esafety.people.importer import COLUMNS, ImportRejected, export_people, import_people
+from esafety.people.models import Person
+
+
+@requires(Action.VIEW_PEOPLE)
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonFilterForm(request.GET or None)
+    people = Person.objects.filter(school=request.school).current()  # type: ignore[attr-defined]
+    if form.is_valid():
+        if q := form.cleaned_data["q"].strip():
+            for word in q.split()[:4]:
+                people = people.filter(
+                    Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+                    | Q(mis_id__iexact=word)
+                )
+        if kind := form.cleaned_data["kind"]:
+            people = people.filter(kind=kind)
+        if class_name := form.cleaned_data["class_name"].strip():
+            people = people.filter(class_name__iexact=class_name)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/list.html",
+        {"form": form, "page": page, "can_manage": can(request.user, Action.MANAGE_PEOPLE, request.school)},  # type: ignore[attr-defined]
+    )
+
+
+@requires(Action.VIEW_PEOPLE)
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id, school=request.school)  # type: ignore[attr-defined]
+    parents = Person.objects.filter(children_links__pupil=person)
+    children = Person.objects.filter(parent_links__parent=person)
+    return render(request, "people/detail.html", {"person": person, "parents": parents, "children": children})
+
+
+@requires(Action.MANAGE_PEOPLE)
+def import_view(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = import_people(request.school, form.cleaned_data["file"].read(), request=request)  # type: ignore[attr-defined]
+        except ImportRejected as rejected:
+            report = rejected.report
+        else:
+            messages.success(
+                request,
+                f"Imported: {report.created} added, {report.updated} updated, {report.unchanged} unchanged, "
+                f"{report.links_created} parent links added.",
+            )
+    return render(request, "people/import.html", {"form": form, "report": report, "columns": COLUMNS})
+
+
+@requires(Action.MANAGE_PEOPLE)
+def export_view(request: HttpRequest) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    record("people.export", school=school, request=request, kind=AuditEntry.Kind.EXPORT)
+    response = HttpResponse(export_people(school), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="people-{school.slug}-{stamp}.csv"'
+    return response
+
+

@@ -1,0 +1,26 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from esafety.accounts import api_views as account_api
+from esafety.core import views as core_views
+from esafety.people import api as people_api
+
+handler403 = "esafety.core.views.permission_denied"
+handler404 = "esafety.core.views.page_not_found"
+handler500 = "esafety.core.views.server_error"
+
+api_v1 = [
+    path("me/", account_api.me, name="api-me"),
+    path("people/", people_api.PersonList.as_view(), name="api-people"),
+]
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path("school/", core_views.switch_school, name="switch_school"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("esafety.accounts.urls")),
+    path("people/", include("esafety.people.urls")),
+    path("audit/", include("esafety.audit.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
