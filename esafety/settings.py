@@ -167,6 +167,8 @@ INSTALLED_APPS = [
     "esafety.people",
     "esafety.accounts",
     "esafety.audit",
+    "esafety.incidents",
+    "esafety.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -249,8 +251,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and not TESTING
-CSRF_COOKIE_SECURE = not DEBUG and not TESTING
+# Off only for a plain-HTTP loopback server (the end-to-end tests); never in a real deployment.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("ESAFETY_SECURE_COOKIES", not DEBUG and not TESTING)
 ESAFETY_IDLE_MINUTES = env_int("ESAFETY_IDLE_MINUTES", 30, minimum=1)
 
 # --- HTTP security --------------------------------------------------------------------------------------------

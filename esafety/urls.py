@@ -12,6 +12,8 @@ handler500 = "esafety.core.views.server_error"
 api_v1 = [
     path("me/", account_api.me, name="api-me"),
     path("people/", people_api.PersonList.as_view(), name="api-people"),
+    path("", include("esafety.incidents.api_urls")),
+    path("", include("esafety.monitoring.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +23,8 @@ urlpatterns = [
     path("accounts/", include("esafety.accounts.urls")),
     path("people/", include("esafety.people.urls")),
     path("audit/", include("esafety.audit.urls")),
+    path("incidents/", include("esafety.incidents.urls")),
+    path("monitoring/", include("esafety.monitoring.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

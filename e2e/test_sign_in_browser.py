@@ -1,0 +1,28 @@
+import pytest
+
+from e2e.conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_it_signs_the_coordinator_in_to_their_dashboard(server, page) -> None:
+    page.goto(server.url + "/")
+    assert "/accounts/login/" in page.url
+    sign_in(page, server, "coordinator")
+    page.wait_for_url(server.url + "/")
+    assert page.get_by_role("heading", name="Hello, Priya").is_visible()
+    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="People").is_visible()
+    assert page.csp_errors == []
+
+
+def test_it_refuses_a_wrong_password_and_keeps_the_user_name(server, page) -> None:
+    sign_in(page, server, "teacher", password="not-the-password")
+    assert "/accounts/login/" in page.url
+    assert page.get_by_label("User name").input_value() == "teacher"
+    assert page.get_by_text("Please enter a correct").is_visible()
+
+
+def test_it_moves_focus_through_the_sign_in_form_with_the_keyboard(server, page) -> None:
+    page.goto(server.url + "/accounts/login/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
