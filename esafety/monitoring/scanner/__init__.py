@@ -1,0 +1,56 @@
+"""The risk scanner: finds safeguarding concerns in text, offline and without Django.
+
+Typical use::
+
+    from esafety.monitoring.scanner import Scanner, load_lexicon
+
+    lexicon = load_lexicon(additions=[{"phrase": "meet at the rec", "category": "grooming", "severity": 3}],
+                           suppressions=[{"rule": "drugs.cannabis", "group": "Year 11 Biology",
+                                          "reason": "GCSE topic"}])
+    hits = Scanner(lexicon).scan("i want to kill myself", threshold=1, groups=["Year 9"])
+
+Configuration (lexicon files, additions, suppressions, threshold) always comes in as arguments.
+"""
+
+from esafety.monitoring.scanner._evaluate import (
+    EvaluationReport,
+    LabelledMessage,
+    evaluate,
+    load_evaluation_set,
+)
+from esafety.monitoring.scanner._lexicon import (
+    CATEGORIES,
+    Entry,
+    Lexicon,
+    LexiconError,
+    NegativeContext,
+    Suppression,
+    Topic,
+    load_lexicon,
+    shipped_lexicon,
+)
+from esafety.monitoring.scanner._matcher import available_backends
+from esafety.monitoring.scanner._normalise import Normalised, normalise
+from esafety.monitoring.scanner._scan import DEFAULT_THRESHOLD, Hit, Scanner
+
+__all__ = [
+    "CATEGORIES",
+    "DEFAULT_THRESHOLD",
+    "Entry",
+    "EvaluationReport",
+    "Hit",
+    "LabelledMessage",
+    "Lexicon",
+    "LexiconError",
+    "NegativeContext",
+    "Normalised",
+    "Scanner",
+    "Suppression",
+    "Topic",
+    "available_backends",
+    "evaluate",
+    "load_evaluation_set",
+    "load_lexicon",
+    "normalise",
+    "shipped_lexicon",
+]

@@ -1,0 +1,309 @@
+"""Normalisation that defeats common evasion while keeping a map back to the original text.
+
+The normalised form is what the matcher sees, and lexicon phrases go through the very same function, so
+"K1ll  mysélf" and "kill myself" meet in the middle. The stages, in order:
+
+1. one character at a time (``str.translate`` with a lazily filled table): Unicode compatibility forms (NFKD,
+   so full-width and mathematical letters become plain ones), accents dropped, Cyrillic and Greek look-alikes
+   mapped to the Latin letter they imitate, case folded, zero-width characters, soft hyphens and apostrophes
+   removed ("I'm" -> "im"), every other symbol turned into a space;
+2. spaced or dotted letters joined ("s u i c i d e", "k-i-l-l", "s.u.i" -> "suicide", "kill", "sui");
+3. leet digits and symbols inside words turned into letters ("k1ll", "$uicide", "sh!t"), but never a
+   free-standing number or the "!" that ends a sentence;
+4. the remaining separators turned into spaces, so every word boundary is a single space;
+5. runs of one repeated character collapsed ("dieeee" -> "die", "kiill" -> "kil"). The length of each run is
+   kept so the scanner can insist that a text run is at least as long as the phrase's run: "meet" must not
+   match "met", while "meeeet" still matches "meet".
+
+The result is padded with a space at each end, so a phrase stored as " die " matches whole words only and the
+matcher needs no separate word-boundary check.
+
+Two entry points share every stage: ``normalise_fast`` (no offsets; used as a pre-filter over large batches)
+and ``normalise`` (with offsets; used for the few messages that have a candidate hit). They are the same code
+paths with bookkeeping switched on or off, and a property test holds them equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "SEPARATOR",
+    "Normalised",
+    "coarse",
+    "join_batch",
+    "normalise",
+    "normalise_batch",
+    "normalise_fast",
+    "stage1_batch",
+]
+
+# Joins messages in a batch. No stage produces it from message text (stage 1 turns it into a space), and the
+# batch code removes it from texts beforehand, so a hit can never straddle two messages.
+SEPARATOR = "\x00"
+
+# Letters that look alike, mapped before case folding because the upper and lower case forms of a Greek or
+# Cyrillic letter can imitate different Latin letters (Greek capital eta looks like H, small eta like n).
+_CONFUSABLES = {
+    # Cyrillic
+    "А": "a", "а": "a", "В": "b", "в": "b", "Е": "e", "е": "e", "Ѐ": "e", "ѐ": "e", "К": "k", "к": "k",
+    "М": "m", "м": "m", "Н": "h", "н": "h", "О": "o", "о": "o", "Р": "p", "р": "p", "С": "c", "с": "c",
+    "Т": "t", "т": "t", "У": "y", "у": "y", "Х": "x", "х": "x", "Ѕ": "s", "ѕ": "s", "І": "i", "і": "i",
+    "Ї": "i", "ї": "i", "Ј": "j", "ј": "j", "Ԁ": "d", "ԁ": "d", "Ү": "y", "ү": "y", "ӏ": "l", "Ӏ": "l",
+    "Ԛ": "q", "ԛ": "q", "Ԝ": "w", "ԝ": "w", "Ь": "b", "ь": "b", "З": "3", "з": "3", "п": "n", "г": "r",
+    "Д": "d", "д": "d", "И": "n", "и": "u", "Л": "n", "л": "n", "Я": "r", "я": "r", "ш": "w", "Ш": "w",
+    # Greek
+    "Α": "a", "α": "a", "Β": "b", "β": "b", "Ε": "e", "ε": "e", "Ζ": "z", "Η": "h", "η": "n", "Ι": "i",
+    "ι": "i", "Κ": "k", "κ": "k", "Μ": "m", "μ": "u", "Ν": "n", "ν": "v", "Ο": "o", "ο": "o", "Ρ": "p",
+    "ρ": "p", "Τ": "t", "τ": "t", "Υ": "y", "υ": "u", "Χ": "x", "χ": "x", "γ": "y", "ω": "w", "ς": "s",
+    "σ": "o", "Σ": "e", "δ": "d", "θ": "o", "λ": "a", "π": "n", "Π": "n",
+    # Latin letters that NFKD leaves alone but that stand in for plain ones
+    "ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h", "ŧ": "t", "ß": "ss",
+    "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ɑ": "a", "ɡ": "g", "ʀ": "r", "ɪ": "i", "ᴀ": "a",
+}  # fmt: skip
+
+# Apostrophes are removed rather than spaced so that "I'm", "Im" and "I`m" all become "im".
+_APOSTROPHES = frozenset("'`´‘’‛′ʼ")
+
+# Kept through stage 1 because stage 2 or 3 needs them; stage 4 turns whatever is left into spaces.
+_LEET_SYMBOLS = "@$!|"
+_JOINERS = ".-_*~"
+_KEPT = frozenset(_LEET_SYMBOLS + _JOINERS)
+
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i"}
+
+
+def _map_char(ch: str) -> str:
+    """Stage 1 for one character: what it becomes in the normalised text (possibly nothing)."""
+    if ch in _APOSTROPHES:
+        return ""
+    if ch in _KEPT or ch == " ":
+        return ch
+    category = unicodedata.category(ch)
+    if category == "Cf":  # zero-width space/joiners, soft hyphen, byte-order mark, bidi controls
+        return ""
+    if category in ("Mn", "Me"):  # combining accents (including "Zalgo" stacks)
+        return ""
+    out = []
+    for part in unicodedata.normalize("NFKD", ch):
+        if unicodedata.category(part) in ("Mn", "Me"):
+            continue
+        part = _CONFUSABLES.get(part, part)
+        for folded in part.casefold():
+            if folded.isalnum() or folded in _KEPT:
+                out.append(folded)
+            else:
+                out.append(" ")
+    return "".join(out)
+
+
+class _Stage1Table(dict[int, str]):
+    """A ``str.translate`` table covering all of Unicode, filled on first sight of each code point."""
+
+    def __missing__(self, code: int) -> str:
+        value = _map_char(chr(code))
+        self[code] = value
+        return value
+
+
+_STAGE1 = _Stage1Table()
+for _code in range(128):
+    _STAGE1[_code] = _map_char(chr(_code))
+_STAGE1[ord(SEPARATOR)] = " "
+
+_LETTER = r"(?:[^\W_]|[@$!|])"
+_NOT_LETTER_BEFORE = r"(?<![^\W_])(?<![@$!|])"
+_NOT_LETTER_AFTER = r"(?![^\W_])(?![@$!|])"
+# Three or more single letters, each separated by one to three spaces or joiners: "s u i", "k-i-l-l".
+_SPACED = re.compile(
+    _NOT_LETTER_BEFORE + _LETTER + r"(?:[ .\-_*~]{1,3}" + _LETTER + _NOT_LETTER_AFTER + r"){2,}"
+)
+_SPACED_GAP = re.compile(r"[ .\-_*~]+")
+
+# A letter next to a leet digit, or a leet symbol followed by a letter: the only places stage 3 looks at.
+_LEET_PAIR = re.compile(r"[a-z][013457]|[013457@$!|][a-z]")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|")
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+_STAGE4 = str.maketrans({c: " " for c in _LEET_SYMBOLS + _JOINERS})
+_RUN = re.compile(r"(.)\1+", re.DOTALL)
+
+
+def _stage2(text: str, spans: list[tuple[int, int]] | None) -> str:
+    if spans is None:
+        return _SPACED.sub(lambda m: _SPACED_GAP.sub("", m.group()), text)
+    pieces: list[str] = []
+    last = 0
+    for match in _SPACED.finditer(text):
+        pieces.append(text[last : match.start()])
+        spans.extend((i, i + 1) for i in range(last, match.start()))
+        for i in range(match.start(), match.end()):
+            if text[i] not in " .-_*~":
+                pieces.append(text[i])
+                spans.append((i, i + 1))
+        last = match.end()
+    pieces.append(text[last:])
+    spans.extend((i, i + 1) for i in range(last, len(text)))
+    return "".join(pieces)
+
+
+def _leet_token(token: str) -> str:
+    out = []
+    for i, ch in enumerate(token):
+        if ch in "@$!|":
+            # A symbol counts as a letter only when the word goes on after it: "$uicide", "sh!t", not "kill!".
+            nxt = token[i + 1] if i + 1 < len(token) else ""
+            out.append(_LEET[ch] if nxt in _ALNUM and nxt else ch)
+        else:
+            out.append(_LEET.get(ch, ch))
+    return "".join(out)
+
+
+def _stage3(text: str) -> str:
+    """Leet inside words. One-for-one, so no offsets change."""
+    first = _LEET_PAIR.search(text)
+    if first is None:
+        return text
+    pieces: list[str] = []
+    last = 0
+    pos = first.start()
+    while True:
+        start = pos
+        while start > 0 and text[start - 1] in _WORD_CHARS:
+            start -= 1
+        end = pos + 1
+        while end < len(text) and text[end] in _WORD_CHARS:
+            end += 1
+        token = text[start:end]
+        # A token of digits around a single letter ("10am", "5pm") has letters too; converting it is harmless
+        # because no lexicon phrase is made of such fragments.
+        pieces.append(text[last:start])
+        pieces.append(_leet_token(token))
+        last = end
+        found = _LEET_PAIR.search(text, end)
+        if found is None:
+            break
+        pos = found.start()
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _stage5(text: str, spans: list[tuple[int, int]] | None) -> str:
+    if spans is None:
+        return _RUN.sub(r"\1", text)
+    pieces: list[str] = []
+    last = 0
+    for match in _RUN.finditer(text):
+        pieces.append(text[last : match.start()])
+        spans.extend((i, i + 1) for i in range(last, match.start()))
+        pieces.append(match.group(1))
+        spans.append((match.start(), match.end()))
+        last = match.end()
+    pieces.append(text[last:])
+    spans.extend((i, i + 1) for i in range(last, len(text)))
+    return "".join(pieces)
+
+
+def normalise_fast(text: str) -> str:
+    """The normalised, space-padded form of ``text`` without offsets (a separator stays a separator)."""
+    out = (" " + text + " ").translate(_STAGE1)
+    out = _stage2(out, None)
+    out = _stage3(out)
+    out = out.translate(_STAGE4)
+    return _stage5(out, None)
+
+
+def join_batch(texts: list[str]) -> str:
+    """Many texts as one string, padded and separated by ``SEPARATOR`` (which is removed from the texts)."""
+    cleaned = [t.replace(SEPARATOR, " ") if SEPARATOR in t else t for t in texts]
+    return " " + (" " + SEPARATOR + " ").join(cleaned) + " "
+
+
+def stage1_batch(joined: str) -> str:
+    """Stage 1 over a joined batch, keeping the separators (the pre-filter's starting point)."""
+    return joined.translate(_BATCH_STAGE1)
+
+
+def normalise_batch(texts: list[str]) -> str:
+    """The normalised form of many texts at once, separated by ``SEPARATOR``.
+
+    Every stage leaves the separator (and the spaces around it) alone, so the piece between two separators is
+    exactly ``normalise_fast`` of that text.
+    """
+    out = stage1_batch(join_batch(texts))
+    out = _stage2(out, None)
+    out = _stage3(out)
+    out = out.translate(_STAGE4)
+    return _stage5(out, None)
+
+
+def coarse(stage1: str) -> str:
+    """Stage 1 output with leet symbols and joiners turned into spaces, as stage 4 would.
+
+    For a text in which stages 2 and 3 change nothing this equals the text just before stage 5 (the
+    pre-filter relies on that).
+    """
+    return stage1.translate(_STAGE4)
+
+
+# The batch table differs from stage 1 only in keeping the separator (message text cannot contain it).
+_BATCH_STAGE1 = _Stage1Table(_STAGE1)
+_BATCH_STAGE1[ord(SEPARATOR)] = SEPARATOR
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """A normalised text with the map back to the original.
+
+    ``text`` is padded with one space at each end. ``runs[i]`` is how many times ``text[i]`` was repeated in
+    the text before stage 5 collapsed it.
+    """
+
+    original: str
+    text: str
+    runs: tuple[int, ...]
+    _starts: tuple[int, ...]
+    _ends: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that produced ``text[start:end]`` (``start < end``)."""
+        lo = self._starts[start]
+        hi = self._ends[end - 1]
+        # Stop the span at the original text's ends (the padding maps outside it) and take in any accents or
+        # zero-width characters that directly follow the last letter, so the evidence shows what was typed.
+        lo = min(max(lo, 0), len(self.original))
+        hi = min(max(hi, lo), len(self.original))
+        while hi < len(self.original) and _STAGE1[ord(self.original[hi])] == "":
+            hi += 1
+        return lo, hi
+
+
+def normalise(text: str) -> Normalised:
+    """Normalise ``text`` keeping, for every normalised character, the original span it came from."""
+    padded = " " + text + " "
+    # Stage 1, one character at a time with the same table ``str.translate`` uses in the fast path.
+    s1 = padded.translate(_STAGE1)
+    spans1: list[tuple[int, int]] = []
+    if len(s1) == len(padded) and padded.isascii():
+        # Plain ASCII maps one character to one, so stage 1 moved nothing (the common case).
+        spans1 = [(i, i + 1) for i in range(len(padded))]
+    else:
+        for i, ch in enumerate(padded):
+            mapped = _STAGE1[ord(ch)]
+            spans1.extend([(i, i + 1)] * len(mapped))
+    spans2: list[tuple[int, int]] = []
+    s2 = _stage2(s1, spans2)
+    s4 = _stage3(s2).translate(_STAGE4)
+    spans5: list[tuple[int, int]] = []
+    s5 = _stage5(s4, spans5)
+    starts: list[int] = []
+    ends: list[int] = []
+    runs: list[int] = []
+    for lo5, hi5 in spans5:
+        runs.append(hi5 - lo5)
+        lo2, hi2 = spans2[lo5][0], spans2[hi5 - 1][1]
+        starts.append(spans1[lo2][0] - 1)
+        ends.append(spans1[hi2 - 1][1] - 1)
+    return Normalised(text, s5, tuple(runs), tuple(starts), tuple(ends))
