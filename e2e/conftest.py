@@ -84,7 +84,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 log.close()
-                raise RuntimeError("esafety server did not start:\n" + (var_dir / "gunicorn.log").read_text())
+                raise RuntimeError(
+                    "esafety server did not start:\n" + (var_dir / "gunicorn.log").read_text()
+                ) from None
             time.sleep(0.2)
     yield srv
     process.terminate()

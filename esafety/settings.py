@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_KEY = "esafety-development-only-secret-do-not-use-in-production"
+DEFAULT_SECRET_KEY = "esafety-development-only-secret-do-not-use-in-production"  # noqa: S105 (public on purpose)
 
 
 def env_str(name: str, default: str) -> str:
@@ -68,9 +68,8 @@ def database_from_url(url: str) -> dict[str, object]:
     options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
-        if path.startswith("/") and not path.startswith("//") and parts.netloc == "":
-            # sqlite:///var/db.sqlite3 is relative to the project, sqlite:////abs/path is absolute.
-            path = path[1:]
+        # sqlite:///var/db.sqlite3 is relative to the project, sqlite:////abs/path is absolute.
+        path = path[1:] if path.startswith("/") else path
         name = path if os.path.isabs(path) or path == ":memory:" else str(BASE_DIR / path)
         if not path:
             raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no SQLite file")
@@ -112,7 +111,10 @@ def email_from_url(url: str) -> dict[str, object]:
     if parts.scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     if parts.scheme == "file":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": parts.path}
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": parts.path,
+        }
     if parts.scheme in ("smtp", "smtps"):
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         return {
@@ -242,9 +244,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("ESAFETY_PROXY_COUNT", 0, minimum=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else [
-    "REMOTE_ADDR"
-]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 SESSION_COOKIE_AGE = env_int("ESAFETY_SESSION_MINUTES", 8 * 60, minimum=5) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -315,7 +317,9 @@ elif TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 else:
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+    }
 
 # --- API ------------------------------------------------------------------------------------------------------
 

@@ -40,9 +40,15 @@ def make_person(school: School, kind: str, first: str, last: str, **extra: Any) 
 
 
 def make_user(
-    username: str, school: School, *roles: Role, trust: Trust | None = None, trust_roles: tuple[Role, ...] = ()
+    username: str,
+    school: School,
+    *roles: Role,
+    trust: Trust | None = None,
+    trust_roles: tuple[Role, ...] = (),
 ) -> User:
-    person = make_person(school, Person.Kind.STAFF, username.title(), "Tester", email=f"{username}@school.example")
+    person = make_person(
+        school, Person.Kind.STAFF, username.title(), "Tester", email=f"{username}@school.example"
+    )
     user = User.objects.create(
         username=username, password=_password_hash(), school=school, person=person, email=person.email,
         first_name=person.first_name, last_name=person.last_name,
@@ -66,7 +72,9 @@ class BaseTestCase(TestCase):
         cls.school = School.objects.create(trust=cls.trust, name="Hollybrook Primary", slug="hollybrook")
         cls.sibling_school = School.objects.create(trust=cls.trust, name="Riverside Infant", slug="riverside")
         other_trust = Trust.objects.create(name="Elsewhere Trust", slug="elsewhere")
-        cls.other_school = School.objects.create(trust=other_trust, name="Elsewhere Academy", slug="elsewhere")
+        cls.other_school = School.objects.create(
+            trust=other_trust, name="Elsewhere Academy", slug="elsewhere"
+        )
 
         cls.head = make_user("head", cls.school, Role.HEAD)
         cls.deputy = make_user("deputy", cls.school, Role.DEPUTY, Role.TEACHER)
@@ -83,10 +91,22 @@ class BaseTestCase(TestCase):
         cls.outsider = make_user("outsider", cls.other_school, Role.HEAD, Role.COORDINATOR)
 
         cls.pupil = make_person(
-            cls.school, Person.Kind.PUPIL, "Ava", "Ashdown", year_group="Year 2", class_name="Kestrels", mis_id="P1"
+            cls.school,
+            Person.Kind.PUPIL,
+            "Ava",
+            "Ashdown",
+            year_group="Year 2",
+            class_name="Kestrels",
+            mis_id="P1",
         )
         cls.pupil2 = make_person(
-            cls.school, Person.Kind.PUPIL, "Leo", "Bramley", year_group="Year 2", class_name="Kestrels", mis_id="P2"
+            cls.school,
+            Person.Kind.PUPIL,
+            "Leo",
+            "Bramley",
+            year_group="Year 2",
+            class_name="Kestrels",
+            mis_id="P2",
         )
         cls.parent = make_person(cls.school, Person.Kind.PARENT, "Dawn", "Ashdown", mis_id="C1")
         Guardianship.objects.create(parent=cls.parent, pupil=cls.pupil, relationship="Mother")

@@ -67,5 +67,3 @@ def allows(action: Action) -> type[BasePermission]:
 
     Allows.__name__ = f"Allows_{action.name}"
     return Allows
-
-

@@ -33,4 +33,6 @@ def me(request: Request) -> Response:
         }
         for school in schools_of(request.user)
     ]
-    return Response({"username": request.user.username, "name": request.user.get_full_name(), "schools": schools})
+    return Response(
+        {"username": request.user.username, "name": request.user.get_full_name(), "schools": schools}
+    )

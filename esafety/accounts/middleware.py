@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlencode
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -43,5 +43,7 @@ class SecondFactorMiddleware:
             ):
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": "Two-factor sign-in required."}, status=403)
-                return redirect(f"{resolve_url('second_factor')}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(
+                    f"{resolve_url('second_factor')}?{urlencode({'next': request.get_full_path()})}"
+                )
         return self.get_response(request)

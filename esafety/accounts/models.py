@@ -108,7 +108,9 @@ class ApiToken(models.Model):
     def issue(cls, user: User, name: str, expires: timezone.datetime | None = None) -> tuple[ApiToken, str]:
         """Create a token and return it with its key, which is shown once and never stored."""
         key = "esk_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[4:12], digest=cls.hash_key(key), expires=expires)
+        token = cls.objects.create(
+            user=user, name=name, prefix=key[4:12], digest=cls.hash_key(key), expires=expires
+        )
         return token, key
 
     def revoke(self) -> None:

@@ -9,7 +9,15 @@ from esafety.accounts.models import Role
 # "TOTP two-factor is required for Head, Deputy, Co-ordinator and Technician": the roles that can read the
 # safeguarding log, change filtering or see monitoring captures. Trust-wide roles see several schools' worth.
 SECOND_FACTOR_ROLES = frozenset(
-    {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.DSL, Role.TECHNICIAN, Role.TRUST_SAFEGUARDING, Role.TRUST_ADMIN}
+    {
+        Role.HEAD,
+        Role.DEPUTY,
+        Role.COORDINATOR,
+        Role.DSL,
+        Role.TECHNICIAN,
+        Role.TRUST_SAFEGUARDING,
+        Role.TRUST_ADMIN,
+    }
 )
 
 

@@ -11,18 +11,33 @@ from esafety.audit.models import AuditEntry
 
 @receiver(user_logged_in)
 def audit_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record("account.sign_in", actor=user, obj=user, school=user.school, request=request, kind=AuditEntry.Kind.SIGN_IN)
+    record(
+        "account.sign_in",
+        actor=user,
+        obj=user,
+        school=user.school,
+        request=request,
+        kind=AuditEntry.Kind.SIGN_IN,
+    )
 
 
 @receiver(user_logged_out)
 def audit_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record("account.sign_out", actor=user, obj=user, school=user.school, request=request,
-               kind=AuditEntry.Kind.SIGN_IN)
+        record(
+            "account.sign_out",
+            actor=user,
+            obj=user,
+            school=user.school,
+            request=request,
+            kind=AuditEntry.Kind.SIGN_IN,
+        )
 
 
 @receiver(user_login_failed)
-def audit_failed_sign_in(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def audit_failed_sign_in(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     # The user name tried is kept (it tells an attack from a typo); the password never is.
     from esafety.accounts.models import User
 

@@ -26,7 +26,9 @@ logout = auth_views.LogoutView.as_view()
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -58,14 +60,21 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                     record("account.2fa_enrolled", obj=request.user, request=request)
         else:
             device = next(
-                (d for d in TOTPDevice.objects.filter(user=request.user, confirmed=True) if d.verify_token(code)), None
+                (
+                    d
+                    for d in TOTPDevice.objects.filter(user=request.user, confirmed=True)
+                    if d.verify_token(code)
+                ),
+                None,
             )
             verified = device is not None
         if verified and device is not None:
             otp_login(request, device)
             return redirect(_safe_next(request))
         record("account.2fa_failed", obj=request.user, request=request)
-        form.add_error("code", "That code is not right or has expired. Check your device's clock and try again.")
+        form.add_error(
+            "code", "That code is not right or has expired. Check your device's clock and try again."
+        )
     return render(
         request,
         "accounts/second_factor.html",

@@ -81,7 +81,9 @@ def record(
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
-            object_repr=(object_repr if object_repr is not None else (str(obj) if obj is not None else ""))[:200],
+            object_repr=(object_repr if object_repr is not None else (str(obj) if obj is not None else ""))[
+                :200
+            ],
             ip=client_ip(request),
             detail=clean_detail,
             prev_hash=prev_hash,
@@ -91,7 +93,9 @@ def record(
     return entry
 
 
-def record_view(request: HttpRequest, obj: Model, *, object_repr: str | None = None, **detail: Any) -> AuditEntry:
+def record_view(
+    request: HttpRequest, obj: Model, *, object_repr: str | None = None, **detail: Any
+) -> AuditEntry:
     """Note that the signed-in user looked at a restricted record."""
     return record(
         f"{obj._meta.model_name}.view",

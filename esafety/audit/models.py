@@ -39,7 +39,12 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHANGE)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(max_length=150, blank=True, help_text="Kept even if the account is deleted")
     school = models.ForeignKey(

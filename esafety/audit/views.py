@@ -25,7 +25,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         if q := form.cleaned_data["q"].strip():
             entries = entries.filter(
-                Q(actor_name__icontains=q) | Q(action__icontains=q) | Q(object_repr__icontains=q) | Q(object_id=q)
+                Q(actor_name__icontains=q)
+                | Q(action__icontains=q)
+                | Q(object_repr__icontains=q)
+                | Q(object_id=q)
             )
         if kind := form.cleaned_data["kind"]:
             entries = entries.filter(kind=kind)

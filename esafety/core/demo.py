@@ -89,7 +89,9 @@ def make_user(
     )
     user.set_password(ctx.password)
     user.save()
-    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=role, school=school) for role in roles])
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=user, role=role, school=school) for role in roles]
+    )
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(user=user, role=role, trust=ctx.trust) for role in (trust_roles or [])]
     )
@@ -98,9 +100,10 @@ def make_user(
 
 
 def reset_passwords(password: str) -> list[str]:
-    users = list(User.objects.filter(school__trust__slug=DEMO_TRUST_SLUG) | User.objects.filter(
-        role_assignments__trust__slug=DEMO_TRUST_SLUG
-    ))
+    users = list(
+        User.objects.filter(school__trust__slug=DEMO_TRUST_SLUG)
+        | User.objects.filter(role_assignments__trust__slug=DEMO_TRUST_SLUG)
+    )
     for user in {user.pk: user for user in users}.values():
         user.set_password(password)
         user.save(update_fields=["password"])

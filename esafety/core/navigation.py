@@ -35,7 +35,9 @@ class Panel:
     value: str | int
     url: str = ""
     note: str = ""
-    tone: str = "neutral"  # neutral | good | warn | alert (always with words: colour is never the only signal)
+    tone: str = (
+        "neutral"  # neutral | good | warn | alert (always with words: colour is never the only signal)
+    )
     items: list[tuple[str, str]] = field(default_factory=list)  # (label, url) rows under the figure
 
 

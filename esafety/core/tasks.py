@@ -28,7 +28,9 @@ def _claim(email_id: int) -> bool:
     """Mark the row as being sent, committed before any SMTP traffic; False if someone else has it."""
     with transaction.atomic():
         return (
-            OutboundEmail.objects.filter(pk=email_id, status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.FAILED])
+            OutboundEmail.objects.filter(
+                pk=email_id, status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.FAILED]
+            )
             .filter(attempts__lt=MAX_ATTEMPTS)
             .update(status=OutboundEmail.Status.SENDING, claimed=timezone.now())
             == 1
@@ -46,7 +48,10 @@ def deliver(email_id: int) -> bool:
             body=email.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=email.to,
-            headers={"Message-ID": f"<{email.key.replace(' ', '-')[:120]}.{email.pk}@esafety>", "Auto-Submitted": "auto-generated"},
+            headers={
+                "Message-ID": f"<{email.key.replace(' ', '-')[:120]}.{email.pk}@esafety>",
+                "Auto-Submitted": "auto-generated",
+            },
         )
         message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001  (any transport failure: keep it for a retry, never lose the row)

@@ -61,9 +61,7 @@ GOVERNORS = [
 def build(ctx: DemoContext) -> None:
     rng, school = ctx.rng, ctx.school
     domain = school.email_domain
-    staff_number = 0
-    for username, first, last, title, roles in STAFF:
-        staff_number += 1
+    for staff_number, (username, first, last, title, roles) in enumerate(STAFF, start=1):
         person = Person.objects.create(
             school=school, kind=Person.Kind.STAFF, mis_id=f"S{staff_number:03d}", first_name=first, last_name=last,
             job_title=title, email=f"{first[0].lower()}.{last.lower()}@{domain}",
@@ -98,8 +96,13 @@ def build(ctx: DemoContext) -> None:
             upn += 1
             pupils.append(
                 Person(
-                    school=school, kind=Person.Kind.PUPIL, mis_id=f"P{upn:04d}", first_name=rng.choice(FIRST_NAMES),
-                    last_name=rng.choice(LAST_NAMES), year_group=year_group, class_name=class_name,
+                    school=school,
+                    kind=Person.Kind.PUPIL,
+                    mis_id=f"P{upn:04d}",
+                    first_name=rng.choice(FIRST_NAMES),
+                    last_name=rng.choice(LAST_NAMES),
+                    year_group=year_group,
+                    class_name=class_name,
                     date_of_birth=date(birth_year, 9, 1) + timedelta(days=rng.randrange(365)),
                 )  # fmt: skip
             )
@@ -113,7 +116,9 @@ def build(ctx: DemoContext) -> None:
         parents.append(parent)
     parents = Person.objects.bulk_create(parents)
     for pupil, parent in zip(pupils, parents, strict=True):
-        links.append(Guardianship(parent=parent, pupil=pupil, relationship=rng.choice(["Mother", "Father", "Carer"])))
+        links.append(
+            Guardianship(parent=parent, pupil=pupil, relationship=rng.choice(["Mother", "Father", "Carer"]))
+        )
     Guardianship.objects.bulk_create(links)
     ctx.extra["pupils"] = pupils
 

@@ -4,7 +4,9 @@ from esafety.people.models import Person
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file from your MIS", help_text="UTF-8 CSV with a header row; see the column list.")
+    file = forms.FileField(
+        label="CSV file from your MIS", help_text="UTF-8 CSV with a header row; see the column list."
+    )
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]

@@ -48,9 +48,19 @@ COLUMNS = [
 ]  # fmt: skip
 REQUIRED = ("mis_id", "kind", "first_name", "last_name")
 FIELD_FOR_COLUMN = {"class": "class_name"}
-PLAIN_FIELDS = ["first_name", "last_name", "preferred_name", "year_group", "class_name", "job_title", "email", "phone"]
+PLAIN_FIELDS = [
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "year_group",
+    "class_name",
+    "job_title",
+    "email",
+    "phone",
+]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 50_000
+LOCAL_ID_PREFIX = "esafety:"
 
 
 @dataclass
@@ -105,7 +115,9 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRejected(
-            ImportReport(errors=[RowError(0, "", f"The file is not UTF-8 (byte {exc.start}). Save it as CSV UTF-8.")])
+            ImportReport(
+                errors=[RowError(0, "", f"The file is not UTF-8 (byte {exc.start}). Save it as CSV UTF-8.")]
+            )
         ) from None
 
 
@@ -117,14 +129,27 @@ def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str
             report.errors.append(RowError(line, column, "is required"))
     kind = row.get("kind", "").lower().replace(" ", "_").replace("-", "_")
     if kind and kind not in Person.Kind.values:
-        report.errors.append(RowError(line, "kind", f"“{row['kind']}” is not one of {', '.join(Person.Kind.values)}"))
+        report.errors.append(
+            RowError(line, "kind", f"“{row['kind']}” is not one of {', '.join(Person.Kind.values)}")
+        )
     values: dict[str, Any] = {"kind": kind}
-    for column in ("first_name", "last_name", "preferred_name", "year_group", "class", "job_title", "email", "phone"):
+    for column in (
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "year_group",
+        "class",
+        "job_title",
+        "email",
+        "phone",
+    ):
         value = row.get(column, "")
         if value.startswith("'") and looks_like_formula(value[1:]):
             value = value[1:]  # our own export's neutralising apostrophe
         if looks_like_formula(value):
-            report.warnings.append(RowError(line, column, "looks like a spreadsheet formula; stored as plain text"))
+            report.warnings.append(
+                RowError(line, column, "looks like a spreadsheet formula; stored as plain text")
+            )
         limit = Person._meta.get_field(FIELD_FOR_COLUMN.get(column, column)).max_length
         if limit and len(value) > limit:
             report.errors.append(RowError(line, column, f"is longer than {limit} characters"))
@@ -149,7 +174,12 @@ def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str
         report.errors.append(RowError(line, "children", "only parents and carers have children listed"))
     if len(report.errors) > errors_before:
         return None
-    return {"mis_id": row["mis_id"], "values": values, "children": children, "relationship": row.get("relationship", "")}
+    return {
+        "mis_id": row["mis_id"],
+        "values": values,
+        "children": children,
+        "relationship": row.get("relationship", ""),
+    }
 
 
 def import_people(school: School, data: bytes, *, actor: Any = None, request: Any = None) -> ImportReport:
@@ -160,13 +190,17 @@ def import_people(school: School, data: bytes, *, actor: Any = None, request: An
     reader = csv.DictReader(io.StringIO(text, newline=""))
     report = ImportReport()
     if not reader.fieldnames:
-        report.errors.append(RowError(1, "", "The file is empty: it needs a header row (see the column list)."))
+        report.errors.append(
+            RowError(1, "", "The file is empty: it needs a header row (see the column list).")
+        )
         raise ImportRejected(report)
     headers = [(name or "").strip().lower() for name in reader.fieldnames]
     reader.fieldnames = headers
     missing = [column for column in REQUIRED if column not in headers]
     if missing:
-        report.errors.append(RowError(1, ", ".join(missing), "required column(s) missing from the header row"))
+        report.errors.append(
+            RowError(1, ", ".join(missing), "required column(s) missing from the header row")
+        )
     unknown = [name for name in headers if name and name not in COLUMNS]
     for name in unknown:
         report.warnings.append(RowError(1, name, "unknown column, ignored"))
@@ -194,13 +228,19 @@ def import_people(school: School, data: bytes, *, actor: Any = None, request: An
         seen[cleaned["mis_id"]] = line
         rows.append((line, cleaned))
 
-    existing = {person.mis_id: person for person in Person.objects.filter(school=school).exclude(mis_id="")}
+    # People added by hand have no MIS ID; an export names them ``esafety:<id>`` so it can be re-imported.
+    existing = {
+        person.mis_id or f"{LOCAL_ID_PREFIX}{person.pk}": person
+        for person in Person.objects.filter(school=school)
+    }
     pupil_ids = {mis_id for mis_id, person in existing.items() if person.kind == Person.Kind.PUPIL}
     pupil_ids |= {row["mis_id"] for _, row in rows if row["values"]["kind"] == Person.Kind.PUPIL}
     for line, row in rows:
         for child in row["children"]:
             if child not in pupil_ids:
-                report.errors.append(RowError(line, "children", f"no pupil with mis_id “{child}” in this file or school"))
+                report.errors.append(
+                    RowError(line, "children", f"no pupil with mis_id “{child}” in this file or school")
+                )
     if report.errors:
         raise ImportRejected(report)
 
@@ -209,7 +249,9 @@ def import_people(school: School, data: bytes, *, actor: Any = None, request: An
         for _, row in rows:
             person = existing.get(row["mis_id"])
             if person is None:
-                person = Person.objects.create(school=school, mis_id=row["mis_id"], created=now, updated=now, **row["values"])
+                person = Person.objects.create(
+                    school=school, mis_id=row["mis_id"], created=now, updated=now, **row["values"]
+                )
                 existing[row["mis_id"]] = person
                 report.created += 1
                 continue
@@ -222,14 +264,20 @@ def import_people(school: School, data: bytes, *, actor: Any = None, request: An
             person.updated = now
             person.save(update_fields=[*changed, "updated"])
             report.updated += 1
-        links = set(
-            Guardianship.objects.filter(parent__school=school).values_list("parent__mis_id", "pupil__mis_id")
-        )
+        key_of = {person.pk: key for key, person in existing.items()}
+        links = {
+            (key_of[parent_id], key_of[pupil_id])
+            for parent_id, pupil_id in Guardianship.objects.filter(parent__school=school).values_list(
+                "parent_id", "pupil_id"
+            )
+        }
         for _, row in rows:
             for child in row["children"]:
                 if (row["mis_id"], child) not in links:
                     Guardianship.objects.create(
-                        parent=existing[row["mis_id"]], pupil=existing[child], relationship=row["relationship"]
+                        parent=existing[row["mis_id"]],
+                        pupil=existing[child],
+                        relationship=row["relationship"],
                     )
                     links.add((row["mis_id"], child))
                     report.links_created += 1
@@ -255,17 +303,17 @@ def export_people(school: School) -> str:
     writer.writerow(COLUMNS)
     children: dict[int, list[str]] = {}
     relationship: dict[int, str] = {}
-    for parent_id, pupil_mis_id, rel in Guardianship.objects.filter(parent__school=school).values_list(
-        "parent_id", "pupil__mis_id", "relationship"
-    ):
-        children.setdefault(parent_id, []).append(pupil_mis_id)
+    for parent_id, pupil_id, pupil_mis_id, rel in Guardianship.objects.filter(
+        parent__school=school
+    ).values_list("parent_id", "pupil_id", "pupil__mis_id", "relationship"):
+        children.setdefault(parent_id, []).append(pupil_mis_id or f"{LOCAL_ID_PREFIX}{pupil_id}")
         relationship[parent_id] = rel
     for person in Person.objects.filter(school=school).order_by("kind", "last_name", "first_name", "pk"):
         writer.writerow(
             [
                 neutralise(value)
                 for value in (
-                    person.mis_id, person.kind, person.first_name, person.last_name, person.preferred_name,
+                    person.mis_id or f"{LOCAL_ID_PREFIX}{person.pk}", person.kind, person.first_name, person.last_name, person.preferred_name,
                     person.year_group, person.class_name, person.job_title, person.email, person.phone,
                     person.date_of_birth.isoformat() if person.date_of_birth else "",
                     ";".join(sorted(children.get(person.pk, []))), relationship.get(person.pk, ""),

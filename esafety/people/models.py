@@ -67,7 +67,10 @@ class Person(models.Model):
     school = models.ForeignKey(School, models.PROTECT, related_name="people")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     mis_id = models.CharField(
-        "MIS ID", max_length=64, blank=True, help_text="The identifier in the school's management information system"
+        "MIS ID",
+        max_length=64,
+        blank=True,
+        help_text="The identifier in the school's management information system",
     )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
@@ -88,7 +91,9 @@ class Person(models.Model):
         ordering = ["last_name", "first_name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "mis_id"], condition=~models.Q(mis_id=""), name="person_unique_mis_id_per_school"
+                fields=["school", "mis_id"],
+                condition=~models.Q(mis_id=""),
+                name="person_unique_mis_id_per_school",
             )
         ]
         indexes = [

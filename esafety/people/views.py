@@ -23,7 +23,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
         if q := form.cleaned_data["q"].strip():
             for word in q.split()[:4]:
                 people = people.filter(
-                    Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+                    Q(first_name__icontains=word)
+                    | Q(last_name__icontains=word)
+                    | Q(preferred_name__icontains=word)
                     | Q(mis_id__iexact=word)
                 )
         if kind := form.cleaned_data["kind"]:
@@ -72,5 +74,3 @@ def export_view(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="people-{school.slug}-{stamp}.csv"'
     return response
-
-

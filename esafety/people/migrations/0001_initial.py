@@ -6,90 +6,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('urn', models.CharField(blank=True, help_text='DfE unique reference number', max_length=12, verbose_name='URN')),
-                ('email_domain', models.CharField(blank=True, help_text="The school's e-mail domain", max_length=200)),
-                ('retention_days', models.PositiveIntegerField(default=365, help_text='How long monitoring captures are kept before they are purged')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                (
+                    "urn",
+                    models.CharField(
+                        blank=True, help_text="DfE unique reference number", max_length=12, verbose_name="URN"
+                    ),
+                ),
+                (
+                    "email_domain",
+                    models.CharField(blank=True, help_text="The school's e-mail domain", max_length=200),
+                ),
+                (
+                    "retention_days",
+                    models.PositiveIntegerField(
+                        default=365, help_text="How long monitoring captures are kept before they are purged"
+                    ),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Trust',
+            name="Trust",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pupil', 'Pupil'), ('staff', 'Staff'), ('parent', 'Parent or carer'), ('governor', 'Governor'), ('trainee', 'Trainee teacher'), ('supply', 'Supply staff'), ('visitor', 'Visitor'), ('third_party', 'Third-party user')], max_length=20)),
-                ('mis_id', models.CharField(blank=True, help_text="The identifier in the school's management information system", max_length=64, verbose_name='MIS ID')),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('preferred_name', models.CharField(blank=True, max_length=100)),
-                ('year_group', models.CharField(blank=True, help_text='Pupils: e.g. Reception, Year 2', max_length=20)),
-                ('class_name', models.CharField(blank=True, max_length=50, verbose_name='class')),
-                ('job_title', models.CharField(blank=True, max_length=100)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('left_on', models.DateField(blank=True, help_text='Set when the person leaves the school', null=True)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pupil", "Pupil"),
+                            ("staff", "Staff"),
+                            ("parent", "Parent or carer"),
+                            ("governor", "Governor"),
+                            ("trainee", "Trainee teacher"),
+                            ("supply", "Supply staff"),
+                            ("visitor", "Visitor"),
+                            ("third_party", "Third-party user"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "mis_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The identifier in the school's management information system",
+                        max_length=64,
+                        verbose_name="MIS ID",
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("preferred_name", models.CharField(blank=True, max_length=100)),
+                (
+                    "year_group",
+                    models.CharField(blank=True, help_text="Pupils: e.g. Reception, Year 2", max_length=20),
+                ),
+                ("class_name", models.CharField(blank=True, max_length=50, verbose_name="class")),
+                ("job_title", models.CharField(blank=True, max_length=100)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "left_on",
+                    models.DateField(
+                        blank=True, help_text="Set when the person leaves the school", null=True
+                    ),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="people", to="people.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'id'],
+                "ordering": ["last_name", "first_name", "id"],
             },
         ),
         migrations.AddField(
-            model_name='school',
-            name='trust',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='schools', to='people.trust'),
+            model_name="school",
+            name="trust",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="schools",
+                to="people.trust",
+            ),
         ),
         migrations.CreateModel(
-            name='Guardianship',
+            name="Guardianship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(blank=True, help_text='e.g. Mother, Father, Carer', max_length=50)),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children_links', to='people.person')),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_links', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.CharField(blank=True, help_text="e.g. Mother, Father, Carer", max_length=50),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children_links",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parent_links",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('parent', 'pupil'), name='guardianship_unique_pair')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("parent", "pupil"), name="guardianship_unique_pair")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['school', 'kind', 'last_name'], name='people_pers_school__de4ee1_idx'),
+            model_name="person",
+            index=models.Index(fields=["school", "kind", "last_name"], name="people_pers_school__de4ee1_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['school', 'class_name'], name='people_pers_school__f675c6_idx'),
+            model_name="person",
+            index=models.Index(fields=["school", "class_name"], name="people_pers_school__f675c6_idx"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('mis_id', ''), _negated=True), fields=('school', 'mis_id'), name='person_unique_mis_id_per_school'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("mis_id", ""), _negated=True),
+                fields=("school", "mis_id"),
+                name="person_unique_mis_id_per_school",
+            ),
         ),
     ]

@@ -24,9 +24,13 @@ class Command(BaseCommand):
     help = "Build the fictional demo trust (Hollybrook Primary and Riverside Infant) with logins."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--password", help="Password for every demo login (default: generated and printed)")
+        parser.add_argument(
+            "--password", help="Password for every demo login (default: generated and printed)"
+        )
         parser.add_argument("--password-file", help="Read the password from this file, or create it there")
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing but print logins if it exists")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing but print logins if it exists"
+        )
 
     def handle(self, *args, password, password_file, if_empty, **options):  # type: ignore[no-untyped-def]
         if password is None and password_file:
@@ -46,7 +50,9 @@ class Command(BaseCommand):
             self.stdout.write("The demo school is already loaded.")
         else:
             build_demo(password)
-            self.stdout.write(self.style.SUCCESS("Built the demo: Hollybrook Primary School (Meadowbank Learning Trust)."))
+            self.stdout.write(
+                self.style.SUCCESS("Built the demo: Hollybrook Primary School (Meadowbank Learning Trust).")
+            )
         self.stdout.write("\nDemo logins (all with the same password):")
         for username, role in LOGINS:
             self.stdout.write(f"  {username:<12} {role}")

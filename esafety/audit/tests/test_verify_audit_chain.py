@@ -1,0 +1,106 @@
+from io import StringIO
+
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from esafety.audit.actions import record, verify_chain
+from esafety.audit.models import AuditEntry
+from esafety.test import BaseTestCase
+
+
+def tamper(sql: str, params: list[object]) -> None:
+    """What someone with database access could do behind the application's back."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+class AuditChainTests(BaseTestCase):
+    def setUp(self) -> None:
+        for number in range(1, 6):
+            record(f"test.step{number}", actor=self.head, obj=self.pupil, detail={"n": number})
+
+    def test_it_verifies_an_untouched_chain(self) -> None:
+        report = verify_chain()
+        self.assertTrue(report.ok)
+        self.assertEqual(report.checked, 5)
+        out = StringIO()
+        call_command("verify_audit", stdout=out)
+        self.assertIn("Audit trail OK: 5 entries verified", out.getvalue())
+
+    def test_it_links_each_entry_to_the_one_before(self) -> None:
+        entries = list(AuditEntry.objects.order_by("seq"))
+        self.assertEqual(entries[0].prev_hash, "0" * 64)
+        for before, after in zip(entries, entries[1:], strict=False):
+            self.assertEqual(after.prev_hash, before.hash)
+            self.assertEqual(after.seq, before.seq + 1)
+
+    def test_it_detects_an_edited_entry(self) -> None:
+        tamper("UPDATE audit_auditentry SET actor_name = %s WHERE seq = %s", ["someone-else", 3])
+        report = verify_chain()
+        self.assertEqual(report.first_break.seq, 3)
+        self.assertIn("changed", report.first_break.reason)
+        with self.assertRaisesMessage(CommandError, "BROKEN at entry #3"):
+            call_command("verify_audit", stdout=StringIO())
+
+    def test_it_detects_an_edited_detail(self) -> None:
+        tamper("UPDATE audit_auditentry SET detail = %s WHERE seq = %s", ['{"n": 99}', 2])
+        self.assertEqual(verify_chain().first_break.seq, 2)
+
+    def test_it_detects_a_deleted_entry(self) -> None:
+        tamper("DELETE FROM audit_auditentry WHERE seq = %s", [2])
+        report = verify_chain()
+        self.assertEqual(report.first_break.seq, 2)
+        self.assertIn("missing", report.first_break.reason)
+
+    def test_it_detects_a_deleted_last_entry_only_against_a_noted_head(self) -> None:
+        head_before = verify_chain().head_hash
+        tamper("DELETE FROM audit_auditentry WHERE seq = %s", [5])
+        # Truncation leaves a valid shorter chain: the head hash the school noted down no longer matches.
+        self.assertNotEqual(verify_chain().head_hash, head_before)
+
+    def test_it_detects_reordered_entries(self) -> None:
+        tamper("UPDATE audit_auditentry SET seq = %s WHERE seq = %s", [100, 2])
+        tamper("UPDATE audit_auditentry SET seq = %s WHERE seq = %s", [2, 3])
+        tamper("UPDATE audit_auditentry SET seq = %s WHERE seq = %s", [3, 100])
+        report = verify_chain()
+        self.assertEqual(report.first_break.seq, 2)
+
+    def test_it_detects_a_rewritten_hash_that_no_longer_links(self) -> None:
+        entry = AuditEntry.objects.get(seq=3)
+        entry.action = "test.forged"
+        tamper(
+            "UPDATE audit_auditentry SET action = %s, hash = %s WHERE seq = %s",
+            ["test.forged", entry.compute_hash(), 3],
+        )
+        self.assertEqual(verify_chain().first_break.seq, 4)
+
+    def test_it_refuses_changes_through_the_application(self) -> None:
+        entry = AuditEntry.objects.get(seq=1)
+        entry.action = "changed"
+        with self.assertRaises(TypeError):
+            entry.save()
+        with self.assertRaises(TypeError):
+            entry.delete()
+        with self.assertRaises(TypeError):
+            AuditEntry.objects.filter(seq=1).update(action="changed")
+        with self.assertRaises(TypeError):
+            AuditEntry.objects.all().delete()
+        self.assertTrue(verify_chain().ok)
+
+    def test_it_records_sign_ins_with_the_address(self) -> None:
+        from esafety.test import PASSWORD
+
+        self.client.post(
+            "/accounts/login/", {"username": "teacher", "password": PASSWORD}, REMOTE_ADDR="192.0.2.7"
+        )
+        entry = AuditEntry.objects.order_by("-seq").first()
+        self.assertEqual(
+            (entry.action, entry.actor_name, entry.ip), ("account.sign_in", "teacher", "192.0.2.7")
+        )
+
+    def test_it_shows_the_head_the_schools_entries_only(self) -> None:
+        record("test.elsewhere", actor=self.outsider, school=self.other_school, object_repr="Elsewhere thing")
+        self.login(self.head)
+        response = self.client.get("/audit/")
+        self.assertContains(response, "test.step5")
+        self.assertNotContains(response, "Elsewhere thing")
