@@ -17,7 +17,8 @@ DEFAULT_THRESHOLD = 1
 
 # Normalised (apostrophes dropped, repeats collapsed) first- and second-person words. "ill" (I'll) collapses
 # to "il"; "imma" to "ima".
-_FIRST_PERSON = frozenset({"i", "im", "ive", "id", "il", "me", "my", "myself", "mine", "ima", "mysel"})
+# "1" is "I" written in leet on its own ("1 want to d13"), which stage 3 leaves alone as it looks like a number.
+_FIRST_PERSON = frozenset({"i", "im", "ive", "id", "il", "me", "my", "myself", "mine", "ima", "mysel", "1"})
 _SECOND_PERSON = frozenset({"you", "u", "ur", "your", "youre", "yourself", "urself", "ya", "yal", "yourselves"})
 
 _CONTEXT_CHARS = 80
@@ -49,6 +50,47 @@ class _Target:
     phrase: str
     personal: bool  # the phrase itself contains a first- or second-person word
     first_person: bool  # the phrase itself contains a first-person word
+
+
+# Text-speak spellings of common words, expanded in phrases so the lexicon can be written in plain English.
+_WORD_VARIANTS = {
+    "you": ("u",),
+    "your": ("ur",),
+    "youre": ("ur", "your"),
+    "to": ("2",),
+    "for": ("4",),
+}
+_PAIR_VARIANTS = {("going", "to"): "gonna", ("want", "to"): "wanna", ("got", "to"): "gotta"}
+_MAX_VARIANTS = 16
+
+
+def _variants(phrase: str) -> list[str]:
+    """The phrase, its text-speak spellings ("your" -> "ur", "going to" -> "gonna"), and, for phrases of
+    several words, the words run together (what joining spaced letters makes of "s e n d  n u d e s")."""
+    words = [w.replace("'", "").replace("’", "") for w in phrase.lower().split()]
+    options: list[list[str]] = []
+    i = 0
+    while i < len(words):
+        pair = (words[i], words[i + 1]) if i + 1 < len(words) else None
+        if pair in _PAIR_VARIANTS:
+            options.append([" ".join(pair), _PAIR_VARIANTS[pair]])  # type: ignore[index]
+            i += 2
+            continue
+        options.append([words[i], *_WORD_VARIANTS.get(words[i], ())])
+        i += 1
+    out: list[str] = [phrase]
+    for combo in itertools.product(*options):
+        text = " ".join(combo)
+        if text not in out:
+            out.append(text)
+        if len(out) >= _MAX_VARIANTS:
+            break
+    if len(words) > 1:
+        for text in list(out):
+            joined = text.replace(" ", "")
+            if len(joined.strip("*")) >= 6 and joined not in out:
+                out.append(joined)
+    return out
 
 
 def _pattern(phrase: str) -> Pattern:
@@ -91,8 +133,12 @@ class Scanner:
         def add(kind: str, index: int, phrase: str) -> None:
             words = set(_pattern(phrase)[0].split())
             first = bool(words & _FIRST_PERSON)
-            targets.append(_Target(kind, index, phrase, first or bool(words & _SECOND_PERSON), first))
-            patterns.append(_pattern(phrase))
+            personal = first or bool(words & _SECOND_PERSON)
+            for variant in _variants(phrase) if kind != "topic" else [phrase]:
+                # Every variant reports the phrase as written in the lexicon, so a suppression of that
+                # phrase covers its variants too.
+                targets.append(_Target(kind, index, phrase, personal, first))
+                patterns.append(_pattern(variant))
 
         for i, entry in enumerate(self.lexicon.entries):
             for phrase in entry.phrases:
@@ -151,13 +197,16 @@ class Scanner:
             if all(norm.runs[start + k] >= r for k, r in enumerate(runs)):
                 s = start + 1 if norm.text[start] == " " else start
                 e = end - 1 if norm.text[end - 1] == " " and end - 1 > s else end
+                if norm.text[e - 1] != " ":
+                    # A stem ("suicid*") reports the whole word it matched ("suicidal").
+                    while e < len(norm.text) and norm.text[e] != " ":
+                        e += 1
                 found.append((self._targets[index], s, e))
         entries = [f for f in found if f[0].kind == "entry"]
         if not entries:
             return []
         negatives = [f for f in found if f[0].kind == "negative"]
-        topics = {f[0].index for f in found if f[0].kind == "topic"}
-        topic_categories = {c for i in topics for c in self.lexicon.topics[i].categories}
+        topics = [(f[0].index, f[1], f[2]) for f in found if f[0].kind == "topic"]
         suppressed = self._suppressed_rules(groups)
         hits: list[tuple[Entry, _Target, int, int]] = []
         for target, s, e in entries:
@@ -166,10 +215,14 @@ class Scanner:
                 continue
             if entry.first_person and not target.first_person and not _near_first_person(norm, s, e, entry):
                 continue
-            if entry.category in topic_categories and not target.personal:
-                markers = [(ts, te) for t, ts, te in found if t.kind == "topic"]
-                if not _speaks_for_self(norm, s, e, markers):
-                    continue
+            # A topic word that is part of the hit ("the holocaust never happened") does not excuse it.
+            markers = [
+                (ts, te)
+                for t, ts, te in topics
+                if not (ts < e and s < te) and entry.category in self.lexicon.topics[t].categories
+            ]
+            if markers and not target.personal and not _speaks_for_self(norm, s, e, markers):
+                continue
             # A negative context must cover the whole hit: "cut myself on the" excuses "cut myself", but "i'm
             # starving" must not excuse "starving myself".
             if any(ns <= s and e <= ne and _negates(n, entry, target.index, self.lexicon) for n, ns, ne in negatives):
