@@ -29,11 +29,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import importlib
 import itertools
 import re
 import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
+
+import ahocorasick as _ahocorasick
 
 from esafety.monitoring.scanner._normalise import (
     SEPARATOR,
@@ -45,12 +48,12 @@ from esafety.monitoring.scanner._normalise import (
 
 __all__ = ["Matcher", "Pattern", "available_backends", "build_matcher"]
 
+_hyperscan: Any
 try:  # Hyperscan has no wheels for some platforms (ARM, Windows); it is an optimisation, not a requirement.
-    import hyperscan as _hyperscan
+    _hyperscan = importlib.import_module("hyperscan")
 except ImportError:  # pragma: no cover - depends on the platform
     _hyperscan = None
 
-import ahocorasick as _ahocorasick
 
 # A pattern is a normalised phrase (with its boundary spaces) and the run length of each character in it.
 Pattern = tuple[str, tuple[int, ...]]

@@ -19,7 +19,9 @@ DEFAULT_THRESHOLD = 1
 # to "il"; "imma" to "ima".
 # "1" is "I" written in leet on its own ("1 want to d13"), which stage 3 leaves alone as it looks like a number.
 _FIRST_PERSON = frozenset({"i", "im", "ive", "id", "il", "me", "my", "myself", "mine", "ima", "mysel", "1"})
-_SECOND_PERSON = frozenset({"you", "u", "ur", "your", "youre", "yourself", "urself", "ya", "yal", "yourselves"})
+_SECOND_PERSON = frozenset(
+    {"you", "u", "ur", "your", "youre", "yourself", "urself", "ya", "yal", "yourselves"}
+)
 
 _CONTEXT_CHARS = 80
 _WORD = re.compile(r"\S+")
@@ -73,7 +75,7 @@ def _variants(phrase: str) -> list[str]:
     while i < len(words):
         pair = (words[i], words[i + 1]) if i + 1 < len(words) else None
         if pair in _PAIR_VARIANTS:
-            options.append([" ".join(pair), _PAIR_VARIANTS[pair]])  # type: ignore[index]
+            options.append([" ".join(pair), _PAIR_VARIANTS[pair]])
             i += 2
             continue
         options.append([words[i], *_WORD_VARIANTS.get(words[i], ())])
@@ -225,7 +227,10 @@ class Scanner:
                 continue
             # A negative context must cover the whole hit: "cut myself on the" excuses "cut myself", but "i'm
             # starving" must not excuse "starving myself".
-            if any(ns <= s and e <= ne and _negates(n, entry, target.index, self.lexicon) for n, ns, ne in negatives):
+            if any(
+                ns <= s and e <= ne and _negates(n, entry, target.index, self.lexicon)
+                for n, ns, ne in negatives
+            ):
                 continue
             hits.append((entry, target, s, e))
         return _best_per_span(text, norm, hits)
@@ -268,7 +273,11 @@ def _best_per_span(text: str, norm: Normalised, hits: list[tuple[Entry, _Target,
     for hit in hits:
         entry, _target, s, e = hit
         clash = next(
-            (k for k, (other, _, os, oe) in enumerate(kept) if other.category == entry.category and os < e and s < oe),
+            (
+                k
+                for k, (other, _, os, oe) in enumerate(kept)
+                if other.category == entry.category and os < e and s < oe
+            ),
             None,
         )
         if clash is None:

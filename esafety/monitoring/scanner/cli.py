@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     scan = commands.add_parser("scan", help="scan messages and print alerts as JSON lines")
     scan.add_argument("files", nargs="*", help="input files (default: standard input)")
     scan.add_argument("--format", choices=["jsonl", "text"], default="jsonl", help="input format")
-    scan.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="extra lexicon file (TOML)")
+    scan.add_argument(
+        "--lexicon", action="append", default=[], metavar="FILE", help="extra lexicon file (TOML)"
+    )
     scan.add_argument("--no-shipped", action="store_true", help="use only the --lexicon files")
     scan.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, choices=range(1, 6), metavar="1-5")
     scan.add_argument("--group", action="append", default=[], help="author's group, for suppressions")
@@ -65,8 +67,8 @@ def _records(lines: Iterable[str], fmt: str) -> Iterator[tuple[Any, str | None, 
             continue
         try:
             record = json.loads(line)
-        except ValueError as exc:
-            yield number, None, f"line {number}: not JSON ({exc.msg})"
+        except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+            yield number, None, f"line {number}: not JSON ({exc})"
             continue
         if not isinstance(record, dict):
             yield number, None, f"line {number}: expected an object with id and text"

@@ -89,7 +89,9 @@ def test_it_applies_the_threshold(scanner: Scanner) -> None:
 
 
 def test_it_does_not_match_a_shorter_double_letter_word() -> None:
-    lexicon = load_lexicon(shipped=False, additions=[{"phrase": "meet up", "category": "grooming", "severity": 2}])
+    lexicon = load_lexicon(
+        shipped=False, additions=[{"phrase": "meet up", "category": "grooming", "severity": 2}]
+    )
     scanner = Scanner(lexicon)
     assert scanner.scan("we met up yesterday") == []
     assert [h.evidence for h in scanner.scan("lets meeeet up")] == ["meeeet up"]

@@ -40,9 +40,46 @@ def test_it_never_lets_the_prefilter_drop_a_hit(scanners: dict[str, Scanner], ba
 
 
 _TRICKY = st.sampled_from(
-    ["kill", "myself", "k1ll", "mys3lf", "s u i c i d e", "nudes", "n00dz", "weed", "w e e d", "dieeee", "I", "im",
-     "want", "to", "die", "!", "$", "@", "|", " ", "  ", ".", "-", "\u200b", "é", "ѕ", "ＫＩＬＬ", "your", "ur",
-     "go", "back", "country", "\x00", "\n", "kys", "romeo", "stab", "you"]
+    [
+        "kill",
+        "myself",
+        "k1ll",
+        "mys3lf",
+        "s u i c i d e",
+        "nudes",
+        "n00dz",
+        "weed",
+        "w e e d",
+        "dieeee",
+        "I",
+        "im",
+        "want",
+        "to",
+        "die",
+        "!",
+        "$",
+        "@",
+        "|",
+        " ",
+        "  ",
+        ".",
+        "-",
+        "\u200b",
+        "é",
+        "ѕ",
+        "ＫＩＬＬ",
+        "your",
+        "ur",
+        "go",
+        "back",
+        "country",
+        "\x00",
+        "\n",
+        "kys",
+        "romeo",
+        "stab",
+        "you",
+    ]
 )
 
 

@@ -18,7 +18,9 @@ def run(argv: list[str], stdin: str) -> tuple[int, list[dict[str, object]]]:
 
 
 def test_it_scans_json_lines_in_input_order() -> None:
-    lines = [json.dumps({"id": i, "text": t}) for i, t in enumerate(["hello", "i want to k1ll myself", "see you"])]
+    lines = [
+        json.dumps({"id": i, "text": t}) for i, t in enumerate(["hello", "i want to k1ll myself", "see you"])
+    ]
     code, out = run(["scan"], "\n".join(lines) + "\n")
     assert code == 0
     assert [o["id"] for o in out] == [0, 1, 2]
@@ -60,10 +62,14 @@ def test_it_keeps_order_across_batches() -> None:
 
 def test_it_uses_extra_lexicon_files_and_the_threshold(tmp_path: Path) -> None:
     extra = tmp_path / "school.toml"
-    extra.write_text('category = "bullying"\n[[entry]]\nid = "nickname"\nseverity = 2\nphrases = ["bogbrush"]\n')
+    extra.write_text(
+        'category = "bullying"\n[[entry]]\nid = "nickname"\nseverity = 2\nphrases = ["bogbrush"]\n'
+    )
     code, out = run(["scan", "--format", "text", "--lexicon", str(extra)], "you bogbrush\n")
     assert out[0]["alerts"][0]["rule"] == "bullying.nickname"  # type: ignore[index]
-    code, out = run(["scan", "--format", "text", "--lexicon", str(extra), "--threshold", "3"], "you bogbrush\n")
+    code, out = run(
+        ["scan", "--format", "text", "--lexicon", str(extra), "--threshold", "3"], "you bogbrush\n"
+    )
     assert out[0]["alerts"] == []
 
 
@@ -76,7 +82,13 @@ def test_it_fails_cleanly_on_a_bad_lexicon_file(tmp_path: Path) -> None:
 
 def test_it_runs_as_esafety_monitor_scan() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from esafety.cli import main; sys.exit(main())", "monitor", "scan"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from esafety.cli import main; sys.exit(main())",
+            "monitor",
+            "scan",
+        ],
         input='{"id": 7, "text": "send nudes"}\n',
         capture_output=True,
         text=True,

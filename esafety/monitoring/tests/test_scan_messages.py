@@ -75,9 +75,42 @@ def test_it_never_crashes_and_offsets_stay_inside_the_text(scanner: Scanner, tex
 
 
 _WORDS = st.sampled_from(
-    ["i", "want", "to", "kill", "k1ll", "myself", "mys3lf", "die", "dieee", "send", "nudes", "you", "ur",
-     "go", "back", "to", "your", "country", "weed", "anyone", "got", "!", "...", "\u200b", "s u i c i d e",
-     "Romeo", "stab", "him", "ѕuісіdе", "tonight", "the", "pills", "taken", "ive"]
+    [
+        "i",
+        "want",
+        "to",
+        "kill",
+        "k1ll",
+        "myself",
+        "mys3lf",
+        "die",
+        "dieee",
+        "send",
+        "nudes",
+        "you",
+        "ur",
+        "go",
+        "back",
+        "to",
+        "your",
+        "country",
+        "weed",
+        "anyone",
+        "got",
+        "!",
+        "...",
+        "\u200b",
+        "s u i c i d e",
+        "Romeo",
+        "stab",
+        "him",
+        "ѕuісіdе",
+        "tonight",
+        "the",
+        "pills",
+        "taken",
+        "ive",
+    ]
 )
 
 
@@ -90,5 +123,7 @@ def test_it_keeps_evidence_equal_to_the_original_span(scanner: Scanner, text: st
 
 
 def test_it_imports_no_django() -> None:
-    code = "import esafety.monitoring.scanner, sys; assert not any(m.startswith('django') for m in sys.modules)"
+    code = (
+        "import esafety.monitoring.scanner, sys; assert not any(m.startswith('django') for m in sys.modules)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

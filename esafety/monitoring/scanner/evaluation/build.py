@@ -284,17 +284,45 @@ CONCERNING: dict[str, list[str]] = {
 
 # Evasive spellings, written by hand where a transformation would not be realistic.
 EVASIONS: dict[str, list[str]] = {
-    "self_harm": ["i want to d i e", "s.u.i.c.i.d.e", "im gonna k1ll mys3lf", "wanna dieeeeee", "ѕuісіdаl",
-                  "i want to k\u200bill my\u200bself", "i want to kil myself", "been self h@rming again", "SUICIDAL",
-                  "thinking about sucide", "kms kms kms", "i want to unalive", "𝓼𝓾𝓲𝓬𝓲𝓭𝓮"],
+    "self_harm": [
+        "i want to d i e",
+        "s.u.i.c.i.d.e",
+        "im gonna k1ll mys3lf",
+        "wanna dieeeeee",
+        "ѕuісіdаl",
+        "i want to k\u200bill my\u200bself",
+        "i want to kil myself",
+        "been self h@rming again",
+        "SUICIDAL",
+        "thinking about sucide",
+        "kms kms kms",
+        "i want to unalive",
+        "𝓼𝓾𝓲𝓬𝓲𝓭𝓮",
+    ],
     "bullying": ["k.y.s", "k y s", "go k1ll urself", "kyssss", "ur s0 ugly", "n0 one likes u", "KYS"],
     "sexual": ["send n00dz", "s e n d  n u d e s", "nuuudes", "sеnd nudеs", "send nud\u00ades", "p0rn"],
-    "grooming": ["d0nt tell ur parents", "our little s3cret", "are u h0me al0ne", "delete our chaaat",
-                 "ｄｏｎｔ ｔｅｌｌ ｙｏｕｒ ｍｕｍ"],
+    "grooming": [
+        "d0nt tell ur parents",
+        "our little s3cret",
+        "are u h0me al0ne",
+        "delete our chaaat",
+        "ｄｏｎｔ ｔｅｌｌ ｙｏｕｒ ｍｕｍ",
+    ],
     "extremism": ["h e i l hitler", "r@ce w@r", "white p0wer", "heil h1tler", "ѕieg heil"],
-    "violence": ["ima k1ll u", "ill st@b u", "s-t-a-b him", "im gonna kill youuuu", "im going to sh00t up the school"],
+    "violence": [
+        "ima k1ll u",
+        "ill st@b u",
+        "s-t-a-b him",
+        "im gonna kill youuuu",
+        "im going to sh00t up the school",
+    ],
     "drugs": ["anyone got w33d", "w.e.e.d", "weeeed", "c0caine", "k e t"],
-    "discrimination": ["g0 back to ur country", "r3tard", "all muzlims are terrorists", "go back 2 ur country"],
+    "discrimination": [
+        "g0 back to ur country",
+        "r3tard",
+        "all muzlims are terrorists",
+        "go back 2 ur country",
+    ],
 }
 
 HARD_NEGATIVES = [
@@ -415,25 +443,143 @@ HARD_NEGATIVES = [
 ]
 
 # Template parts for ordinary school messages from pupils, parents and staff.
-NAMES = ["Amir", "Bella", "Callum", "Daisy", "Ethan", "Freya", "Grace", "Harry", "Isla", "Jack", "Kai",
-         "Leah", "Mohammed", "Nia", "Oliver", "Priya", "Ruby", "Sam", "Tom", "Zara", "Mr Jones", "Mrs Patel",
-         "Miss Clarke", "Mr Okafor", "Ms Novak"]
-SUBJECTS = ["maths", "English", "science", "history", "geography", "French", "Spanish", "PE", "art", "music",
-            "drama", "computing", "RE", "DT", "food tech", "biology", "chemistry", "physics", "PSHE", "German"]
+NAMES = [
+    "Amir",
+    "Bella",
+    "Callum",
+    "Daisy",
+    "Ethan",
+    "Freya",
+    "Grace",
+    "Harry",
+    "Isla",
+    "Jack",
+    "Kai",
+    "Leah",
+    "Mohammed",
+    "Nia",
+    "Oliver",
+    "Priya",
+    "Ruby",
+    "Sam",
+    "Tom",
+    "Zara",
+    "Mr Jones",
+    "Mrs Patel",
+    "Miss Clarke",
+    "Mr Okafor",
+    "Ms Novak",
+]
+SUBJECTS = [
+    "maths",
+    "English",
+    "science",
+    "history",
+    "geography",
+    "French",
+    "Spanish",
+    "PE",
+    "art",
+    "music",
+    "drama",
+    "computing",
+    "RE",
+    "DT",
+    "food tech",
+    "biology",
+    "chemistry",
+    "physics",
+    "PSHE",
+    "German",
+]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "tomorrow", "today", "next week", "tonight"]
-THINGS = ["homework", "worksheet", "coursework", "revision notes", "PE kit", "calculator", "reading book",
-          "lunch money", "permission slip", "planner", "water bottle", "laptop charger", "trainers", "textbook"]
-PLACES = ["the library", "the canteen", "the sports hall", "the field", "the bus stop", "the music room",
-          "the science lab", "reception", "the park", "town", "the leisure centre", "the art block"]
-ACTIVITIES = ["football practice", "netball", "choir", "the school play rehearsal", "drama club", "chess club",
-              "coding club", "swimming", "band practice", "the maths challenge", "Duke of Edinburgh",
-              "the science fair", "debate club", "orchestra", "cricket", "hockey", "the book club"]
-FEELINGS = ["so excited", "a bit nervous", "really tired", "so bored", "really happy", "stressed",
-            "proud of myself", "so hungry", "a bit worried", "buzzing"]
-FOODS = ["pizza", "pasta", "chips", "a sandwich", "curry", "toast", "cereal", "a jacket potato", "noodles",
-         "sushi", "fish and chips", "a wrap"]
-SHOWS = ["the new Marvel film", "Stranger Things", "Bake Off", "the football", "the Euros", "Strictly",
-         "that YouTube video", "the new Pixar film", "Doctor Who", "the match"]
+THINGS = [
+    "homework",
+    "worksheet",
+    "coursework",
+    "revision notes",
+    "PE kit",
+    "calculator",
+    "reading book",
+    "lunch money",
+    "permission slip",
+    "planner",
+    "water bottle",
+    "laptop charger",
+    "trainers",
+    "textbook",
+]
+PLACES = [
+    "the library",
+    "the canteen",
+    "the sports hall",
+    "the field",
+    "the bus stop",
+    "the music room",
+    "the science lab",
+    "reception",
+    "the park",
+    "town",
+    "the leisure centre",
+    "the art block",
+]
+ACTIVITIES = [
+    "football practice",
+    "netball",
+    "choir",
+    "the school play rehearsal",
+    "drama club",
+    "chess club",
+    "coding club",
+    "swimming",
+    "band practice",
+    "the maths challenge",
+    "Duke of Edinburgh",
+    "the science fair",
+    "debate club",
+    "orchestra",
+    "cricket",
+    "hockey",
+    "the book club",
+]
+FEELINGS = [
+    "so excited",
+    "a bit nervous",
+    "really tired",
+    "so bored",
+    "really happy",
+    "stressed",
+    "proud of myself",
+    "so hungry",
+    "a bit worried",
+    "buzzing",
+]
+FOODS = [
+    "pizza",
+    "pasta",
+    "chips",
+    "a sandwich",
+    "curry",
+    "toast",
+    "cereal",
+    "a jacket potato",
+    "noodles",
+    "sushi",
+    "fish and chips",
+    "a wrap",
+]
+SHOWS = [
+    "the new Marvel film",
+    "Stranger Things",
+    "Bake Off",
+    "the football",
+    "the Euros",
+    "Strictly",
+    "that YouTube video",
+    "the new Pixar film",
+    "Doctor Who",
+    "the match",
+]
 
 TEMPLATES = [
     "has anyone done the {subject} {thing} for {day}?",
@@ -489,15 +635,27 @@ def build() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for category, messages in CONCERNING.items():
         for i, text in enumerate(messages, 1):
-            rows.append({"id": f"{category}-{i:03d}", "text": text, "categories": [category], "kind": "plain"})
+            rows.append(
+                {"id": f"{category}-{i:03d}", "text": text, "categories": [category], "kind": "plain"}
+            )
         for i, text in enumerate(EVASIONS[category], 1):
             rows.append(
-                {"id": f"{category}-evasion-{i:03d}", "text": text, "categories": [category], "kind": "evasion"}
+                {
+                    "id": f"{category}-evasion-{i:03d}",
+                    "text": text,
+                    "categories": [category],
+                    "kind": "evasion",
+                }
             )
         # Mechanical evasions of the first few messages: leet digits, and letters split by zero-width spaces.
         for i, text in enumerate(messages[:3], 1):
             rows.append(
-                {"id": f"{category}-leet-{i:03d}", "text": _leet(text), "categories": [category], "kind": "evasion"}
+                {
+                    "id": f"{category}-leet-{i:03d}",
+                    "text": _leet(text),
+                    "categories": [category],
+                    "kind": "evasion",
+                }
             )
             rows.append(
                 {
