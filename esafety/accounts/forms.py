@@ -31,3 +31,36 @@ class TokenCodeForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label="What is this token for?", max_length=100)
+
+
+def _school_roles() -> list[tuple[str, str]]:
+    from esafety.accounts.models import TRUST_ROLES, Role
+
+    return [(role.value, role.label) for role in Role if role not in TRUST_ROLES]
+
+
+class AccountForm(forms.Form):
+    username = forms.RegexField(
+        label="User name", max_length=150, regex=r"^[\w.@+-]+$",
+        help_text="Letters, digits and . @ + - _ only.",
+    )  # fmt: skip
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="School e-mail address")
+    roles = forms.MultipleChoiceField(
+        choices=_school_roles, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def clean_username(self) -> str:
+        from esafety.accounts.models import User
+
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That user name is taken.")
+        return username
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        choices=_school_roles, widget=forms.CheckboxSelectMultiple, required=False
+    )

@@ -7,6 +7,10 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("2fa/", views.second_factor, name="second_factor"),
     path("2fa/qr.svg", views.enrolment_qr, name="enrolment_qr"),
+    path("password/", views.password_change, name="password_change"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_new, name="user_new"),
+    path("users/<int:user_id>/", views.user_detail, name="user_detail"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]

@@ -16,8 +16,9 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from esafety.access import Action, requires
-from esafety.accounts.forms import ApiTokenForm, SignInForm, TokenCodeForm
-from esafety.accounts.models import ApiToken
+from esafety.accounts import actions
+from esafety.accounts.forms import AccountForm, ApiTokenForm, RolesForm, SignInForm, TokenCodeForm
+from esafety.accounts.models import ApiToken, Role, RoleAssignment, User
 from esafety.audit.actions import record
 
 login = auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=SignInForm)
@@ -120,3 +121,83 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
         record("api_token.revoke", obj=token, request=request)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("api_tokens")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = "/"
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record("account.change_password", obj=self.request.user, request=self.request)
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+password_change = PasswordChange.as_view()
+
+
+@requires(Action.MANAGE_USERS)
+def user_list(request: HttpRequest) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    users = (
+        User.objects.filter(role_assignments__school=school)
+        .distinct()
+        .prefetch_related("role_assignments")
+        .order_by("last_name", "first_name")
+    )
+    rows = [
+        (user, sorted(Role(a.role).label for a in user.role_assignments.all() if a.school_id == school.pk))
+        for user in users
+    ]
+    return render(request, "accounts/user_list.html", {"rows": rows})
+
+
+@requires(Action.MANAGE_USERS)
+def user_new(request: HttpRequest) -> HttpResponse:
+    form = AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user, password = actions.create_account(
+            request.school,  # type: ignore[attr-defined]
+            username=data["username"], first_name=data["first_name"], last_name=data["last_name"],
+            email=data["email"], roles=[Role(role) for role in data["roles"]], request=request,
+        )  # fmt: skip
+        return render(request, "accounts/user_password.html", {"account": user, "password": password})
+    return render(request, "accounts/user_new.html", {"form": form})
+
+
+@requires(Action.MANAGE_USERS)
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    account = get_object_or_404(User.objects.filter(role_assignments__school=school).distinct(), pk=user_id)
+    current = list(RoleAssignment.objects.filter(user=account, school=school).values_list("role", flat=True))
+    form = RolesForm(request.POST or None, initial={"roles": current})
+    if request.method == "POST":
+        try:
+            operation = request.POST.get("operation", "roles")
+            if operation == "roles" and form.is_valid():
+                actions.set_roles(
+                    school, account, [Role(r) for r in form.cleaned_data["roles"]], request=request
+                )
+                messages.success(request, "Roles saved.")
+            elif operation in ("deactivate", "activate"):
+                actions.set_active(school, account, operation == "activate", request=request)
+                messages.success(request, f"Account {operation}d.")
+            elif operation == "reset_password":
+                password = actions.reset_password(school, account, request=request)
+                return render(
+                    request, "accounts/user_password.html", {"account": account, "password": password}
+                )
+            elif operation == "reset_2fa":
+                actions.reset_second_factor(school, account, request=request)
+                messages.success(
+                    request, "Two-factor sign-in reset: they will set up a new app at next sign-in."
+                )
+            else:
+                return render(request, "accounts/user_detail.html", {"account": account, "form": form})
+        except actions.AccountError as exc:
+            messages.error(request, str(exc))
+        return redirect("user_detail", account.pk)
+    return render(request, "accounts/user_detail.html", {"account": account, "form": form})

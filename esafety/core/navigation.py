@@ -49,6 +49,7 @@ NAV = [
     NavItem("Alerts", "monitoring:alerts", (Action.VIEW_ALERTS,)),
     NavItem("Enhanced monitoring", "monitoring:enhanced", (Action.MANAGE_ENHANCED_MONITORING,)),
     NavItem("People", "people:list", (Action.VIEW_PEOPLE,)),
+    NavItem("Accounts", "user_list", (Action.MANAGE_USERS,)),
     NavItem("Audit trail", "audit:list", (Action.VIEW_AUDIT,)),
 ]
 

@@ -19,3 +19,22 @@ class PersonFilterForm(forms.Form):
     q = forms.CharField(label="Name or MIS ID", required=False)
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Everyone"), *Person.Kind.choices])
     class_name = forms.CharField(label="Class", required=False)
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "kind", "first_name", "last_name", "preferred_name", "year_group", "class_name", "job_title", "email",
+            "phone", "date_of_birth", "mis_id", "left_on",
+        ]  # fmt: skip
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "left_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        if cleaned.get("kind") == Person.Kind.PUPIL and not cleaned.get("year_group"):
+            self.add_error("year_group", "Pupils need a year group.")
+        return cleaned

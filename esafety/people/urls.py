@@ -5,7 +5,9 @@ from esafety.people import views
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
+    path("new/", views.person_edit, name="new"),
     path("<int:person_id>/", views.person_detail, name="detail"),
+    path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("import/", views.import_view, name="import"),
     path("export.csv", views.export_view, name="export"),
 ]

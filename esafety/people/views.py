@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from esafety.access import Action, can, requires
 from esafety.audit.actions import record
 from esafety.audit.models import AuditEntry
-from esafety.people.forms import ImportForm, PersonFilterForm
+from esafety.people.actions import DuplicateMisId, save_person
+from esafety.people.forms import ImportForm, PersonFilterForm, PersonForm
 from esafety.people.importer import COLUMNS, ImportRejected, export_people, import_people
 from esafety.people.models import Person
 
@@ -45,7 +46,33 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, school=request.school)  # type: ignore[attr-defined]
     parents = Person.objects.filter(children_links__pupil=person)
     children = Person.objects.filter(parent_links__parent=person)
-    return render(request, "people/detail.html", {"person": person, "parents": parents, "children": children})
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "parents": parents,
+            "children": children,
+            "can_manage": can(request.user, Action.MANAGE_PEOPLE, request.school),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@requires(Action.MANAGE_PEOPLE)
+def person_edit(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+    """Add or correct one person by hand (visitors, third-party users, or a fix before the next MIS import)."""
+    school = request.school  # type: ignore[attr-defined]
+    person = get_object_or_404(Person, pk=person_id, school=school) if person_id else Person(school=school)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_person(school, form.save(commit=False), form.changed_data, request=request)
+        except DuplicateMisId as exc:
+            form.add_error("mis_id", str(exc))
+        else:
+            messages.success(request, f"Saved {saved.full_name}.")
+            return redirect("people:detail", saved.pk)
+    return render(request, "people/edit.html", {"form": form, "person": person})
 
 
 @requires(Action.MANAGE_PEOPLE)

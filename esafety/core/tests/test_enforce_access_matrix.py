@@ -91,6 +91,8 @@ class AccessMatrixTests(BaseTestCase):
             "/": Action.VIEW_DASHBOARD,
             "/people/": Action.VIEW_PEOPLE,
             "/people/import/": Action.MANAGE_PEOPLE,
+            "/people/new/": Action.MANAGE_PEOPLE,
+            "/accounts/users/": Action.MANAGE_USERS,
             "/people/export.csv": Action.MANAGE_PEOPLE,
             "/audit/": Action.VIEW_AUDIT,
             "/accounts/tokens/": Action.USE_API,
