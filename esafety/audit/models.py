@@ -104,3 +104,20 @@ class AuditEntry(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.payload()).hexdigest()
+
+
+class ChainCheck(models.Model):
+    """The result of one verification of the whole chain (nightly, and on demand with ``verify_audit``)."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    ok = models.BooleanField()
+    checked = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    break_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'OK' if self.ok else 'BROKEN'}"

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from esafety.access import Action, requires
-from esafety.audit.models import AuditEntry
+from esafety.audit.models import AuditEntry, ChainCheck
 
 
 class AuditFilterForm(forms.Form):
@@ -37,4 +37,5 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         if until := form.cleaned_data["until"]:
             entries = entries.filter(at__date__lte=until)
     page = Paginator(entries.order_by("-seq"), 100).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {"form": form, "page": page})
+    last_check = ChainCheck.objects.first()
+    return render(request, "audit/list.html", {"form": form, "page": page, "last_check": last_check})

@@ -104,3 +104,25 @@ class AuditChainTests(BaseTestCase):
         response = self.client.get("/audit/")
         self.assertContains(response, "test.step5")
         self.assertNotContains(response, "Elsewhere thing")
+
+
+class NightlyCheckTests(BaseTestCase):
+    def test_it_keeps_each_result_and_tells_the_heads_when_broken(self) -> None:
+        from esafety.audit.models import ChainCheck
+        from esafety.audit.tasks import check_chain
+        from esafety.core.models import OutboundEmail
+
+        self.head.email = "head@school.example"
+        self.head.save(update_fields=["email"])
+        record("test.one", actor=self.head, obj=self.pupil)
+        record("test.two", actor=self.head, obj=self.pupil)
+        self.assertTrue(check_chain().ok)
+        tamper("UPDATE audit_auditentry SET action = %s WHERE seq = %s", ["test.forged", 1])
+        check = check_chain()
+        self.assertEqual((check.ok, check.break_seq), (False, 1))
+        email = OutboundEmail.objects.get(key__startswith="audit-broken-")
+        # One chain serves every school of the instance: every Headteacher relying on it is told.
+        self.assertEqual(email.to, ["head@school.example", "outsider@school.example"])
+        self.login(self.head)
+        self.assertContains(self.client.get("/audit/"), "the trail was altered at entry #1")
+        self.assertEqual(ChainCheck.objects.count(), 2)

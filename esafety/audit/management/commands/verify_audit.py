@@ -1,16 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from esafety.audit.actions import verify_chain
+from esafety.audit.tasks import check_chain
 
 
 class Command(BaseCommand):
     help = "Check the audit trail's hash chain; exits non-zero at the first broken link."
 
     def handle(self, *args: object, **options: object) -> None:
-        report = verify_chain()
-        if report.first_break is not None:
+        check = check_chain()
+        if not check.ok:
             raise CommandError(
-                f"Audit trail BROKEN at entry #{report.first_break.seq}: {report.first_break.reason}. "
-                f"{report.checked} entries before it verified."
+                f"Audit trail BROKEN at entry #{check.break_seq}: {check.reason}. "
+                f"{check.checked} entries before it verified."
             )
-        self.stdout.write(f"Audit trail OK: {report.checked} entries verified. Head hash: {report.head_hash}")
+        self.stdout.write(f"Audit trail OK: {check.checked} entries verified. Head hash: {check.head_hash}")
