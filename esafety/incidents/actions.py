@@ -1,0 +1,518 @@
+"""Everything that changes the safeguarding log: called by the views, the API, the demo and other rooms alike.
+
+Each function runs in one transaction: the change, its timeline entry, its audit entry and its (detail-free)
+e-mails are committed together or not at all. Access checks are the caller's job (``permissions.py``); these
+functions check only that the step makes sense for the incident's status and version.
+
+Other rooms file reports through ``report_incident`` (monitoring turns an alert into an incident with it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from esafety.accounts.models import Role, RoleAssignment, User
+from esafety.audit.actions import record
+from esafety.core.actions import queue_email
+from esafety.core.models import OutboundEmail
+from esafety.incidents import routing
+from esafety.incidents.evidence import CleanFile, EvidenceRejected, clean_upload, safe_name
+from esafety.incidents.models import (
+    Category,
+    CategoryGuidance,
+    Evidence,
+    Incident,
+    IncidentAction,
+    IncidentPerson,
+    IncidentSettings,
+    Outcome,
+    TimelineEntry,
+)
+from esafety.people.models import Person
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from esafety.people.models import School
+
+__all__ = [
+    "EvidenceRejected", "add_action", "add_evidence", "add_note", "add_people", "close_incident",
+    "complete_action", "escalate_incident", "record_outcome", "reopen_incident", "report_incident",
+    "send_overdue_reminders", "start_investigation", "triage_incident", "update_incident",
+]  # fmt: skip
+
+PersonWithRole = Person | tuple[Person, str]
+
+
+def _link(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _incident_link(incident: Incident) -> str:
+    return _link(reverse("incidents:detail", args=[incident.pk]))
+
+
+def _users_with(school: School, roles: Iterable[Role]) -> list[User]:
+    """Active users holding any of ``roles`` at the school itself (trust-wide roles are not notified)."""
+    user_ids = RoleAssignment.objects.filter(school=school, role__in=list(roles)).values("user_id")
+    return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))
+
+
+def _settings_for(school: School) -> IncidentSettings:
+    row, _ = IncidentSettings.objects.get_or_create(school=school)
+    return row
+
+
+def _audit_detail(incident: Incident, **detail: Any) -> dict[str, Any]:
+    # The audit trail is read by trust admins too: what was said about a member of staff stays on the
+    # incident's own timeline, which only the Head and the named deputy can open.
+    if incident.restricted and "reason" in detail:
+        detail["reason"] = "(restricted: see the incident timeline)" if detail["reason"] else ""
+    return detail
+
+
+def _normalise_people(school: School, people: Iterable[PersonWithRole]) -> list[tuple[Person, str]]:
+    result: dict[int, tuple[Person, str]] = {}
+    for item in people:
+        person, role = item if isinstance(item, tuple) else (item, IncidentPerson.Role.OTHER)
+        if person.school_id != school.pk:
+            raise ValueError(f"Person {person.pk} does not belong to {school}")
+        if role not in IncidentPerson.Role.values:
+            raise ValueError(f"Unknown role in incident: {role!r}")
+        result[person.pk] = (person, role)
+    return list(result.values())
+
+
+def _store_evidence(incident: Incident, files: Sequence[tuple[str, CleanFile]], by: User | None) -> list[Evidence]:
+    stored = []
+    try:
+        for name, clean in files:
+            evidence = Evidence(
+                incident=incident, school_id=incident.school_id, original_name=safe_name(name),
+                content_type=clean.content_type, extension=clean.extension, size=len(clean.content),
+                sha256=hashlib.sha256(clean.content).hexdigest(), uploaded_by=by,
+            )  # fmt: skip
+            evidence.file.save("evidence", ContentFile(clean.content), save=False)
+            stored.append(evidence)
+            evidence.save()
+    except BaseException:
+        for evidence in stored:  # the transaction rolls back: don't leave orphaned files behind
+            evidence.file.delete(save=False)
+        raise
+    return stored
+
+
+def _clean_all(evidence: Iterable[tuple[str, bytes]]) -> list[tuple[str, CleanFile]]:
+    """Check every file before anything is saved: one bad file rejects the whole submission, keeping nothing."""
+    return [(name, clean_upload(name, data)) for name, data in evidence]
+
+
+def report_incident(
+    *,
+    school: School,
+    reporter: User | None,
+    category: str,
+    description: str,
+    occurred_at: datetime | None = None,
+    location: str = "",
+    people: Iterable[PersonWithRole] = (),
+    evidence: Iterable[tuple[str, bytes]] = (),
+    reporter_actions: str = "",
+    about_staff: bool = False,
+    urgent: bool | None = None,
+    source: str = "",
+    source_ref: str = "",
+    idempotency_key: str | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:
+    """File a new report into the school's log, route it by the policy's rules and tell whoever must know.
+
+    - ``people``: ``Person`` objects of ``school`` or ``(person, role)`` pairs, role an ``IncidentPerson.Role``.
+    - ``evidence``: ``(filename, bytes)`` pairs; types are checked from the content and images are stripped
+      of metadata. A file that is refused raises ``EvidenceRejected`` and nothing is saved.
+    - ``source``/``source_ref``: where an automatic report came from (e.g. ``"monitoring"``, ``"alert:123"``).
+    - ``idempotency_key``: the same key at the same school returns the incident already filed instead of a second
+      one (double-clicked forms, retried API calls); the returned incident then has ``replayed = True``.
+    - ``urgent``: the reporter's flag; routing may raise it (never lower it).
+
+    Returns the incident, with ``route`` (the ``routing.Route`` applied) set on it.
+    """
+    if category not in Category.values:
+        raise ValueError(f"Unknown incident category: {category!r}")
+    key = (idempotency_key or "")[:200]
+    if key:
+        existing = Incident.objects.filter(school=school, idempotency_key=key).first()
+        if existing:
+            existing.replayed = True  # type: ignore[attr-defined]
+            return existing
+    involved = _normalise_people(school, people)
+    files = _clean_all(evidence)
+    route = routing.route(
+        routing.report_for(category, involved, about_staff=about_staff, urgent=bool(urgent))
+    )
+    with transaction.atomic():
+        # The settings row is the per-school lock: it numbers incidents without gaps or duplicates and makes a
+        # concurrent retry with the same key wait, then find the first one.
+        _settings_for(school)
+        counter = IncidentSettings.objects.select_for_update().get(school=school)
+        if key and (existing := Incident.objects.filter(school=school, idempotency_key=key).first()):
+            existing.replayed = True  # type: ignore[attr-defined]
+            return existing
+        IncidentSettings.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
+        now = timezone.now()
+        incident = Incident.objects.create(
+            school=school, number=counter.last_number + 1, category=category, description=description,
+            occurred_at=occurred_at or now, location=location, reporter_actions=reporter_actions,
+            urgent=route.urgent, restricted=route.restricted, reporter=reporter, source=source,
+            source_ref=source_ref, idempotency_key=key, reported_at=now, updated_at=now,
+        )  # fmt: skip
+        IncidentPerson.objects.bulk_create(
+            [IncidentPerson(incident=incident, person=person, role=role) for person, role in involved]
+        )
+        _store_evidence(incident, files, reporter)
+        TimelineEntry.objects.create(
+            incident=incident, actor=reporter, kind=TimelineEntry.Kind.REPORTED, at=now,
+            text=f"Reported{' by ' + source if source else ''}; routed by: {', '.join(route.rules)}.",
+        )  # fmt: skip
+        record(
+            "incident.report", actor=reporter, obj=incident, request=request,
+            detail={"category": category, "urgent": route.urgent, "restricted": route.restricted,
+                    "rules": route.rules, "people": len(involved), "evidence": len(files), "source": source},
+        )  # fmt: skip
+        _notify_new(incident, route, reporter)
+    incident.route = route  # type: ignore[attr-defined]
+    incident.replayed = False  # type: ignore[attr-defined]
+    return incident
+
+
+def _notify_new(incident: Incident, route: routing.Route, reporter: User | None) -> None:
+    recipients = _users_with(incident.school, route.notify)
+    if route.notify_named_deputy and (deputy_id := _settings_for(incident.school).restricted_deputy_id):
+        recipients += list(User.objects.filter(pk=deputy_id, is_active=True))
+    addresses = {user.email for user in recipients if user.email and user != reporter}
+    if not addresses:
+        return
+    subject = ("Urgent: a" if route.urgent else "A") + " new safeguarding report needs your review"
+    body = (
+        f"A new report has been added to the safeguarding log of {incident.school.name}.\n\n"
+        f"Please sign in to review it:\n{_incident_link(incident)}\n\n"
+        "For everyone's safety this e-mail carries no details of the report.\n"
+    )
+    queue_email(f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
+
+
+# --- Workflow steps --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Step:
+    name: str
+    method: str
+    timeline: str
+    audit: str
+
+
+STEPS = {
+    "triage": _Step("triage", "triage", TimelineEntry.Kind.TRIAGED, "incident.triage"),
+    "escalate": _Step("escalate", "escalate", TimelineEntry.Kind.ESCALATED, "incident.escalate"),
+    "investigate": _Step("investigate", "start_investigation", TimelineEntry.Kind.INVESTIGATING,
+                         "incident.investigate"),
+    "close": _Step("close", "close", TimelineEntry.Kind.CLOSED, "incident.close"),
+    "reopen": _Step("reopen", "reopen", TimelineEntry.Kind.REOPENED, "incident.reopen"),
+}  # fmt: skip
+
+
+def _take_step(
+    incident: Incident, step: str, *, by: User, reason: str, expected_version: int | None,
+    request: HttpRequest | None, **kwargs: Any,
+) -> Incident:  # fmt: skip
+    spec = STEPS[step]
+    with transaction.atomic():
+        before = incident.status
+        getattr(incident, spec.method)(expected_version=expected_version, **kwargs)
+        TimelineEntry.objects.create(incident=incident, actor=by, kind=spec.timeline, text=reason)
+        record(
+            spec.audit, actor=by, obj=incident, request=request,
+            detail=_audit_detail(incident, reason=reason, status_from=before, status_to=incident.status),
+        )  # fmt: skip
+    return incident
+
+
+def triage_incident(
+    incident: Incident, *, by: User, reason: str = "", assigned: User | None = None,
+    expected_version: int | None = None, request: HttpRequest | None = None,
+) -> Incident:  # fmt: skip
+    """The Co-ordinator has looked at the report and taken it on (optionally assigning it)."""
+    return _take_step(
+        incident, "triage", by=by, reason=reason, expected_version=expected_version, request=request,
+        assigned=assigned,
+    )  # fmt: skip
+
+
+def escalate_incident(
+    incident: Incident, *, by: User, reason: str, expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:  # fmt: skip
+    """Hand the incident to the Headteacher (policy: the Co-ordinator "will report it to the Headteacher")."""
+    with transaction.atomic():
+        _take_step(incident, "escalate", by=by, reason=reason, expected_version=expected_version, request=request)
+        heads = _users_with(incident.school, [Role.HEAD])
+        addresses = {user.email for user in heads if user.email and user != by}
+        if addresses:
+            queue_email(
+                f"incident:{incident.pk}:escalated:{incident.version}", addresses,
+                "A safeguarding report has been escalated to you",
+                f"A report in the safeguarding log of {incident.school.name} has been escalated to you.\n\n"
+                f"Please sign in to review it:\n{_incident_link(incident)}\n",
+                school=incident.school,
+            )  # fmt: skip
+    return incident
+
+
+def start_investigation(
+    incident: Incident, *, by: User, reason: str = "", expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:  # fmt: skip
+    return _take_step(
+        incident, "investigate", by=by, reason=reason, expected_version=expected_version, request=request
+    )
+
+
+def close_incident(
+    incident: Incident, *, by: User, reason: str = "", expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:  # fmt: skip
+    return _take_step(incident, "close", by=by, reason=reason, expected_version=expected_version, request=request)
+
+
+def reopen_incident(
+    incident: Incident, *, by: User, reason: str, expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:  # fmt: skip
+    if not reason.strip():
+        raise ValueError("Say why the incident is reopened")
+    return _take_step(incident, "reopen", by=by, reason=reason, expected_version=expected_version, request=request)
+
+
+OUTCOME_FIELDS = ("sanction", "disciplinary", "agency", "referred_on", "agency_reference", "informed_at",
+                  "informed_by", "notes")  # fmt: skip
+
+
+def validate_outcome(kind: str, values: dict[str, Any]) -> dict[str, str]:
+    """Field errors for an outcome of ``kind`` (empty when it is complete)."""
+    errors = {}
+    if kind not in Outcome.Kind.values:
+        errors["kind"] = "Choose what the outcome was."
+    if kind == Outcome.Kind.BEHAVIOUR_SANCTION and not values.get("sanction"):
+        errors["sanction"] = "Say which sanction the behaviour policy gave."
+    if kind == Outcome.Kind.STAFF_DISCIPLINARY and not values.get("disciplinary"):
+        errors["disciplinary"] = "Say what the disciplinary process decided."
+    if kind == Outcome.Kind.REFERRAL:
+        if not values.get("agency"):
+            errors["agency"] = "Say which agency the referral went to."
+        if not values.get("referred_on"):
+            errors["referred_on"] = "Give the date of the referral."
+    if kind == Outcome.Kind.PARENTS_INFORMED:
+        if not values.get("informed_at"):
+            errors["informed_at"] = "Say when the parents or carers were told."
+        if not values.get("informed_by"):
+            errors["informed_by"] = "Say who told them."
+    return errors
+
+
+def record_outcome(
+    incident: Incident, *, by: User, kind: str, expected_version: int | None = None,
+    request: HttpRequest | None = None, **values: Any,
+) -> Outcome:  # fmt: skip
+    """Add one outcome (an incident can have several: a sanction, a referral and parents informed)."""
+    unknown = set(values) - set(OUTCOME_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown outcome fields: {sorted(unknown)}")
+    if errors := validate_outcome(kind, values):
+        raise ValueError("; ".join(errors.values()))
+    clean = {name: values.get(name) or ("" if name not in ("referred_on", "informed_at") else None)
+             for name in OUTCOME_FIELDS}  # fmt: skip
+    with transaction.atomic():
+        before = incident.status
+        incident.mark_outcome_recorded(expected_version=expected_version)
+        outcome = Outcome.objects.create(incident=incident, kind=kind, recorded_by=by, **clean)
+        TimelineEntry.objects.create(
+            incident=incident, actor=by, kind=TimelineEntry.Kind.OUTCOME,
+            text=outcome.summary + (f"\n{outcome.notes}" if outcome.notes else ""),
+        )  # fmt: skip
+        record(
+            "incident.outcome", actor=by, obj=incident, request=request,
+            detail={"kind": kind, "status_from": before, "agency": clean["agency"],
+                    "referred_on": clean["referred_on"]},
+        )  # fmt: skip
+    return outcome
+
+
+# --- Notes, evidence, people, details --------------------------------------------------------------------------
+
+
+def add_note(incident: Incident, *, by: User, text: str, request: HttpRequest | None = None) -> TimelineEntry:
+    with transaction.atomic():
+        entry = TimelineEntry.objects.create(incident=incident, actor=by, kind=TimelineEntry.Kind.NOTE, text=text)
+        Incident.objects.filter(pk=incident.pk).update(updated_at=timezone.now())
+        record("incident.note", actor=by, obj=incident, request=request, detail={"entry": entry.pk})
+    return entry
+
+
+def add_evidence(
+    incident: Incident, *, by: User, files: Iterable[tuple[str, bytes]], request: HttpRequest | None = None
+) -> list[Evidence]:
+    cleaned = _clean_all(files)
+    with transaction.atomic():
+        stored = _store_evidence(incident, cleaned, by)
+        for evidence in stored:
+            TimelineEntry.objects.create(
+                incident=incident, actor=by, kind=TimelineEntry.Kind.EVIDENCE, text=evidence.original_name
+            )
+        record("incident.evidence", actor=by, obj=incident, request=request,
+               detail={"evidence": [evidence.pk for evidence in stored]})  # fmt: skip
+    return stored
+
+
+def add_people(
+    incident: Incident, *, by: User, people: Iterable[PersonWithRole], request: HttpRequest | None = None
+) -> int:
+    involved = _normalise_people(incident.school, people)
+    with transaction.atomic():
+        existing = set(incident.involvements.values_list("person_id", flat=True))
+        new = [IncidentPerson(incident=incident, person=p, role=r) for p, r in involved if p.pk not in existing]
+        IncidentPerson.objects.bulk_create(new)
+        if new:
+            TimelineEntry.objects.create(
+                incident=incident, actor=by, kind=TimelineEntry.Kind.EDITED,
+                text="People added: " + ", ".join(f"{link.person.full_name} ({link.role})" for link in new),
+            )  # fmt: skip
+            record("incident.people", actor=by, obj=incident, request=request,
+                   detail={"added": [link.person_id for link in new]})  # fmt: skip
+    return len(new)
+
+
+EDITABLE_FIELDS = ("category", "occurred_at", "location", "description", "reporter_actions", "urgent", "assigned")
+
+
+def update_incident(
+    incident: Incident, *, by: User, expected_version: int, changes: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> Incident:  # fmt: skip
+    """Change the details, unless someone else changed the incident since ``expected_version`` (then
+    ``IncidentConflict``)."""
+    changes = {name: value for name, value in changes.items() if name in EDITABLE_FIELDS}
+    changed = sorted(name for name, value in changes.items() if getattr(incident, name) != value)
+    with transaction.atomic():
+        incident.update_fields(expected_version, **changes)
+        if changed:
+            TimelineEntry.objects.create(
+                incident=incident, actor=by, kind=TimelineEntry.Kind.EDITED,
+                text="Changed: " + ", ".join(Incident._meta.get_field(name).verbose_name for name in changed),
+            )  # fmt: skip
+        record("incident.edit", actor=by, obj=incident, request=request, detail={"fields": changed})
+    return incident
+
+
+# --- Actions (tasks with an owner and a due date) ---------------------------------------------------------------
+
+
+def add_action(
+    incident: Incident, *, by: User, title: str, owner: User, due_on: date, request: HttpRequest | None = None
+) -> IncidentAction:
+    with transaction.atomic():
+        action = IncidentAction.objects.create(
+            incident=incident, school_id=incident.school_id, title=title, owner=owner, due_on=due_on, created_by=by
+        )
+        TimelineEntry.objects.create(
+            incident=incident, actor=by, kind=TimelineEntry.Kind.ACTION,
+            text=f"Action for {owner.get_full_name() or owner.username}, due {due_on:%d %b %Y}: {title}",
+        )  # fmt: skip
+        record("incident.action.add", actor=by, obj=incident, request=request,
+               detail={"action": action.pk, "owner": owner.pk, "due_on": due_on})  # fmt: skip
+        if owner.email and owner != by:
+            queue_email(
+                f"incident-action:{action.pk}:assigned", [owner.email], "You have a safeguarding action to do",
+                f"You have been given an action in the safeguarding log of {incident.school.name}, due "
+                f"{due_on:%d %B %Y}.\n\nPlease sign in to see it:\n{_link(reverse('incidents:actions'))}\n",
+                school=incident.school,
+            )  # fmt: skip
+    return action
+
+
+def complete_action(action: IncidentAction, *, by: User, request: HttpRequest | None = None) -> bool:
+    with transaction.atomic():
+        if not action.mark_done(by):
+            return False
+        TimelineEntry.objects.create(
+            incident_id=action.incident_id, actor=by, kind=TimelineEntry.Kind.ACTION,
+            text=f"Action done: {action.title}",
+        )  # fmt: skip
+        record("incident.action.done", actor=by, obj=action.incident, request=request,
+               detail={"action": action.pk})  # fmt: skip
+    return True
+
+
+def send_overdue_reminders(today: date | None = None) -> int:
+    """E-mail each owner of overdue actions once a day (one e-mail however many); returns how many were queued.
+
+    Idempotent: the e-mail key names the owner and the day, so a second run the same day queues nothing.
+    """
+    today = today or timezone.localdate()
+    counts: dict[int, int] = {}
+    owners: dict[int, IncidentAction] = {}
+    overdue = (
+        IncidentAction.objects.filter(done_at__isnull=True, due_on__lt=today, owner__is_active=True)
+        .select_related("owner", "school")
+        .order_by("pk")
+    )
+    for action in overdue.iterator(chunk_size=500):
+        counts[action.owner_id] = counts.get(action.owner_id, 0) + 1
+        owners.setdefault(action.owner_id, action)
+    queued = 0
+    for owner_id, action in owners.items():
+        key = f"incident-actions-overdue:{owner_id}:{today.isoformat()}"
+        if not action.owner.email or OutboundEmail.objects.filter(key=key).exists():
+            continue
+        count = counts[owner_id]
+        with transaction.atomic():
+            queue_email(
+                key, [action.owner.email], "Safeguarding actions are overdue",
+                f"You have {count} overdue action{'s' if count != 1 else ''} in the safeguarding log.\n\n"
+                f"Please sign in to see {'them' if count != 1 else 'it'}:\n{_link(reverse('incidents:actions'))}\n",
+                school=action.school,
+            )  # fmt: skip
+        queued += 1
+    return queued
+
+
+# --- Settings -------------------------------------------------------------------------------------------------
+
+
+def save_settings(
+    school: School, *, by: User, guidance: dict[str, str], restricted_deputy: Any = ...,
+    request: HttpRequest | None = None,
+) -> None:  # fmt: skip
+    """Store the category guidance texts; ``restricted_deputy`` (a User or None) only when given."""
+    with transaction.atomic():
+        for category, text in guidance.items():
+            CategoryGuidance.objects.update_or_create(school=school, category=category, defaults={"text": text})
+        detail: dict[str, Any] = {"guidance": sorted(guidance)}
+        if restricted_deputy is not ...:
+            row = _settings_for(school)
+            row.restricted_deputy = restricted_deputy
+            row.save(update_fields=["restricted_deputy"])
+            detail["restricted_deputy"] = getattr(restricted_deputy, "pk", None)
+        record("incident.settings", actor=by, school=school, request=request, detail=detail,
+               object_repr="Incident settings")  # fmt: skip

@@ -1,0 +1,442 @@
+"""The safeguarding log: incidents, the people in them, their evidence, timeline, actions and outcomes.
+
+Every incident belongs to one school and carries a number that is unique within it ("Incident #42"): audit labels,
+e-mails and URLs use that number or the primary key, never a description. Workflow steps are model methods that
+change one row under an optimistic version check; anything that also writes the audit trail, the timeline or
+e-mail lives in ``incidents/actions.py``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.functional import LazyObject
+
+
+class IncidentConflict(Exception):
+    """Someone else changed the incident since the caller read it (its version moved on)."""
+
+
+class WorkflowError(Exception):
+    """The step does not apply to the incident in its current status."""
+
+
+class Category(models.TextChoices):
+    INAPPROPRIATE_CONTENT = "inappropriate_content", "Inappropriate website or content"
+    INAPPROPRIATE_EMAIL = "inappropriate_email", "Inappropriate e-mail"
+    CYBERBULLYING = "cyberbullying", "Cyberbullying"
+    SEXTING = "sexting", "Sexting / nude image sharing"
+    GROOMING = "grooming", "Grooming or contact concern"
+    RADICALISATION = "radicalisation", "Radicalisation or extremism"
+    SELF_HARM = "self_harm", "Self-harm content"
+    DEVICE_MISUSE = "device_misuse", "Device misuse or confiscation"
+    DATA_BREACH = "data_breach", "Data breach"
+    STAFF_AUP_BREACH = "staff_aup_breach", "Staff breach of the Acceptable Use Policy"
+    ILLEGAL_ACTIVITY = "illegal_activity", "Suspected illegal activity"
+    OFF_TASK = "off_task", "Minor off-task use"
+    OTHER = "other", "Other"
+
+
+class FourC(models.TextChoices):
+    """Keeping Children Safe in Education's four areas of online risk."""
+
+    CONTENT = "content", "Content"
+    CONTACT = "contact", "Contact"
+    CONDUCT = "conduct", "Conduct"
+    COMMERCE = "commerce", "Commerce"
+
+
+# KCSIE: content = harmful material; contact = harmful interaction with others; conduct = own behaviour that
+# causes or increases harm; commerce = gambling, scams, phishing, data misuse. Illegal activity and "other" depend
+# on the case, so they have no fixed area.
+FOUR_CS: dict[str, str] = {
+    Category.INAPPROPRIATE_CONTENT: FourC.CONTENT,
+    Category.RADICALISATION: FourC.CONTENT,
+    Category.SELF_HARM: FourC.CONTENT,
+    Category.INAPPROPRIATE_EMAIL: FourC.CONTACT,
+    Category.GROOMING: FourC.CONTACT,
+    Category.CYBERBULLYING: FourC.CONDUCT,
+    Category.SEXTING: FourC.CONDUCT,
+    Category.DEVICE_MISUSE: FourC.CONDUCT,
+    Category.STAFF_AUP_BREACH: FourC.CONDUCT,
+    Category.OFF_TASK: FourC.CONDUCT,
+    Category.DATA_BREACH: FourC.COMMERCE,
+}
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def open(self) -> IncidentQuerySet:
+        return self.exclude(status=Incident.Status.CLOSED)
+
+
+class Incident(models.Model):
+    class Status(models.TextChoices):
+        REPORTED = "reported", "Reported"
+        TRIAGED = "triaged", "Triaged"
+        ESCALATED = "escalated", "Escalated to the Headteacher"
+        INVESTIGATING = "investigating", "Investigating"
+        OUTCOME_RECORDED = "outcome_recorded", "Outcome recorded"
+        CLOSED = "closed", "Closed"
+
+    school = models.ForeignKey("people.School", models.PROTECT, related_name="incidents")
+    number = models.PositiveIntegerField(editable=False, help_text="Unique within the school: Incident #42")
+    category = models.CharField(max_length=30, choices=Category.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REPORTED)
+    occurred_at = models.DateTimeField("when it happened", default=timezone.now)
+    location = models.CharField("where", max_length=200, blank=True)
+    description = models.TextField("what happened and what was seen")
+    reporter_actions = models.TextField("what the reporter already did", blank=True)
+    urgent = models.BooleanField(default=False)
+    restricted = models.BooleanField(
+        default=False, help_text="About a member of staff: only the Headteacher and the named deputy see it"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="reported_incidents"
+    )
+    assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="assigned_incidents"
+    )
+    source = models.CharField(max_length=80, blank=True, help_text="Where the report came from, e.g. a filter")
+    source_ref = models.CharField(max_length=200, blank=True, help_text="The originating alert or event")
+    idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
+    people = models.ManyToManyField("people.Person", through="IncidentPerson", related_name="incidents")
+    reported_at = models.DateTimeField(default=timezone.now, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "number"], name="incident_unique_number_per_school"),
+            models.UniqueConstraint(
+                fields=["school", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="incident_unique_idempotency_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "-occurred_at", "-id"], name="incident_school_occurred"),
+            models.Index(fields=["school", "status", "-occurred_at"], name="incident_school_status"),
+            models.Index(fields=["school", "category", "-occurred_at"], name="incident_school_category"),
+            models.Index(fields=["school", "reporter", "-occurred_at"], name="incident_school_reporter"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The only way an incident is named outside its own page: no details."""
+        return f"Incident #{self.number}"
+
+    @property
+    def four_c(self) -> str:
+        return FOUR_CS.get(self.category, "")
+
+    def get_four_c_display(self) -> str:
+        return FourC(self.four_c).label if self.four_c else "—"
+
+    @property
+    def was_escalated(self) -> bool:
+        return self.escalated_at is not None
+
+    # --- Workflow: one row, one step, guarded by the status and the version the caller saw ---------------------
+
+    TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+        "triage": (("reported",), "triaged"),
+        "escalate": (("reported", "triaged", "investigating"), "escalated"),
+        "investigate": (("triaged", "escalated"), "investigating"),
+        "record_outcome": (("triaged", "escalated", "investigating", "outcome_recorded"), "outcome_recorded"),
+        "close": (("outcome_recorded",), "closed"),
+        "reopen": (("closed",), "investigating"),
+    }
+
+    def can_step(self, step: str) -> bool:
+        sources, _ = self.TRANSITIONS[step]
+        return self.status in sources
+
+    def _step(self, step: str, expected_version: int | None = None, **changes: Any) -> None:
+        sources, target = self.TRANSITIONS[step]
+        if self.status not in sources:
+            raise WorkflowError(f"{self.label} is {self.get_status_display().lower()}: it cannot be {step}d now")
+        self.update_fields(expected_version, status=target, **changes)
+
+    def update_fields(self, expected_version: int | None = None, **changes: Any) -> None:
+        """Write ``changes`` only if nobody has changed the row since version ``expected_version`` was read.
+
+        Two co-ordinators with the same incident open cannot overwrite each other: the second save finds the
+        version moved on and gets ``IncidentConflict`` instead of silently undoing the first one's work.
+        """
+        version = self.version if expected_version is None else expected_version
+        now = timezone.now()
+        updated = Incident.objects.filter(pk=self.pk, version=version).update(
+            **changes, version=F("version") + 1, updated_at=now
+        )
+        if updated != 1:
+            raise IncidentConflict(f"{self.label} was changed by someone else")
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.version, self.updated_at = version + 1, now
+
+    def triage(self, *, expected_version: int | None = None, assigned: Any = None) -> None:
+        self._step("triage", expected_version, **({"assigned": assigned} if assigned else {}))
+
+    def escalate(self, *, expected_version: int | None = None) -> None:
+        self._step("escalate", expected_version, escalated_at=timezone.now(), urgent=True)
+
+    def start_investigation(self, *, expected_version: int | None = None) -> None:
+        self._step("investigate", expected_version)
+
+    def mark_outcome_recorded(self, *, expected_version: int | None = None) -> None:
+        self._step("record_outcome", expected_version)
+
+    def close(self, *, expected_version: int | None = None) -> None:
+        self._step("close", expected_version, closed_at=timezone.now())
+
+    def reopen(self, *, expected_version: int | None = None) -> None:
+        self._step("reopen", expected_version, closed_at=None)
+
+
+class IncidentPerson(models.Model):
+    class Role(models.TextChoices):
+        SUBJECT = "subject", "Subject (whose behaviour it is about)"
+        VICTIM = "victim", "Victim or person at risk"
+        WITNESS = "witness", "Witness"
+        OTHER = "other", "Other"
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="involvements")
+    person = models.ForeignKey("people.Person", models.PROTECT, related_name="incident_involvements")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.OTHER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "person"], name="incident_person_unique")]
+        indexes = [models.Index(fields=["person", "incident"], name="incident_person_person")]
+
+    def __str__(self) -> str:
+        return f"{self.incident.label}: {self.person} ({self.role})"
+
+
+class _EvidenceStorage(LazyObject):
+    """Evidence lives under MEDIA_ROOT/evidence, outside the web root, and has no URL: a view serves it."""
+
+    def _setup(self) -> None:
+        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
+
+
+evidence_storage = _EvidenceStorage()
+
+
+def _evidence_path(instance: Evidence, filename: str) -> str:
+    # The name on disk is ours, never the uploader's: no path tricks, no guessable names, no executable suffix.
+    return f"evidence/{instance.school_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Evidence(models.Model):
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="evidence")
+    school = models.ForeignKey("people.School", models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=_evidence_path, storage=evidence_storage, max_length=200)
+    original_name = models.CharField(max_length=200, help_text="As uploaded; shown, never used as a path")
+    content_type = models.CharField(max_length=60, help_text="Detected from the content, not the name")
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return f"Evidence {self.pk} of {self.incident.label}"
+
+
+class TimelineEntry(models.Model):
+    class Kind(models.TextChoices):
+        REPORTED = "reported", "Reported"
+        TRIAGED = "triaged", "Triaged"
+        ESCALATED = "escalated", "Escalated"
+        INVESTIGATING = "investigating", "Investigation started"
+        OUTCOME = "outcome", "Outcome recorded"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+        NOTE = "note", "Note"
+        ACTION = "action", "Action"
+        EVIDENCE = "evidence", "Evidence added"
+        EDITED = "edited", "Details changed"
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["incident", "at"], name="timeline_incident_at")]
+        verbose_name_plural = "timeline entries"
+
+    def __str__(self) -> str:
+        return f"{self.incident.label} {self.kind}"
+
+
+class IncidentAction(models.Model):
+    """Something someone must do about an incident, by a date."""
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="actions")
+    school = models.ForeignKey("people.School", models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="incident_actions")
+    due_on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["school", "owner", "done_at", "due_on"], name="incident_action_owner"),
+            models.Index(fields=["done_at", "due_on"], name="incident_action_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action {self.pk} on {self.incident.label}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    def is_overdue(self, today: Any = None) -> bool:
+        return not self.is_done and self.due_on < (today or timezone.localdate())
+
+    def mark_done(self, by: Any) -> bool:
+        """True if this call completed it (False if it was already done: a double click changes nothing)."""
+        now = timezone.now()
+        updated = IncidentAction.objects.filter(pk=self.pk, done_at__isnull=True).update(done_at=now, done_by=by)
+        if updated:
+            self.done_at, self.done_by = now, by
+        return bool(updated)
+
+
+class Outcome(models.Model):
+    """What was decided, per the policy: in class, behaviour policy, disciplinary, referral, filter, parents."""
+
+    class Kind(models.TextChoices):
+        HANDLED_IN_CLASS = "handled_in_class", "Handled in class by the teacher"
+        BEHAVIOUR_SANCTION = "behaviour_sanction", "Pupil sanction under the behaviour policy"
+        STAFF_DISCIPLINARY = "staff_disciplinary", "Staff investigation under the disciplinary policy"
+        REFERRAL = "referral", "Referral to an outside agency"
+        FILTER_CHANGE = "filter_change", "Filter change requested"
+        PARENTS_INFORMED = "parents_informed", "Parents or carers informed"
+        NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+    class Sanction(models.TextChoices):
+        WARNING = "warning", "Warning"
+        LOSS_OF_PRIVILEGES = "loss_of_privileges", "Loss of privileges or ICT access"
+        DETENTION = "detention", "Detention"
+        INTERNAL_EXCLUSION = "internal_exclusion", "Internal exclusion"
+        SUSPENSION = "suspension", "Suspension (fixed-term exclusion)"
+        PERMANENT_EXCLUSION = "permanent_exclusion", "Permanent exclusion"
+
+    class Disciplinary(models.TextChoices):
+        NO_CASE = "no_case", "No case to answer"
+        INFORMAL = "informal", "Informal management advice"
+        WRITTEN_WARNING = "written_warning", "Written warning"
+        FINAL_WARNING = "final_warning", "Final written warning"
+        DISMISSAL = "dismissal", "Dismissal"
+        SUMMARY_DISMISSAL = "summary_dismissal", "Summary dismissal (gross misconduct)"
+
+    class Agency(models.TextChoices):
+        POLICE = "police", "Police"
+        CEOP = "ceop", "CEOP"
+        LADO = "lado", "LADO"
+        SOCIAL_CARE = "social_care", "Children's social care"
+        PREVENT = "prevent", "Prevent / Channel"
+        OTHER = "other", "Other agency"
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="outcomes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sanction = models.CharField(max_length=20, choices=Sanction.choices, blank=True)
+    disciplinary = models.CharField(max_length=20, choices=Disciplinary.choices, blank=True)
+    agency = models.CharField(max_length=20, choices=Agency.choices, blank=True)
+    referred_on = models.DateField(null=True, blank=True)
+    agency_reference = models.CharField(max_length=100, blank=True)
+    informed_at = models.DateTimeField(null=True, blank=True)
+    informed_by = models.CharField(max_length=150, blank=True, help_text="Who told the parents or carers")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.incident.label})"
+
+    @property
+    def summary(self) -> str:
+        parts = [self.get_kind_display()]
+        if self.sanction:
+            parts.append(self.get_sanction_display())
+        if self.disciplinary:
+            parts.append(self.get_disciplinary_display())
+        if self.agency:
+            parts.append(self.get_agency_display())
+        if self.referred_on:
+            parts.append(f"on {self.referred_on:%d %b %Y}")
+        if self.agency_reference:
+            parts.append(f"ref. {self.agency_reference}")
+        if self.informed_at:
+            local = timezone.localtime(self.informed_at)
+            parts.append(f"{local:%d %b %Y %H:%M}" + (f" by {self.informed_by}" if self.informed_by else ""))
+        return " · ".join(parts)
+
+
+class CategoryGuidance(models.Model):
+    """What a school wants reporters to know about a category (editable at /incidents/settings/)."""
+
+    school = models.ForeignKey("people.School", models.CASCADE, related_name="+")
+    category = models.CharField(max_length=30, choices=Category.choices)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "category"], name="category_guidance_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.get_category_display()}"
+
+
+class IncidentSettings(models.Model):
+    """Per-school settings of the log, and the counter that numbers its incidents."""
+
+    school = models.OneToOneField("people.School", models.CASCADE, related_name="incident_settings")
+    restricted_deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The deputy who, with the Headteacher, sees reports about members of staff",
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "incident settings"
+
+    def __str__(self) -> str:
+        return f"Incident settings of {self.school}"

@@ -1,0 +1,93 @@
+"""Who may see and work on which incident: the record rules on top of the matrix in ``esafety/access.py``.
+
+- Safeguarding leads (``VIEW_ALL_INCIDENTS``: Head, deputy, co-ordinator, DSL, trust safeguarding lead) see every
+  incident of the school except restricted ones.
+- Restricted incidents (about a member of staff) are seen by the Headteacher (``VIEW_RESTRICTED_INCIDENTS``) and
+  the deputy named in the school's incident settings; nobody else, not even the trust lead. Their reporter sees
+  only that the report was received.
+- Everyone else with ``LIST_INCIDENTS`` sees the incidents they reported, are assigned to, or hold an action on
+  (need to know: they were given a job on it).
+- Nobody sees another school's incidents: every query starts from ``school``.
+
+Working on an incident (triage, notes, outcomes...) needs ``TRIAGE_INCIDENT`` and sight of it; once escalated to
+the Head, recording the outcome and closing need ``HANDLE_ESCALATION``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q
+
+from esafety.access import Action, can
+from esafety.incidents.models import Incident, IncidentAction, IncidentSettings
+
+if TYPE_CHECKING:
+    from esafety.incidents.models import IncidentQuerySet
+    from esafety.people.models import School
+
+
+def named_deputy_id(school: School) -> int | None:
+    cache = getattr(school, "_incident_deputy", ...)
+    if cache is ...:
+        cache = IncidentSettings.objects.filter(school=school).values_list("restricted_deputy", flat=True).first()
+        school._incident_deputy = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def sees_restricted(user: Any, school: School) -> bool:
+    if can(user, Action.VIEW_RESTRICTED_INCIDENTS, school):
+        return True
+    deputy = named_deputy_id(school)
+    return deputy is not None and deputy == user.pk and can(user, Action.LIST_INCIDENTS, school)
+
+
+def visible_to(user: Any, school: School | None) -> IncidentQuerySet:
+    """The incidents of ``school`` that ``user`` may open."""
+    if school is None or not can(user, Action.LIST_INCIDENTS, school):
+        return Incident.objects.none()
+    incidents = Incident.objects.filter(school=school)
+    if can(user, Action.VIEW_ALL_INCIDENTS, school):
+        return incidents if sees_restricted(user, school) else incidents.filter(restricted=False)
+    owns_action = Exists(IncidentAction.objects.filter(incident=OuterRef("pk"), owner=user))
+    return incidents.filter(restricted=False).filter(Q(reporter=user) | Q(assigned=user) | owns_action)
+
+
+def can_view(user: Any, incident: Incident) -> bool:
+    return visible_to(user, incident.school).filter(pk=incident.pk).exists()
+
+
+def sees_only_receipt(user: Any, incident: Incident) -> bool:
+    """The reporter of a restricted incident learns only that it arrived."""
+    return incident.restricted and incident.reporter_id == user.pk and not sees_restricted(user, incident.school)
+
+
+def can_manage(user: Any, incident: Incident) -> bool:
+    """Triage, edit, add notes, actions and evidence, start an investigation."""
+    if incident.restricted:
+        return sees_restricted(user, incident.school)
+    return can(user, Action.TRIAGE_INCIDENT, incident.school)
+
+
+def can_decide(user: Any, incident: Incident) -> bool:
+    """Record outcomes, close and reopen: the Head's side once the incident was escalated."""
+    if not can_manage(user, incident):
+        return False
+    return not incident.was_escalated or can(user, Action.HANDLE_ESCALATION, incident.school)
+
+
+def allowed_steps(user: Any, incident: Incident) -> list[str]:
+    """The workflow steps ``user`` may take now (assumes they can view the incident)."""
+    steps = []
+    if can_manage(user, incident):
+        steps += [step for step in ("triage", "escalate", "investigate") if incident.can_step(step)]
+        if incident.status == Incident.Status.ESCALATED and not can_decide(user, incident):
+            steps = [step for step in steps if step != "investigate"]
+    if can_decide(user, incident):
+        steps += [step for step in ("record_outcome", "close", "reopen") if incident.can_step(step)]
+    return steps
+
+
+def can_add_note(user: Any, incident: Incident) -> bool:
+    # The reporter may add what they learn later (a further screenshot, a remark) to their own report.
+    return can_manage(user, incident) or (incident.reporter_id == user.pk and not incident.restricted)

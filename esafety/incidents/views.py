@@ -1,0 +1,559 @@
+"""Pages of the safeguarding log. Every query starts from ``request.school``; which incidents a user may open is
+decided in ``permissions.py``; every change goes through ``actions.py``."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, time
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from esafety.access import Action, can, requires
+from esafety.accounts.models import RoleAssignment, User
+from esafety.audit.actions import record, record_view
+from esafety.audit.models import AuditEntry
+from esafety.incidents import actions, permissions
+from esafety.incidents.actions import report_incident
+from esafety.incidents.evidence import EvidenceRejected, max_bytes
+from esafety.incidents.forms import (
+    ActionForm,
+    EditForm,
+    EvidenceForm,
+    IncidentFilterForm,
+    NoteForm,
+    OutcomeForm,
+    ReportForm,
+    SettingsForm,
+    StepForm,
+)
+from esafety.incidents.models import (
+    Category,
+    CategoryGuidance,
+    Evidence,
+    Incident,
+    IncidentAction,
+    IncidentConflict,
+    IncidentPerson,
+    IncidentSettings,
+    Outcome,
+    WorkflowError,
+)
+from esafety.people.importer import neutralise
+from esafety.people.models import Person
+
+PEOPLE_SEARCH_LIMIT = 25
+CONFLICT_MESSAGE = (
+    "Someone else changed this incident while you had it open, so your change was not saved. "
+    "Below is the incident as it is now: check it and try again."
+)
+
+
+def _school(request: HttpRequest) -> Any:
+    return request.school  # type: ignore[attr-defined]
+
+
+def _read_files(files: list[Any]) -> list[tuple[str, bytes]]:
+    """Read uploads, refusing one over the limit before reading it all into memory."""
+    result = []
+    for upload in files:
+        if upload.size > max_bytes():
+            raise EvidenceRejected(f"“{upload.name}” is larger than the limit.")
+        result.append((upload.name, upload.read()))
+    return result
+
+
+# --- Reporting -------------------------------------------------------------------------------------------------
+
+
+def _search_people(school: Any, query: str) -> QuerySet[Person]:
+    people = Person.objects.filter(school=school).current()
+    words = query.split()[:4]
+    if not words:
+        return people.none()
+    for word in words:
+        people = people.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+            | Q(class_name__iexact=word) | Q(year_group__iexact=word)
+        )  # fmt: skip
+    return people.order_by("last_name", "first_name", "pk")
+
+
+def _picked_people(request: HttpRequest) -> list[tuple[Person, str]]:
+    """The people ticked in the picker, with the role chosen for each (only people of this school)."""
+    ids = [int(value) for value in request.POST.getlist("people") if value.isdigit()][:200]
+    people = Person.objects.filter(school=_school(request), pk__in=ids).in_bulk()
+    picked = []
+    for person_id in dict.fromkeys(ids):
+        if person := people.get(person_id):
+            role = request.POST.get(f"role_{person_id}", IncidentPerson.Role.OTHER)
+            picked.append((person, role if role in IncidentPerson.Role.values else IncidentPerson.Role.OTHER))
+    return picked
+
+
+def _guidance(school: Any) -> dict[str, str]:
+    return dict(
+        CategoryGuidance.objects.filter(school=school).exclude(text="").values_list("category", "text")
+    )
+
+
+def _render_report(request: HttpRequest, form: ReportForm, *, status: int = 200, **extra: Any) -> HttpResponse:
+    picked = _picked_people(request) if request.method == "POST" else []
+    query = request.POST.get("find", "").strip() if request.method == "POST" else ""
+    picked_ids = {person.pk for person, _ in picked}
+    found = [person for person in _search_people(_school(request), query)[:PEOPLE_SEARCH_LIMIT]
+             if person.pk not in picked_ids]  # fmt: skip
+    candidates = [(person, role, True) for person, role in picked]
+    candidates += [(person, IncidentPerson.Role.OTHER, False) for person in found]
+    guidance = _guidance(_school(request))
+    context = {
+        "form": form, "candidates": candidates, "query": query, "searched": bool(query),
+        "roles": IncidentPerson.Role.choices, "guidance": [(Category(key).label, text) for key, text in guidance.items()],
+        "max_mb": max_bytes() // (1024 * 1024), **extra,
+    }  # fmt: skip
+    return render(request, "incidents/new.html", context, status=status)
+
+
+@requires(Action.REPORT_INCIDENT)
+def new_incident(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _render_report(request, ReportForm())
+    form = ReportForm(request.POST, request.FILES)
+    chosen_files = [upload.name for upload in request.FILES.getlist("evidence")]
+    if "find_people" in request.POST or "update_people" in request.POST:
+        # The picker's search button: show the form again with what was typed, nothing saved yet.
+        return _render_report(request, ReportForm(request.POST), searching=True, chosen_files=chosen_files)
+    if not form.is_valid():
+        return _render_report(request, form, status=400, chosen_files=chosen_files)
+    data = form.cleaned_data
+    try:
+        files = _read_files(data["evidence"])
+        incident = report_incident(
+            school=_school(request), reporter=request.user, category=data["category"],
+            description=data["description"], occurred_at=data["occurred_at"], location=data["location"],
+            people=_picked_people(request), evidence=files, reporter_actions=data["reporter_actions"],
+            about_staff=data["about_staff"], urgent=data["urgent"],
+            idempotency_key=f"form:{request.user.pk}:{data['token']}", request=request,
+        )  # fmt: skip
+    except EvidenceRejected as rejected:
+        form.add_error("evidence", str(rejected))
+        return _render_report(request, form, status=400, chosen_files=chosen_files)
+    except (OperationalError, InterfaceError):
+        # The database is down or gone away: say plainly that nothing was saved and keep every word typed.
+        return _render_report(request, form, status=503, db_down=True, chosen_files=chosen_files)
+    if not getattr(incident, "replayed", False):
+        messages.success(request, f"Thank you: your report was received as {incident.label}.")
+    if permissions.can_view(request.user, incident):
+        return redirect("incidents:detail", incident.pk)
+    return redirect("incidents:received", incident.pk)
+
+
+@requires(Action.REPORT_INCIDENT)
+def received(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_object_or_404(Incident, pk=incident_id, school=_school(request), reporter=request.user)
+    return render(request, "incidents/received.html", {"incident": incident})
+
+
+# --- The list and its exports ----------------------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, QuerySet[Incident]]:
+    school = _school(request)
+    form = IncidentFilterForm(request.GET or None)
+    incidents = permissions.visible_to(request.user, school)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["category"]:
+            incidents = incidents.filter(category=data["category"])
+        if data["status"]:
+            incidents = incidents.filter(status=data["status"])
+        if data["person"].strip():
+            people = _search_people(school, data["person"]).values("pk")
+            incidents = incidents.filter(
+                Exists(IncidentPerson.objects.filter(incident=OuterRef("pk"), person__in=people))
+            )
+        if data["class_name"].strip():
+            incidents = incidents.filter(
+                Exists(IncidentPerson.objects.filter(
+                    incident=OuterRef("pk"), person__class_name__iexact=data["class_name"].strip()
+                ))
+            )  # fmt: skip
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            incidents = incidents.filter(occurred_at__gte=datetime.combine(data["date_from"], time.min, tz))
+        if data["date_to"]:
+            incidents = incidents.filter(occurred_at__lte=datetime.combine(data["date_to"], time.max, tz))
+    if (person_id := request.GET.get("person_id", "")).isdigit():
+        incidents = incidents.filter(Exists(IncidentPerson.objects.filter(incident=OuterRef("pk"), person_id=person_id)))
+    people = Prefetch("involvements", queryset=IncidentPerson.objects.select_related("person").order_by("pk"))
+    return form, incidents.select_related("reporter").prefetch_related(people).order_by("-occurred_at", "-id")
+
+
+@requires(Action.LIST_INCIDENTS)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    form, incidents = _filtered(request)
+    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    return render(request, "incidents/list.html", {"form": form, "page": page})
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@requires(Action.LIST_INCIDENTS)
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    form, incidents = _filtered(request)
+    record("incident.export_csv", request=request, kind=AuditEntry.Kind.EXPORT,
+           detail={"filters": request.GET.dict()}, object_repr="Safeguarding log CSV")  # fmt: skip
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def rows() -> Any:
+        yield writer.writerow(["Reference", "Occurred", "Reported", "Category", "Area (4 Cs)", "Status", "Urgent",
+                               "Location", "People", "Reporter", "Description", "Reporter's actions"])  # fmt: skip
+        for incident in incidents.iterator(chunk_size=500):
+            people = "; ".join(f"{link.person.full_name} ({link.role})" for link in incident.involvements.all())
+            cells = [
+                incident.number, timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(incident.reported_at).strftime("%Y-%m-%d %H:%M"), incident.get_category_display(),
+                incident.get_four_c_display(), incident.get_status_display(), "yes" if incident.urgent else "no",
+                incident.location, people, incident.reporter.get_full_name() if incident.reporter else "",
+                incident.description, incident.reporter_actions,
+            ]  # fmt: skip
+            yield writer.writerow([neutralise(str(cell)) for cell in cells])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="safeguarding-log-{_school(request).slug}-{stamp}.csv"'
+    return response
+
+
+# --- One incident ----------------------------------------------------------------------------------------------
+
+
+def _incident_for(request: HttpRequest, incident_id: int) -> Incident:
+    """The incident if the user may open it; 404 otherwise (another school's, or not theirs to see)."""
+    incident = get_object_or_404(Incident.objects.select_related("school"), pk=incident_id, school=_school(request))
+    if not permissions.can_view(request.user, incident):
+        raise Http404
+    return incident
+
+
+def _owners(school: Any) -> QuerySet[User]:
+    staff = RoleAssignment.objects.filter(school=school).exclude(role="governor").values("user_id")
+    return User.objects.filter(pk__in=staff, is_active=True).order_by("first_name", "last_name")
+
+
+def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    steps = permissions.allowed_steps(user, incident)
+    manage = permissions.can_manage(user, incident)
+    decide = permissions.can_decide(user, incident)
+    initial = {"version": incident.version}
+    return {
+        "incident": incident,
+        "involvements": incident.involvements.select_related("person").order_by("role", "person__last_name"),
+        "evidence": incident.evidence.all(),
+        "timeline": incident.timeline.select_related("actor"),
+        "actions": incident.actions.select_related("owner", "done_by"),
+        "outcomes": incident.outcomes.select_related("recorded_by"),
+        "steps": [(step, STEP_LABELS[step], forms.get(f"step_{step}") or StepForm(initial=initial))
+                  for step in steps if step != "record_outcome"],  # fmt: skip
+        "outcome_form": (forms.get("outcome_form") or OutcomeForm(initial=initial)) if "record_outcome" in steps else None,
+        "note_form": (forms.get("note_form") or NoteForm()) if permissions.can_add_note(user, incident) else None,
+        "evidence_form": (forms.get("evidence_form") or EvidenceForm()) if permissions.can_add_note(user, incident) else None,
+        "action_form": (forms.get("action_form") or ActionForm(owners=_owners(incident.school))) if manage else None,
+        "can_edit": manage,
+        "can_decide": decide,
+        "today": timezone.localdate(),
+    }  # fmt: skip
+
+
+STEP_LABELS = {
+    "triage": "Triage: I have this", "escalate": "Escalate to the Headteacher", "investigate": "Start investigating",
+    "close": "Close the incident", "reopen": "Reopen",
+}  # fmt: skip
+
+
+@requires(Action.LIST_INCIDENTS, Action.REPORT_INCIDENT)
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_object_or_404(Incident.objects.select_related("school"), pk=incident_id, school=_school(request))
+    if permissions.sees_only_receipt(request.user, incident):
+        return redirect("incidents:received", incident.pk)
+    if not can(request.user, Action.LIST_INCIDENTS, _school(request)):
+        if incident.reporter_id == request.user.pk:
+            return redirect("incidents:received", incident.pk)
+        raise Http404
+    if not permissions.can_view(request.user, incident):
+        raise Http404
+    record_view(request, incident, object_repr=incident.label)
+    return render(request, "incidents/detail.html", _detail_context(request, incident))
+
+
+@require_POST
+@requires(Action.LIST_INCIDENTS)
+def take_step(request: HttpRequest, incident_id: int, step: str) -> HttpResponse:
+    incident = _incident_for(request, incident_id)
+    if step not in STEP_LABELS or step not in permissions.allowed_steps(request.user, incident):
+        messages.error(request, "That step is not open to you for this incident now.")
+        return redirect("incidents:detail", incident.pk)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return redirect("incidents:detail", incident.pk)
+    reason = form.cleaned_data["reason"].strip()
+    if step in ("escalate", "reopen") and not reason:
+        form.add_error("reason", "Say why: it goes into the audit trail.")
+        context = _detail_context(request, incident, **{f"step_{step}": form})
+        return render(request, "incidents/detail.html", context, status=400)
+    function = {
+        "triage": actions.triage_incident, "escalate": actions.escalate_incident,
+        "investigate": actions.start_investigation, "close": actions.close_incident,
+        "reopen": actions.reopen_incident,
+    }[step]  # fmt: skip
+    extra = {"assigned": request.user} if step == "triage" else {}
+    try:
+        function(incident, by=request.user, reason=reason, expected_version=form.cleaned_data["version"],
+                 request=request, **extra)  # fmt: skip
+    except (IncidentConflict, WorkflowError):
+        messages.error(request, CONFLICT_MESSAGE)
+        return redirect("incidents:detail", incident.pk)
+    messages.success(request, f"{incident.label}: {incident.get_status_display().lower()}.")
+    return redirect("incidents:detail", incident.pk)
+
+
+@require_POST
+@requires(Action.LIST_INCIDENTS)
+def add_outcome(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id)
+    if "record_outcome" not in permissions.allowed_steps(request.user, incident):
+        messages.error(request, "Recording an outcome is not open to you for this incident now.")
+        return redirect("incidents:detail", incident.pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "incidents/detail.html", _detail_context(request, incident, outcome_form=form),
+                      status=400)  # fmt: skip
+    data = dict(form.cleaned_data)
+    version, kind = data.pop("version"), data.pop("kind")
+    try:
+        actions.record_outcome(incident, by=request.user, kind=kind, expected_version=version, request=request, **data)
+    except (IncidentConflict, WorkflowError):
+        messages.error(request, CONFLICT_MESSAGE)
+        incident.refresh_from_db()
+        form = OutcomeForm(request.POST.copy() | {"version": incident.version})
+        form.is_valid()
+        return render(request, "incidents/detail.html", _detail_context(request, incident, outcome_form=form),
+                      status=409)  # fmt: skip
+    messages.success(request, "Outcome recorded.")
+    return redirect("incidents:detail", incident.pk)
+
+
+@require_POST
+@requires(Action.LIST_INCIDENTS)
+def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id)
+    if not permissions.can_add_note(request.user, incident):
+        raise Http404
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return render(request, "incidents/detail.html", _detail_context(request, incident, note_form=form), status=400)
+    actions.add_note(incident, by=request.user, text=form.cleaned_data["text"], request=request)
+    messages.success(request, "Note added.")
+    return redirect("incidents:detail", incident.pk)
+
+
+@require_POST
+@requires(Action.LIST_INCIDENTS)
+def add_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id)
+    if not permissions.can_add_note(request.user, incident):
+        raise Http404
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.add_evidence(incident, by=request.user, files=_read_files(form.cleaned_data["evidence"]),
+                                 request=request)  # fmt: skip
+        except EvidenceRejected as rejected:
+            form.add_error("evidence", str(rejected))
+        else:
+            messages.success(request, "Evidence added.")
+            return redirect("incidents:detail", incident.pk)
+    return render(request, "incidents/detail.html", _detail_context(request, incident, evidence_form=form), status=400)
+
+
+@require_POST
+@requires(Action.LIST_INCIDENTS)
+def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id)
+    if not permissions.can_manage(request.user, incident):
+        raise Http404
+    form = ActionForm(request.POST, owners=_owners(incident.school))
+    if not form.is_valid():
+        return render(request, "incidents/detail.html", _detail_context(request, incident, action_form=form),
+                      status=400)  # fmt: skip
+    actions.add_action(incident, by=request.user, request=request, **form.cleaned_data)
+    messages.success(request, "Action added.")
+    return redirect("incidents:detail", incident.pk)
+
+
+@requires(Action.LIST_INCIDENTS)
+def edit_incident(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id)
+    if not permissions.can_manage(request.user, incident):
+        raise Http404
+    fields = ("category", "occurred_at", "location", "description", "reporter_actions", "urgent")
+    current = {name: getattr(incident, name) for name in fields} | {"version": incident.version}
+    if request.method != "POST":
+        return render(request, "incidents/edit.html", {"incident": incident, "form": EditForm(initial=current)})
+    form = EditForm(request.POST)
+    if not form.is_valid():
+        return render(request, "incidents/edit.html", {"incident": incident, "form": form}, status=400)
+    changes = {name: form.cleaned_data[name] for name in fields}
+    try:
+        actions.update_incident(incident, by=request.user, expected_version=form.cleaned_data["version"],
+                                changes=changes, request=request)  # fmt: skip
+    except IncidentConflict:
+        incident.refresh_from_db()
+        # Keep what this user typed, but arm the form with the new version: saving again is a deliberate choice
+        # made after seeing the other person's change, shown beside it.
+        data = request.POST.copy()
+        data["version"] = str(incident.version)
+        context = {"incident": incident, "form": EditForm(data), "conflict": True,
+                   "current": {name: getattr(incident, name) for name in fields}}  # fmt: skip
+        return render(request, "incidents/edit.html", context, status=409)
+    messages.success(request, "Changes saved.")
+    return redirect("incidents:detail", incident.pk)
+
+
+@requires(Action.LIST_INCIDENTS)
+def download_evidence(request: HttpRequest, incident_id: int, evidence_id: int) -> FileResponse:
+    incident = _incident_for(request, incident_id)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, incident=incident, school=_school(request))
+    record_view(request, incident, object_repr=incident.label, evidence=evidence.pk)
+    # A download, never rendered inline: an uploaded text or PDF cannot run in the site's origin.
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=True, content_type=evidence.content_type,
+        filename=f"incident-{incident.number}-evidence-{evidence.pk}.{evidence.extension}",
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@requires(Action.LIST_INCIDENTS)
+def incident_pdf(request: HttpRequest, incident_id: int) -> HttpResponse:
+    from esafety.incidents.pdf import incident_pdf as build
+
+    incident = _incident_for(request, incident_id)
+    record("incident.export_pdf", request=request, obj=incident, kind=AuditEntry.Kind.EXPORT, object_repr=incident.label)
+    return _pdf_response(build(incident), f"incident-{incident.number}.pdf")
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Actions page ----------------------------------------------------------------------------------------------
+
+
+@requires(Action.LIST_INCIDENT_ACTIONS)
+def action_list(request: HttpRequest) -> HttpResponse:
+    school, today = _school(request), timezone.localdate()
+    base = IncidentAction.objects.filter(school=school, done_at__isnull=True).select_related("incident", "owner")
+    mine = base.filter(owner=request.user).order_by("due_on")
+    overdue = None
+    if can(request.user, Action.VIEW_ALL_INCIDENTS, school):
+        visible = permissions.visible_to(request.user, school).values("pk")
+        overdue = base.filter(due_on__lt=today, incident__in=visible).order_by("due_on")[:200]
+    return render(request, "incidents/actions.html", {"mine": mine, "overdue": overdue, "today": today})
+
+
+@require_POST
+@requires(Action.LIST_INCIDENT_ACTIONS)
+def complete_action(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = get_object_or_404(IncidentAction.objects.select_related("incident", "incident__school"),
+                               pk=action_id, school=_school(request))  # fmt: skip
+    if action.owner_id != request.user.pk and not permissions.can_manage(request.user, action.incident):
+        raise Http404
+    if action.owner_id != request.user.pk and not permissions.can_view(request.user, action.incident):
+        raise Http404
+    if actions.complete_action(action, by=request.user, request=request):
+        messages.success(request, "Action marked done.")
+    target = request.POST.get("next", "")
+    if target.startswith("/incidents/") and "//" not in target:
+        return redirect(target)
+    return redirect("incidents:actions")
+
+
+# --- Chronology ------------------------------------------------------------------------------------------------
+
+
+def _chronology(request: HttpRequest, person: Person) -> list[Incident]:
+    own = Prefetch("involvements", queryset=IncidentPerson.objects.filter(person=person), to_attr="person_links")
+    incidents = (
+        permissions.visible_to(request.user, _school(request))
+        .filter(Exists(IncidentPerson.objects.filter(incident=OuterRef("pk"), person=person)))
+        .select_related("reporter")
+        .prefetch_related(
+            own,
+            Prefetch("outcomes", queryset=Outcome.objects.order_by("recorded_at", "pk")),
+            Prefetch("actions", queryset=IncidentAction.objects.select_related("owner").order_by("due_on", "pk")),
+        )
+        .order_by("occurred_at", "id")
+    )
+    return list(incidents[:1000])
+
+
+@requires(Action.LIST_INCIDENTS)
+def chronology(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id, school=_school(request))
+    incidents = _chronology(request, person)
+    record("incident.chronology.view", request=request, obj=person, kind=AuditEntry.Kind.VIEW,
+           object_repr=f"Chronology of person {person.pk}", detail={"incidents": len(incidents)})  # fmt: skip
+    return render(request, "incidents/chronology.html", {"person": person, "incidents": incidents,
+                                                         "today": timezone.localdate()})  # fmt: skip
+
+
+@requires(Action.LIST_INCIDENTS)
+def chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
+    from esafety.incidents.pdf import chronology_pdf as build
+
+    person = get_object_or_404(Person, pk=person_id, school=_school(request))
+    incidents = _chronology(request, person)
+    record("incident.chronology.export_pdf", request=request, obj=person, kind=AuditEntry.Kind.EXPORT,
+           object_repr=f"Chronology of person {person.pk}", detail={"incidents": len(incidents)})  # fmt: skip
+    return _pdf_response(build(person, incidents, _school(request)), f"chronology-{person.pk}.pdf")
+
+
+# --- Settings --------------------------------------------------------------------------------------------------
+
+
+@requires(Action.EDIT_INCIDENT_SETTINGS)
+def settings_view(request: HttpRequest) -> HttpResponse:
+    school = _school(request)
+    guidance = dict(CategoryGuidance.objects.filter(school=school).values_list("category", "text"))
+    row = IncidentSettings.objects.filter(school=school).first()
+    # Only the Headteacher chooses who else sees reports about staff.
+    may_name_deputy = can(request.user, Action.VIEW_RESTRICTED_INCIDENTS, school)
+    deputies = (User.objects.filter(role_assignments__school=school, role_assignments__role="deputy", is_active=True)
+                .distinct() if may_name_deputy else None)  # fmt: skip
+    kwargs = {"guidance": guidance, "deputies": deputies, "deputy": row.restricted_deputy if row else None}
+    form = SettingsForm(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        texts = {value: form.cleaned_data[f"guidance_{value}"].strip() for value in Category.values}
+        extra = {"restricted_deputy": form.cleaned_data["restricted_deputy"]} if may_name_deputy else {}
+        actions.save_settings(school, by=request.user, guidance=texts, request=request, **extra)
+        messages.success(request, "Settings saved.")
+        return redirect("incidents:settings")
+    return render(request, "incidents/settings.html", {"form": form})
+
