@@ -17,9 +17,10 @@ one ``str.translate``:
 * one database flags the texts in which stages 2 and 3 could change anything (three single letters in a row,
   a leet digit beside a letter, a symbol before a letter), any character left outside ASCII, and any run of
   three equal characters; those texts always go to the full path;
-* in every other text stages 2 and 3 are no-ops and runs are at most two long, so a phrase can only match where
-  the un-collapsed text contains one of a handful of literals: a window of the collapsed phrase with each inner
-  character written once or twice. A second, purely literal database (gigabytes per second) looks for those.
+* in every other text stages 2 and 3 are no-ops and letter runs are at most two long, so a phrase can only match
+  where the un-collapsed text contains one of a handful of literals: a window on the phrase's rarest word with
+  each inner letter written once or twice. A second, purely literal database (gigabytes per second) looks for
+  those.
 
 The pyahocorasick fallback has no cheap way to express the flags, so it normalises the whole batch (slower,
 same results).
@@ -69,9 +70,9 @@ _FLAG_EXPRESSIONS = [
     rb"[a-z][013457]|[013457][a-z]|[@$!|][a-z0-9]",
     # Anything outside ASCII that survived stage 1 (letters of other scripts).
     rb"[\x80-\xff]",
-    # A run of three or more of one character.
+    # A run of three or more of one letter (windows hold no spaces or digits inside, so only letters matter).
     rb"(?:aaa|bbb|ccc|ddd|eee|fff|ggg|hhh|iii|jjj|kkk|lll|mmm|nnn|ooo|ppp|qqq|rrr|sss|ttt|uuu|vvv|www|xxx|yyy"
-    rb"|zzz|000|111|222|333|444|555|666|777|888|999|   )",
+    rb"|zzz)",
 ]
 
 
@@ -135,36 +136,66 @@ class _AhoCorasickMatcher:
         return _message_index(ends, separators, len(texts))
 
 
-def _windows(pattern: Pattern) -> list[str] | None:
-    """Literals, one of which the un-collapsed text must contain wherever ``pattern`` matches.
+# Words so common in school messages that a window made of them would send most texts to the full path.
+_COMMON_WORDS = """a about after all also an and any anyone are as at back be been before best buy but by call can
+    cant chat class come could day did do dont every everyone for friends from get give go going gonna got
+    group had has have he her here him his home house how i if ill im in into is it its ive just know let lets
+    like lunch make me meet message money more mum my need no nobody not now of off on one or our out party pay
+    phone pics play said say school see send she should so some take teacher tell than that the their them then
+    there they think this time to today tomorrow tonight too train u up ur us very wanna want was watch we well
+    were what when where who whos will with would year you your"""
+# In the same collapsed form as the phrases ("tomorrow" -> "tomorow").
+_COMMON = frozenset(re.sub(r"(.)\1+", r"\1", word) for word in _COMMON_WORDS.split())
+
+
+_FREQUENT_LETTERS = frozenset("etaoinshrdl")
+
+
+def _windows(pattern: Pattern) -> list[list[str]] | None:
+    """Sets of literals such that, wherever ``pattern`` matches, the un-collapsed text contains one literal
+    of every set (at most two sets, on the phrase's two rarest words).
+
+    A window is part of one word of the collapsed phrase, with the space before or after it when that is a
+    word boundary. Its first and last characters may be the ends of longer runs in the text, so only the inner
+    characters (letters, never spaces, whose runs are one or two long unless the flag database already sent
+    the text to the full path) are written out both ways.
 
     ``None`` means the pattern can only match in texts the flag database already sends to the full path (it
-    holds a character outside ASCII or a run of three or more).
+    holds a character outside ASCII or a run of three or more); ``[]`` that it cannot be pre-filtered.
     """
     text, runs = pattern
     if not text.isascii() or any(r > 2 for r in runs):
         return None
-    usable = [c == " " or ("a" <= c <= "z") for c in text]
-    best: tuple[int, int] | None = None
-    for start in range(len(text)):
-        for end in range(start + 2, min(len(text), start + _MAX_WINDOW) + 1):
-            if not usable[end - 1] or not usable[start]:
-                break
-            # Inner characters (all but the first and last of a window) appear exactly ``run`` or two times;
-            # the first and last may be the ends of longer runs, so they never multiply the literals.
-            singles = sum(1 for k in range(start + 1, end - 1) if runs[k] == 1)
-            if 2**singles > _MAX_VARIANTS:
-                break
-            if best is None or end - start > best[1] - best[0]:
-                best = (start, end)
-    if best is None:
-        return [""]  # no usable window: every text is a candidate (only odd school additions get here)
-    start, end = best
-    choices: list[list[str]] = [[text[start]]]
-    for k in range(start + 1, end - 1):
-        choices.append([text[k] * 2] if runs[k] == 2 else [text[k], text[k] * 2])
-    choices.append([text[end - 1]])
-    return sorted({"".join(parts) for parts in itertools.product(*choices)})
+    per_word: list[tuple[float, int, int]] = []
+    for word in re.finditer(r"[a-z]+", text):
+        lo = word.start() - 1 if word.start() > 0 and text[word.start() - 1] == " " else word.start()
+        if len(word.group()) >= 9:
+            # Most likely a phrase run together ("goingtostabu"): its first letters are a common word, so the
+            # window goes inside, across a junction between the original words.
+            lo = word.start() + 1
+        hi = word.end() + 1 if word.end() < len(text) and text[word.end()] == " " else word.end()
+        weight = 0.1 if word.group() in _COMMON else 1.0
+        best: tuple[float, int, int] | None = None
+        for start in range(lo, hi):
+            for end in range(start + 2, hi + 1):
+                singles = sum(1 for k in range(start + 1, end - 1) if runs[k] == 1)
+                if 2**singles > _MAX_VARIANTS:
+                    break
+                # Rare letters make rare windows; a boundary space counts as a letter.
+                score = weight * sum(1 if c in _FREQUENT_LETTERS else 2 for c in text[start:end] if c != " ")
+                score += weight * text[start:end].count(" ")
+                if best is None or score > best[0]:
+                    best = (score, start, end)
+        if best is not None:
+            per_word.append(best)
+    out = []
+    for _, start, end in sorted(per_word, reverse=True)[:2]:
+        choices: list[list[str]] = [[text[start]]]
+        for k in range(start + 1, end - 1):
+            choices.append([text[k] * 2] if runs[k] == 2 else [text[k], text[k] * 2])
+        choices.append([text[end - 1]])
+        out.append(sorted({"".join(parts) for parts in itertools.product(*choices)}))
+    return out
 
 
 class _HyperscanMatcher:
@@ -192,22 +223,40 @@ class _HyperscanMatcher:
                 literal=True,
             )
         self._always = False
-        windows: set[str] = set()
+        # A pattern needs one literal of each of its window sets. Only the first (rarest) set goes into the
+        # database; the second is checked with ``in`` on the few texts where the first turns up, which keeps
+        # common words ("your", "school") from flooding the match callback.
+        checks: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         for i, pattern in enumerate(patterns):
-            if prefilter[i]:
-                found = _windows(pattern)
-                if found == [""]:
-                    self._always = True
-                elif found:
-                    windows.update(found)
+            if not prefilter[i]:
+                continue
+            found = _windows(pattern)
+            if found is None:
+                continue
+            if not found:
+                self._always = True
+                continue
+            checks.setdefault(tuple(found[0]), set()).add(tuple(found[1]) if len(found) > 1 else ())
+        literal_checks: dict[str, set[tuple[str, ...]]] = {}
+        for window, seconds in checks.items():
+            for literal in window:
+                literal_checks.setdefault(literal, set()).update(seconds)
+        # () means "no second window": the first alone makes a candidate.
+        # For each literal: None when it alone makes a candidate, else one regular expression that finds any
+        # of the second windows that go with it (one search per text instead of a loop over literals).
+        self._checks: list[re.Pattern[bytes] | None] = [
+            None
+            if () in v
+            else re.compile(b"|".join(sorted({re.escape(w.encode()) for second in v for w in second})))
+            for v in literal_checks.values()
+        ]
         self._window_db = None
-        if windows:
-            ordered = sorted(windows)
+        if literal_checks:
             self._window_db = _hyperscan.Database(mode=_hyperscan.HS_MODE_BLOCK)
             self._window_db.compile(
-                expressions=[w.encode() for w in ordered],
-                ids=list(range(len(ordered))),
-                elements=len(ordered),
+                expressions=[w.encode() for w in literal_checks],
+                ids=list(range(len(literal_checks))),
+                elements=len(literal_checks),
                 flags=0,
                 literal=True,
             )
@@ -254,16 +303,37 @@ class _HyperscanMatcher:
         def on_match(_id: int, _from: int, to: int, _flags: int, _context: object) -> None:
             ends.append(to)
 
+        windows: list[tuple[int, int]] = []
+
+        def on_window(literal: int, _from: int, to: int, _flags: int, _context: object) -> None:
+            windows.append((to, literal))
+
         first_bytes = first.encode()
+        coarse_bytes = coarse(first).encode()
         with self._lock:
             self._flag_db.scan(first_bytes, match_event_handler=on_match)
             assert self._window_db is not None
             # coarse() is one-for-one on ASCII, so byte offsets in both scans line up with the separators.
-            self._window_db.scan(coarse(first).encode(), match_event_handler=on_match)
-        if not ends:
+            self._window_db.scan(coarse_bytes, match_event_handler=on_window)
+        if not ends and not windows:
             return []
         separators = [m.start() for m in re.finditer(SEPARATOR.encode(), first_bytes)]
-        return _message_index(ends, separators, len(texts))
+        found = set(_message_index(ends, separators, len(texts)))
+        pending: dict[int, set[int]] = {}
+        for to, literal in windows:
+            message = bisect.bisect_left(separators, to)
+            if message < len(texts) and message not in found:
+                pending.setdefault(message, set()).add(literal)
+        for message, literals in pending.items():
+            lo = separators[message - 1] if message else 0
+            hi = separators[message] if message < len(separators) else len(coarse_bytes)
+            body = coarse_bytes[lo:hi]
+            for literal in literals:
+                check = self._checks[literal]
+                if check is None or check.search(body):
+                    found.add(message)
+                    break
+        return sorted(found)
 
 
 @functools.lru_cache(maxsize=8)

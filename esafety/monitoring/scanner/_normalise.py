@@ -99,18 +99,22 @@ def _map_char(ch: str) -> str:
     return "".join(out)
 
 
-class _Stage1Table(dict[int, str]):
-    """A ``str.translate`` table covering all of Unicode, filled on first sight of each code point."""
+class _Stage1Table(dict[int, str | None]):
+    """A ``str.translate`` table covering all of Unicode, filled on first sight of each code point.
 
-    def __missing__(self, code: int) -> str:
-        value = _map_char(chr(code))
+    Deletions are stored as ``None``, not ``""``: CPython's fast path for ASCII text only accepts one-character
+    strings and ``None``, and an empty string would silently send every message down the slow path.
+    """
+
+    def __missing__(self, code: int) -> str | None:
+        value = _map_char(chr(code)) or None
         self[code] = value
         return value
 
 
 _STAGE1 = _Stage1Table()
 for _code in range(128):
-    _STAGE1[_code] = _map_char(chr(_code))
+    _STAGE1[_code] = _map_char(chr(_code)) or None
 _STAGE1[ord(SEPARATOR)] = " "
 
 _LETTER = r"(?:[^\W_]|[@$!|])"
@@ -129,6 +133,7 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 _STAGE4 = str.maketrans({c: " " for c in _LEET_SYMBOLS + _JOINERS})
 _RUN = re.compile(r"(.)\1+", re.DOTALL)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def _stage2(text: str, spans: list[tuple[int, int]] | None) -> str:
@@ -223,6 +228,11 @@ def join_batch(texts: list[str]) -> str:
 
 def stage1_batch(joined: str) -> str:
     """Stage 1 over a joined batch, keeping the separators (the pre-filter's starting point)."""
+    if not joined.isascii():
+        # One emoji anywhere would push the whole batch off CPython's ASCII fast path for str.translate (a
+        # dict lookup per character, dozens of times slower). Translate the non-ASCII runs on their own first:
+        # stage 1 maps its own ASCII output to itself, so translating the result again changes nothing there.
+        joined = _NON_ASCII.sub(lambda m: m.group().translate(_BATCH_STAGE1), joined)
     return joined.translate(_BATCH_STAGE1)
 
 
@@ -275,7 +285,7 @@ class Normalised:
         # zero-width characters that directly follow the last letter, so the evidence shows what was typed.
         lo = min(max(lo, 0), len(self.original))
         hi = min(max(hi, lo), len(self.original))
-        while hi < len(self.original) and _STAGE1[ord(self.original[hi])] == "":
+        while hi < len(self.original) and _STAGE1[ord(self.original[hi])] is None:
             hi += 1
         return lo, hi
 
@@ -291,7 +301,7 @@ def normalise(text: str) -> Normalised:
         spans1 = [(i, i + 1) for i in range(len(padded))]
     else:
         for i, ch in enumerate(padded):
-            mapped = _STAGE1[ord(ch)]
+            mapped = _STAGE1[ord(ch)] or ""
             spans1.extend([(i, i + 1)] * len(mapped))
     spans2: list[tuple[int, int]] = []
     s2 = _stage2(s1, spans2)
