@@ -10,7 +10,9 @@ Other rooms file reports through ``report_incident`` (monitoring turns an alert 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -47,12 +49,28 @@ if TYPE_CHECKING:
     from esafety.people.models import School
 
 __all__ = [
-    "EvidenceRejected", "add_action", "add_evidence", "add_note", "add_people", "close_incident",
+    "EvidenceRejected", "add_action", "add_evidence", "add_note", "add_people", "close_incident", "quiet",
     "complete_action", "escalate_incident", "record_outcome", "reopen_incident", "report_incident",
     "send_overdue_reminders", "start_investigation", "triage_incident", "update_incident",
 ]  # fmt: skip
 
 PersonWithRole = Person | tuple[Person, str]
+_QUIET: ContextVar[bool] = ContextVar("incidents_quiet", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Queue no e-mails inside the block: for the demo and bulk loads of past incidents, never for live reports."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
+def _queue(key: str, to: Iterable[str], subject: str, body: str, *, school: Any) -> None:
+    if not _QUIET.get():
+        queue_email(key, to, subject, body, school=school)
 
 
 def _link(path: str) -> str:
@@ -209,7 +227,7 @@ def _notify_new(incident: Incident, route: routing.Route, reporter: User | None)
         f"Please sign in to review it:\n{_incident_link(incident)}\n\n"
         "For everyone's safety this e-mail carries no details of the report.\n"
     )
-    queue_email(f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
+    _queue(f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
 
 
 # --- Workflow steps --------------------------------------------------------------------------------------------
@@ -270,7 +288,7 @@ def escalate_incident(
         heads = _users_with(incident.school, [Role.HEAD])
         addresses = {user.email for user in heads if user.email and user != by}
         if addresses:
-            queue_email(
+            _queue(
                 f"incident:{incident.pk}:escalated:{incident.version}", addresses,
                 "A safeguarding report has been escalated to you",
                 f"A report in the safeguarding log of {incident.school.name} has been escalated to you.\n\n"
@@ -442,7 +460,7 @@ def add_action(
         record("incident.action.add", actor=by, obj=incident, request=request,
                detail={"action": action.pk, "owner": owner.pk, "due_on": due_on})  # fmt: skip
         if owner.email and owner != by:
-            queue_email(
+            _queue(
                 f"incident-action:{action.pk}:assigned", [owner.email], "You have a safeguarding action to do",
                 f"You have been given an action in the safeguarding log of {incident.school.name}, due "
                 f"{due_on:%d %B %Y}.\n\nPlease sign in to see it:\n{_link(reverse('incidents:actions'))}\n",

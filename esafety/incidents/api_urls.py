@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from esafety.incidents import api
+
+urlpatterns = [
+    path("incidents/", api.IncidentListCreate.as_view(), name="api-incidents"),
+    path("incidents/<int:pk>/", api.IncidentDetail.as_view(), name="api-incident"),
+]

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from esafety.access import Action, can
+
+register = template.Library()
+
+
+@register.filter
+def may_list_incidents(request: Any) -> bool:
+    return can(request.user, Action.LIST_INCIDENTS, getattr(request, "school", None))
