@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from esafety.monitoring import api
+
+urlpatterns = [
+    path("monitoring/captures/", api.CaptureCreate.as_view(), name="api-monitoring-captures"),
+]

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from esafety.monitoring import views
 
 app_name = "monitoring"
-urlpatterns: list = []
+urlpatterns = [
+    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert"),
+    path("alerts/<int:pk>/review/", views.alert_review, name="alert_review"),
+    path("alerts/<int:pk>/incident/", views.alert_incident, name="alert_incident"),
+    path("people/<int:pk>/", views.person_summary, name="person"),
+    path("enhanced/", views.enhanced_list, name="enhanced"),
+    path("enhanced/<int:pk>/authorise/", views.enhanced_authorise, name="enhanced_authorise"),
+    path("enhanced/<int:pk>/end/", views.enhanced_end, name="enhanced_end"),
+    path("lexicon/", views.lexicon, name="lexicon"),
+    path("lexicon/<str:kind>/<int:pk>/remove/", views.lexicon_remove, name="lexicon_remove"),
+    path("upload/", views.upload, name="upload"),
+]

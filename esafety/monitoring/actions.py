@@ -1,0 +1,457 @@
+"""Monitoring verbs: capture text, review alerts, turn them into incidents, enhanced monitoring, lexicon, purge.
+
+Called alike by views, the API, management commands and periodic tasks. Each writes its audit entry inside the
+same transaction as the change. Audit labels name records ("Alert #12"), never their content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from esafety.access import Action, can
+from esafety.accounts.models import Role, User
+from esafety.audit.actions import record
+from esafety.core.actions import queue_email
+from esafety.monitoring import scanning
+from esafety.monitoring.documents import MAX_TEXT, clean
+from esafety.monitoring.models import (
+    Alert,
+    Capture,
+    EnhancedMonitoring,
+    LexiconAddition,
+    LexiconSuppression,
+    MonitoringSettings,
+    Source,
+    WorkflowError,
+)
+from esafety.people.models import Person, School
+
+_CONTEXT_CHARS = 80
+
+# Scanner category -> safeguarding log category.
+INCIDENT_CATEGORIES = {
+    "self_harm": "self_harm",
+    "bullying": "cyberbullying",
+    "sexual": "sexting",
+    "grooming": "grooming",
+    "extremism": "radicalisation",
+    "violence": "other",
+    "drugs": "illegal_activity",
+    "discrimination": "other",
+}
+
+
+def ensure_source(school: School, kind: str, name: str | None = None) -> Source:
+    """The school's source of ``kind`` (created on first use for the API and uploads)."""
+    name = name or Source.Kind(kind).label
+    source, _ = Source.objects.get_or_create(school=school, name=name, defaults={"kind": kind})
+    return source
+
+
+def resolve_person(school: School, addresses: Iterable[str]) -> Person | None:
+    """The first address that belongs to someone at the school (the sender is passed first)."""
+    for address in addresses:
+        address = (address or "").strip()
+        if "@" not in address:
+            continue
+        person = Person.objects.filter(school=school, email__iexact=address).order_by("pk").first()
+        if person is not None:
+            return person
+    return None
+
+
+def _around(text: str, start: int, end: int) -> tuple[str, str]:
+    lo, hi = max(0, start - _CONTEXT_CHARS), min(len(text), end + _CONTEXT_CHARS)
+    if lo > 0 and (space := text.find(" ", lo, start)) != -1:
+        lo = space + 1
+    if hi < len(text) and (space := text.rfind(" ", end, hi)) != -1:
+        hi = space
+    before = ("…" if lo > 0 else "") + text[lo:start]
+    after = text[end:hi] + ("…" if hi < len(text) else "")
+    return before[:200], after[:200]
+
+
+@dataclass
+class CaptureResult:
+    capture: Capture | None  # None: nothing of concern and nobody under enhanced monitoring, so nothing kept
+    created: bool
+    alerts: list[Alert]
+
+
+def capture_text(
+    *,
+    school: School,
+    source: Source | None,
+    text: str,
+    person: Person | None = None,
+    message_id: str = "",
+    occurred_at: datetime | None = None,
+    subject: str = "",
+    sender: str = "",
+    recipients: Iterable[str] = (),
+    actor: Any = None,
+    request: Any = None,
+) -> CaptureResult:
+    """Scan ``text`` and keep it as a capture with its alerts if anything is of concern (or the person is under
+    enhanced monitoring). Idempotent by ``message_id``: the same message twice is one capture.
+
+    The capture, its alerts, the audit entry and the severity-5 e-mail commit together, so a caller that marks
+    the message processed after this returns never loses one.
+    """
+    message_id = (message_id or "").strip()[:255]
+    if message_id and (existing := Capture.objects.filter(school=school, message_id=message_id).first()):
+        return CaptureResult(existing, False, list(existing.alerts.all()))
+    text = clean(text)[:MAX_TEXT]
+    recipients = [r for r in recipients if r][:50]
+    if person is None:
+        person = resolve_person(school, [sender, *recipients])
+    when = occurred_at or timezone.now()
+    result = scanning.scan(school, text, person, on=timezone.localdate(when))
+    if not result.hits and result.enhanced is None:
+        return CaptureResult(None, False, [])
+    try:
+        with transaction.atomic():
+            capture = Capture.objects.create(
+                school=school, source=source, person=person, message_id=message_id, occurred_at=when,
+                subject=subject[:255], sender=sender[:255], recipients=recipients, text=text,
+                status=Capture.Status.ALERTED if result.hits else Capture.Status.KEPT, enhanced=result.enhanced,
+            )  # fmt: skip
+            alerts = Alert.objects.bulk_create(
+                [
+                    Alert(
+                        school=school,
+                        capture=capture,
+                        category=hit.category,
+                        severity=hit.severity,
+                        rule=hit.rule[:120],
+                        evidence=hit.evidence[:500],
+                        start=hit.start,
+                        end=hit.end,
+                        context_before=_around(text, hit.start, hit.end)[0],
+                        context_after=_around(text, hit.start, hit.end)[1],
+                    )  # fmt: skip
+                    for hit in result.hits
+                ]
+            )
+            if not all(a.pk for a in alerts):  # backends that do not return keys from bulk_create
+                alerts = list(capture.alerts.order_by("pk"))
+            record(
+                "capture.create", actor=actor, obj=capture, school=school, request=request,
+                detail={"source": source.kind if source else "", "alerts": [a.pk for a in alerts],
+                        "max_severity": max((a.severity for a in alerts), default=0),
+                        "enhanced": bool(result.enhanced), "threshold": result.threshold},
+            )  # fmt: skip
+            if any(a.severity >= 5 for a in alerts):
+                _notify_urgent(capture)
+    except IntegrityError:
+        # Another worker stored the same message between our check and our insert: theirs stands.
+        existing = Capture.objects.filter(school=school, message_id=message_id).first()
+        if existing is None:
+            raise
+        return CaptureResult(existing, False, list(existing.alerts.all()))
+    return CaptureResult(capture, True, alerts)
+
+
+def _leads(school: School) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__school=school,
+            role_assignments__role__in=[Role.HEAD, Role.COORDINATOR],
+        ).distinct()
+    )
+
+
+def _notify_urgent(capture: Capture) -> None:
+    """Severity 5 (imminent risk to life): the Co-ordinator and the Head hear at once. No content in the e-mail."""
+    path = reverse("monitoring:alerts") + "?severity=5&status=new"
+    queue_email(
+        f"monitoring-severity5:{capture.pk}",
+        [u.email for u in _leads(capture.school)],
+        "esafety: an urgent monitoring alert needs review now",
+        "esafety has raised a severity 5 monitoring alert (possible imminent risk to life) that needs review now.\n\n"
+        f"Sign in to review it: {settings.SITE_URL}{path}\n\n"
+        "This e-mail carries no details on purpose.\n",
+        school=capture.school,
+    )
+
+
+# Alert review ---------------------------------------------------------------------------------------------
+
+
+def review_alert(alert: Alert, *, by: User, status: str, reason: str = "", request: Any = None) -> Alert:
+    """Mark ``alert`` reviewed, a false positive (with a reason) or action taken (with a note)."""
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        before = alert.status
+        if status == Alert.Status.REVIEWED:
+            alert.mark_reviewed(by, reason)
+        elif status == Alert.Status.FALSE_POSITIVE:
+            alert.mark_false_positive(by, reason)
+        elif status == Alert.Status.ACTION_TAKEN:
+            alert.mark_action_taken(by, reason)
+        else:
+            raise WorkflowError(f"Unknown review step {status!r}.")
+        record(
+            "alert.review", actor=by, obj=alert, request=request,
+            detail={"from": before, "to": alert.status, "reason": alert.reason},
+        )  # fmt: skip
+    return alert
+
+
+def evidence_file(capture: Capture) -> tuple[str, bytes]:
+    """The capture as a plain-text evidence file (labels avoid e-mail header names so it stays text/plain)."""
+    lines = [
+        f"esafety monitoring capture {capture.pk}",
+        f"Source name = {capture.source.name if capture.source else 'unknown'}",
+        f"Sender address = {capture.sender or '-'}",
+        f"Recipient addresses = {', '.join(capture.recipients) or '-'}",
+        f"Subject line = {capture.subject or '-'}",
+        f"Time (UTC) = {capture.occurred_at.astimezone(UTC).isoformat(timespec='seconds')}",
+        "Alerts = "
+        + "; ".join(f"{a.category} severity {a.severity} ({a.rule})" for a in capture.alerts.all()),
+        "",
+        capture.text,
+    ]
+    return f"monitoring-capture-{capture.pk}.txt", ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def create_incident_from_alert(alert: Alert, *, by: User, request: Any = None) -> Any:
+    """One click: a safeguarding-log incident with the capture attached as evidence, linked both ways
+    (the alert points to the incident; the incident's source reference names the alert)."""
+    from esafety.incidents.actions import report_incident
+    from esafety.incidents.models import IncidentPerson
+
+    with transaction.atomic():
+        alert = (
+            Alert.objects.select_for_update()
+            .select_related("capture", "capture__person", "capture__source")
+            .get(pk=alert.pk)
+        )
+        if not alert.is_open:
+            raise WorkflowError(f"{alert.label} is already closed ({alert.get_status_display()}).")
+        capture = alert.capture
+        people = []
+        if capture.person is not None:
+            role = (
+                IncidentPerson.Role.VICTIM if alert.category == "self_harm" else IncidentPerson.Role.SUBJECT
+            )
+            people.append((capture.person, role))
+        description = (
+            f"Raised from monitoring {alert.label}: {alert.get_category_display().lower()}, severity {alert.severity}"
+            f" (rule {alert.rule}), found in {capture.source.get_kind_display().lower() if capture.source else 'text'}"
+            f" at {timezone.localtime(capture.occurred_at):%d %b %Y %H:%M}. The captured text is attached."
+        )
+        incident = report_incident(
+            school=alert.school, reporter=by, category=INCIDENT_CATEGORIES.get(alert.category, "other"),
+            description=description, occurred_at=capture.occurred_at, people=people,
+            evidence=[evidence_file(capture)], urgent=alert.severity >= 4, source="monitoring",
+            source_ref=f"alert:{alert.pk}", idempotency_key=f"monitoring-alert:{alert.pk}", request=request,
+        )  # fmt: skip
+        alert.link_incident(incident, by)
+        record(
+            "alert.incident", actor=by, obj=alert, request=request,
+            detail={"incident": incident.pk, "capture": capture.pk},
+        )  # fmt: skip
+    return incident
+
+
+# Enhanced monitoring --------------------------------------------------------------------------------------
+
+
+def request_enhanced_monitoring(
+    *, school: School, person: Person, reason: str, starts: date, ends: date, threshold: int = 1, by: User,
+    request: Any = None,
+) -> EnhancedMonitoring:  # fmt: skip
+    """Ask for enhanced monitoring of ``person``; when the Headteacher asks, it is authorised at once."""
+    if person.school_id != school.pk:
+        raise PermissionDenied
+    if not can(by, Action.MANAGE_ENHANCED_MONITORING, school):
+        raise PermissionDenied
+    if ends < starts:
+        raise WorkflowError("The end date must be on or after the start date.")
+    if not reason.strip():
+        raise WorkflowError("A reason is required.")
+    with transaction.atomic():
+        item = EnhancedMonitoring.objects.create(
+            school=school, person=person, reason=reason.strip(), starts=starts, ends=ends, threshold=threshold,
+            requested_by=by,
+        )  # fmt: skip
+        record(
+            "enhanced_monitoring.request", actor=by, obj=item, request=request,
+            detail={"person": person.pk, "starts": starts, "ends": ends, "threshold": threshold},
+        )  # fmt: skip
+        if can(by, Action.AUTHORISE_ENHANCED_MONITORING, school):
+            _authorise(item, by, request)
+    return item
+
+
+def _authorise(item: EnhancedMonitoring, by: User, request: Any) -> None:
+    item.authorise(by)
+    record(
+        "enhanced_monitoring.authorise",
+        actor=by,
+        obj=item,
+        request=request,
+        detail={"person": item.person_id},
+    )
+
+
+def authorise_enhanced_monitoring(
+    item: EnhancedMonitoring, *, by: User, request: Any = None
+) -> EnhancedMonitoring:
+    # Only the Headteacher authorises: checked here as well as in the view, so no caller can skip it.
+    if not can(by, Action.AUTHORISE_ENHANCED_MONITORING, item.school):
+        raise PermissionDenied
+    with transaction.atomic():
+        item = EnhancedMonitoring.objects.select_for_update().get(pk=item.pk)
+        _authorise(item, by, request)
+    return item
+
+
+def decline_enhanced_monitoring(
+    item: EnhancedMonitoring, *, by: User, reason: str, request: Any = None
+) -> EnhancedMonitoring:
+    if not can(by, Action.AUTHORISE_ENHANCED_MONITORING, item.school):
+        raise PermissionDenied
+    with transaction.atomic():
+        item = EnhancedMonitoring.objects.select_for_update().get(pk=item.pk)
+        item.decline(by, reason)
+        record("enhanced_monitoring.decline", actor=by, obj=item, request=request, detail={"reason": reason})
+    return item
+
+
+def end_enhanced_monitoring(
+    item: EnhancedMonitoring, *, by: User | None, reason: str, request: Any = None
+) -> EnhancedMonitoring:
+    with transaction.atomic():
+        item = EnhancedMonitoring.objects.select_for_update().get(pk=item.pk)
+        item.end(by, reason)
+        record("enhanced_monitoring.end", actor=by, obj=item, request=request, detail={"reason": reason})
+    return item
+
+
+def end_expired_enhanced_monitoring(today: date | None = None) -> int:
+    """Stamp the end of every authorisation whose end date has passed (they already stopped counting by date)."""
+    today = today or timezone.localdate()
+    ended = 0
+    for item in EnhancedMonitoring.objects.filter(
+        ended_at__isnull=True, declined_at__isnull=True, ends__lt=today
+    ):
+        try:
+            end_enhanced_monitoring(item, by=None, reason="End date reached")
+            ended += 1
+        except WorkflowError:
+            continue  # ended by someone else meanwhile
+    return ended
+
+
+# Lexicon --------------------------------------------------------------------------------------------------
+
+
+def add_lexicon_term(
+    *, school: School, phrase: str, category: str, severity: int, first_person: bool = False, negatives: str = "",
+    by: User, request: Any = None,
+) -> LexiconAddition:  # fmt: skip
+    with transaction.atomic():
+        term = LexiconAddition.objects.create(
+            school=school, phrase=phrase.strip(), category=category, severity=severity, first_person=first_person,
+            negatives=negatives.strip(), added_by=by,
+        )  # fmt: skip
+        record(
+            "lexicon.add", actor=by, obj=term, request=request,
+            detail={"phrase": term.phrase, "category": category, "severity": severity, "first_person": first_person},
+        )  # fmt: skip
+    return term
+
+
+def remove_lexicon_term(term: LexiconAddition, *, by: User, request: Any = None) -> None:
+    with transaction.atomic():
+        record(
+            "lexicon.remove", actor=by, obj=term, request=request,
+            detail={"phrase": term.phrase, "category": term.category},
+        )  # fmt: skip
+        term.delete()
+
+
+def suppress_term(
+    *, school: School, rule: str, group: str, reason: str, by: User, request: Any = None
+) -> LexiconSuppression:
+    if not reason.strip():
+        raise WorkflowError("A reason is required to suppress a term.")
+    with transaction.atomic():
+        item = LexiconSuppression.objects.create(
+            school=school, rule=rule.strip(), group=group.strip() or "*", reason=reason.strip(), added_by=by
+        )
+        record(
+            "lexicon.suppress", actor=by, obj=item, request=request,
+            detail={"rule": item.rule, "group": item.group, "reason": item.reason},
+        )  # fmt: skip
+    return item
+
+
+def remove_suppression(item: LexiconSuppression, *, by: User, request: Any = None) -> None:
+    with transaction.atomic():
+        record(
+            "lexicon.unsuppress",
+            actor=by,
+            obj=item,
+            request=request,
+            detail={"rule": item.rule, "group": item.group},
+        )
+        item.delete()
+
+
+# Privacy --------------------------------------------------------------------------------------------------
+
+
+def purge_captures(now: datetime | None = None) -> dict[str, int]:
+    """Delete captures past the school's retention, and dismissed false positives sooner.
+
+    Alerts go with their capture. An alert that became an incident loses nothing: the incident holds its own
+    copy of the text as an evidence file. Captures of a person under active enhanced monitoring are kept until
+    the ordinary retention ends.
+    """
+    now = now or timezone.now()
+    totals = {"retention": 0, "false_positive": 0}
+    school_ids = Capture.objects.values_list("school_id", flat=True).distinct()
+    for school in School.objects.filter(pk__in=list(school_ids)):
+        config = MonitoringSettings.for_school(school)
+        with transaction.atomic():
+            old = Capture.objects.filter(
+                school=school, received_at__lt=now - timedelta(days=school.retention_days)
+            )
+            old_count = old.count()
+            old.delete()
+            watched = EnhancedMonitoring.objects.active(timezone.localdate(now)).filter(school=school)
+            dismissed = (
+                Capture.objects.filter(school=school, alerts__isnull=False)
+                .exclude(
+                    alerts__status__in=[s for s in Alert.Status.values if s != Alert.Status.FALSE_POSITIVE]
+                )
+                .exclude(person__in=watched.values("person"))
+                .annotate(last_review=Max("alerts__reviewed_at"))
+                .filter(last_review__lt=now - timedelta(days=config.false_positive_days))
+            )
+            ids = list(dismissed.values_list("pk", flat=True))
+            Capture.objects.filter(pk__in=ids).delete()
+            if old_count or ids:
+                record(
+                    "capture.purge", school=school, object_repr="Monitoring captures",
+                    detail={"retention": old_count, "false_positive": len(ids),
+                            "retention_days": school.retention_days,
+                            "false_positive_days": config.false_positive_days},
+                )  # fmt: skip
+        totals["retention"] += old_count
+        totals["false_positive"] += len(ids)
+    return totals

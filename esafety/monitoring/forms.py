@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from esafety.monitoring.models import (
+    CATEGORY_CHOICES,
+    SEVERITY_CHOICES,
+    Alert,
+    EnhancedMonitoring,
+    LexiconAddition,
+    LexiconSuppression,
+)
+from esafety.monitoring.scanner import LexiconError, shipped_lexicon
+from esafety.people.models import Person
+
+OPEN = "open"
+
+
+class AlertFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status", required=False,
+        choices=[(OPEN, "Open (new or reviewed)"), ("all", "All"), *Alert.Status.choices],
+    )  # fmt: skip
+    category = forms.ChoiceField(label="Category", required=False, choices=[("", "All"), *CATEGORY_CHOICES])
+    severity = forms.TypedChoiceField(
+        label="Severity at least", required=False, coerce=int, empty_value=None,
+        choices=[("", "Any"), *SEVERITY_CHOICES],
+    )  # fmt: skip
+    person = forms.CharField(label="Person", required=False, max_length=100)
+
+
+class ReviewForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (s, label)
+            for s, label in Alert.Status.choices
+            if s not in (Alert.Status.NEW, Alert.Status.INCIDENT)
+        ]
+    )
+    reason = forms.CharField(
+        label="Reason or note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required for a false positive (why) and for action taken (what was done).",
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        status = data.get("status")
+        if (
+            status in (Alert.Status.FALSE_POSITIVE, Alert.Status.ACTION_TAKEN)
+            and not data.get("reason", "").strip()
+        ):
+            self.add_error("reason", "Say why it is a false positive, or what was done.")
+        return data
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.description
+
+
+class EnhancedMonitoringForm(forms.ModelForm):
+    person = PersonChoiceField(queryset=Person.objects.none(), label="Person")
+
+    class Meta:
+        model = EnhancedMonitoring
+        fields = ["person", "reason", "starts", "ends", "threshold"]
+        widgets = {
+            "starts": forms.DateInput(attrs={"type": "date"}),
+            "ends": forms.DateInput(attrs={"type": "date"}),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"starts": "Start date", "ends": "End date", "threshold": "Alert threshold while active"}
+        help_texts = {
+            "reason": "Why closer monitoring is needed. Seen by the Headteacher, who authorises it.",
+            "ends": "Enhanced monitoring ends by itself after this date.",
+        }
+
+    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(school=school).order_by(
+            "last_name", "first_name"
+        )
+        today = timezone.localdate()
+        self.fields["starts"].initial = today
+        self.fields["ends"].initial = EnhancedMonitoring.default_ends(today)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts"), data.get("ends")
+        if starts and ends and ends < starts:
+            self.add_error("ends", "The end date must be on or after the start date.")
+        if ends and ends < timezone.localdate():
+            self.add_error("ends", "The end date has already passed.")
+        return data
+
+    def _post_clean(self) -> None:
+        pass  # the action validates and saves; requested_by is not a form field
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=300, widget=forms.TextInput)
+
+
+class LexiconAdditionForm(forms.ModelForm):
+    class Meta:
+        model = LexiconAddition
+        fields = ["phrase", "category", "severity", "first_person", "negatives"]
+        widgets = {"negatives": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.school = school
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            term = LexiconAddition(**{k: data.get(k) for k in self.Meta.fields})
+            try:
+                shipped_lexicon().with_changes(additions=[term.as_data()])
+            except LexiconError as exc:
+                raise forms.ValidationError(str(exc).replace("school addition 1: ", "")) from exc
+            if LexiconAddition.objects.filter(
+                school=self.school, phrase=data.get("phrase", "").strip(), category=data.get("category")
+            ).exists():
+                raise forms.ValidationError("The school already has this term in this category.")
+        return data
+
+    def _post_clean(self) -> None:
+        pass
+
+
+def group_choices(school: Any) -> list[tuple[str, str]]:
+    people = Person.objects.filter(school=school)
+    years = sorted(set(people.exclude(year_group="").values_list("year_group", flat=True)))
+    classes = sorted(set(people.exclude(class_name="").values_list("class_name", flat=True)))
+    return [
+        ("*", "Everyone"), ("Pupils", "All pupils"), ("Staff", "All staff"),
+        *[(y, y) for y in years], *[(c, f"Class {c}") for c in classes],
+    ]  # fmt: skip
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    return [
+        (e.rule, f"{e.rule} (severity {e.severity}: {', '.join(e.phrases[:3])}…)")
+        for e in shipped_lexicon().entries
+    ]
+
+
+class LexiconSuppressionForm(forms.ModelForm):
+    class Meta:
+        model = LexiconSuppression
+        fields = ["rule", "group", "reason"]
+        labels = {"rule": "Rule or phrase", "group": "For"}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"reason": "Why this term is expected from this group (kept in the audit trail)."}
+
+    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["group"] = forms.ChoiceField(label="For", choices=group_choices(school))
+        self.fields[
+            "rule"
+        ].help_text = 'A rule id such as "drugs.cannabis" (all its phrases), or one phrase exactly as the lexicon has it.'
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        rule = (data.get("rule") or "").strip()
+        if rule:
+            lexicon = shipped_lexicon()
+            known = {e.rule for e in lexicon.entries} | {p for e in lexicon.entries for p in e.phrases}
+            from esafety.monitoring.scanning import school_data
+
+            additions, _ = school_data(self.school)
+            known |= {f"{a['category']}.{a['id']}" for a in additions} | {str(a["phrase"]) for a in additions}
+            if rule not in known:
+                self.add_error("rule", "No rule or phrase of the lexicon is called that.")
+            elif LexiconSuppression.objects.filter(
+                school=self.school, rule=rule, group=data.get("group")
+            ).exists():
+                self.add_error("rule", "This term is already suppressed for this group.")
+        return data
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Document", help_text="Text, e-mail (.eml), Word (.docx) or PDF")
+    person = PersonChoiceField(
+        queryset=Person.objects.none(), required=False, label="Whose is it?",
+        help_text="Leave empty to take the person from the e-mail's sender, if any.",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(school=school).order_by(
+            "last_name", "first_name"
+        )

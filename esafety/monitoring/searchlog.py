@@ -1,0 +1,135 @@
+"""Search terms from web filter logs: the query of every Google, Bing, YouTube and DuckDuckGo search.
+
+The filter engine's log parsers (``esafety.filtering.engine.parse_squid_log`` / ``parse_e2guardian_log``) are used
+when present; until then a small fallback reads Squid's native format and any line with a URL in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+# host suffix -> query parameters that carry the search terms
+SEARCH_ENGINES: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
+    (re.compile(r"(^|\.)google\.[a-z.]+$"), ("q",), ("/search", "/webhp", "/")),
+    (re.compile(r"(^|\.)bing\.com$"), ("q",), ("/search", "/images/search", "/videos/search")),
+    (re.compile(r"(^|\.)duckduckgo\.com$"), ("q",), ("/", "/html", "/lite")),
+    (re.compile(r"(^|\.)youtube\.com$"), ("search_query", "q"), ("/results", "/search")),
+]
+_URL = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    query: str
+    engine: str
+    user: str
+    client: str
+    at: datetime | None
+    line_key: str  # identifies the log line, so reading the same log twice captures nothing twice
+
+
+def query_from_url(url: str) -> tuple[str, str] | None:
+    """(engine host, search terms) when ``url`` is a search on a known engine."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    for pattern, params, paths in SEARCH_ENGINES:
+        if pattern.search(host) and (parts.path or "/") in paths:
+            values = parse_qs(parts.query)
+            for param in params:
+                if values.get(param) and values[param][0].strip():
+                    return host, values[param][0].strip()[:500]
+    return None
+
+
+def _fallback_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Squid native: time elapsed client code/status bytes method URL user hierarchy type; else any URL."""
+    for line in lines:
+        fields = line.split()
+        if len(fields) >= 7 and re.match(r"^\d+(\.\d+)?$", fields[0]):
+            yield {
+                "time": datetime.fromtimestamp(float(fields[0]), UTC), "client": fields[2], "url": fields[6],
+                "user": fields[7] if len(fields) > 7 and fields[7] != "-" else "", "line": line,
+            }  # fmt: skip
+        elif match := _URL.search(line):
+            yield {"time": None, "client": "", "url": match.group(0), "user": "", "line": line}
+
+
+def _get(record: Any, *names: str) -> Any:
+    for name in names:
+        value = record.get(name) if isinstance(record, dict) else getattr(record, name, None)
+        if value not in (None, "", "-"):
+            return value
+    return None
+
+
+def records(lines: list[str], fmt: str = "squid") -> Iterator[Any]:
+    try:
+        from esafety.filtering import engine
+
+        parser = getattr(engine, "parse_e2guardian_log" if fmt == "e2guardian" else "parse_squid_log", None)
+    except ImportError:
+        parser = None
+    if parser is None:
+        yield from _fallback_records(lines)
+        return
+    yield from parser(lines)
+
+
+def search_terms(lines: Iterable[str], fmt: str = "squid") -> Iterator[SearchTerm]:
+    lines = [line.rstrip("\n") for line in lines if line.strip()]
+    for index, record in enumerate(records(lines, fmt)):
+        url = _get(record, "url", "uri")
+        if not url:
+            continue
+        found = query_from_url(str(url))
+        if found is None:
+            continue
+        at = _get(record, "time", "timestamp", "at")
+        if isinstance(at, int | float):
+            at = datetime.fromtimestamp(at, UTC)
+        raw = _get(record, "line", "raw") or f"{index}:{url}:{at}"
+        yield SearchTerm(
+            query=found[1], engine=found[0], user=str(_get(record, "user", "username", "ident") or ""),
+            client=str(_get(record, "client", "client_ip", "ip") or ""),
+            at=at if isinstance(at, datetime) else None,
+            line_key="log:" + hashlib.sha256(str(raw).encode()).hexdigest()[:40],
+        )  # fmt: skip
+
+
+def ingest_log(school: Any, lines: Iterable[str], *, fmt: str = "squid") -> dict[str, int]:
+    """Scan each search in the log as a capture of the ``filter_log`` source; returns counts."""
+    from esafety.accounts.models import User
+    from esafety.monitoring.actions import capture_text, ensure_source, resolve_person
+    from esafety.monitoring.models import Source
+
+    source = ensure_source(school, Source.Kind.FILTER_LOG)
+    counts = {"searches": 0, "captured": 0, "duplicates": 0}
+    people: dict[str, Any] = {}
+    for term in search_terms(lines, fmt):
+        counts["searches"] += 1
+        if term.user not in people:
+            user = (
+                User.objects.filter(username__iexact=term.user).select_related("person").first()
+                if term.user
+                else None
+            )
+            people[term.user] = (
+                user.person if user is not None and user.person and user.person.school_id == school.pk
+                else resolve_person(school, [term.user])
+            )  # fmt: skip
+        result = capture_text(
+            school=school, source=source, text=term.query, person=people[term.user], message_id=term.line_key,
+            occurred_at=term.at, subject=f"Search on {term.engine}", sender=term.user or term.client,
+        )  # fmt: skip
+        if result.capture is not None:
+            counts["captured" if result.created else "duplicates"] += 1
+    return counts

@@ -1,0 +1,361 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from esafety.access import Action, can, requires
+from esafety.audit.actions import record, record_view
+from esafety.audit.models import AuditEntry
+from esafety.monitoring import actions, scanning
+from esafety.monitoring.documents import parse_email, text_from_file
+from esafety.monitoring.forms import (
+    OPEN,
+    AlertFilterForm,
+    EnhancedMonitoringForm,
+    LexiconAdditionForm,
+    LexiconSuppressionForm,
+    ReasonForm,
+    ReviewForm,
+    UploadForm,
+)
+from esafety.monitoring.models import (
+    Alert,
+    EnhancedMonitoring,
+    LexiconAddition,
+    LexiconSuppression,
+    Source,
+    WorkflowError,
+)
+from esafety.monitoring.permissions import alerts_visible_to
+from esafety.people.models import Person
+
+CHART_WEEKS = 12
+
+
+def incident_url(incident: Any) -> str:
+    try:
+        return reverse("incidents:detail", args=[incident.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _school(request: HttpRequest) -> Any:
+    return request.school  # type: ignore[attr-defined]
+
+
+@requires(Action.VIEW_ALERTS)
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """The queue: most severe first, with the words around each hit."""
+    school = _school(request)
+    form = AlertFilterForm(request.GET or None)
+    alerts = alerts_visible_to(request.user, school)
+    status = OPEN
+    if form.is_valid():
+        status = form.cleaned_data["status"] or OPEN
+        if category := form.cleaned_data["category"]:
+            alerts = alerts.filter(category=category)
+        if severity := form.cleaned_data["severity"]:
+            alerts = alerts.filter(severity__gte=severity)
+        if who := form.cleaned_data["person"].strip():
+            alerts = alerts.filter(
+                Q(capture__person__first_name__icontains=who) | Q(capture__person__last_name__icontains=who)
+                | Q(capture__sender__icontains=who)
+            )  # fmt: skip
+    if status == OPEN:
+        alerts = alerts.open()
+    elif status != "all":
+        alerts = alerts.filter(status=status)
+    page = Paginator(alerts.order_by("-severity", "-created", "-pk"), 50).get_page(request.GET.get("page"))
+    if page.object_list:
+        # The queue shows captured words: a view of restricted records, noted once per page.
+        record(
+            "capture.list_view", request=request, kind=AuditEntry.Kind.VIEW, object_repr="Monitoring alert queue",
+            detail={"alerts": [a.pk for a in page.object_list]},
+        )  # fmt: skip
+    counts = dict(
+        alerts_visible_to(request.user, school)
+        .open()
+        .values_list("severity")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return render(
+        request, "monitoring/alerts.html",
+        {"form": form, "page": page, "counts": [(s, counts.get(s, 0)) for s in range(5, 0, -1)],
+         "can_upload": True, "can_lexicon": can(request.user, Action.MANAGE_LEXICON, school)},
+    )  # fmt: skip
+
+
+def _get_alert(request: HttpRequest, pk: int) -> Alert:
+    return get_object_or_404(alerts_visible_to(request.user, _school(request)), pk=pk)
+
+
+@requires(Action.VIEW_ALERTS)
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _get_alert(request, pk)
+    capture = alert.capture
+    record_view(request, capture, alert=alert.pk)
+    return render(
+        request, "monitoring/alert.html",
+        {"alert": alert, "capture": capture, "others": capture.alerts.exclude(pk=alert.pk).order_by("start"),
+         "review_form": ReviewForm(), "incident_url": incident_url(alert.incident) if alert.incident else ""},
+    )  # fmt: skip
+
+
+@require_POST
+@requires(Action.VIEW_ALERTS)
+def alert_review(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _get_alert(request, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.review_alert(
+                alert, by=request.user, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"],
+                request=request,
+            )  # fmt: skip
+            messages.success(
+                request, f"{alert.label}: {Alert.Status(form.cleaned_data['status']).label.lower()}."
+            )
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("monitoring:alert", pk=alert.pk)
+    if request.POST.get("next") == "alert":
+        return redirect("monitoring:alert", pk=alert.pk)
+    return redirect("monitoring:alerts")
+
+
+@require_POST
+@requires(Action.VIEW_ALERTS)
+def alert_incident(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = _get_alert(request, pk)
+    if not can(request.user, Action.REPORT_INCIDENT, _school(request)):
+        raise PermissionDenied
+    try:
+        incident = actions.create_incident_from_alert(alert, by=request.user, request=request)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring:alert", pk=alert.pk)
+    messages.success(
+        request, f"{incident.label} created from {alert.label}, with the captured text attached."
+    )
+    return redirect(incident_url(incident) or reverse("monitoring:alert", args=[alert.pk]))
+
+
+@requires(Action.VIEW_ALERTS)
+def person_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's alerts over the last weeks: a bar per week, its height the sum of severities."""
+    school = _school(request)
+    person = get_object_or_404(Person, pk=pk, school=school)
+    alerts = alerts_visible_to(request.user, school).filter(capture__person=person)
+    today = timezone.localdate()
+    first = today - timedelta(days=today.weekday() + 7 * (CHART_WEEKS - 1))
+    weeks = [
+        {"start": first + timedelta(weeks=i), "score": 0, "count": 0, "top": 0} for i in range(CHART_WEEKS)
+    ]
+    for alert in alerts.filter(created__date__gte=first).exclude(status=Alert.Status.FALSE_POSITIVE):
+        index = (timezone.localdate(alert.created) - first).days // 7
+        if 0 <= index < CHART_WEEKS:
+            week = weeks[index]
+            week["score"] += alert.severity
+            week["count"] += 1
+            week["top"] = max(week["top"], alert.severity)
+    peak = max((w["score"] for w in weeks), default=0) or 1
+    for i, week in enumerate(weeks):
+        week["height"] = round(120 * week["score"] / peak)
+        week["x"] = 40 + i * 45
+        week["y"] = 140 - week["height"]
+        week["tone"] = "alert" if week["top"] >= 4 else "warn" if week["top"] >= 3 else "neutral"
+    totals = alerts.exclude(status=Alert.Status.FALSE_POSITIVE).aggregate(
+        n=Count("pk"), score=Sum("severity")
+    )
+    recent = alerts.order_by("-created")[:50]
+    record(
+        "capture.list_view", request=request, kind=AuditEntry.Kind.VIEW, object_repr=f"Monitoring summary, Person #{person.pk}",
+        detail={"person": person.pk},
+    )  # fmt: skip
+    enhanced = EnhancedMonitoring.objects.filter(school=school, person=person).order_by("-starts")[:5]
+    return render(
+        request, "monitoring/person.html",
+        {"person": person, "weeks": weeks, "peak": peak, "totals": totals, "recent": recent, "enhanced": enhanced},
+    )  # fmt: skip
+
+
+@requires(Action.MANAGE_ENHANCED_MONITORING)
+def enhanced_list(request: HttpRequest) -> HttpResponse:
+    school = _school(request)
+    form = EnhancedMonitoringForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = actions.request_enhanced_monitoring(
+                school=school, person=data["person"], reason=data["reason"], starts=data["starts"], ends=data["ends"],
+                threshold=data["threshold"], by=request.user, request=request,
+            )  # fmt: skip
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            if item.authorised_at:
+                messages.success(request, f"{item.label} authorised for {item.person.full_name}.")
+            else:
+                messages.success(
+                    request, f"{item.label} requested; it starts once the Headteacher authorises it."
+                )
+            return redirect("monitoring:enhanced")
+    items = EnhancedMonitoring.objects.filter(school=school).select_related(
+        "person", "requested_by", "authorised_by", "ended_by"
+    )
+    return render(
+        request, "monitoring/enhanced.html",
+        {"form": form, "items": items, "reason_form": ReasonForm(),
+         "can_authorise": can(request.user, Action.AUTHORISE_ENHANCED_MONITORING, school)},
+    )  # fmt: skip
+
+
+@require_POST
+@requires(Action.AUTHORISE_ENHANCED_MONITORING)
+def enhanced_authorise(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(EnhancedMonitoring, pk=pk, school=_school(request))
+    try:
+        if request.POST.get("decision") == "decline":
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "Give a reason to decline.")
+                return redirect("monitoring:enhanced")
+            actions.decline_enhanced_monitoring(
+                item, by=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+            messages.success(request, f"{item.label} declined.")
+        else:
+            actions.authorise_enhanced_monitoring(item, by=request.user, request=request)
+            messages.success(request, f"{item.label} authorised.")
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("monitoring:enhanced")
+
+
+@require_POST
+@requires(Action.MANAGE_ENHANCED_MONITORING)
+def enhanced_end(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(EnhancedMonitoring, pk=pk, school=_school(request))
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason to end enhanced monitoring early.")
+        return redirect("monitoring:enhanced")
+    try:
+        actions.end_enhanced_monitoring(
+            item, by=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(request, f"{item.label} ended.")
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("monitoring:enhanced")
+
+
+@requires(Action.MANAGE_LEXICON)
+def lexicon(request: HttpRequest) -> HttpResponse:
+    """School terms and suppressions, each previewed against the evaluation set before it is saved."""
+    school = _school(request)
+    kind = request.POST.get("form") if request.method == "POST" else None
+    term_form = LexiconAdditionForm(request.POST if kind == "term" else None, school=school, prefix="term")
+    suppress_form = LexiconSuppressionForm(
+        request.POST if kind == "suppress" else None, school=school, prefix="supp"
+    )
+    preview = None
+    saving = request.POST.get("save") == "1"
+    if kind == "term" and term_form.is_valid():
+        data = term_form.cleaned_data
+        if saving:
+            actions.add_lexicon_term(
+                school=school, phrase=data["phrase"], category=data["category"], severity=data["severity"],
+                first_person=data["first_person"], negatives=data["negatives"], by=request.user, request=request,
+            )  # fmt: skip
+            messages.success(request, "School term added.")
+            return redirect("monitoring:lexicon")
+        candidate = LexiconAddition(school=school, **data)
+        preview = scanning.preview(school, additions=[candidate.as_data()])
+    elif kind == "suppress" and suppress_form.is_valid():
+        data = suppress_form.cleaned_data
+        if saving:
+            actions.suppress_term(
+                school=school, rule=data["rule"], group=data["group"], reason=data["reason"], by=request.user,
+                request=request,
+            )  # fmt: skip
+            messages.success(request, "Term suppressed for that group.")
+            return redirect("monitoring:lexicon")
+        candidate_supp = {"rule": data["rule"], "group": data["group"], "reason": data["reason"]}
+        group = data["group"]
+        preview = scanning.preview(
+            school, suppressions=[candidate_supp], groups=[group] if group != "*" else []
+        )
+    return render(
+        request, "monitoring/lexicon.html",
+        {"term_form": term_form, "suppress_form": suppress_form, "preview": preview, "kind": kind,
+         "terms": LexiconAddition.objects.filter(school=school).select_related("added_by"),
+         "suppressions": LexiconSuppression.objects.filter(school=school).select_related("added_by")},
+    )  # fmt: skip
+
+
+@require_POST
+@requires(Action.MANAGE_LEXICON)
+def lexicon_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    school = _school(request)
+    if kind == "term":
+        actions.remove_lexicon_term(
+            get_object_or_404(LexiconAddition, pk=pk, school=school), by=request.user, request=request
+        )
+    else:
+        actions.remove_suppression(
+            get_object_or_404(LexiconSuppression, pk=pk, school=school), by=request.user, request=request
+        )
+    messages.success(request, "Removed.")
+    return redirect("monitoring:lexicon")
+
+
+@requires(Action.VIEW_ALERTS)
+def upload(request: HttpRequest) -> HttpResponse:
+    """Scan a document someone handed in: text, .eml, .docx or PDF."""
+    school = _school(request)
+    form = UploadForm(request.POST or None, request.FILES or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        data = upload_file.read()
+        name = upload_file.name or ""
+        meta: dict[str, Any] = {}
+        if name.lower().endswith(".eml") or (data[:4096].count(b":") >= 2 and b"\nSubject:" in data[:8192]):
+            parsed = parse_email(data)
+            text = parsed.text
+            meta = {"subject": parsed.subject, "sender": parsed.sender, "recipients": parsed.recipients,
+                    "occurred_at": parsed.occurred_at, "message_id": parsed.message_id}  # fmt: skip
+        else:
+            text = text_from_file(name, data) or ""
+            meta = {"subject": f"Uploaded document: {name}"[:255]}
+        if not text.strip():
+            form.add_error("file", "No text could be read from this file (use text, .eml, .docx or PDF).")
+        else:
+            result = actions.capture_text(
+                school=school, source=actions.ensure_source(school, Source.Kind.UPLOAD), text=text,
+                person=form.cleaned_data["person"], actor=request.user, request=request, **meta,
+            )  # fmt: skip
+            if result.capture is None:
+                messages.success(
+                    request, "The document was scanned: nothing of concern was found, and it was not kept."
+                )
+                return redirect("monitoring:upload")
+            if result.alerts:
+                messages.success(request, f"The document raised {len(result.alerts)} alert(s).")
+                return redirect("monitoring:alert", pk=result.alerts[0].pk)
+            messages.success(request, "Kept under enhanced monitoring; no alert.")
+            return redirect("monitoring:upload")
+    return render(request, "monitoring/upload.html", {"form": form})
