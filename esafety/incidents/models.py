@@ -168,7 +168,7 @@ class Incident(models.Model):
     def _step(self, step: str, expected_version: int | None = None, **changes: Any) -> None:
         sources, target = self.TRANSITIONS[step]
         if self.status not in sources:
-            raise WorkflowError(f"{self.label} is {self.get_status_display().lower()}: it cannot be {step}d now")
+            raise WorkflowError(f"{self.label} is {self.get_status_display().lower()}: step “{step}” does not apply")
         self.update_fields(expected_version, status=target, **changes)
 
     def update_fields(self, expected_version: int | None = None, **changes: Any) -> None:
