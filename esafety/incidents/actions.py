@@ -112,7 +112,9 @@ def _normalise_people(school: School, people: Iterable[PersonWithRole]) -> list[
     return list(result.values())
 
 
-def _store_evidence(incident: Incident, files: Sequence[tuple[str, CleanFile]], by: User | None) -> list[Evidence]:
+def _store_evidence(
+    incident: Incident, files: Sequence[tuple[str, CleanFile]], by: User | None
+) -> list[Evidence]:
     stored = []
     try:
         for name, clean in files:
@@ -284,7 +286,9 @@ def escalate_incident(
 ) -> Incident:  # fmt: skip
     """Hand the incident to the Headteacher (policy: the Co-ordinator "will report it to the Headteacher")."""
     with transaction.atomic():
-        _take_step(incident, "escalate", by=by, reason=reason, expected_version=expected_version, request=request)
+        _take_step(
+            incident, "escalate", by=by, reason=reason, expected_version=expected_version, request=request
+        )
         heads = _users_with(incident.school, [Role.HEAD])
         addresses = {user.email for user in heads if user.email and user != by}
         if addresses:
@@ -311,7 +315,9 @@ def close_incident(
     incident: Incident, *, by: User, reason: str = "", expected_version: int | None = None,
     request: HttpRequest | None = None,
 ) -> Incident:  # fmt: skip
-    return _take_step(incident, "close", by=by, reason=reason, expected_version=expected_version, request=request)
+    return _take_step(
+        incident, "close", by=by, reason=reason, expected_version=expected_version, request=request
+    )
 
 
 def reopen_incident(
@@ -320,7 +326,9 @@ def reopen_incident(
 ) -> Incident:  # fmt: skip
     if not reason.strip():
         raise ValueError("Say why the incident is reopened")
-    return _take_step(incident, "reopen", by=by, reason=reason, expected_version=expected_version, request=request)
+    return _take_step(
+        incident, "reopen", by=by, reason=reason, expected_version=expected_version, request=request
+    )
 
 
 OUTCOME_FIELDS = ("sanction", "disciplinary", "agency", "referred_on", "agency_reference", "informed_at",
@@ -382,7 +390,9 @@ def record_outcome(
 
 def add_note(incident: Incident, *, by: User, text: str, request: HttpRequest | None = None) -> TimelineEntry:
     with transaction.atomic():
-        entry = TimelineEntry.objects.create(incident=incident, actor=by, kind=TimelineEntry.Kind.NOTE, text=text)
+        entry = TimelineEntry.objects.create(
+            incident=incident, actor=by, kind=TimelineEntry.Kind.NOTE, text=text
+        )
         Incident.objects.filter(pk=incident.pk).update(updated_at=timezone.now())
         record("incident.note", actor=by, obj=incident, request=request, detail={"entry": entry.pk})
     return entry
@@ -409,7 +419,9 @@ def add_people(
     involved = _normalise_people(incident.school, people)
     with transaction.atomic():
         existing = set(incident.involvements.values_list("person_id", flat=True))
-        new = [IncidentPerson(incident=incident, person=p, role=r) for p, r in involved if p.pk not in existing]
+        new = [
+            IncidentPerson(incident=incident, person=p, role=r) for p, r in involved if p.pk not in existing
+        ]
         IncidentPerson.objects.bulk_create(new)
         if new:
             TimelineEntry.objects.create(
@@ -421,7 +433,15 @@ def add_people(
     return len(new)
 
 
-EDITABLE_FIELDS = ("category", "occurred_at", "location", "description", "reporter_actions", "urgent", "assigned")
+EDITABLE_FIELDS = (
+    "category",
+    "occurred_at",
+    "location",
+    "description",
+    "reporter_actions",
+    "urgent",
+    "assigned",
+)
 
 
 def update_incident(
@@ -451,7 +471,12 @@ def add_action(
 ) -> IncidentAction:
     with transaction.atomic():
         action = IncidentAction.objects.create(
-            incident=incident, school_id=incident.school_id, title=title, owner=owner, due_on=due_on, created_by=by
+            incident=incident,
+            school_id=incident.school_id,
+            title=title,
+            owner=owner,
+            due_on=due_on,
+            created_by=by,
         )
         TimelineEntry.objects.create(
             incident=incident, actor=by, kind=TimelineEntry.Kind.ACTION,
@@ -525,7 +550,9 @@ def save_settings(
     """Store the category guidance texts; ``restricted_deputy`` (a User or None) only when given."""
     with transaction.atomic():
         for category, text in guidance.items():
-            CategoryGuidance.objects.update_or_create(school=school, category=category, defaults={"text": text})
+            CategoryGuidance.objects.update_or_create(
+                school=school, category=category, defaults={"text": text}
+            )
         detail: dict[str, Any] = {"guidance": sorted(guidance)}
         if restricted_deputy is not ...:
             row = _settings_for(school)

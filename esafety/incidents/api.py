@@ -54,7 +54,9 @@ class IncidentCreateSerializer(serializers.Serializer):
     evidence = EvidenceUploadSerializer(many=True, required=False, default=list)
     urgent = serializers.BooleanField(required=False, default=False)
     about_staff = serializers.BooleanField(required=False, default=False)
-    source = serializers.CharField(max_length=80, required=False, default="", help_text="e.g. the product name")
+    source = serializers.CharField(
+        max_length=80, required=False, default="", help_text="e.g. the product name"
+    )
     external_id = serializers.CharField(
         max_length=150, required=False, default="",
         help_text="Your id for the event: sending the same one again returns the first incident, not a new one",
@@ -109,7 +111,11 @@ def _decode(files: list[dict[str, str]]) -> list[tuple[str, bytes]]:
 
 def _queryset(request: Any) -> Any:
     people = Prefetch("involvements", queryset=IncidentPerson.objects.select_related("person").order_by("pk"))
-    return permissions.visible_to(request.user, request.school).prefetch_related(people).order_by("-occurred_at", "-id")
+    return (
+        permissions.visible_to(request.user, request.school)
+        .prefetch_related(people)
+        .order_by("-occurred_at", "-id")
+    )
 
 
 class IncidentListCreate(generics.ListAPIView):
@@ -132,7 +138,9 @@ class IncidentListCreate(generics.ListAPIView):
     @extend_schema(
         request=IncidentCreateSerializer,
         responses={201: IncidentReceiptSerializer, 200: IncidentReceiptSerializer},
-        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+        parameters=[
+            OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)
+        ],
     )
     def post(self, request: Request) -> Response:
         payload = IncidentCreateSerializer(data=request.data)
@@ -154,7 +162,10 @@ class IncidentListCreate(generics.ListAPIView):
         receipt = {"id": incident.pk, "reference": incident.label, "received_at": incident.reported_at,
                    "url": request.build_absolute_uri(f"/incidents/{incident.pk}/")}  # fmt: skip
         replayed = getattr(incident, "replayed", False)
-        return Response(IncidentReceiptSerializer(receipt).data, status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
+        return Response(
+            IncidentReceiptSerializer(receipt).data,
+            status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED,
+        )
 
 
 class IncidentDetail(generics.RetrieveAPIView):

@@ -185,7 +185,9 @@ def _progress(ctx: DemoContext, incident: Incident, category: str, days_ago: int
     serious = category in SERIOUS
     handler = head if serious else coordinator
     if serious:
-        actions.escalate_incident(incident, by=coordinator, reason="Serious concern: the policy sends it to the Head.")
+        actions.escalate_incident(
+            incident, by=coordinator, reason="Serious concern: the policy sends it to the Head."
+        )
         if days_ago < 15 and rng.random() < 0.6:
             _backdate(incident, occurred)
             return  # with the Head now
@@ -205,7 +207,9 @@ def _progress(ctx: DemoContext, incident: Incident, category: str, days_ago: int
                 done_at=datetime.combine(action_due - timedelta(days=1), time(15, 30), occurred.tzinfo)
             )
         elif days_ago < 30:
-            IncidentAction.objects.filter(pk=action.pk).update(due_on=ctx.today - timedelta(days=rng.randrange(1, 6)))
+            IncidentAction.objects.filter(pk=action.pk).update(
+                due_on=ctx.today - timedelta(days=rng.randrange(1, 6))
+            )
     if days_ago < 10 and rng.random() < 0.5:
         _backdate(incident, occurred)
         return
@@ -234,7 +238,9 @@ def _open_work(ctx: DemoContext, now: datetime) -> None:
         description=TEXT[C.GROOMING][0].format(p=pupil.first_name), location="Year 5 classroom",
         people=[(pupil, IncidentPerson.Role.VICTIM)], reporter_actions="Kept the pupil with me and came to the office.",
     )  # fmt: skip
-    actions.triage_incident(incident, by=users["coordinator"], assigned=users["coordinator"], reason="Seen at once.")
+    actions.triage_incident(
+        incident, by=users["coordinator"], assigned=users["coordinator"], reason="Seen at once."
+    )
     actions.escalate_incident(incident, by=users["coordinator"], reason="Possible grooming: the Head decides on a "
                                                                        "referral today.")  # fmt: skip
     actions.add_action(incident, by=users["coordinator"], title="Write down exactly what the pupil said",
@@ -251,7 +257,9 @@ def _open_work(ctx: DemoContext, now: datetime) -> None:
 
 def _staff_case(ctx: DemoContext, now: datetime) -> None:
     """One restricted report about a member of staff, investigated by the Headteacher."""
-    staff = Person.objects.filter(school=ctx.school, kind=Person.Kind.STAFF, job_title="Teaching assistant").first()
+    staff = Person.objects.filter(
+        school=ctx.school, kind=Person.Kind.STAFF, job_title="Teaching assistant"
+    ).first()
     if staff is None:
         return
     occurred = now - timedelta(days=75)
@@ -262,8 +270,12 @@ def _staff_case(ctx: DemoContext, now: datetime) -> None:
         location="Class trip", people=[(staff, IncidentPerson.Role.SUBJECT)],
     )  # fmt: skip
     head = ctx.users["head"]
-    actions.triage_incident(incident, by=head, assigned=head, reason="Head to investigate under the LA policy.")
-    actions.start_investigation(incident, by=head, reason="Meeting arranged with the staff member and union rep.")
+    actions.triage_incident(
+        incident, by=head, assigned=head, reason="Head to investigate under the LA policy."
+    )
+    actions.start_investigation(
+        incident, by=head, reason="Meeting arranged with the staff member and union rep."
+    )
     actions.record_outcome(
         incident, by=head, kind=Outcome.Kind.STAFF_DISCIPLINARY, disciplinary=Outcome.Disciplinary.INFORMAL,
         notes="Photos deleted in the Head's presence; AUP re-signed.",

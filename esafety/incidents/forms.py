@@ -44,9 +44,13 @@ def category_choices(blank: str = "Choose the closest match") -> list[tuple[str,
 class ReportForm(forms.Form):
     """The report itself. The people picker is rendered beside it and read from the POST by the view."""
 
-    category = forms.ChoiceField(choices=category_choices(), help_text="Choose the closest: the Co-ordinator can change it.")
+    category = forms.ChoiceField(
+        choices=category_choices(), help_text="Choose the closest: the Co-ordinator can change it."
+    )
     occurred_at = forms.DateTimeField(
-        label="When did it happen?", widget=DateTimeLocalInput(), input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"]
+        label="When did it happen?",
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
     )
     location = forms.CharField(label="Where?", max_length=200, required=False,
                                help_text="e.g. Year 2 classroom, ICT suite, on a school iPad at home")  # fmt: skip

@@ -102,7 +102,9 @@ class Incident(models.Model):
     assigned = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="assigned_incidents"
     )
-    source = models.CharField(max_length=80, blank=True, help_text="Where the report came from, e.g. a filter")
+    source = models.CharField(
+        max_length=80, blank=True, help_text="Where the report came from, e.g. a filter"
+    )
     source_ref = models.CharField(max_length=200, blank=True, help_text="The originating alert or event")
     idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
     people = models.ManyToManyField("people.Person", through="IncidentPerson", related_name="incidents")
@@ -168,7 +170,9 @@ class Incident(models.Model):
     def _step(self, step: str, expected_version: int | None = None, **changes: Any) -> None:
         sources, target = self.TRANSITIONS[step]
         if self.status not in sources:
-            raise WorkflowError(f"{self.label} is {self.get_status_display().lower()}: step “{step}” does not apply")
+            raise WorkflowError(
+                f"{self.label} is {self.get_status_display().lower()}: step “{step}” does not apply"
+            )
         self.update_fields(expected_version, status=target, **changes)
 
     def update_fields(self, expected_version: int | None = None, **changes: Any) -> None:
@@ -277,7 +281,9 @@ class TimelineEntry(models.Model):
 
     incident = models.ForeignKey(Incident, models.CASCADE, related_name="timeline")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=15, choices=Kind.choices)
     text = models.TextField(blank=True)
 
@@ -325,7 +331,9 @@ class IncidentAction(models.Model):
     def mark_done(self, by: Any) -> bool:
         """True if this call completed it (False if it was already done: a double click changes nothing)."""
         now = timezone.now()
-        updated = IncidentAction.objects.filter(pk=self.pk, done_at__isnull=True).update(done_at=now, done_by=by)
+        updated = IncidentAction.objects.filter(pk=self.pk, done_at__isnull=True).update(
+            done_at=now, done_by=by
+        )
         if updated:
             self.done_at, self.done_by = now, by
         return bool(updated)

@@ -97,14 +97,19 @@ def incident_pdf(incident: Incident) -> bytes:
         pdf.para(f"{link.person.description}: {link.get_role_display()}")
     pdf.heading("Outcomes", 12)
     for outcome in incident.outcomes.all():
-        pdf.para(f"{_when(outcome.recorded_at)}: {outcome.summary}" + (f"\n{outcome.notes}" if outcome.notes else ""))
+        pdf.para(
+            f"{_when(outcome.recorded_at)}: {outcome.summary}"
+            + (f"\n{outcome.notes}" if outcome.notes else "")
+        )
     pdf.heading("Actions", 12)
     for action in incident.actions.select_related("owner"):
         state = f"done {_when(action.done_at)}" if action.done_at else "open"
         pdf.para(f"{action.title} ({_name(action.owner)}, due {action.due_on:%d %b %Y}, {state})")
     pdf.heading("Evidence files", 12)
     for evidence in incident.evidence.all():
-        pdf.para(f"{evidence.original_name} ({evidence.content_type}, {evidence.size} bytes, SHA-256 {evidence.sha256})")
+        pdf.para(
+            f"{evidence.original_name} ({evidence.content_type}, {evidence.size} bytes, SHA-256 {evidence.sha256})"
+        )
     pdf.heading("Timeline", 12)
     for entry in incident.timeline.select_related("actor"):
         pdf.para(f"{_when(entry.at)} · {entry.get_kind_display()} · {_name(entry.actor) or 'system'}"
@@ -121,7 +126,9 @@ def chronology_pdf(person: Any, incidents: list[Incident], school: Any) -> bytes
         pdf.para("No incidents.")
     for incident in incidents:
         roles = ", ".join(link.get_role_display() for link in getattr(incident, "person_links", []))
-        pdf.heading(f"{incident.occurred_at:%d %b %Y} · {incident.label} · {incident.get_category_display()}", 11)
+        pdf.heading(
+            f"{incident.occurred_at:%d %b %Y} · {incident.label} · {incident.get_category_display()}", 11
+        )
         pdf.para(f"{roles} · {incident.get_status_display()}" + (f" · {incident.location}" if incident.location else ""),
                  size=9)  # fmt: skip
         pdf.para(incident.description)
@@ -129,5 +136,8 @@ def chronology_pdf(person: Any, incidents: list[Incident], school: Any) -> bytes
             pdf.para(f"Outcome {outcome.recorded_at:%d %b %Y}: {outcome.summary}", size=9)
         for action in incident.actions.all():
             state = f"done {action.done_at:%d %b %Y}" if action.done_at else "open"
-            pdf.para(f"Action: {action.title} ({_name(action.owner)}, due {action.due_on:%d %b %Y}, {state})", size=9)
+            pdf.para(
+                f"Action: {action.title} ({_name(action.owner)}, due {action.due_on:%d %b %Y}, {state})",
+                size=9,
+            )
     return bytes(pdf.output())

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 def named_deputy_id(school: School) -> int | None:
     cache = getattr(school, "_incident_deputy", ...)
     if cache is ...:
-        cache = IncidentSettings.objects.filter(school=school).values_list("restricted_deputy", flat=True).first()
+        cache = (
+            IncidentSettings.objects.filter(school=school).values_list("restricted_deputy", flat=True).first()
+        )
         school._incident_deputy = cache  # type: ignore[attr-defined]
     return cache
 
@@ -59,7 +61,9 @@ def can_view(user: Any, incident: Incident) -> bool:
 
 def sees_only_receipt(user: Any, incident: Incident) -> bool:
     """The reporter of a restricted incident learns only that it arrived."""
-    return incident.restricted and incident.reporter_id == user.pk and not sees_restricted(user, incident.school)
+    return (
+        incident.restricted and incident.reporter_id == user.pk and not sees_restricted(user, incident.school)
+    )
 
 
 def can_manage(user: Any, incident: Incident) -> bool:

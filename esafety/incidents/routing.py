@@ -71,7 +71,9 @@ def illegal_to_head(report: Report, route: Route) -> bool:
 def staff_restricted(report: Report, route: Route) -> bool:
     """Last, because it overrides the others: a report about staff reaches only the Head and named deputy."""
     if not (
-        report.about_staff or report.category == Category.STAFF_AUP_BREACH or report.subject_kinds & STAFF_KINDS
+        report.about_staff
+        or report.category == Category.STAFF_AUP_BREACH
+        or report.subject_kinds & STAFF_KINDS
     ):
         return False
     route.restricted = True
@@ -80,7 +82,12 @@ def staff_restricted(report: Report, route: Route) -> bool:
     return True
 
 
-RULES: list[Callable[[Report, Route], bool]] = [to_coordinator, email_to_head, illegal_to_head, staff_restricted]
+RULES: list[Callable[[Report, Route], bool]] = [
+    to_coordinator,
+    email_to_head,
+    illegal_to_head,
+    staff_restricted,
+]
 
 
 def route(report: Report) -> Route:
@@ -91,7 +98,9 @@ def route(report: Report) -> Route:
     return result
 
 
-def report_for(category: str, people: Iterable[tuple[Person, str]], *, about_staff: bool, urgent: bool) -> Report:
+def report_for(
+    category: str, people: Iterable[tuple[Person, str]], *, about_staff: bool, urgent: bool
+) -> Report:
     from esafety.incidents.models import IncidentPerson
 
     subject_kinds = frozenset(person.kind for person, role in people if role == IncidentPerson.Role.SUBJECT)

@@ -104,7 +104,9 @@ def _guidance(school: Any) -> dict[str, str]:
     )
 
 
-def _render_report(request: HttpRequest, form: ReportForm, *, status: int = 200, **extra: Any) -> HttpResponse:
+def _render_report(
+    request: HttpRequest, form: ReportForm, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     picked = _picked_people(request) if request.method == "POST" else []
     query = request.POST.get("find", "").strip() if request.method == "POST" else ""
     picked_ids = {person.pk for person, _ in picked}
@@ -191,7 +193,9 @@ def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, QuerySet[Incide
         if data["date_to"]:
             incidents = incidents.filter(occurred_at__lte=datetime.combine(data["date_to"], time.max, tz))
     if (person_id := request.GET.get("person_id", "")).isdigit():
-        incidents = incidents.filter(Exists(IncidentPerson.objects.filter(incident=OuterRef("pk"), person_id=person_id)))
+        incidents = incidents.filter(
+            Exists(IncidentPerson.objects.filter(incident=OuterRef("pk"), person_id=person_id))
+        )
     people = Prefetch("involvements", queryset=IncidentPerson.objects.select_related("person").order_by("pk"))
     return form, incidents.select_related("reporter").prefetch_related(people).order_by("-occurred_at", "-id")
 
@@ -219,7 +223,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield writer.writerow(["Reference", "Occurred", "Reported", "Category", "Area (4 Cs)", "Status", "Urgent",
                                "Location", "People", "Reporter", "Description", "Reporter's actions"])  # fmt: skip
         for incident in incidents.iterator(chunk_size=500):
-            people = "; ".join(f"{link.person.full_name} ({link.role})" for link in incident.involvements.all())
+            people = "; ".join(
+                f"{link.person.full_name} ({link.role})" for link in incident.involvements.all()
+            )
             cells = [
                 incident.number, timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M"),
                 timezone.localtime(incident.reported_at).strftime("%Y-%m-%d %H:%M"), incident.get_category_display(),
@@ -231,7 +237,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="safeguarding-log-{_school(request).slug}-{stamp}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="safeguarding-log-{_school(request).slug}-{stamp}.csv"'
+    )
     return response
 
 
@@ -240,7 +248,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 def _incident_for(request: HttpRequest, incident_id: int) -> Incident:
     """The incident if the user may open it; 404 otherwise (another school's, or not theirs to see)."""
-    incident = get_object_or_404(Incident.objects.select_related("school"), pk=incident_id, school=_school(request))
+    incident = get_object_or_404(
+        Incident.objects.select_related("school"), pk=incident_id, school=_school(request)
+    )
     if not permissions.can_view(request.user, incident):
         raise Http404
     return incident
@@ -284,7 +294,9 @@ STEP_LABELS = {
 
 @requires(Action.LIST_INCIDENTS, Action.REPORT_INCIDENT)
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = get_object_or_404(Incident.objects.select_related("school"), pk=incident_id, school=_school(request))
+    incident = get_object_or_404(
+        Incident.objects.select_related("school"), pk=incident_id, school=_school(request)
+    )
     if permissions.sees_only_receipt(request.user, incident):
         return redirect("incidents:received", incident.pk)
     if not can(request.user, Action.LIST_INCIDENTS, _school(request)):
@@ -342,7 +354,9 @@ def add_outcome(request: HttpRequest, incident_id: int) -> HttpResponse:
     data = dict(form.cleaned_data)
     version, kind = data.pop("version"), data.pop("kind")
     try:
-        actions.record_outcome(incident, by=request.user, kind=kind, expected_version=version, request=request, **data)
+        actions.record_outcome(
+            incident, by=request.user, kind=kind, expected_version=version, request=request, **data
+        )
     except (IncidentConflict, WorkflowError):
         messages.error(request, CONFLICT_MESSAGE)
         incident.refresh_from_db()
@@ -362,7 +376,9 @@ def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
         raise Http404
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return render(request, "incidents/detail.html", _detail_context(request, incident, note_form=form), status=400)
+        return render(
+            request, "incidents/detail.html", _detail_context(request, incident, note_form=form), status=400
+        )
     actions.add_note(incident, by=request.user, text=form.cleaned_data["text"], request=request)
     messages.success(request, "Note added.")
     return redirect("incidents:detail", incident.pk)
@@ -384,7 +400,9 @@ def add_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
         else:
             messages.success(request, "Evidence added.")
             return redirect("incidents:detail", incident.pk)
-    return render(request, "incidents/detail.html", _detail_context(request, incident, evidence_form=form), status=400)
+    return render(
+        request, "incidents/detail.html", _detail_context(request, incident, evidence_form=form), status=400
+    )
 
 
 @require_POST
@@ -410,7 +428,9 @@ def edit_incident(request: HttpRequest, incident_id: int) -> HttpResponse:
     fields = ("category", "occurred_at", "location", "description", "reporter_actions", "urgent")
     current = {name: getattr(incident, name) for name in fields} | {"version": incident.version}
     if request.method != "POST":
-        return render(request, "incidents/edit.html", {"incident": incident, "form": EditForm(initial=current)})
+        return render(
+            request, "incidents/edit.html", {"incident": incident, "form": EditForm(initial=current)}
+        )
     form = EditForm(request.POST)
     if not form.is_valid():
         return render(request, "incidents/edit.html", {"incident": incident, "form": form}, status=400)
@@ -452,7 +472,13 @@ def incident_pdf(request: HttpRequest, incident_id: int) -> HttpResponse:
     from esafety.incidents.pdf import incident_pdf as build
 
     incident = _incident_for(request, incident_id)
-    record("incident.export_pdf", request=request, obj=incident, kind=AuditEntry.Kind.EXPORT, object_repr=incident.label)
+    record(
+        "incident.export_pdf",
+        request=request,
+        obj=incident,
+        kind=AuditEntry.Kind.EXPORT,
+        object_repr=incident.label,
+    )
     return _pdf_response(build(incident), f"incident-{incident.number}.pdf")
 
 
@@ -469,7 +495,9 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 @requires(Action.LIST_INCIDENT_ACTIONS)
 def action_list(request: HttpRequest) -> HttpResponse:
     school, today = _school(request), timezone.localdate()
-    base = IncidentAction.objects.filter(school=school, done_at__isnull=True).select_related("incident", "owner")
+    base = IncidentAction.objects.filter(school=school, done_at__isnull=True).select_related(
+        "incident", "owner"
+    )
     mine = base.filter(owner=request.user).order_by("due_on")
     overdue = None
     if can(request.user, Action.VIEW_ALL_INCIDENTS, school):
@@ -499,7 +527,9 @@ def complete_action(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 def _chronology(request: HttpRequest, person: Person) -> list[Incident]:
-    own = Prefetch("involvements", queryset=IncidentPerson.objects.filter(person=person), to_attr="person_links")
+    own = Prefetch(
+        "involvements", queryset=IncidentPerson.objects.filter(person=person), to_attr="person_links"
+    )
     incidents = (
         permissions.visible_to(request.user, _school(request))
         .filter(Exists(IncidentPerson.objects.filter(incident=OuterRef("pk"), person=person)))
@@ -507,7 +537,9 @@ def _chronology(request: HttpRequest, person: Person) -> list[Incident]:
         .prefetch_related(
             own,
             Prefetch("outcomes", queryset=Outcome.objects.order_by("recorded_at", "pk")),
-            Prefetch("actions", queryset=IncidentAction.objects.select_related("owner").order_by("due_on", "pk")),
+            Prefetch(
+                "actions", queryset=IncidentAction.objects.select_related("owner").order_by("due_on", "pk")
+            ),
         )
         .order_by("occurred_at", "id")
     )
@@ -556,4 +588,3 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Settings saved.")
         return redirect("incidents:settings")
     return render(request, "incidents/settings.html", {"form": form})
-

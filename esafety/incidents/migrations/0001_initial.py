@@ -10,191 +10,580 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(editable=False, help_text='Unique within the school: Incident #42')),
-                ('category', models.CharField(choices=[('inappropriate_content', 'Inappropriate website or content'), ('inappropriate_email', 'Inappropriate e-mail'), ('cyberbullying', 'Cyberbullying'), ('sexting', 'Sexting / nude image sharing'), ('grooming', 'Grooming or contact concern'), ('radicalisation', 'Radicalisation or extremism'), ('self_harm', 'Self-harm content'), ('device_misuse', 'Device misuse or confiscation'), ('data_breach', 'Data breach'), ('staff_aup_breach', 'Staff breach of the Acceptable Use Policy'), ('illegal_activity', 'Suspected illegal activity'), ('off_task', 'Minor off-task use'), ('other', 'Other')], max_length=30)),
-                ('status', models.CharField(choices=[('reported', 'Reported'), ('triaged', 'Triaged'), ('escalated', 'Escalated to the Headteacher'), ('investigating', 'Investigating'), ('outcome_recorded', 'Outcome recorded'), ('closed', 'Closed')], default='reported', max_length=20)),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when it happened')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='where')),
-                ('description', models.TextField(verbose_name='what happened and what was seen')),
-                ('reporter_actions', models.TextField(blank=True, verbose_name='what the reporter already did')),
-                ('urgent', models.BooleanField(default=False)),
-                ('restricted', models.BooleanField(default=False, help_text='About a member of staff: only the Headteacher and the named deputy see it')),
-                ('source', models.CharField(blank=True, help_text='Where the report came from, e.g. a filter', max_length=80)),
-                ('source_ref', models.CharField(blank=True, help_text='The originating alert or event', max_length=200)),
-                ('idempotency_key', models.CharField(blank=True, editable=False, max_length=200)),
-                ('reported_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('escalated_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('assigned', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_incidents', to=settings.AUTH_USER_MODEL)),
-                ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reported_incidents', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        editable=False, help_text="Unique within the school: Incident #42"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("inappropriate_content", "Inappropriate website or content"),
+                            ("inappropriate_email", "Inappropriate e-mail"),
+                            ("cyberbullying", "Cyberbullying"),
+                            ("sexting", "Sexting / nude image sharing"),
+                            ("grooming", "Grooming or contact concern"),
+                            ("radicalisation", "Radicalisation or extremism"),
+                            ("self_harm", "Self-harm content"),
+                            ("device_misuse", "Device misuse or confiscation"),
+                            ("data_breach", "Data breach"),
+                            ("staff_aup_breach", "Staff breach of the Acceptable Use Policy"),
+                            ("illegal_activity", "Suspected illegal activity"),
+                            ("off_task", "Minor off-task use"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("triaged", "Triaged"),
+                            ("escalated", "Escalated to the Headteacher"),
+                            ("investigating", "Investigating"),
+                            ("outcome_recorded", "Outcome recorded"),
+                            ("closed", "Closed"),
+                        ],
+                        default="reported",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when it happened"),
+                ),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="where")),
+                ("description", models.TextField(verbose_name="what happened and what was seen")),
+                (
+                    "reporter_actions",
+                    models.TextField(blank=True, verbose_name="what the reporter already did"),
+                ),
+                ("urgent", models.BooleanField(default=False)),
+                (
+                    "restricted",
+                    models.BooleanField(
+                        default=False,
+                        help_text="About a member of staff: only the Headteacher and the named deputy see it",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="Where the report came from, e.g. a filter", max_length=80
+                    ),
+                ),
+                (
+                    "source_ref",
+                    models.CharField(blank=True, help_text="The originating alert or event", max_length=200),
+                ),
+                ("idempotency_key", models.CharField(blank=True, editable=False, max_length=200)),
+                ("reported_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("escalated_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "assigned",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_incidents",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reported_incidents",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=django.core.files.storage.FileSystemStorage(base_url=None, location=pathlib.PurePosixPath('/work/main/var/media')), upload_to=esafety.incidents.models._evidence_path)),
-                ('original_name', models.CharField(help_text='As uploaded; shown, never used as a path', max_length=200)),
-                ('content_type', models.CharField(help_text='Detected from the content, not the name', max_length=60)),
-                ('extension', models.CharField(max_length=8)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.school')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='incidents.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        storage=django.core.files.storage.FileSystemStorage(
+                            base_url=None, location=pathlib.PurePosixPath("/work/main/var/media")
+                        ),
+                        upload_to=esafety.incidents.models._evidence_path,
+                    ),
+                ),
+                (
+                    "original_name",
+                    models.CharField(help_text="As uploaded; shown, never used as a path", max_length=200),
+                ),
+                (
+                    "content_type",
+                    models.CharField(help_text="Detected from the content, not the name", max_length=60),
+                ),
+                ("extension", models.CharField(max_length=8)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.school"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="incidents.incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'evidence',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name_plural": "evidence",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentPerson',
+            name="IncidentPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('subject', 'Subject (whose behaviour it is about)'), ('victim', 'Victim or person at risk'), ('witness', 'Witness'), ('other', 'Other')], default='other', max_length=10)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='incidents.incident')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incident_involvements', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("subject", "Subject (whose behaviour it is about)"),
+                            ("victim", "Victim or person at risk"),
+                            ("witness", "Witness"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="involvements",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incident_involvements",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='incident',
-            name='people',
-            field=models.ManyToManyField(related_name='incidents', through='incidents.IncidentPerson', to='people.person'),
+            model_name="incident",
+            name="people",
+            field=models.ManyToManyField(
+                related_name="incidents", through="incidents.IncidentPerson", to="people.person"
+            ),
         ),
         migrations.CreateModel(
-            name='IncidentSettings',
+            name="IncidentSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_number', models.PositiveIntegerField(default=0)),
-                ('restricted_deputy', models.ForeignKey(blank=True, help_text='The deputy who, with the Headteacher, sees reports about members of staff', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='incident_settings', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_number", models.PositiveIntegerField(default=0)),
+                (
+                    "restricted_deputy",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The deputy who, with the Headteacher, sees reports about members of staff",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incident_settings",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'incident settings',
+                "verbose_name_plural": "incident settings",
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('handled_in_class', 'Handled in class by the teacher'), ('behaviour_sanction', 'Pupil sanction under the behaviour policy'), ('staff_disciplinary', 'Staff investigation under the disciplinary policy'), ('referral', 'Referral to an outside agency'), ('filter_change', 'Filter change requested'), ('parents_informed', 'Parents or carers informed'), ('no_further_action', 'No further action')], max_length=20)),
-                ('sanction', models.CharField(blank=True, choices=[('warning', 'Warning'), ('loss_of_privileges', 'Loss of privileges or ICT access'), ('detention', 'Detention'), ('internal_exclusion', 'Internal exclusion'), ('suspension', 'Suspension (fixed-term exclusion)'), ('permanent_exclusion', 'Permanent exclusion')], max_length=20)),
-                ('disciplinary', models.CharField(blank=True, choices=[('no_case', 'No case to answer'), ('informal', 'Informal management advice'), ('written_warning', 'Written warning'), ('final_warning', 'Final written warning'), ('dismissal', 'Dismissal'), ('summary_dismissal', 'Summary dismissal (gross misconduct)')], max_length=20)),
-                ('agency', models.CharField(blank=True, choices=[('police', 'Police'), ('ceop', 'CEOP'), ('lado', 'LADO'), ('social_care', "Children's social care"), ('prevent', 'Prevent / Channel'), ('other', 'Other agency')], max_length=20)),
-                ('referred_on', models.DateField(blank=True, null=True)),
-                ('agency_reference', models.CharField(blank=True, max_length=100)),
-                ('informed_at', models.DateTimeField(blank=True, null=True)),
-                ('informed_by', models.CharField(blank=True, help_text='Who told the parents or carers', max_length=150)),
-                ('notes', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='incidents.incident')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("handled_in_class", "Handled in class by the teacher"),
+                            ("behaviour_sanction", "Pupil sanction under the behaviour policy"),
+                            ("staff_disciplinary", "Staff investigation under the disciplinary policy"),
+                            ("referral", "Referral to an outside agency"),
+                            ("filter_change", "Filter change requested"),
+                            ("parents_informed", "Parents or carers informed"),
+                            ("no_further_action", "No further action"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "sanction",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("warning", "Warning"),
+                            ("loss_of_privileges", "Loss of privileges or ICT access"),
+                            ("detention", "Detention"),
+                            ("internal_exclusion", "Internal exclusion"),
+                            ("suspension", "Suspension (fixed-term exclusion)"),
+                            ("permanent_exclusion", "Permanent exclusion"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "disciplinary",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_case", "No case to answer"),
+                            ("informal", "Informal management advice"),
+                            ("written_warning", "Written warning"),
+                            ("final_warning", "Final written warning"),
+                            ("dismissal", "Dismissal"),
+                            ("summary_dismissal", "Summary dismissal (gross misconduct)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("police", "Police"),
+                            ("ceop", "CEOP"),
+                            ("lado", "LADO"),
+                            ("social_care", "Children's social care"),
+                            ("prevent", "Prevent / Channel"),
+                            ("other", "Other agency"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("referred_on", models.DateField(blank=True, null=True)),
+                ("agency_reference", models.CharField(blank=True, max_length=100)),
+                ("informed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "informed_by",
+                    models.CharField(blank=True, help_text="Who told the parents or carers", max_length=150),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recorded_at', 'id'],
+                "ordering": ["recorded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TimelineEntry',
+            name="TimelineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('reported', 'Reported'), ('triaged', 'Triaged'), ('escalated', 'Escalated'), ('investigating', 'Investigation started'), ('outcome', 'Outcome recorded'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('note', 'Note'), ('action', 'Action'), ('evidence', 'Evidence added'), ('edited', 'Details changed')], max_length=15)),
-                ('text', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='incidents.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported"),
+                            ("triaged", "Triaged"),
+                            ("escalated", "Escalated"),
+                            ("investigating", "Investigation started"),
+                            ("outcome", "Outcome recorded"),
+                            ("closed", "Closed"),
+                            ("reopened", "Reopened"),
+                            ("note", "Note"),
+                            ("action", "Action"),
+                            ("evidence", "Evidence added"),
+                            ("edited", "Details changed"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timeline",
+                        to="incidents.incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'timeline entries',
-                'ordering': ['at', 'id'],
+                "verbose_name_plural": "timeline entries",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CategoryGuidance',
+            name="CategoryGuidance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('inappropriate_content', 'Inappropriate website or content'), ('inappropriate_email', 'Inappropriate e-mail'), ('cyberbullying', 'Cyberbullying'), ('sexting', 'Sexting / nude image sharing'), ('grooming', 'Grooming or contact concern'), ('radicalisation', 'Radicalisation or extremism'), ('self_harm', 'Self-harm content'), ('device_misuse', 'Device misuse or confiscation'), ('data_breach', 'Data breach'), ('staff_aup_breach', 'Staff breach of the Acceptable Use Policy'), ('illegal_activity', 'Suspected illegal activity'), ('off_task', 'Minor off-task use'), ('other', 'Other')], max_length=30)),
-                ('text', models.TextField(blank=True)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("inappropriate_content", "Inappropriate website or content"),
+                            ("inappropriate_email", "Inappropriate e-mail"),
+                            ("cyberbullying", "Cyberbullying"),
+                            ("sexting", "Sexting / nude image sharing"),
+                            ("grooming", "Grooming or contact concern"),
+                            ("radicalisation", "Radicalisation or extremism"),
+                            ("self_harm", "Self-harm content"),
+                            ("device_misuse", "Device misuse or confiscation"),
+                            ("data_breach", "Data breach"),
+                            ("staff_aup_breach", "Staff breach of the Acceptable Use Policy"),
+                            ("illegal_activity", "Suspected illegal activity"),
+                            ("off_task", "Minor off-task use"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.school"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('school', 'category'), name='category_guidance_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("school", "category"), name="category_guidance_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IncidentAction',
+            name="IncidentAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('due_on', models.DateField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='incidents.incident')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incident_actions', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("due_on", models.DateField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incident_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.school"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
-                'indexes': [models.Index(fields=['school', 'owner', 'done_at', 'due_on'], name='incident_action_owner'), models.Index(fields=['done_at', 'due_on'], name='incident_action_due')],
+                "ordering": ["due_on", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["school", "owner", "done_at", "due_on"], name="incident_action_owner"
+                    ),
+                    models.Index(fields=["done_at", "due_on"], name="incident_action_due"),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='incidentperson',
-            index=models.Index(fields=['person', 'incident'], name='incident_person_person'),
+            model_name="incidentperson",
+            index=models.Index(fields=["person", "incident"], name="incident_person_person"),
         ),
         migrations.AddConstraint(
-            model_name='incidentperson',
-            constraint=models.UniqueConstraint(fields=('incident', 'person'), name='incident_person_unique'),
+            model_name="incidentperson",
+            constraint=models.UniqueConstraint(fields=("incident", "person"), name="incident_person_unique"),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['school', '-occurred_at', '-id'], name='incident_school_occurred'),
+            model_name="incident",
+            index=models.Index(fields=["school", "-occurred_at", "-id"], name="incident_school_occurred"),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['school', 'status', '-occurred_at'], name='incident_school_status'),
+            model_name="incident",
+            index=models.Index(fields=["school", "status", "-occurred_at"], name="incident_school_status"),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['school', 'category', '-occurred_at'], name='incident_school_category'),
+            model_name="incident",
+            index=models.Index(
+                fields=["school", "category", "-occurred_at"], name="incident_school_category"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['school', 'reporter', '-occurred_at'], name='incident_school_reporter'),
+            model_name="incident",
+            index=models.Index(
+                fields=["school", "reporter", "-occurred_at"], name="incident_school_reporter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.UniqueConstraint(fields=('school', 'number'), name='incident_unique_number_per_school'),
+            model_name="incident",
+            constraint=models.UniqueConstraint(
+                fields=("school", "number"), name="incident_unique_number_per_school"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('school', 'idempotency_key'), name='incident_unique_idempotency_key'),
+            model_name="incident",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key", ""), _negated=True),
+                fields=("school", "idempotency_key"),
+                name="incident_unique_idempotency_key",
+            ),
         ),
         migrations.AddIndex(
-            model_name='timelineentry',
-            index=models.Index(fields=['incident', 'at'], name='timeline_incident_at'),
+            model_name="timelineentry",
+            index=models.Index(fields=["incident", "at"], name="timeline_incident_at"),
         ),
     ]

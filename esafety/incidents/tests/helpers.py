@@ -29,7 +29,12 @@ class IncidentTestCase(BaseTestCase):
         cls._media = tempfile.mkdtemp(prefix="esafety-media-")
         cls._overrides = override_settings(
             MEDIA_ROOT=cls._media,
-            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}},
+            TASKS={
+                "default": {
+                    "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                    "QUEUES": ["default"],
+                }
+            },
         )
         cls._overrides.enable()
         super().setUpClass()

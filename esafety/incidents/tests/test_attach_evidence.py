@@ -38,7 +38,12 @@ class SniffTests(IncidentTestCase):
             self.assertEqual(sniff(data), expected, data[:10])
 
     def test_it_refuses_everything_else_whatever_its_name(self) -> None:
-        for data in (b"MZ\x90\x00\x03\x00\x00\x00", b"PK\x03\x04zip", b"\x7fELF\x02\x01", b"\x00\x01\x02binary"):
+        for data in (
+            b"MZ\x90\x00\x03\x00\x00\x00",
+            b"PK\x03\x04zip",
+            b"\x7fELF\x02\x01",
+            b"\x00\x01\x02binary",
+        ):
             with self.assertRaises(EvidenceRejected):
                 clean_upload("screenshot.png", data)
 
@@ -67,7 +72,9 @@ class EvidenceStorageTests(IncidentTestCase):
         names = [evidence.file.name for evidence in incident.evidence.all()]
         for name, evidence in zip(names, incident.evidence.all(), strict=True):
             self.assertRegex(name, rf"^evidence/{self.school.pk}/[0-9a-f]{{32}}\.(png|eml)$")
-            self.assertTrue(Path(settings.MEDIA_ROOT, name).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()))
+            self.assertTrue(
+                Path(settings.MEDIA_ROOT, name).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+            )
             self.assertTrue(evidence.file.storage.exists(name))
         self.assertEqual(incident.evidence.first().original_name, "passwd.png")
 
@@ -75,7 +82,10 @@ class EvidenceStorageTests(IncidentTestCase):
         with self.assertRaises(EvidenceRejected):
             self.report(evidence=[("ok.png", png_bytes()), ("bad.exe", b"MZ\x90\x00")])
         self.assertEqual(Incident.objects.count(), 0)
-        self.assertFalse(Path(settings.MEDIA_ROOT, "evidence").exists() and any(Path(settings.MEDIA_ROOT, "evidence").rglob("*.*")))
+        self.assertFalse(
+            Path(settings.MEDIA_ROOT, "evidence").exists()
+            and any(Path(settings.MEDIA_ROOT, "evidence").rglob("*.*"))
+        )
 
     def test_it_serves_evidence_only_as_a_download_to_those_who_may_see_it(self) -> None:
         incident = self.report(evidence=[("note.txt", b"<script>alert(1)</script>")])

@@ -34,7 +34,9 @@ class IncidentAccessTests(IncidentTestCase):
     def setUp(self) -> None:
         self.own = self.report(reporter=self.teacher)
         self.other = self.report(reporter=self.teacher2)
-        self.restricted = self.report(reporter=self.office, people=[(self.staff_member, IncidentPerson.Role.SUBJECT)])
+        self.restricted = self.report(
+            reporter=self.office, people=[(self.staff_member, IncidentPerson.Role.SUBJECT)]
+        )
         self.actioned = self.report(reporter=self.coordinator, category=Category.OFF_TASK)
         add_action(self.actioned, by=self.coordinator, title="Speak to parents", owner=self.teacher,
                    due_on=timezone.localdate())  # fmt: skip
@@ -63,9 +65,13 @@ class IncidentAccessTests(IncidentTestCase):
             self.assertEqual(visible, expected, name)
 
     def test_it_shows_restricted_incidents_to_the_named_deputy(self) -> None:
-        IncidentSettings.objects.update_or_create(school=self.school, defaults={"restricted_deputy": self.deputy})
+        IncidentSettings.objects.update_or_create(
+            school=self.school, defaults={"restricted_deputy": self.deputy}
+        )
         self.login(self.deputy)
-        self.assertEqual(self.client.get(reverse("incidents:detail", args=[self.restricted.pk])).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("incidents:detail", args=[self.restricted.pk])).status_code, 200
+        )
         self.assertContains(self.client.get(reverse("incidents:list")), f">#{self.restricted.number}<")
 
     def test_it_does_not_show_restricted_incidents_to_the_trust_lead_or_coordinator(self) -> None:
@@ -112,8 +118,12 @@ class IncidentAccessTests(IncidentTestCase):
         for user in (self.sibling, self.outsider):
             self.login(user)
             for name in ("incidents:detail", "incidents:pdf", "incidents:edit"):
-                self.assertEqual(self.client.get(reverse(name, args=[self.own.pk])).status_code, 404, (user, name))
-            self.assertEqual(self.client.get(reverse("incidents:chronology", args=[self.pupil.pk])).status_code, 404)
+                self.assertEqual(
+                    self.client.get(reverse(name, args=[self.own.pk])).status_code, 404, (user, name)
+                )
+            self.assertEqual(
+                self.client.get(reverse("incidents:chronology", args=[self.pupil.pk])).status_code, 404
+            )
             self.assertNotContains(self.client.get(reverse("incidents:list")), f">#{self.own.number}<")
 
     def test_it_audits_every_view_of_an_incident(self) -> None:
@@ -135,7 +145,9 @@ class IncidentAccessTests(IncidentTestCase):
         self.own.refresh_from_db()
         self.assertEqual(self.own.status, "reported")
 
-    def test_it_opens_the_settings_page_for_the_coordinator_and_lets_only_the_head_name_the_deputy(self) -> None:
+    def test_it_opens_the_settings_page_for_the_coordinator_and_lets_only_the_head_name_the_deputy(
+        self,
+    ) -> None:
         self.login(self.coordinator)
         page = self.client.get(reverse("incidents:settings"))
         self.assertEqual(page.status_code, 200)

@@ -50,7 +50,10 @@ class ExportTests(IncidentTestCase):
         actions.triage_incident(incident, by=self.coordinator)
         actions.record_outcome(incident, by=self.coordinator, kind=Outcome.Kind.HANDLED_IN_CLASS)
         self.login(self.coordinator)
-        for url in (reverse("incidents:pdf", args=[incident.pk]), reverse("incidents:chronology_pdf", args=[self.pupil.pk])):
+        for url in (
+            reverse("incidents:pdf", args=[incident.pk]),
+            reverse("incidents:chronology_pdf", args=[self.pupil.pk]),
+        ):
             response = self.client.get(url)
             self.assertEqual(response["Content-Type"], "application/pdf")
             self.assertTrue(response.content.startswith(b"%PDF-"))

@@ -126,7 +126,9 @@ class ConcurrencyTests(IncidentTestCase):
         self.assertEqual(incident.description, "Head's version")
         # Seen the other change, saving again is a deliberate choice and goes through.
         form["version"] = incident.version
-        self.assertEqual(self.client.post(reverse("incidents:edit", args=[incident.pk]), form).status_code, 302)
+        self.assertEqual(
+            self.client.post(reverse("incidents:edit", args=[incident.pk]), form).status_code, 302
+        )
         incident.refresh_from_db()
         self.assertEqual(incident.description, "Coordinator's version")
 

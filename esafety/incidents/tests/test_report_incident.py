@@ -71,7 +71,9 @@ class ReportFormTests(IncidentTestCase):
         self.assertRedirects(response, reverse("incidents:detail", args=[incident.pk]))
         self.assertEqual(incident.reporter, self.teacher)
         roles = dict(incident.involvements.values_list("person_id", "role"))
-        self.assertEqual(roles, {self.pupil.pk: IncidentPerson.Role.VICTIM, self.pupil2.pk: IncidentPerson.Role.SUBJECT})
+        self.assertEqual(
+            roles, {self.pupil.pk: IncidentPerson.Role.VICTIM, self.pupil2.pk: IncidentPerson.Role.SUBJECT}
+        )
 
     def test_it_creates_one_incident_when_the_form_is_sent_twice(self) -> None:
         self.login(self.teacher)
@@ -88,7 +90,9 @@ class ReportFormTests(IncidentTestCase):
         self.assertContains(response, "Name-calling in the class chat", status_code=400)
         self.assertContains(response, "Spoke to Ava", status_code=400)
         self.assertContains(response, 'value="Year 2 classroom"', status_code=400)
-        self.assertContains(response, f'value="{self.pupil2.pk}" id="person-{self.pupil2.pk}" checked', status_code=400)
+        self.assertContains(
+            response, f'value="{self.pupil2.pk}" id="person-{self.pupil2.pk}" checked', status_code=400
+        )
         self.assertContains(response, "choose this file again: screenshot.png", status_code=400)
         self.assertEqual(Incident.objects.count(), 0)
 

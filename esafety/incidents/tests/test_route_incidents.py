@@ -38,7 +38,9 @@ class RouteTests(IncidentTestCase):
         for report in (
             routing.Report(category=Category.STAFF_AUP_BREACH),
             routing.Report(category=Category.OTHER, about_staff=True),
-            routing.Report(category=Category.INAPPROPRIATE_CONTENT, subject_kinds=frozenset({Person.Kind.SUPPLY})),
+            routing.Report(
+                category=Category.INAPPROPRIATE_CONTENT, subject_kinds=frozenset({Person.Kind.SUPPLY})
+            ),
         ):
             route = routing.route(report)
             self.assertTrue(route.restricted, report)
@@ -47,7 +49,10 @@ class RouteTests(IncidentTestCase):
 
     def test_it_does_not_restrict_a_report_where_staff_are_only_witnesses(self) -> None:
         report = routing.report_for(
-            Category.CYBERBULLYING, [(self.staff_member, IncidentPerson.Role.WITNESS)], about_staff=False, urgent=False
+            Category.CYBERBULLYING,
+            [(self.staff_member, IncidentPerson.Role.WITNESS)],
+            about_staff=False,
+            urgent=False,
         )
         self.assertFalse(routing.route(report).restricted)
 

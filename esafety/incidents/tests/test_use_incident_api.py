@@ -17,7 +17,9 @@ class IncidentApiTests(IncidentTestCase):
 
     def post(self, user: object, payload: dict, **headers: str):  # type: ignore[no-untyped-def]
         with self.captureOnCommitCallbacks(execute=True):
-            return self.client.post(URL, payload, content_type="application/json", **self.auth(user), **headers)
+            return self.client.post(
+                URL, payload, content_type="application/json", **self.auth(user), **headers
+            )
 
     def test_it_files_a_concern_from_a_monitoring_tool(self) -> None:
         payload = {
@@ -30,7 +32,10 @@ class IncidentApiTests(IncidentTestCase):
         incident = Incident.objects.get()
         self.assertEqual(response.json()["reference"], f"Incident #{incident.number}")
         self.assertNotIn("description", response.json())
-        self.assertEqual((incident.source, incident.source_ref, incident.reporter), ("AcmeFilter", "evt-991", self.technician))
+        self.assertEqual(
+            (incident.source, incident.source_ref, incident.reporter),
+            ("AcmeFilter", "evt-991", self.technician),
+        )
         self.assertEqual(list(incident.people.all()), [self.pupil])
         self.assertEqual(incident.evidence.count(), 1)
 
@@ -67,7 +72,9 @@ class IncidentApiTests(IncidentTestCase):
         self.assertEqual(self.client.get(URL, **self.auth(self.governor)).status_code, 403)
         self.assertEqual(self.client.get(f"{URL}{other.pk}/", **self.auth(self.teacher)).status_code, 404)
         self.assertEqual(self.client.get(f"{URL}{own.pk}/", **self.auth(self.outsider)).status_code, 404)
-        self.assertEqual(self.client.get(f"{URL}{restricted.pk}/", **self.auth(self.teacher)).status_code, 404)
+        self.assertEqual(
+            self.client.get(f"{URL}{restricted.pk}/", **self.auth(self.teacher)).status_code, 404
+        )
         detail = self.client.get(f"{URL}{own.pk}/", **self.auth(self.teacher)).json()
         self.assertEqual(detail["people"][0]["name"], "Ava Ashdown")
         self.assertTrue(AuditEntry.objects.filter(action="incident.view", actor=self.teacher).exists())
