@@ -101,11 +101,13 @@ def capture_text(
     recipients: Iterable[str] = (),
     actor: Any = None,
     request: Any = None,
+    notify: bool = True,
 ) -> CaptureResult:
     """Scan ``text`` and keep it as a capture with its alerts if anything is of concern (or the person is under
     enhanced monitoring). Idempotent by ``message_id``: the same message twice is one capture.
 
-    The capture, its alerts, the audit entry and the severity-5 e-mail commit together, so a caller that marks
+    ``notify=False`` (the demo, bulk loads of old text) sends no severity-5 e-mail. The capture, its alerts,
+    the audit entry and the severity-5 e-mail commit together, so a caller that marks
     the message processed after this returns never loses one.
     """
     message_id = (message_id or "").strip()[:255]
@@ -151,7 +153,7 @@ def capture_text(
                         "max_severity": max((a.severity for a in alerts), default=0),
                         "enhanced": bool(result.enhanced), "threshold": result.threshold},
             )  # fmt: skip
-            if any(a.severity >= 5 for a in alerts):
+            if notify and any(a.severity >= 5 for a in alerts):
                 _notify_urgent(capture)
     except IntegrityError:
         # Another worker stored the same message between our check and our insert: theirs stands.

@@ -164,8 +164,10 @@ def person_summary(request: HttpRequest, pk: int) -> HttpResponse:
     weeks = [
         {"start": first + timedelta(weeks=i), "score": 0, "count": 0, "top": 0} for i in range(CHART_WEEKS)
     ]
-    for alert in alerts.filter(created__date__gte=first).exclude(status=Alert.Status.FALSE_POSITIVE):
-        index = (timezone.localdate(alert.created) - first).days // 7
+    for alert in alerts.filter(capture__occurred_at__date__gte=first).exclude(
+        status=Alert.Status.FALSE_POSITIVE
+    ):
+        index = (timezone.localdate(alert.capture.occurred_at) - first).days // 7
         if 0 <= index < CHART_WEEKS:
             week = weeks[index]
             week["score"] += alert.severity
@@ -180,7 +182,7 @@ def person_summary(request: HttpRequest, pk: int) -> HttpResponse:
     totals = alerts.exclude(status=Alert.Status.FALSE_POSITIVE).aggregate(
         n=Count("pk"), score=Sum("severity")
     )
-    recent = alerts.order_by("-created")[:50]
+    recent = alerts.order_by("-capture__occurred_at", "-pk")[:50]
     record(
         "capture.list_view", request=request, kind=AuditEntry.Kind.VIEW, object_repr=f"Monitoring summary, Person #{person.pk}",
         detail={"person": person.pk},
