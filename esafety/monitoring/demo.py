@@ -93,7 +93,7 @@ def build(ctx: DemoContext) -> None:
         school=school, phrase="meet at the rec after dark", category="grooming", severity=3, by=coordinator
     )
     actions.suppress_term(
-        school=school, rule="drugs.cannabis", group="Year 6",
+        school=school, rule="cannabis", group="Year 6",
         reason="Year 6 drugs education unit (PSHE, spring term): pupils research and discuss cannabis.",
         by=coordinator,
     )  # fmt: skip

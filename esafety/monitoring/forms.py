@@ -163,7 +163,9 @@ class LexiconSuppressionForm(forms.ModelForm):
         self.fields["group"] = forms.ChoiceField(label="For", choices=group_choices(school))
         self.fields[
             "rule"
-        ].help_text = 'A rule id such as "drugs.cannabis" (all its phrases), or one phrase exactly as the lexicon has it.'
+        ].help_text = (
+            'A rule id such as "drugs.use" (all its phrases), or one phrase exactly as the lexicon has it.'
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -374,7 +374,7 @@ class LexiconSuppression(models.Model):
     EVERYONE = "*"
 
     school = models.ForeignKey("people.School", models.CASCADE, related_name="lexicon_suppressions")
-    rule = models.CharField(max_length=200, help_text='A rule id such as "drugs.cannabis", or a phrase')
+    rule = models.CharField(max_length=200, help_text='A rule id such as "drugs.use", or a phrase')
     group = models.CharField(
         max_length=100, help_text='A year group, class, "Staff" or "Pupils"; "*" for everyone'
     )
