@@ -11,7 +11,7 @@ def test_it_signs_the_coordinator_in_to_their_dashboard(server, page) -> None:
     sign_in(page, server, "coordinator")
     page.wait_for_url(server.url + "/")
     assert page.get_by_role("heading", name="Hello, Priya").is_visible()
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="People").is_visible()
+    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Safeguarding log").is_visible()
     assert page.csp_errors == []
 
 
