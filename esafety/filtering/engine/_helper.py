@@ -1,0 +1,331 @@
+"""Squid 5 helper: ``url_rewrite_program`` (default) and ``external_acl_type`` (``mode="acl"``).
+
+A thin adapter over :func:`decide`. The contract that matters to Squid is framing: exactly one reply per request
+line, in order, whatever the line holds (empty, binary, CRLF, tens of kilobytes), with the channel ID echoed
+when Squid runs the helper with ``concurrency=N``. squidGuard desynchronises on lines over ~12 KB and from then
+on answers every request with the reply meant for another; here lines are split on ``\\n`` only, of any length,
+and a reply is built for each one even if deciding fails (``BH``).
+
+Lines are read in blocks with ``os.read`` and the replies to every complete line in a block are written with
+one ``os.write``: Squid gets each reply as soon as its line has arrived, and under load the per-line system
+calls (the main cost of a line-at-a-time helper) disappear.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
+
+from ._decide import Decision, decide, decide_parsed
+from ._lists import lists_signature
+from ._policy import Group, Policy, PolicyError, load_policy
+from ._url import ParsedURL, URLError, parse_url
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["Helper", "block_url", "run_helper"]
+
+# Characters a query value may hold literally (RFC 3986); "&", "=", "+", "%", "#", quotes and spaces are escaped.
+# Keeping "/" and ":" literal means most URLs need no escaping at all.
+_UNSAFE_IN_QUERY = re.compile(rb"[^A-Za-z0-9_.~/:@!$'()*,;-]")
+_MAX_URL_IN_REDIRECT = 2048  # keeps a reply to a 20 KB request line a sane size; the block page shows a prefix
+# Already-canonical requests, matched on the raw bytes: see parse_url()'s fast path, of which these are subsets
+# (no port on URLs; host:port for CONNECT).
+_FAST_URL = re.compile(
+    rb"(https?)://((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*)(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z"
+)
+_FAST_CONNECT = re.compile(rb"((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*):([0-9]{1,5})\Z")
+
+
+def block_url(policy: Policy, decision: Decision) -> str:
+    """The block page address carrying category, group and URL as query parameters."""
+    page = policy.block_page
+    sep = "&" if "?" in page else "?"
+    return (
+        f"{page}{sep}category={quote_param(decision.category)}&group={quote_param(decision.group)}"
+        f"&url={quote_param(decision.url[:_MAX_URL_IN_REDIRECT])}"
+    )
+
+
+def quote_param(text: str) -> str:
+    """Percent-encode ``text`` for a query value (a faster ``urllib.parse.quote`` for this one use)."""
+    raw = text.encode("utf-8", "surrogateescape")
+    if _UNSAFE_IN_QUERY.search(raw) is None:
+        return raw.decode("ascii")
+    return _UNSAFE_IN_QUERY.sub(_percent, raw).decode("ascii")
+
+
+def _percent(m: re.Match[bytes]) -> bytes:
+    return b"%%%02X" % m.group()[0]
+
+
+class Helper:
+    """Turns request lines into reply lines; :meth:`answer` is the whole protocol for one line."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        group: str | None = None,
+        mode: str = "rewrite",
+        channels: str = "auto",
+        loader: Callable[[], Policy] | None = None,
+        reload_interval: float = 5.0,
+    ) -> None:
+        if mode not in ("rewrite", "acl"):
+            raise ValueError("mode must be 'rewrite' or 'acl'")
+        if channels not in ("auto", "yes", "no"):
+            raise ValueError("channels must be 'auto', 'yes' or 'no'")
+        if group is not None and group not in policy.groups:
+            raise PolicyError(f"no group {group!r} in the policy")
+        self.policy = policy
+        self.group = group
+        self.acl = mode == "acl"
+        self.channels = channels
+        self.loader = loader
+        self.reload_interval = reload_interval
+        self._signature = _signature(policy)
+        self._checked = time.monotonic()
+        self.reloads = 0
+        self._reset_lanes()
+
+    def _reset_lanes(self) -> None:
+        self._lanes = self._lane_groups()
+        self._expressions = self.policy.lists.expression_set()
+
+    def answer(self, line: bytes) -> bytes:
+        """The reply (without newline) to one request line (without newline)."""
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        tokens = line.split(None, 4)  # at most: channel, URL, client, user, the rest (unused)
+        channel = b""
+        if (
+            tokens
+            and self.channels != "no"
+            and tokens[0].isdigit()
+            and (self.channels == "yes" or len(tokens) > 1)
+        ):
+            channel = tokens.pop(0) + b" "
+        try:
+            return channel + self._reply(tokens)
+        except Exception as exc:  # one bad line must cost one BH reply, never the helper or the framing
+            detail = quote(f"{type(exc).__name__}: {exc}"[:200], safe=" ")
+            return channel + b'BH message="' + detail.encode() + b'"'
+
+    def _reply(self, tokens: list[bytes]) -> bytes:
+        policy = self.policy
+        raw = tokens[0] if tokens else b""
+        if self.group is not None:
+            group: Group | None = policy.groups[self.group]
+        else:
+            client = tokens[1].decode("utf-8", "surrogateescape").split("/", 1)[0] if len(tokens) > 1 else ""
+            user = tokens[2].decode("utf-8", "surrogateescape") if len(tokens) > 2 else ""
+            if "%" in user:
+                user = unquote(user, errors="surrogateescape")
+            if self.acl and "%" in client:
+                client = unquote(client)
+            group = policy.group_for(client, user)  # url_rewrite sends "ip/fqdn"
+        if group is not None and not (self.acl and b"%" in raw):
+            fast = self._fast_reply(group, raw)
+            if fast is not None:
+                return fast
+        url = raw.decode("utf-8", "surrogateescape")
+        if self.acl and "%" in url:
+            url = unquote(url, errors="surrogateescape")  # external ACL tokens are URL-escaped
+        if group is None:
+            decision = Decision(False, "no-group", url, "-")
+        else:
+            try:
+                parsed = parse_url(url)
+            except URLError:
+                decision = decide(policy, url, group=group.name)
+            else:
+                decision = decide_parsed(policy, group, parsed)
+                if group.name in self._lanes:
+                    self._remember(group, parsed, decision)
+        return self._format(decision)
+
+    def _format(self, decision: Decision) -> bytes:
+        if decision.allowed:
+            if decision.rewrite is not None and not self.acl:
+                return b'OK rewrite-url="' + decision.rewrite.encode("ascii", "backslashreplace") + b'"'
+            return b"ERR"
+        target = block_url(self.policy, decision).encode("ascii")
+        if self.acl:
+            return b"OK tag=" + quote_param(decision.category).encode() + b' message="' + target + b'"'
+        return b'OK status=302 url="' + target + b'"'
+
+    # The fast lane. For most hosts the decision does not depend on the path: the host has no URL-list entry,
+    # and the group has no host/path allow or deny entries, no time windows and no safe-search rewrites. For
+    # those, decide()'s answer for the first request to a host is remembered (as the reply's fixed part) and
+    # reused for every later request whose URL is already canonical, so that a line costs a regular
+    # expression match and a dict lookup. Expressions are path-dependent, so when decide() reached them
+    # (nothing host-level matched) they are still run on every line, and a match takes the full path.
+
+    def _lane_groups(self) -> dict[str, dict[bytes, tuple[bytes | None, bool]]]:
+        return {
+            name: {}
+            for name, g in self.policy.groups.items()
+            if not (g.allow.prefixes or g.deny.prefixes or g.windows or g.safe_search)
+        }
+
+    def _fast_reply(self, group: Group, raw: bytes) -> bytes | None:
+        lane = self._lanes.get(group.name)
+        if lane is None:
+            return None
+        m = _FAST_URL.match(raw)
+        if m is not None:
+            host, path = m.group(2), m.group(3)
+            if b"/." in path or b"//" in path.split(b"?", 1)[0]:
+                return None
+            host_path = raw[m.end(1) + 3 :]
+        else:
+            m = _FAST_CONNECT.match(raw)
+            if m is None:
+                return None
+            host, port = m.group(1), m.group(2)
+            if int(port) > 65535:
+                return None
+            host_path = host + b"/"
+        entry = lane.get(host)
+        if entry is None:
+            return None
+        prefix, expressions_may_match = entry
+        if expressions_may_match and self._expressions is not None and self._expressions.Match(host_path):
+            return None
+        if prefix is None:
+            return b"ERR"
+        return prefix + quote_param(raw[:_MAX_URL_IN_REDIRECT].decode("ascii")).encode("ascii") + b'"'
+
+    def _remember(self, group: Group, parsed: ParsedURL, decision: Decision) -> None:
+        if parsed.host_type != "domain" or "xn--" in parsed.host:
+            return
+        policy = self.policy
+        hits, url_entry, special = policy.host_info(parsed.host, False)
+        if url_entry >= 0:
+            return
+        allow_bit, deny_bit = policy.group_bits[group.name]
+        mask = policy.base_mask[group.name]
+        if special & (allow_bit | deny_bit) or any(found & mask for _, found in hits):
+            expressions = False  # decided by the host before expressions were reached
+        elif decision.category in ("-", "ip-literal", "default"):
+            expressions = bool(mask & policy.expression_categories)
+        else:
+            return  # an expression matched this URL: nothing to remember for the host
+        if decision.allowed:
+            prefix = None
+        else:
+            head = block_url(policy, decision._replace(url=""))
+            if self.acl:
+                prefix = b"OK tag=" + quote_param(decision.category).encode() + b' message="' + head.encode()
+            else:
+                prefix = b'OK status=302 url="' + head.encode()
+        lane = self._lanes[group.name]
+        if len(lane) >= 65536:
+            lane.clear()
+        lane[parsed.host.encode("ascii")] = (prefix, expressions)
+
+    def maybe_reload(self, force: bool = False) -> None:
+        """Reload policy and lists if their files changed; on error keep answering with the old ones."""
+        if self.loader is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._checked < self.reload_interval:
+            return
+        self._checked = now
+        try:
+            signature = _signature(self.policy)
+            if signature == self._signature and not force:
+                return
+            policy = self.loader()
+            if self.group is not None and self.group not in policy.groups:
+                raise PolicyError(f"no group {self.group!r} in the reloaded policy")
+        except (OSError, PolicyError) as exc:
+            print(f"esafety filter helper: reload failed, keeping the old policy: {exc}", file=sys.stderr)
+            return
+        self.policy = policy
+        self._signature = _signature(policy)
+        self._reset_lanes()
+        self.reloads += 1
+
+    def serve(self, fd_in: int = 0, fd_out: int = 1) -> None:
+        """Answer request lines from ``fd_in`` until end of input."""
+        pending: list[bytes] = []
+        answer = self.answer
+        while True:
+            chunk = os.read(fd_in, 1 << 18)
+            if not chunk:
+                if pending:
+                    _write_all(fd_out, answer(b"".join(pending)) + b"\n")
+                return
+            nl = chunk.rfind(b"\n")
+            if nl < 0:
+                pending.append(chunk)
+                continue
+            data = chunk[:nl]
+            if pending:
+                data = b"".join(pending) + data
+            pending = [chunk[nl + 1 :]] if nl + 1 < len(chunk) else []
+            self.maybe_reload()
+            replies = [answer(line) for line in data.split(b"\n")]
+            replies.append(b"")
+            _write_all(fd_out, b"\n".join(replies))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _signature(policy: Policy) -> tuple[object, ...]:
+    parts: list[object] = []
+    if policy.path is not None:
+        try:
+            st = os.stat(policy.path)
+            parts.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            parts.append(None)
+    if policy.lists_dir is not None:
+        try:
+            parts.append(lists_signature(policy.lists_dir))
+        except OSError:
+            parts.append(None)
+    return tuple(parts)
+
+
+def run_helper(
+    policy_path: str | os.PathLike[str],
+    group: str | None = None,
+    mode: str = "rewrite",
+    channels: str = "auto",
+    cache_dir: str | None = None,
+    reload_interval: float = 5.0,
+) -> int:
+    """Run the helper on stdin/stdout; the exit status for the command line."""
+
+    def loader() -> Policy:
+        return load_policy(Path(policy_path), cache_dir)
+
+    try:
+        policy = loader()
+        if not policy.block_page:
+            raise PolicyError("the helper needs block_page in the policy")
+        helper = Helper(policy, group, mode, channels, loader, reload_interval)
+    except (OSError, PolicyError) as exc:
+        # Exiting (rather than answering) makes Squid refuse to run with a broken filter: it fails closed.
+        print(f"esafety filter helper: {exc}", file=sys.stderr)
+        return 2
+    for warning in policy.warnings:
+        print(f"esafety filter helper: warning: {warning}", file=sys.stderr)
+    try:
+        helper.serve()
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass
+    return 0

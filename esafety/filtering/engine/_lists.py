@@ -1,0 +1,538 @@
+"""Category lists in the UT1/squidGuard folder layout, compiled once into a shared, memory-mapped cache.
+
+Layout: ``<lists>/<category>/domains`` (a host and all its subdomains, or an IP address), ``urls`` (``host/path``
+prefixes, squidGuard-compatible: the host compared without a leading ``www.``/``wwwN.``, the path+query compared
+case-insensitively as a prefix) and ``expressions`` (regular expressions over ``host/path?query``).
+
+Squid starts many helper processes. Loading half a million domains into a Python dict costs each of them tens of
+megabytes of private memory and a second or two of start-up, so the lists are compiled into one binary file,
+keyed by a hash of the list files' names, sizes, inodes and modification times, and every helper maps it
+read-only: the pages are shared by the operating system and start-up is a header read. The file is an
+open-addressing hash table (CRC-32, linear probing) over the canonical keys, so a lookup costs O(1) and a host is
+matched in O(labels) by walking its suffixes, longest first, which is also what makes "most specific" cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import mmap
+import os
+import re
+import struct
+import tempfile
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zlib import crc32
+
+from ._url import URLError, _canonical_component, _canonical_path, canonical_host
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+__all__ = ["Lists", "load_lists", "lists_signature"]
+
+_MAGIC = b"ESFLST03"
+_LIST_FILES = ("domains", "urls", "expressions")
+# Canonical already: lowercase ASCII labels, last one starting with a letter (so not an IPv4 form), no punycode
+# to validate. Most UT1 lines take this path, which keeps a cold compile of 500,000 lines near a second.
+_PLAIN_DOMAIN = re.compile(r"(?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*\Z")
+_WWW = re.compile(r"www[0-9]*\.")
+
+
+def strip_www(host: str) -> str:
+    """squidGuard ignores a leading ``www.`` or ``wwwN.`` when matching URL-list hosts."""
+    if host.startswith("www"):
+        m = _WWW.match(host)
+        if m is not None and m.end() < len(host):
+            return host[m.end() :]
+    return host
+
+
+def canonical_domain_entry(line: str) -> str:
+    """Canonicalise one ``domains`` line (or an allow/deny entry); raise URLError if it names no host."""
+    entry = line.strip().lstrip("*").lstrip(".")  # UT1 has a few stray leading dots; "*.x" means x too
+    if _PLAIN_DOMAIN.match(entry) and "xn--" not in entry:
+        return entry
+    host, _ = canonical_host(entry)
+    return host
+
+
+def canonical_url_entry(line: str) -> tuple[str, str]:
+    """Canonicalise one ``urls`` line into ``(host without www, lowercase path+query prefix)``."""
+    entry = line.strip()
+    if "://" in entry:
+        entry = entry.split("://", 1)[1]
+    cut = len(entry)
+    for ch in "/?":
+        i = entry.find(ch)
+        if 0 <= i < cut:
+            cut = i
+    authority, rest = entry[:cut], entry[cut:]
+    if authority.startswith("["):
+        host_text = authority[: authority.find("]") + 1]
+    else:
+        host_text = authority.split(":", 1)[0]
+    host, _ = canonical_host(host_text)
+    path_text, qmark, query = rest.partition("?")
+    prefix = _canonical_path(path_text, True) or "/"
+    if qmark:
+        prefix += "?" + _canonical_component(query)
+    return strip_www(host), prefix.lower()
+
+
+def _iter_lines(path: Path) -> Iterator[str]:
+    with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+        for line in fh:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                yield line
+
+
+def _list_files(lists_dir: Path) -> list[tuple[str, str, Path]]:
+    found = []
+    with os.scandir(lists_dir) as it:
+        dirs = sorted(e.name for e in it if e.is_dir() and not e.name.startswith("."))
+    for category in dirs:
+        for kind in _LIST_FILES:
+            path = lists_dir / category / kind
+            if path.is_file():
+                found.append((category, kind, path))
+    return found
+
+
+def lists_signature(lists_dir: str | os.PathLike[str]) -> str:
+    """A hash that changes whenever a list file is added, removed, replaced or modified."""
+    lists_dir = Path(lists_dir).resolve()
+    h = hashlib.sha256(_MAGIC + os.fsencode(str(lists_dir)))
+    for category, kind, path in _list_files(lists_dir):
+        st = path.stat()
+        h.update(f"\0{category}/{kind}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
+    return h.hexdigest()[:32]
+
+
+@dataclass
+class _Compiled:
+    categories: list[str]
+    domains: dict[str, int] = field(default_factory=dict)  # host -> category bitmask
+    urls: dict[str, dict[str, int]] = field(default_factory=dict)  # host -> prefix -> bitmask
+    expressions: dict[str, list[str]] = field(default_factory=dict)
+    skipped: Counter[str] = field(default_factory=Counter)
+    entries: int = 0
+
+
+def _compile_text(lists_dir: Path) -> _Compiled:
+    files = _list_files(lists_dir)
+    categories = sorted({c for c, _, _ in files})
+    index = {c: i for i, c in enumerate(categories)}
+    out = _Compiled(categories)
+    for category, kind, path in files:
+        bit = 1 << index[category]
+        if kind == "domains":
+            domains = out.domains
+            for line in _iter_lines(path):
+                try:
+                    host = canonical_domain_entry(line)
+                except URLError:
+                    out.skipped[f"{category}/domains: not a host name"] += 1
+                    continue
+                domains[host] = domains.get(host, 0) | bit
+                out.entries += 1
+        elif kind == "urls":
+            for line in _iter_lines(path):
+                try:
+                    host, prefix = canonical_url_entry(line)
+                except URLError:
+                    out.skipped[f"{category}/urls: not a host/path entry"] += 1
+                    continue
+                prefixes = out.urls.setdefault(host, {})
+                prefixes[prefix] = prefixes.get(prefix, 0) | bit
+                out.entries += 1
+        else:
+            patterns = []
+            for line in _iter_lines(path):
+                if _valid_expression(line):
+                    patterns.append(line)
+                    out.entries += 1
+                else:
+                    out.skipped[f"{category}/expressions: not a valid RE2 expression"] += 1
+            if patterns:
+                out.expressions[category] = patterns
+    return out
+
+
+def _valid_expression(pattern: str) -> bool:
+    import re2  # google-re2: linear time, so a hostile list line cannot stall every helper
+
+    try:
+        re2.Set.SearchSet().Add(pattern)
+    except Exception:  # re2.error, or TypeError/ValueError on odd input
+        return False
+    return True
+
+
+class _TableWriter:
+    """Serialises ``key -> (a, b)`` into an open-addressing table of uint32 slots plus parallel arrays."""
+
+    def __init__(self, blob: bytearray) -> None:
+        self.blob = blob
+        self.key_offsets = array("I")
+        self.a = array("I")
+        self.b = array("I")
+
+    def add(self, key: str, a: int, b: int) -> None:
+        self.key_offsets.append(len(self.blob))
+        self.blob += key.encode("ascii", "surrogateescape")
+        self.a.append(a)
+        self.b.append(b)
+
+    def finish(self) -> None:
+        self.key_offsets.append(len(self.blob))
+
+    def slots(self) -> tuple[array[int], array[int]]:
+        """The slot array (entry index + 1, 0 = empty) and, per slot, the key's full CRC-32 ("tag"): a lookup
+        compares tags first, so a probe that meets another key rarely has to compare the key bytes."""
+        n = len(self.a)
+        size = 8
+        while size < n * 2:  # load factor <= 0.5 keeps probe chains short
+            size <<= 1
+        slots = array("I", bytes(4 * size))
+        tags = array("I", bytes(4 * size))
+        mask = size - 1
+        offsets = self.key_offsets  # ends with the sentinel appended by finish()
+        blob = self.blob
+        for i in range(n):
+            crc = crc32(blob[offsets[i] : offsets[i + 1]])
+            h = crc & mask
+            while slots[h]:
+                h = (h + 1) & mask
+            slots[h] = i + 1
+            tags[h] = crc
+        return slots, tags
+
+
+def _serialise(compiled: _Compiled) -> bytes:
+    combos: dict[int, int] = {}
+
+    def combo(mask: int) -> int:
+        return combos.setdefault(mask, len(combos))
+
+    blob = bytearray()
+    domains = _TableWriter(blob)
+    for host, mask in compiled.domains.items():
+        domains.add(host, combo(mask), 0)
+    domains.finish()
+    urls = _TableWriter(blob)
+    start = 0
+    for host, prefixes in compiled.urls.items():
+        urls.add(host, start, len(prefixes))
+        start += len(prefixes)
+    urls.finish()
+    prefix_offsets = array("I")
+    prefix_combos = array("I")
+    for prefixes in compiled.urls.values():
+        # Longest prefix first, so the first hit is the most specific one.
+        for prefix in sorted(prefixes, key=len, reverse=True):
+            prefix_offsets.append(len(blob))
+            blob += prefix.encode("ascii", "surrogateescape")
+            prefix_combos.append(combo(prefixes[prefix]))
+    prefix_offsets.append(len(blob))
+    d_slots, d_tags = domains.slots()
+    u_slots, u_tags = urls.slots()
+    arrays = {
+        "d_slots": d_slots,
+        "d_tags": d_tags,
+        "d_keys": domains.key_offsets,
+        "d_combo": domains.a,
+        "u_slots": u_slots,
+        "u_tags": u_tags,
+        "u_keys": urls.key_offsets,
+        "u_start": urls.a,
+        "u_count": urls.b,
+        "p_keys": prefix_offsets,
+        "p_combo": prefix_combos,
+    }
+    layout: dict[str, list[int]] = {}
+    body = bytearray()
+    for name, arr in arrays.items():
+        layout[name] = [len(body), len(arr)]
+        body += arr.tobytes()
+    layout["blob"] = [len(body), len(blob)]
+    body += blob
+    header = json.dumps(
+        {
+            "categories": compiled.categories,
+            "combos": [str(m) for m, _ in sorted(combos.items(), key=lambda kv: kv[1])],
+            "expressions": compiled.expressions,
+            "skipped": dict(compiled.skipped),
+            "entries": compiled.entries,
+            "layout": layout,
+        }
+    ).encode()
+    pad = (-(len(_MAGIC) + 4 + len(header))) % 8
+    return _MAGIC + struct.pack("<I", len(header) + pad) + header + b" " * pad + bytes(body)
+
+
+class Lists:
+    """Read-only compiled lists; cheap to share (all state is in one buffer, usually an mmap)."""
+
+    def __init__(self, buffer: bytes | mmap.mmap, source: str = "") -> None:
+        if buffer[: len(_MAGIC)] != _MAGIC:
+            raise ValueError("not an esafety lists cache")
+        (hlen,) = struct.unpack_from("<I", buffer, len(_MAGIC))
+        start = len(_MAGIC) + 4
+        header: dict[str, Any] = json.loads(bytes(buffer[start : start + hlen]))
+        base = start + hlen
+        self.buffer = buffer
+        self.source = source
+        self.categories: tuple[str, ...] = tuple(header["categories"])
+        self.combos: list[int] = [int(m) for m in header["combos"]]
+        self.expression_patterns: dict[str, list[str]] = header["expressions"]
+        self.skipped: dict[str, int] = header["skipped"]
+        self.entries: int = header["entries"]
+        view = memoryview(buffer)
+        layout: dict[str, list[int]] = header["layout"]
+
+        def arr(name: str) -> memoryview:
+            off, n = layout[name]
+            return view[base + off : base + off + 4 * n].cast("I")
+
+        self._d_slots, self._d_keys, self._d_combo = arr("d_slots"), arr("d_keys"), arr("d_combo")
+        self._d_tags, self._u_tags = arr("d_tags"), arr("u_tags")
+        self._u_slots, self._u_keys = arr("u_slots"), arr("u_keys")
+        self._u_start, self._u_count = arr("u_start"), arr("u_count")
+        self._p_keys, self._p_combo = arr("p_keys"), arr("p_combo")
+        self._d_mask = len(self._d_slots) - 1
+        self._u_mask = len(self._u_slots) - 1
+        boff, blen = layout["blob"]
+        self._blob_base = base + boff
+        self._expressions: tuple[Any, list[int]] | None = None
+
+    @property
+    def domain_count(self) -> int:
+        return len(self._d_combo)
+
+    def _find(self, slots: memoryview, tags: memoryview, mask: int, keys: memoryview, key: bytes) -> int:
+        buf, base = self.buffer, self._blob_base
+        crc = crc32(key)
+        h = crc & mask
+        while True:
+            e = slots[h]
+            if not e:
+                return -1
+            if tags[h] == crc:
+                e -= 1
+                if buf[base + keys[e] : base + keys[e + 1]] == key:
+                    return e
+            h = (h + 1) & mask
+
+    def domain_mask(self, host: str) -> int:
+        """Categories listing exactly ``host`` in ``domains`` (a bitmask over :attr:`categories`)."""
+        key = host.encode("ascii", "surrogateescape")
+        e = self._find(self._d_slots, self._d_tags, self._d_mask, self._d_keys, key)
+        return 0 if e < 0 else self.combos[self._d_combo[e]]
+
+    def domain_hits(self, host: str, is_ip: bool = False) -> list[tuple[int, int]]:
+        """``(matched suffix length, category mask)`` for every listed suffix of ``host``, longest first."""
+        if is_ip:  # an address matches only itself, never "its suffix"
+            mask = self.domain_mask(host)
+            return [(len(host), mask)] if mask else []
+        # The probe loop is inlined: this is the innermost loop of the helper for every new host.
+        key = host.encode("ascii", "surrogateescape")
+        hits = []
+        slots, tags, hmask, keys, combo = self._d_slots, self._d_tags, self._d_mask, self._d_keys, self._d_combo
+        buf, base, combos = self.buffer, self._blob_base, self.combos
+        n = len(key)
+        start = 0
+        while True:
+            part = key[start:] if start else key
+            crc = crc32(part)
+            h = crc & hmask
+            while True:
+                e = slots[h]
+                if not e:
+                    break
+                if tags[h] == crc:
+                    e -= 1
+                    if buf[base + keys[e] : base + keys[e + 1]] == part:
+                        hits.append((n - start, combos[combo[e]]))
+                        break
+                h = (h + 1) & hmask
+            start = key.find(b".", start) + 1
+            if not start:
+                return hits
+
+    def url_entry(self, host: str) -> int:
+        """An opaque handle to the URL-list entries for ``host`` (``-1`` if it has none)."""
+        key = strip_www(host).encode("ascii", "surrogateescape")
+        return self._find(self._u_slots, self._u_tags, self._u_mask, self._u_keys, key)
+
+    def url_hits(self, host: str, path: str, entry: int | None = None) -> list[tuple[int, int]]:
+        """``(prefix length, category mask)`` for URL-list entries matching ``host`` and ``path``.
+
+        ``path`` is the canonical path+query; longest prefix first. ``entry`` is :meth:`url_entry` if known.
+        """
+        e = self.url_entry(host) if entry is None else entry
+        if e < 0:
+            return []
+        lowered = path.lower().encode("ascii", "surrogateescape")
+        buf, base, pkeys, pcombo = self.buffer, self._blob_base, self._p_keys, self._p_combo
+        hits = []
+        first = self._u_start[e]
+        for i in range(first, first + self._u_count[e]):
+            prefix = buf[base + pkeys[i] : base + pkeys[i + 1]]
+            if lowered.startswith(prefix):
+                hits.append((len(prefix), self.combos[pcombo[i]]))
+        return hits
+
+    @property
+    def expression_categories(self) -> int:
+        """The mask of categories that have expressions."""
+        return self.category_mask(self.expression_patterns)
+
+    def expression_set(self) -> Any:
+        """The compiled ``re2.Set`` of every expression (``None`` if there are none)."""
+        if self._expressions is None:
+            self._expressions = self._compile_expressions()
+        return self._expressions[0]
+
+    def expression_mask(self, text: str, wanted: int) -> int:
+        """Categories in ``wanted`` whose expressions match ``text`` (``host/path?query``)."""
+        if self._expressions is None:
+            self._expressions = self._compile_expressions()
+        regex_set, bits = self._expressions
+        if regex_set is None:
+            return 0
+        found = regex_set.Match(text.encode("utf-8", "surrogateescape"))
+        mask = 0
+        if found:
+            for i in found:
+                mask |= bits[i]
+        return mask & wanted
+
+    def _compile_expressions(self) -> tuple[Any, list[int]]:
+        if not self.expression_patterns:
+            return None, []
+        import re2
+
+        options = re2.Options()
+        options.case_sensitive = False  # squidGuard compiles expressions with REG_ICASE
+        # One RE2::Set over every pattern: a single linear-time pass per URL whatever the number of patterns.
+        regex_set = re2.Set.SearchSet(options)
+        bits = []
+        for category, patterns in self.expression_patterns.items():
+            bit = self.category_mask([category])
+            for pattern in patterns:
+                regex_set.Add(pattern)
+                bits.append(bit)
+        regex_set.Compile()
+        return regex_set, bits
+
+    def category_mask(self, names: Iterable[str]) -> int:
+        mask = 0
+        for name in names:
+            if name in self.categories:
+                mask |= 1 << self.categories.index(name)
+        return mask
+
+    def iter_domains(self) -> Iterator[tuple[str, int]]:
+        """Every ``(domain entry, category mask)``; used by the exporters."""
+        buf, base, keys = self.buffer, self._blob_base, self._d_keys
+        for e in range(len(self._d_combo)):
+            yield bytes(buf[base + keys[e] : base + keys[e + 1]]).decode("ascii", "surrogateescape"), self.combos[
+                self._d_combo[e]
+            ]
+
+    def iter_urls(self) -> Iterator[tuple[str, str, int]]:
+        """Every ``(host, path prefix, category mask)`` from the URL lists."""
+        buf, base = self.buffer, self._blob_base
+        for e in range(len(self._u_start)):
+            host = bytes(buf[base + self._u_keys[e] : base + self._u_keys[e + 1]]).decode("ascii", "surrogateescape")
+            first = self._u_start[e]
+            for i in range(first, first + self._u_count[e]):
+                prefix = bytes(buf[base + self._p_keys[i] : base + self._p_keys[i + 1]])
+                yield host, prefix.decode("ascii", "surrogateescape"), self.combos[self._p_combo[i]]
+
+
+def _default_cache_dirs(lists_dir: Path) -> list[Path]:
+    return [
+        lists_dir.parent / ".esafety-cache",
+        Path(tempfile.gettempdir()) / f"esafety-cache-{os.getuid()}",
+    ]
+
+
+def load_lists(
+    lists_dir: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None
+) -> Lists:
+    """Load (compiling and caching if needed) the lists under ``lists_dir``.
+
+    The compiled cache goes to ``cache_dir``, else ``<lists>/../.esafety-cache``, else a per-user temporary
+    directory; if none is writable the lists are compiled in memory. Concurrent helpers take a file lock so
+    that only one of them compiles while the others wait and then map the result.
+    """
+    lists_dir = Path(lists_dir).resolve()
+    if not lists_dir.is_dir():
+        raise FileNotFoundError(f"lists folder not found: {lists_dir}")
+    signature = lists_signature(lists_dir)
+    candidates = [Path(cache_dir)] if cache_dir is not None else _default_cache_dirs(lists_dir)
+    # The folder's own hash prefixes the name so that two policies sharing a cache folder never delete each
+    # other's caches when one of them recompiles.
+    prefix = "lists-" + hashlib.sha256(os.fsencode(str(lists_dir))).hexdigest()[:12]
+    for directory in candidates:
+        path = directory / f"{prefix}-{signature}.bin"
+        mapped = _map(path)
+        if mapped is not None:
+            return mapped
+        with contextlib.suppress(OSError):
+            directory.mkdir(parents=True, exist_ok=True)
+            return _build_locked(lists_dir, directory, path)
+    return Lists(_serialise(_compile_text(lists_dir)), source="memory")
+
+
+def _map(path: Path) -> Lists | None:
+    try:
+        with open(path, "rb") as fh:
+            buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    try:
+        return Lists(buf, source=str(path))
+    except (ValueError, KeyError, json.JSONDecodeError):
+        return None
+
+
+def _build_locked(lists_dir: Path, directory: Path, path: Path) -> Lists:
+    import fcntl
+
+    with open(directory / ".lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            mapped = _map(path)  # another helper may have built it while we waited for the lock
+            if mapped is not None:
+                return mapped
+            data = _serialise(_compile_text(lists_dir))
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".lists-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, path)  # atomic: a reader sees the whole file or none
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            # Old caches are unlinked; helpers still mapping them keep their pages until they reload.
+            for old in directory.glob(path.name.rsplit("-", 1)[0] + "-*.bin"):
+                if old != path:
+                    with contextlib.suppress(OSError):
+                        old.unlink()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    mapped = _map(path)
+    if mapped is None:
+        raise OSError(f"could not map {path}")
+    return mapped
