@@ -35,7 +35,22 @@ CATEGORIES = [
     "warez",
 ]  # fmt: skip
 BLOCK_PAGE = "http://esafety.school.example/filtering/blocked/"
-WORDS = "maths science history geography english french art music sport news weather maps login search".split()
+WORDS = [
+    "maths",
+    "science",
+    "history",
+    "geography",
+    "english",
+    "french",
+    "art",
+    "music",
+    "sport",
+    "news",
+    "weather",
+    "maps",
+    "login",
+    "search",
+]
 
 
 def read_lines(path: Path) -> list[str]:
@@ -74,7 +89,10 @@ def build_stream(lists: Path, n: int, seed: int = 2024) -> list[str]:
     named = [d for d in domains if not d[-1].isdigit()]
     ips = [d for d in domains if d[-1].isdigit() and d.count(".") == 3]
     rng.shuffle(named)
-    clean = [f"{rng.choice(WORDS)}{i}.{rng.choice(['example.org', 'school.example', 'ac.uk', 'com'])}" for i in range(20000)]
+    clean = [
+        f"{rng.choice(WORDS)}{i}.{rng.choice(['example.org', 'school.example', 'ac.uk', 'com'])}"
+        for i in range(20000)
+    ]
 
     def zipf(seq: list[str]) -> str:
         # Index ~ Pareto: a few hosts take most requests, the long tail still gets requests.
@@ -138,7 +156,9 @@ def squidguard_conf(lists: Path, work: Path, name: str) -> Path:
     return conf
 
 
-def run_timed(cmd: list[str], stdin_path: Path, stdout_path: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
+def run_timed(
+    cmd: list[str], stdin_path: Path, stdout_path: Path, env: dict[str, str] | None = None
+) -> tuple[float, int]:
     """Wall time and peak RSS (KiB) of one child process fed ``stdin_path``."""
     with open(stdin_path, "rb") as fin, open(stdout_path, "wb") as fout:
         start = time.perf_counter()
@@ -161,10 +181,14 @@ def smaps(pid: int) -> dict[str, int]:
     return out
 
 
-def resident_helpers(cmd: list[str], sample: list[str], count: int, env: dict[str, str] | None = None) -> list[dict[str, int]]:
+def resident_helpers(
+    cmd: list[str], sample: list[str], count: int, env: dict[str, str] | None = None
+) -> list[dict[str, int]]:
     """Start ``count`` helpers at once (as Squid does), warm each with ``sample``, and read their memory."""
     procs = [
-        subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+        )
         for _ in range(count)
     ]
     data = "".join(sample).encode()
@@ -272,14 +296,18 @@ def main() -> int:
 
     print()
     print("list loading")
-    print(f"  esafety: compile text lists into the shared cache (cold): {cold:.2f} s; start with cache: {warm:.2f} s")
+    print(
+        f"  esafety: compile text lists into the shared cache (cold): {cold:.2f} s; start with cache: {warm:.2f} s"
+    )
     print(f"  squidGuard: build .db (-C all): {sg_build:.2f} s; start with .db: {sg_empty_db:.2f} s; "
           f"start with plain-text lists: {sg_empty_text:.2f} s")  # fmt: skip
     print("throughput, start-up and list loading included (one process each, same stream)")
     print(f"  esafety helper (warm cache)      {rate(our_time)}  peak RSS {our_rss / 1024:.1f} MB")
     print(f"  squidGuard 1.6 (prebuilt .db)    {rate(sg_time)}  peak RSS {sg_rss / 1024:.1f} MB")
     print(f"  squidGuard 1.6 (plain-text lists){rate(sgt_time)}  peak RSS {sgt_rss / 1024:.1f} MB")
-    print(f"  ratio esafety / squidGuard: {sg_time / our_time:.1f}x (.db), {sgt_time / our_time:.1f}x (plain text)")
+    print(
+        f"  ratio esafety / squidGuard: {sg_time / our_time:.1f}x (.db), {sgt_time / our_time:.1f}x (plain text)"
+    )
     print("memory with several helpers running (from /proc/PID/smaps_rollup)")
     for i, m in enumerate(mem):
         print(f"  esafety helper {i + 1}: RSS {m['Rss'] / 1024:.1f} MB, private {private[i] / 1024:.1f} MB, "
@@ -288,8 +316,10 @@ def main() -> int:
     print(f"  squidGuard (.db) whole footprint: RSS {sg_mem['Rss'] / 1024:.1f} MB "
           f"(x10 = {sg_mem['Rss'] * 10 / 1024:.0f} MB)")  # fmt: skip
     print("agreement with squidGuard (.db) on the stream")
-    print(f"  blocked by esafety only: {only_ours:,}; by squidGuard only: {only_sg:,} "
-          "(IPv4 in decimal/hex/octal or IPv4-mapped IPv6 forms, which squidGuard lets through)")
+    print(
+        f"  blocked by esafety only: {only_ours:,}; by squidGuard only: {only_sg:,} "
+        "(IPv4 in decimal/hex/octal or IPv4-mapped IPv6 forms, which squidGuard lets through)"
+    )
     return 0
 
 

@@ -64,7 +64,9 @@ def decide(
         try:
             parsed = parse_url(url)
         except URLError:
-            return Decision(not chosen.block_invalid, "invalid" if chosen.block_invalid else "-", text, chosen.name)
+            return Decision(
+                not chosen.block_invalid, "invalid" if chosen.block_invalid else "-", text, chosen.name
+            )
     return decide_parsed(policy, chosen, parsed, when)
 
 

@@ -271,8 +271,18 @@ def squidguard(data: ExportData, folder: Path, block_page: str) -> None:
     passes.append("all")
     (folder / "log").mkdir(parents=True, exist_ok=True)
     sep = "&" if "?" in block_page else "?"
-    redirect = f"{block_page}{sep}category=%t&group={data.group}&url=%u" if block_page else "http://localhost/"
-    lines += ["", "acl {", "    default {", f"        pass {' '.join(passes)}", f"        redirect {redirect}", "    }", "}"]
+    redirect = (
+        f"{block_page}{sep}category=%t&group={data.group}&url=%u" if block_page else "http://localhost/"
+    )
+    lines += [
+        "",
+        "acl {",
+        "    default {",
+        f"        pass {' '.join(passes)}",
+        f"        redirect {redirect}",
+        "    }",
+        "}",
+    ]
     _write(folder / "squidGuard.conf", "\n".join(lines) + "\n")
 
 

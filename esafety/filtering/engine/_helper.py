@@ -13,6 +13,7 @@ calls (the main cost of a line-at-a-time helper) disappear.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -34,7 +35,8 @@ __all__ = ["Helper", "block_url", "run_helper"]
 # Characters a query value may hold literally (RFC 3986); "&", "=", "+", "%", "#", quotes and spaces are escaped.
 # Keeping "/" and ":" literal means most URLs need no escaping at all.
 _UNSAFE_IN_QUERY = re.compile(rb"[^A-Za-z0-9_.~/:@!$'()*,;-]")
-_MAX_URL_IN_REDIRECT = 2048  # keeps a reply to a 20 KB request line a sane size; the block page shows a prefix
+# Keeps a reply to a 20 KB request line a sane size; the block page shows a prefix of the URL.
+_MAX_URL_IN_REDIRECT = 2048
 # Already-canonical requests, matched on the raw bytes: see parse_url()'s fast path, of which these are subsets
 # (no port on URLs; host:port for CONNECT).
 _FAST_URL = re.compile(
@@ -324,8 +326,6 @@ def run_helper(
         return 2
     for warning in policy.warnings:
         print(f"esafety filter helper: warning: {warning}", file=sys.stderr)
-    try:
+    with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
         helper.serve()
-    except (BrokenPipeError, KeyboardInterrupt):
-        pass
     return 0

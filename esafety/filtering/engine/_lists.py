@@ -344,7 +344,13 @@ class Lists:
         # The probe loop is inlined: this is the innermost loop of the helper for every new host.
         key = host.encode("ascii", "surrogateescape")
         hits = []
-        slots, tags, hmask, keys, combo = self._d_slots, self._d_tags, self._d_mask, self._d_keys, self._d_combo
+        slots, tags, hmask, keys, combo = (
+            self._d_slots,
+            self._d_tags,
+            self._d_mask,
+            self._d_keys,
+            self._d_combo,
+        )
         buf, base, combos = self.buffer, self._blob_base, self.combos
         n = len(key)
         start = 0
@@ -443,15 +449,18 @@ class Lists:
         """Every ``(domain entry, category mask)``; used by the exporters."""
         buf, base, keys = self.buffer, self._blob_base, self._d_keys
         for e in range(len(self._d_combo)):
-            yield bytes(buf[base + keys[e] : base + keys[e + 1]]).decode("ascii", "surrogateescape"), self.combos[
-                self._d_combo[e]
-            ]
+            yield (
+                bytes(buf[base + keys[e] : base + keys[e + 1]]).decode("ascii", "surrogateescape"),
+                self.combos[self._d_combo[e]],
+            )
 
     def iter_urls(self) -> Iterator[tuple[str, str, int]]:
         """Every ``(host, path prefix, category mask)`` from the URL lists."""
         buf, base = self.buffer, self._blob_base
         for e in range(len(self._u_start)):
-            host = bytes(buf[base + self._u_keys[e] : base + self._u_keys[e + 1]]).decode("ascii", "surrogateescape")
+            host = bytes(buf[base + self._u_keys[e] : base + self._u_keys[e + 1]]).decode(
+                "ascii", "surrogateescape"
+            )
             first = self._u_start[e]
             for i in range(first, first + self._u_count[e]):
                 prefix = bytes(buf[base + self._p_keys[i] : base + self._p_keys[i + 1]])
@@ -465,9 +474,7 @@ def _default_cache_dirs(lists_dir: Path) -> list[Path]:
     ]
 
 
-def load_lists(
-    lists_dir: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None
-) -> Lists:
+def load_lists(lists_dir: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None) -> Lists:
     """Load (compiling and caching if needed) the lists under ``lists_dir``.
 
     The compiled cache goes to ``cache_dir``, else ``<lists>/../.esafety-cache``, else a per-user temporary

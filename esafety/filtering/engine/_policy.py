@@ -236,11 +236,11 @@ class Policy:
             start = 0
             while True:
                 part = host[start:] if start else host
-                mask = suffixes.get(part)
-                if mask is None:
-                    mask = suffixes[part] = lists.domain_mask(part)
-                if mask:
-                    hits.append((len(part), mask))
+                cached = suffixes.get(part)
+                if cached is None:
+                    cached = suffixes[part] = lists.domain_mask(part)
+                if cached:
+                    hits.append((len(part), cached))
                 if special:
                     bits |= special.get(part, 0)
                 start = host.find(".", start) + 1
@@ -326,9 +326,9 @@ class Policy:
                 best: tuple[int, Group] | None = None
                 for group in self.groups.values():
                     for net in group.clients:
-                        if addr.version == net.version and addr in net:
-                            if best is None or net.prefixlen > best[0]:
-                                best = (net.prefixlen, group)
+                        more_specific = best is None or net.prefixlen > best[0]
+                        if addr.version == net.version and addr in net and more_specific:
+                            best = (net.prefixlen, group)
                 if best is not None:
                     return best[1]
         if self.default_group is not None:
@@ -417,10 +417,10 @@ def _parse_group(name: str, table: Any) -> Group:
     _check_keys(table, _GROUP_KEYS, where)
     default = table.get("default", "allow")
     if default not in ("allow", "block"):
-        raise PolicyError(f"{where}.default must be \"allow\" or \"block\"")
+        raise PolicyError(f'{where}.default must be "allow" or "block"')
     youtube = table.get("youtube", "strict")
     if youtube not in ("strict", "moderate", "off"):
-        raise PolicyError(f"{where}.youtube must be \"strict\", \"moderate\" or \"off\"")
+        raise PolicyError(f'{where}.youtube must be "strict", "moderate" or "off"')
     clients = []
     for net in _str_list(table.get("clients", []), where + ".clients"):
         try:
@@ -447,7 +447,10 @@ def _parse_group(name: str, table: Any) -> Group:
 
 
 def parse_policy(
-    data: dict[str, Any], base: Path, cache_dir: str | os.PathLike[str] | None = None, path: Path | None = None
+    data: dict[str, Any],
+    base: Path,
+    cache_dir: str | os.PathLike[str] | None = None,
+    path: Path | None = None,
 ) -> Policy:
     """Build a :class:`Policy` from already-parsed TOML ``data``; relative paths are taken from ``base``."""
     _check_keys(data, _TOP_KEYS, "policy")

@@ -215,17 +215,13 @@ def _canonical_host(text: str) -> tuple[str, str]:
     if "%" in text:
         raw = _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), text.encode("utf-8", "surrogateescape"))
         text = raw.decode("utf-8", "replace")
-    if text.isascii():
-        host = text.lower()
-    else:
-        host = _to_ascii(text)
+    host = text.lower() if text.isascii() else _to_ascii(text)
     # One trailing dot is the DNS root; resolvers treat "host." as "host", so it must not dodge the lists.
     host = host.rstrip(".")
     if not host:
         raise URLError("empty host")
-    if not _ASCII_HOST_OK.match(host):
-        if any(ch in _FORBIDDEN_DOMAIN for ch in host):
-            raise URLError("forbidden character in host")
+    if not _ASCII_HOST_OK.match(host) and any(ch in _FORBIDDEN_DOMAIN for ch in host):
+        raise URLError("forbidden character in host")
     if ":" not in host and _ends_in_number(host):
         return _ipv4(host), "ipv4"
     if "xn--" in host:

@@ -17,7 +17,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--user", help="user name, for group selection")
     check.add_argument("--at", help="decide as at this local time, ISO 8601 (default: now)")
     check.add_argument("--cache-dir", help="where to keep the compiled lists")
-    check.add_argument("urls", nargs="*", help="URLs, bare hosts or host:port (default: one per line on stdin)")
+    check.add_argument(
+        "urls", nargs="*", help="URLs, bare hosts or host:port (default: one per line on stdin)"
+    )
 
     helper = sub.add_parser("helper", help="Squid url_rewrite_program / external_acl_type helper")
     helper.add_argument("--policy", required=True, help="policy TOML file")
@@ -33,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write lists other filters load")
     export.add_argument("--policy", required=True, help="policy TOML file")
     export.add_argument("--group", required=True, help="group name")
-    export.add_argument("--format", required=True, choices=["squid-acl", "squidguard", "e2guardian", "rpz", "hosts"])
+    export.add_argument(
+        "--format", required=True, choices=["squid-acl", "squidguard", "e2guardian", "rpz", "hosts"]
+    )
     export.add_argument("--output", "-o",
                         help="file (squid-acl, rpz, hosts; default stdout) or folder (squidguard, e2guardian)")  # fmt: skip
     export.add_argument("--cache-dir", help="where to keep the compiled lists")
@@ -45,7 +49,9 @@ def main(argv: list[str]) -> int:
     if args.command == "helper":
         from ._helper import run_helper
 
-        return run_helper(args.policy, args.group, args.mode, args.channels, args.cache_dir, args.reload_interval)
+        return run_helper(
+            args.policy, args.group, args.mode, args.channels, args.cache_dir, args.reload_interval
+        )
     if args.command == "check":
         return _check(args)
     return _export(args)
