@@ -26,9 +26,11 @@ def open_as(browser: object) -> Iterator[object]:
         # Only CSP refusals: Chromium's own /favicon.ico request (404, no icon yet) is logged as a console error too.
         page.on(
             "console",
-            lambda msg: page.csp_errors.append(msg.text)
-            if msg.type == "error" and "Failed to load resource" not in msg.text
-            else None,
+            lambda msg: (
+                page.csp_errors.append(msg.text)
+                if msg.type == "error" and "Failed to load resource" not in msg.text
+                else None
+            ),
         )
         sign_in(page, server, username)
         page.wait_for_url(re.compile(r".*/$"))
@@ -73,7 +75,9 @@ def test_it_takes_a_report_from_teacher_to_head_and_onto_the_pupils_chronology(s
     assert coordinator.get_by_role("heading", level=1).get_by_text("Triaged").is_visible()
     coordinator.locator("form.step-escalate textarea").fill("Repeated bullying: the Head should decide.")
     coordinator.get_by_role("button", name="Escalate to the Headteacher").click()
-    assert coordinator.get_by_role("heading", level=1).get_by_text("Escalated to the Headteacher").is_visible()
+    assert (
+        coordinator.get_by_role("heading", level=1).get_by_text("Escalated to the Headteacher").is_visible()
+    )
     assert coordinator.get_by_role("button", name="Record outcome").count() == 0
     assert coordinator.csp_errors == []
 
@@ -109,7 +113,11 @@ def test_it_never_runs_a_script_stored_in_a_description(server, open_as) -> None
         coordinator.wait_for_load_state("load")
         assert coordinator.title() != "pwned"
     coordinator.goto(teacher.url)
-    assert coordinator.locator(".description").get_by_text("<script>document.title='pwned'</script>", exact=False).is_visible()
+    assert (
+        coordinator.locator(".description")
+        .get_by_text("<script>document.title='pwned'</script>", exact=False)
+        .is_visible()
+    )
     assert coordinator.locator(".description img").count() == 0
     assert coordinator.evaluate("document.title") != "pwned"
     assert dialogs == []

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -176,17 +176,18 @@ def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, QuerySet[Incide
             incidents = incidents.filter(category=data["category"])
         if data["status"]:
             incidents = incidents.filter(status=data["status"])
+        # IN over the people's links (indexed by person) rather than EXISTS per incident: start from the few
+        # matching people, not from the whole log.
         if data["person"].strip():
             people = _search_people(school, data["person"]).values("pk")
             incidents = incidents.filter(
-                Exists(IncidentPerson.objects.filter(incident=OuterRef("pk"), person__in=people))
+                pk__in=IncidentPerson.objects.filter(person__in=people).values("incident_id")
             )
-        if data["class_name"].strip():
+        if class_name := data["class_name"].strip():
+            people = Person.objects.filter(school=school, class_name__iexact=class_name).values("pk")
             incidents = incidents.filter(
-                Exists(IncidentPerson.objects.filter(
-                    incident=OuterRef("pk"), person__class_name__iexact=data["class_name"].strip()
-                ))
-            )  # fmt: skip
+                pk__in=IncidentPerson.objects.filter(person__in=people).values("incident_id")
+            )
         tz = timezone.get_current_timezone()
         if data["date_from"]:
             incidents = incidents.filter(occurred_at__gte=datetime.combine(data["date_from"], time.min, tz))
@@ -194,7 +195,7 @@ def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, QuerySet[Incide
             incidents = incidents.filter(occurred_at__lte=datetime.combine(data["date_to"], time.max, tz))
     if (person_id := request.GET.get("person_id", "")).isdigit():
         incidents = incidents.filter(
-            Exists(IncidentPerson.objects.filter(incident=OuterRef("pk"), person_id=person_id))
+            pk__in=IncidentPerson.objects.filter(person_id=person_id).values("incident_id")
         )
     people = Prefetch("involvements", queryset=IncidentPerson.objects.select_related("person").order_by("pk"))
     return form, incidents.select_related("reporter").prefetch_related(people).order_by("-occurred_at", "-id")
@@ -532,7 +533,9 @@ def _chronology(request: HttpRequest, person: Person) -> list[Incident]:
     )
     incidents = (
         permissions.visible_to(request.user, _school(request))
-        .filter(Exists(IncidentPerson.objects.filter(incident=OuterRef("pk"), person=person)))
+        # IN over the person's links (index person, incident), not EXISTS per incident: the database starts from
+        # the few links of this person instead of walking the whole log.
+        .filter(pk__in=IncidentPerson.objects.filter(person=person).values("incident_id"))
         .select_related("reporter")
         .prefetch_related(
             own,
