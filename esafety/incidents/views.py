@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -131,7 +132,11 @@ def new_incident(request: HttpRequest) -> HttpResponse:
     chosen_files = [upload.name for upload in request.FILES.getlist("evidence")]
     if "find_people" in request.POST or "update_people" in request.POST:
         # The picker's search button: show the form again with what was typed, nothing saved yet.
-        return _render_report(request, ReportForm(request.POST), searching=True, chosen_files=chosen_files)
+        searching = ReportForm(request.POST)
+        searching._errors = (
+            ErrorDict()
+        )  # bound (keeps what was typed) but not judged: the report is not sent yet
+        return _render_report(request, searching, searching=True, chosen_files=chosen_files)
     if not form.is_valid():
         return _render_report(request, form, status=400, chosen_files=chosen_files)
     data = form.cleaned_data

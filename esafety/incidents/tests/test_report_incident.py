@@ -105,6 +105,12 @@ class ReportFormTests(IncidentTestCase):
         self.assertContains(response, "Name-calling in the class chat")
         self.assertNotContains(response, "This field is required")
         self.assertEqual(Incident.objects.count(), 0)
+        # Searching first, before anything else is typed, shows no errors either.
+        response = self.client.post(
+            reverse("incidents:new"), {"find": "Ashdown", "find_people": "1", "token": "t0k3n123"}
+        )
+        self.assertContains(response, "Ava Ashdown (Year 2, Kestrels)")
+        self.assertNotContains(response, "errorlist")
 
     def test_it_says_not_saved_and_keeps_the_text_when_the_database_is_unreachable(self) -> None:
         self.login(self.teacher)
