@@ -58,6 +58,8 @@ def canonical_domain_entry(line: str) -> str:
     entry = line.strip().lstrip("*").lstrip(".")  # UT1 has a few stray leading dots; "*.x" means x too
     if _PLAIN_DOMAIN.match(entry) and "xn--" not in entry:
         return entry
+    if ":" in entry and not entry.startswith("["):
+        entry = f"[{entry}]"  # a bare IPv6 address, as lists write them
     host, _ = canonical_host(entry)
     return host
 
