@@ -1,0 +1,47 @@
+"""An e-mail arrives in the journal mailbox -> an alert appears for the Co-ordinator -> one click makes it an
+incident in the safeguarding log, with the captured text attached."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from e2e.conftest import Server, sign_in
+from e2e.dovecot import make_message, start_dovecot
+
+pytestmark = pytest.mark.e2e
+MARKER = "Kestrel-e2e-journey"
+
+
+def test_an_email_becomes_an_incident(server: Server, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dovecot = start_dovecot(tmp_path)
+    try:
+        out = server.manage(
+            "monitoring_source", "--school", "hollybrook", "--name", "Journal e2e journey", "--host", dovecot.host,
+            "--port", str(dovecot.port), "--user", dovecot.user, "--password", dovecot.password,
+        ).stdout  # fmt: skip
+        source = out.split("source ", 1)[1].split(":", 1)[0]
+        dovecot.append([
+            make_message(f"{MARKER} you are so mature for your age. dont tell your mum we talk ok",
+                         subject="secret", message_id="<journey-1@e2e>"),
+        ])  # fmt: skip
+        result = server.manage("monitoring_ingest", "--source", source)
+        assert "1 captured" in result.stdout, result.stdout + result.stderr
+    finally:
+        dovecot.stop()
+
+    sign_in(page, server, "coordinator")
+    page.goto(f"{server.url}/monitoring/alerts/")
+    row = page.locator("tr", has_text=MARKER).first
+    assert row.locator("mark").first.inner_text() != ""
+    row.get_by_role("button", name=re.compile("Create incident")).click()
+    page.wait_for_url(re.compile(r"/incidents/\d+/"))
+    assert page.get_by_text(re.compile(r"Incident #\d+")).first.is_visible()
+    assert page.get_by_text("monitoring-capture-").first.is_visible()
+
+    page.goto(f"{server.url}/monitoring/alerts/?status=incident")
+    assert page.locator("tr", has_text=MARKER).count() >= 1
+    # Chromium's own /favicon.ico request (404: no icon yet) is logged as a console error too; only refusals count.
+    assert [e for e in page.csp_errors if "Failed to load resource" not in e] == []
