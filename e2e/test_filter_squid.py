@@ -73,7 +73,7 @@ def origin() -> Iterator[str]:
 @pytest.fixture
 def squid(origin: str) -> Iterator[str]:
     work = Path(tempfile.mkdtemp(prefix="esafety-squid-"))
-    os.chmod(work, 0o755)
+    os.chmod(work, 0o755)  # noqa: S103 - Squid runs the helper as the proxy user, who must read this
     (work / "lists" / "adult").mkdir(parents=True)
     (work / "lists" / "adult" / "domains").write_text("bad.example\n10.255.255.1\n")
     (work / "lists" / "adult" / "urls").write_text("127.0.0.1/forbidden\n")
@@ -143,7 +143,7 @@ shutdown_lifetime 1 seconds
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        for segment in Path("/dev/shm").glob(f"{service}-*"):
+        for segment in Path("/dev/shm").glob(f"{service}-*"):  # noqa: S108 - Squid's own segments
             segment.unlink(missing_ok=True)
         if not os.environ.get("ESAFETY_E2E_KEEP"):
             shutil.rmtree(work, ignore_errors=True)
