@@ -16,6 +16,7 @@ import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -128,7 +129,7 @@ service imap-login {{
 """
 
 
-def start_dovecot(tmp: Path, *, user: str = "journal", password: str = "journal-pass-1") -> Dovecot:
+def start_dovecot(tmp: Path, *, user: str = "journal", password: str = "journal-pass-1") -> Dovecot:  # noqa: S107 (a test server on loopback)
     if not os.path.exists(DOVECOT):
         pytest.skip(f"Dovecot is not installed at {DOVECOT} (apt-get install dovecot-imapd)")
     root = Path(tmp) / "dovecot"
@@ -139,11 +140,11 @@ def start_dovecot(tmp: Path, *, user: str = "journal", password: str = "journal-
         uid, gid = owner.pw_uid, owner.pw_gid
         # The mail user writes its Maildir; every parent must be traversable by it.
         for path in (root, root / "mail"):
-            os.chmod(path, 0o755)
+            os.chmod(path, 0o755)  # noqa: S103 (the mail user, nobody, must reach its Maildir)
         shutil.chown(root / "mail", uid, gid)
         parent = Path(tmp)
         while parent != parent.parent:
-            os.chmod(parent, os.stat(parent).st_mode | 0o111)
+            os.chmod(parent, os.stat(parent).st_mode | 0o111)  # noqa: S103 (traverse only, in a temp dir)
             parent = parent.parent
     else:
         uid, gid = os.getuid(), os.getgid()
@@ -183,7 +184,5 @@ def make_message(
     return bytes(message)
 
 
-def time_now():  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
+def time_now() -> datetime:
     return datetime.now(UTC)

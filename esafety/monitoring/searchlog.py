@@ -57,10 +57,10 @@ def _fallback_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
         if len(fields) >= 7 and re.match(r"^\d+(\.\d+)?$", fields[0]):
             yield {
                 "time": datetime.fromtimestamp(float(fields[0]), UTC), "client": fields[2], "url": fields[6],
-                "user": fields[7] if len(fields) > 7 and fields[7] != "-" else "", "line": line,
+                "user": fields[7] if len(fields) > 7 and fields[7] != "-" else "",
             }  # fmt: skip
         elif match := _URL.search(line):
-            yield {"time": None, "client": "", "url": match.group(0), "user": "", "line": line}
+            yield {"time": None, "client": "", "url": match.group(0), "user": ""}
 
 
 def _get(record: Any, *names: str) -> Any:
@@ -81,7 +81,8 @@ def records(lines: list[str], fmt: str = "squid") -> Iterator[Any]:
     if parser is None:
         yield from _fallback_records(lines)
         return
-    yield from parser(lines)
+    result = parser(lines)
+    yield from getattr(result, "records", result)
 
 
 def search_terms(lines: Iterable[str], fmt: str = "squid") -> Iterator[SearchTerm]:
@@ -96,10 +97,12 @@ def search_terms(lines: Iterable[str], fmt: str = "squid") -> Iterator[SearchTer
         at = _get(record, "time", "timestamp", "at")
         if isinstance(at, int | float):
             at = datetime.fromtimestamp(at, UTC)
-        raw = _get(record, "line", "raw") or f"{index}:{url}:{at}"
+        client = str(_get(record, "client", "client_ip", "ip") or "")
+        user = str(_get(record, "user", "username", "ident") or "")
+        # Same request, same key: reading a log twice (or overlapping rotations) captures nothing twice.
+        raw = f"{at.isoformat() if isinstance(at, datetime) else index}|{client}|{user}|{url}"
         yield SearchTerm(
-            query=found[1], engine=found[0], user=str(_get(record, "user", "username", "ident") or ""),
-            client=str(_get(record, "client", "client_ip", "ip") or ""),
+            query=found[1], engine=found[0], user=user, client=client,
             at=at if isinstance(at, datetime) else None,
             line_key="log:" + hashlib.sha256(str(raw).encode()).hexdigest()[:40],
         )  # fmt: skip
