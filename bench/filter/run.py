@@ -159,16 +159,32 @@ def squidguard_conf(lists: Path, work: Path, name: str) -> Path:
 def run_timed(
     cmd: list[str], stdin_path: Path, stdout_path: Path, env: dict[str, str] | None = None
 ) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB) of one child process fed ``stdin_path``."""
+    """Wall time and peak RSS (KiB, VmHWM) of one child process fed ``stdin_path``."""
+    peak = 0
+
+    def watch(pid: int) -> None:
+        # VmHWM is read while the child runs: rusage's maxrss would include the parent's memory at fork time.
+        nonlocal peak
+        while True:
+            try:
+                with open(f"/proc/{pid}/status") as fh:
+                    for line in fh:
+                        if line.startswith("VmHWM:"):
+                            peak = max(peak, int(line.split()[1]))
+            except (OSError, ValueError):
+                return
+            time.sleep(0.02)
+
     with open(stdin_path, "rb") as fin, open(stdout_path, "wb") as fout:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdin=fin, stdout=fout, stderr=subprocess.DEVNULL, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
+        watcher = threading.Thread(target=watch, args=(proc.pid,), daemon=True)
+        watcher.start()
+        proc.wait()
         elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"{cmd[0]} failed with status {proc.returncode}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, peak
 
 
 def smaps(pid: int) -> dict[str, int]:
@@ -318,7 +334,7 @@ def main() -> int:
     print("agreement with squidGuard (.db) on the stream")
     print(
         f"  blocked by esafety only: {only_ours:,}; by squidGuard only: {only_sg:,} "
-        "(IPv4 in decimal/hex/octal or IPv4-mapped IPv6 forms, which squidGuard lets through)"
+        "(esafety only: IPv4 in decimal/hex/octal or IPv4-mapped IPv6 forms, which squidGuard lets through)"
     )
     return 0
 

@@ -25,7 +25,7 @@ from urllib.parse import quote, unquote
 from ._decide import Decision, decide, decide_parsed
 from ._lists import lists_signature
 from ._policy import Group, Policy, PolicyError, load_policy
-from ._url import ParsedURL, URLError, parse_url
+from ._url import ParsedURL, URLError, canonical_host, parse_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,6 +43,10 @@ _FAST_URL = re.compile(
     rb"(https?)://((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*)(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z"
 )
 _FAST_CONNECT = re.compile(rb"((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*):([0-9]{1,5})\Z")
+# The same shapes with any host of letters, digits, dots, "-" and "_": IPv4 forms, upper case, trailing dots.
+# Their host goes through canonical_host() (cached), and the reply carries the rebuilt canonical URL.
+_OTHER_URL = re.compile(rb"(https?)://([A-Za-z0-9._-]+)(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z")
+_OTHER_CONNECT = re.compile(rb"([A-Za-z0-9._-]+):([0-9]{1,5})\Z")
 
 
 def block_url(policy: Policy, decision: Decision) -> str:
@@ -180,20 +184,35 @@ class Helper:
         lane = self._lanes.get(group.name)
         if lane is None:
             return None
+        url = raw
         m = _FAST_URL.match(raw)
         if m is not None:
             host, path = m.group(2), m.group(3)
             if b"/." in path or b"//" in path.split(b"?", 1)[0]:
                 return None
             host_path = raw[m.end(1) + 3 :]
-        else:
-            m = _FAST_CONNECT.match(raw)
-            if m is None:
-                return None
+        elif (m := _FAST_CONNECT.match(raw)) is not None:
             host, port = m.group(1), m.group(2)
             if int(port) > 65535:
                 return None
             host_path = host + b"/"
+        elif (m := _OTHER_URL.match(raw)) is not None:
+            path = m.group(3)
+            if b"/." in path or b"//" in path.split(b"?", 1)[0]:
+                return None
+            host = self._canonical_host(m.group(2))
+            if host is None:
+                return None
+            host_path = host + path
+            url = m.group(1) + b"://" + host_path
+        elif (m := _OTHER_CONNECT.match(raw)) is not None:
+            host = self._canonical_host(m.group(1))
+            if host is None or int(m.group(2)) > 65535:
+                return None
+            host_path = host + b"/"
+            url = host + b":" + m.group(2)
+        else:
+            return None
         entry = lane.get(host)
         if entry is None:
             return None
@@ -202,13 +221,21 @@ class Helper:
             return None
         if prefix is None:
             return b"ERR"
-        return prefix + quote_param(raw[:_MAX_URL_IN_REDIRECT].decode("ascii")).encode("ascii") + b'"'
+        return prefix + quote_param(url[:_MAX_URL_IN_REDIRECT].decode("ascii")).encode("ascii") + b'"'
+
+    @staticmethod
+    def _canonical_host(raw: bytes) -> bytes | None:
+        try:
+            host, host_type = canonical_host(raw.decode("ascii"))
+        except URLError:
+            return None
+        return host.encode("ascii") if host_type != "ipv6" else None
 
     def _remember(self, group: Group, parsed: ParsedURL, decision: Decision) -> None:
-        if parsed.host_type != "domain" or "xn--" in parsed.host:
+        if parsed.host_type == "ipv6" or "xn--" in parsed.host:
             return
         policy = self.policy
-        hits, url_entry, special = policy.host_info(parsed.host, False)
+        hits, url_entry, special = policy.host_info(parsed.host, parsed.host_type != "domain")
         if url_entry >= 0:
             return
         allow_bit, deny_bit = policy.group_bits[group.name]

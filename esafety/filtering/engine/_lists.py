@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Lists", "load_lists", "lists_signature"]
 
-_MAGIC = b"ESFLST03"
+_MAGIC = b"ESFLST04"
 _LIST_FILES = ("domains", "urls", "expressions")
 # Canonical already: lowercase ASCII labels, last one starting with a letter (so not an IPv4 form), no punycode
 # to validate. Most UT1 lines take this path, which keeps a cold compile of 500,000 lines near a second.
@@ -66,7 +66,8 @@ def canonical_domain_entry(line: str) -> str:
 
 def canonical_url_entry(line: str) -> tuple[str, str]:
     """Canonicalise one ``urls`` line into ``(host without www, lowercase path+query prefix)``."""
-    entry = line.strip()
+    # A fragment is never sent to a proxy, so "host/page#x" can only mean "host/page", as a URL would.
+    entry = line.strip().split("#", 1)[0]
     if "://" in entry:
         entry = entry.split("://", 1)[1]
     cut = len(entry)

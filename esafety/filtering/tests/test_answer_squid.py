@@ -93,7 +93,8 @@ def test_it_speaks_external_acl_in_acl_mode(policy: Policy) -> None:
 def test_it_keeps_answering_with_the_fast_lane_as_without(policy: Policy) -> None:
     urls = [b"http://bad.example/a", b"http://www.bad.example/b", b"http://ok.example/c", b"ok.example:443",
             b"http://1.2.3.4/evil?q=1", b"http://mixed.example/adult", b"http://mixed.example/other",
-            b"http://games.example/x"]  # fmt: skip
+            b"http://games.example/x", b"http://2130706433/x", b"http://0x7f.1/evil?q=1", b"http://BAD.example./y",
+            b"0x7f.1:443", b"BAD.EXAMPLE:443", b"http://10.9.8.7/", b"http://sub.casino.example/"]  # fmt: skip
     lane = Helper(policy)
     plain = Helper(policy)
     plain._lanes = {}
