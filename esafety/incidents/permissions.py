@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q
 
 from esafety.access import Action, can
 from esafety.incidents.models import Incident, IncidentAction, IncidentSettings
@@ -51,8 +50,14 @@ def visible_to(user: Any, school: School | None) -> IncidentQuerySet:
     incidents = Incident.objects.filter(school=school)
     if can(user, Action.VIEW_ALL_INCIDENTS, school):
         return incidents if sees_restricted(user, school) else incidents.filter(restricted=False)
-    owns_action = Exists(IncidentAction.objects.filter(incident=OuterRef("pk"), owner=user))
-    return incidents.filter(restricted=False).filter(Q(reporter=user) | Q(assigned=user) | owns_action)
+    # One id list from three indexed look-ups (a UNION), not an OR across columns: an OR makes the database test
+    # every incident of the school, which at 100,000 incidents is most of a teacher's page time.
+    mine = (
+        Incident.objects.filter(school=school, reporter=user).order_by().values("pk")
+        .union(Incident.objects.filter(school=school, assigned=user).order_by().values("pk"))
+        .union(IncidentAction.objects.filter(school=school, owner=user).order_by().values("incident_id"))
+    )  # fmt: skip
+    return incidents.filter(restricted=False, pk__in=mine)
 
 
 def can_view(user: Any, incident: Incident) -> bool:
