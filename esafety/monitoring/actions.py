@@ -235,8 +235,9 @@ def create_incident_from_alert(alert: Alert, *, by: User, request: Any = None) -
     from esafety.incidents.models import IncidentPerson
 
     with transaction.atomic():
+        # Lock the alert row only: PostgreSQL cannot lock the nullable side of the person and source joins.
         alert = (
-            Alert.objects.select_for_update()
+            Alert.objects.select_for_update(of=("self",))
             .select_related("capture", "capture__person", "capture__source")
             .get(pk=alert.pk)
         )
