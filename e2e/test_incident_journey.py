@@ -121,3 +121,30 @@ def test_it_never_runs_a_script_stored_in_a_description(server, open_as) -> None
     assert coordinator.locator(".description img").count() == 0
     assert coordinator.evaluate("document.title") != "pwned"
     assert dialogs == []
+
+
+DONE_MEANS = {
+    # user: {path: expected status}
+    "teacher": {"/incidents/new/": 200, "/incidents/": 200, "/incidents/actions/": 200},
+    "office": {"/incidents/new/": 200},
+    "technician": {"/incidents/new/": 200},
+    "governor": {"/incidents/new/": 200, "/incidents/": 403, "/incidents/actions/": 403},
+    "coordinator": {"/incidents/": 200, "/incidents/actions/": 200},
+    "head": {"/incidents/": 200},
+}
+
+
+def test_it_meets_done_means_on_the_demo_school(server, open_as, page) -> None:
+    for username, expected in DONE_MEANS.items():
+        user_page = open_as(server, username)
+        for path, status in expected.items():
+            response = user_page.goto(server.url + path)
+            assert response.status == status, (username, path, response.status)
+    teacher = open_as(server, "teacher")
+    teacher.goto(server.url + "/incidents/actions/")
+    assert teacher.locator("table").first.locator("tbody tr").count() >= 1  # actions given to the teacher
+    coordinator = open_as(server, "coordinator")
+    coordinator.goto(server.url + "/incidents/")
+    assert coordinator.locator("table.incidents tbody tr").count() == 50  # a realistic log: pages of it
+    page.goto(server.url + "/incidents/")
+    assert "/accounts/login/" in page.url
