@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-
 from esafety.access import Action, can
 from esafety.incidents.models import Incident, IncidentAction, IncidentSettings
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("<int:incident_id>/evidence/", views.add_evidence, name="add_evidence"),
     path("<int:incident_id>/evidence/<int:evidence_id>/", views.download_evidence, name="evidence"),
     path("<int:incident_id>/action/", views.add_action, name="add_action"),
+    path("<int:incident_id>/people/", views.add_people, name="add_people"),
     path("<int:incident_id>/incident.pdf", views.incident_pdf, name="pdf"),
 ]

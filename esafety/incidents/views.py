@@ -9,9 +9,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.forms.utils import ErrorDict
 from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch, Q, QuerySet
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -287,9 +287,21 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
         "evidence_form": (forms.get("evidence_form") or EvidenceForm()) if permissions.can_add_note(user, incident) else None,
         "action_form": (forms.get("action_form") or ActionForm(owners=_owners(incident.school))) if manage else None,
         "can_edit": manage,
+        "people_search": _people_search(request, incident) if manage else None,
+        "roles": IncidentPerson.Role.choices,
         "can_decide": decide,
         "today": timezone.localdate(),
     }  # fmt: skip
+
+
+def _people_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+    """The add-people picker on the incident page: a GET search, then a POST of the ticked people."""
+    query = request.GET.get("find", "").strip()[:100]
+    found = []
+    if query:
+        involved = incident.involvements.values("person_id")
+        found = list(_search_people(incident.school, query).exclude(pk__in=involved)[:PEOPLE_SEARCH_LIMIT])
+    return {"query": query, "found": found}
 
 
 STEP_LABELS = {
@@ -409,6 +421,19 @@ def add_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render(
         request, "incidents/detail.html", _detail_context(request, incident, evidence_form=form), status=400
     )
+
+
+@require_POST
+@requires(Action.LIST_INCIDENTS)
+def add_people(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id)
+    if not permissions.can_manage(request.user, incident):
+        raise Http404
+    if added := actions.add_people(
+        incident, by=request.user, people=_picked_people(request), request=request
+    ):
+        messages.success(request, f"{added} {'person' if added == 1 else 'people'} added.")
+    return redirect("incidents:detail", incident.pk)
 
 
 @require_POST

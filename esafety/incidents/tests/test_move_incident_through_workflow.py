@@ -101,6 +101,25 @@ class WorkflowTests(IncidentTestCase):
         self.assertContains(response, "Say why", status_code=400)
 
 
+class PeopleTests(IncidentTestCase):
+    def test_it_adds_people_to_an_incident_from_its_page(self) -> None:
+        incident = self.report(people=[])
+        self.login(self.coordinator)
+        page = self.client.get(reverse("incidents:detail", args=[incident.pk]), {"find": "Kestrels"})
+        self.assertContains(page, "Leo Bramley (Year 2, Kestrels)")
+        response = self.client.post(reverse("incidents:add_people", args=[incident.pk]), {
+            "people": [self.pupil2.pk], f"role_{self.pupil2.pk}": "subject"})  # fmt: skip
+        self.assertRedirects(response, reverse("incidents:detail", args=[incident.pk]))
+        self.assertEqual(
+            list(incident.involvements.values_list("person", "role")), [(self.pupil2.pk, "subject")]
+        )
+        self.login(self.teacher)  # the reporter may add notes, not people
+        response = self.client.post(
+            reverse("incidents:add_people", args=[incident.pk]), {"people": [self.pupil.pk]}
+        )
+        self.assertEqual(response.status_code, 404)
+
+
 class ConcurrencyTests(IncidentTestCase):
     def test_it_refuses_a_stale_version_in_the_model(self) -> None:
         incident = self.report()
