@@ -37,12 +37,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def proxy_python() -> str:
+def copy_engine(into: Path) -> Path:
+    """A copy of the engine's code that ``proxy`` can read wherever the checkout lives (CI clones under /root)."""
+    code = into / "code"
+    for relative in ("esafety/__init__.py", "esafety/cli.py", "esafety/filtering/__init__.py"):
+        (code / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / relative, code / relative)
+    shutil.copytree(ROOT / "esafety/filtering/engine", code / "esafety/filtering/engine",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    for path in [code, *code.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return code
+
+
+def proxy_python(code: Path) -> str:
     candidates = [os.environ.get("ESAFETY_E2E_PYTHON", ""), sys.executable, "/usr/bin/python3"]
     for python in filter(None, candidates):
         probe = subprocess.run(
             [RUNUSER, "-u", "proxy", "--", python, "-c", "import esafety.filtering.engine"],
-            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}, capture_output=True, timeout=60,
+            env={"PYTHONPATH": str(code), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}, capture_output=True, timeout=60,
         )  # fmt: skip
         if probe.returncode == 0:
             return python
@@ -86,9 +99,10 @@ def squid(origin: str) -> Iterator[str]:
         [sys.executable, "-m", "esafety.cli", "filter", "check", "--policy", str(work / "policy.toml"), "x.example"],
         check=True, cwd=ROOT, capture_output=True, timeout=120,
     )  # fmt: skip
+    code = copy_engine(work)
     helper = work / "helper.sh"
     helper.write_text(
-        f"#!/bin/sh\nPYTHONPATH={ROOT} exec {proxy_python()} -m esafety.cli filter helper "
+        f"#!/bin/sh\nPYTHONPATH={code} exec {proxy_python(code)} -m esafety.cli filter helper "
         f"--policy {work / 'policy.toml'}\n"
     )
     logs = work / "logs"
