@@ -203,7 +203,7 @@ def report_incident(
         _store_evidence(incident, files, reporter)
         TimelineEntry.objects.create(
             incident=incident, actor=reporter, kind=TimelineEntry.Kind.REPORTED, at=now,
-            text=f"Reported{' by ' + source if source else ''}; routed by: {', '.join(route.rules)}.",
+            text=f"Reported{' by ' + source if source else ''}: {routing.describe(route)}.",
         )  # fmt: skip
         record(
             "incident.report", actor=reporter, obj=incident, request=request,

@@ -213,8 +213,8 @@ class Incident(models.Model):
 
 class IncidentPerson(models.Model):
     class Role(models.TextChoices):
-        SUBJECT = "subject", "Subject (whose behaviour it is about)"
-        VICTIM = "victim", "Victim or person at risk"
+        SUBJECT = "subject", "Subject"  # whose behaviour the report is about
+        VICTIM = "victim", "Victim or at risk"
         WITNESS = "witness", "Witness"
         OTHER = "other", "Other"
 

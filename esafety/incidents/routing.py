@@ -88,6 +88,18 @@ RULES: list[Callable[[Report, Route], bool]] = [
     illegal_to_head,
     staff_restricted,
 ]
+DESCRIPTIONS = {
+    "to_coordinator": "to the E-Safety Co-ordinator's queue",
+    "email_to_head": "inappropriate e-mail: Headteacher told at once, urgent",
+    "illegal_to_head": "suspected illegal activity: Headteacher told at once, urgent",
+    "staff_restricted": "about a member of staff: restricted to the Headteacher and named deputy",
+}
+
+
+def describe(route: Route) -> str:
+    """The route in words, for the incident's timeline."""
+    rules = [rule for rule in route.rules if not (route.restricted and rule == "to_coordinator")]
+    return "; ".join(DESCRIPTIONS.get(rule, rule) for rule in rules)
 
 
 def route(report: Report) -> Route:
