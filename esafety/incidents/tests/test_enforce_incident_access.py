@@ -186,3 +186,15 @@ class IncidentAccessTests(IncidentTestCase):
         response = self.client.get(reverse("incidents:actions"))
         self.assertContains(response, "Check filter logs")
         self.assertContains(response, "Overdue")
+
+    def test_it_lets_the_trust_lead_see_every_school_of_the_trust_but_no_other(self) -> None:
+        riverside = self.report(school=self.sibling_school, reporter=self.sibling, people=[])
+        elsewhere = self.report(school=self.other_school, reporter=self.outsider, people=[])
+        self.assertIn(riverside, permissions.visible_to(self.trust_lead, self.sibling_school))
+        self.assertNotIn(riverside, permissions.visible_to(self.coordinator, self.sibling_school))
+        self.assertFalse(permissions.visible_to(self.trust_lead, self.other_school).exists())
+        self.assertNotIn(elsewhere, permissions.visible_to(self.trust_lead, self.school))
+        self.login(self.trust_lead)
+        self.client.post("/school/", {"school": self.sibling_school.pk, "next": "/incidents/"})
+        self.assertEqual(self.client.get(reverse("incidents:detail", args=[riverside.pk])).status_code, 200)
+        self.assertEqual(self.client.get(reverse("incidents:detail", args=[elsewhere.pk])).status_code, 404)
