@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -176,7 +175,5 @@ class IncidentDetail(generics.RetrieveAPIView):
 
     def get_object(self) -> Incident:
         incident = get_object_or_404(_queryset(self.request), pk=self.kwargs["pk"])
-        if incident is None:  # pragma: no cover
-            raise NotFound
         record_view(self.request, incident, object_repr=incident.label, via="api")
         return incident
