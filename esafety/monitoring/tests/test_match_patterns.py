@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import platform
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esafety.monitoring.scanner import Scanner, available_backends, load_evaluation_set, shipped_lexicon
 
-needs_both = pytest.mark.skipif(len(available_backends()) < 2, reason="Hyperscan is not installed here")
+# The lock file installs Hyperscan wherever it builds (Linux x86_64); everywhere else only pyahocorasick runs.
+HYPERSCAN_EXPECTED = sys.platform == "linux" and platform.machine() == "x86_64"
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +26,10 @@ def _evaluation_texts() -> list[str]:
     return texts + [f"{a} and then {b}" for a, b in zip(texts[::7], texts[3::11], strict=False)]
 
 
-@needs_both
 def test_it_gives_identical_results_on_both_backends(scanners: dict[str, Scanner]) -> None:
+    assert len(scanners) == (2 if HYPERSCAN_EXPECTED else 1)
+    if len(scanners) < 2:
+        return
     texts = _evaluation_texts()
     results = [s.scan_many(texts) for s in scanners.values()]
     assert results[0] == results[1]
@@ -83,11 +89,10 @@ _TRICKY = st.sampled_from(
 )
 
 
-@needs_both
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(_TRICKY, max_size=12).map("".join) | st.text(max_size=40), max_size=8))
 def test_it_agrees_on_arbitrary_batches(scanners: dict[str, Scanner], texts: list[str]) -> None:
     results = [s.scan_many(texts) for s in scanners.values()]
-    assert results[0] == results[1]
+    assert all(result == results[0] for result in results)
     exact = [scanners["ahocorasick"]._scan_exact(t, 1, ()) for t in texts]
     assert results[0] == exact
