@@ -46,6 +46,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/filter/run.py
 	$(BIN)/python bench/monitor/run.py
+	$(BIN)/python bench/incidents/run.py
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

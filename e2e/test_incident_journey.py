@@ -23,15 +23,8 @@ def open_as(browser: object) -> Iterator[object]:
         contexts.append(context)
         page = context.new_page()
         page.csp_errors = []
-        # Only CSP refusals: Chromium's own /favicon.ico request (404, no icon yet) is logged as a console error too.
-        page.on(
-            "console",
-            lambda msg: (
-                page.csp_errors.append(msg.text)
-                if msg.type == "error" and "Failed to load resource" not in msg.text
-                else None
-            ),
-        )
+        # Any console error fails the journey: CSP refusals, and any resource that failed to load.
+        page.on("console", lambda msg: page.csp_errors.append(msg.text) if msg.type == "error" else None)
         sign_in(page, server, username)
         page.wait_for_url(re.compile(r".*/$"))
         return page
