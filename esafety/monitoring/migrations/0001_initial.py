@@ -7,172 +7,517 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('incidents', '0001_initial'),
-        ('people', '0001_initial'),
+        ("incidents", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EnhancedMonitoring',
+            name="EnhancedMonitoring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('starts', models.DateField()),
-                ('ends', models.DateField()),
-                ('threshold', models.PositiveSmallIntegerField(choices=[(1, '1 - low'), (2, '2 - minor'), (3, '3 - concern'), (4, '4 - serious'), (5, '5 - imminent risk to life')], default=1, help_text='Hits at or above this severity raise an alert')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('authorised_at', models.DateTimeField(blank=True, null=True)),
-                ('declined_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, max_length=300)),
-                ('authorised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enhanced_monitoring', to='people.person')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enhanced_monitoring', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("starts", models.DateField()),
+                ("ends", models.DateField()),
+                (
+                    "threshold",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 - low"),
+                            (2, "2 - minor"),
+                            (3, "3 - concern"),
+                            (4, "4 - serious"),
+                            (5, "5 - imminent risk to life"),
+                        ],
+                        default=1,
+                        help_text="Hits at or above this severity raise an alert",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("authorised_at", models.DateTimeField(blank=True, null=True)),
+                ("declined_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("end_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "authorised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enhanced_monitoring",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enhanced_monitoring",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts', '-pk'],
+                "ordering": ["-starts", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='LexiconAddition',
+            name="LexiconAddition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phrase', models.CharField(help_text='Words to look for; "*" at an end lets the word go on ("vap*")', max_length=200)),
-                ('category', models.CharField(choices=[('self_harm', 'Self-harm and suicide'), ('bullying', 'Bullying'), ('sexual', 'Sexual content'), ('grooming', 'Grooming'), ('extremism', 'Extremism'), ('violence', 'Violence and weapons'), ('drugs', 'Drugs'), ('discrimination', 'Discrimination and hate')], max_length=20)),
-                ('severity', models.PositiveSmallIntegerField(choices=[(1, '1 - low'), (2, '2 - minor'), (3, '3 - concern'), (4, '4 - serious'), (5, '5 - imminent risk to life')], default=3)),
-                ('first_person', models.BooleanField(default=False, help_text='Only when I, me, my or myself is within a few words (a disclosure)')),
-                ('negatives', models.TextField(blank=True, help_text='Longer phrases, one a line, in which a match is not a concern (idioms, set texts)')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lexicon_additions', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "phrase",
+                    models.CharField(
+                        help_text='Words to look for; "*" at an end lets the word go on ("vap*")',
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("self_harm", "Self-harm and suicide"),
+                            ("bullying", "Bullying"),
+                            ("sexual", "Sexual content"),
+                            ("grooming", "Grooming"),
+                            ("extremism", "Extremism"),
+                            ("violence", "Violence and weapons"),
+                            ("drugs", "Drugs"),
+                            ("discrimination", "Discrimination and hate"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 - low"),
+                            (2, "2 - minor"),
+                            (3, "3 - concern"),
+                            (4, "4 - serious"),
+                            (5, "5 - imminent risk to life"),
+                        ],
+                        default=3,
+                    ),
+                ),
+                (
+                    "first_person",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only when I, me, my or myself is within a few words (a disclosure)",
+                    ),
+                ),
+                (
+                    "negatives",
+                    models.TextField(
+                        blank=True,
+                        help_text="Longer phrases, one a line, in which a match is not a concern (idioms, set texts)",
+                    ),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lexicon_additions",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'phrase'],
+                "ordering": ["category", "phrase"],
             },
         ),
         migrations.CreateModel(
-            name='LexiconSuppression',
+            name="LexiconSuppression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(help_text='A rule id such as "drugs.use", or a phrase', max_length=200)),
-                ('group', models.CharField(help_text='A year group, class, "Staff" or "Pupils"; "*" for everyone', max_length=100)),
-                ('reason', models.TextField()),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lexicon_suppressions', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(help_text='A rule id such as "drugs.use", or a phrase', max_length=200),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        help_text='A year group, class, "Staff" or "Pupils"; "*" for everyone', max_length=100
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lexicon_suppressions",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['group', 'rule'],
+                "ordering": ["group", "rule"],
             },
         ),
         migrations.CreateModel(
-            name='MonitoringSettings',
+            name="MonitoringSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('threshold', models.PositiveSmallIntegerField(choices=[(1, '1 - low'), (2, '2 - minor'), (3, '3 - concern'), (4, '4 - serious'), (5, '5 - imminent risk to life')], default=2, help_text='Hits below this severity raise no alert')),
-                ('false_positive_days', models.PositiveIntegerField(default=30, help_text='Captures whose alerts were all dismissed as false positives are purged after this')),
-                ('school', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='monitoring_settings', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 - low"),
+                            (2, "2 - minor"),
+                            (3, "3 - concern"),
+                            (4, "4 - serious"),
+                            (5, "5 - imminent risk to life"),
+                        ],
+                        default=2,
+                        help_text="Hits below this severity raise no alert",
+                    ),
+                ),
+                (
+                    "false_positive_days",
+                    models.PositiveIntegerField(
+                        default=30,
+                        help_text="Captures whose alerts were all dismissed as false positives are purged after this",
+                    ),
+                ),
+                (
+                    "school",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitoring_settings",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'monitoring settings',
+                "verbose_name_plural": "monitoring settings",
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('kind', models.CharField(choices=[('imap', 'Journal mailbox (IMAP)'), ('filter_log', 'Search terms from filter logs'), ('api', 'API submissions'), ('upload', 'Uploaded documents')], max_length=12)),
-                ('config', models.JSONField(blank=True, default=dict)),
-                ('active', models.BooleanField(default=True)),
-                ('last_run', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monitoring_sources', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("imap", "Journal mailbox (IMAP)"),
+                            ("filter_log", "Search terms from filter logs"),
+                            ("api", "API submissions"),
+                            ("upload", "Uploaded documents"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("config", models.JSONField(blank=True, default=dict)),
+                ("active", models.BooleanField(default=True)),
+                ("last_run", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitoring_sources",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school', 'name'],
+                "ordering": ["school", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Capture',
+            name="Capture",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.CharField(blank=True, max_length=255)),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('subject', models.CharField(blank=True, max_length=255)),
-                ('sender', models.CharField(blank=True, max_length=255)),
-                ('recipients', models.JSONField(blank=True, default=list)),
-                ('text', models.TextField()),
-                ('status', models.CharField(choices=[('alerted', 'Raised alerts'), ('kept', 'Kept under enhanced monitoring')], default='alerted', max_length=10)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='monitoring_captures', to='people.person')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monitoring_captures', to='people.school')),
-                ('enhanced', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='captures', to='monitoring.enhancedmonitoring')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='captures', to='monitoring.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_id", models.CharField(blank=True, max_length=255)),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("subject", models.CharField(blank=True, max_length=255)),
+                ("sender", models.CharField(blank=True, max_length=255)),
+                ("recipients", models.JSONField(blank=True, default=list)),
+                ("text", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("alerted", "Raised alerts"), ("kept", "Kept under enhanced monitoring")],
+                        default="alerted",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="monitoring_captures",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitoring_captures",
+                        to="people.school",
+                    ),
+                ),
+                (
+                    "enhanced",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="captures",
+                        to="monitoring.enhancedmonitoring",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="captures",
+                        to="monitoring.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at'],
+                "ordering": ["-occurred_at"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('self_harm', 'Self-harm and suicide'), ('bullying', 'Bullying'), ('sexual', 'Sexual content'), ('grooming', 'Grooming'), ('extremism', 'Extremism'), ('violence', 'Violence and weapons'), ('drugs', 'Drugs'), ('discrimination', 'Discrimination and hate')], max_length=20)),
-                ('severity', models.PositiveSmallIntegerField(choices=[(1, '1 - low'), (2, '2 - minor'), (3, '3 - concern'), (4, '4 - serious'), (5, '5 - imminent risk to life')])),
-                ('rule', models.CharField(max_length=120)),
-                ('evidence', models.CharField(max_length=500)),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('context_before', models.CharField(blank=True, max_length=200)),
-                ('context_after', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('new', 'New'), ('reviewed', 'Reviewed'), ('false_positive', 'False positive'), ('action_taken', 'Action taken'), ('incident', 'Turned into an incident')], default='new', max_length=16)),
-                ('reason', models.TextField(blank=True, help_text='Why it is a false positive, or what was done')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='monitoring_alerts', to='incidents.incident')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='monitoring_alerts', to='people.school')),
-                ('capture', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='monitoring.capture')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("self_harm", "Self-harm and suicide"),
+                            ("bullying", "Bullying"),
+                            ("sexual", "Sexual content"),
+                            ("grooming", "Grooming"),
+                            ("extremism", "Extremism"),
+                            ("violence", "Violence and weapons"),
+                            ("drugs", "Drugs"),
+                            ("discrimination", "Discrimination and hate"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 - low"),
+                            (2, "2 - minor"),
+                            (3, "3 - concern"),
+                            (4, "4 - serious"),
+                            (5, "5 - imminent risk to life"),
+                        ]
+                    ),
+                ),
+                ("rule", models.CharField(max_length=120)),
+                ("evidence", models.CharField(max_length=500)),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("context_before", models.CharField(blank=True, max_length=200)),
+                ("context_after", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("reviewed", "Reviewed"),
+                            ("false_positive", "False positive"),
+                            ("action_taken", "Action taken"),
+                            ("incident", "Turned into an incident"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(blank=True, help_text="Why it is a false positive, or what was done"),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="monitoring_alerts",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="monitoring_alerts",
+                        to="people.school",
+                    ),
+                ),
+                (
+                    "capture",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="monitoring.capture",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-severity', '-created'],
-                'indexes': [models.Index(fields=['school', 'status', 'severity'], name='monitoring__school__bd1a96_idx'), models.Index(fields=['school', 'created'], name='monitoring__school__e95468_idx')],
+                "ordering": ["-severity", "-created"],
+                "indexes": [
+                    models.Index(
+                        fields=["school", "status", "severity"], name="monitoring__school__bd1a96_idx"
+                    ),
+                    models.Index(fields=["school", "created"], name="monitoring__school__e95468_idx"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='enhancedmonitoring',
-            constraint=models.CheckConstraint(condition=models.Q(('ends__gte', models.F('starts'))), name='enhanced_ends_after'),
+            model_name="enhancedmonitoring",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends__gte", models.F("starts"))), name="enhanced_ends_after"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lexiconaddition',
-            constraint=models.UniqueConstraint(fields=('school', 'phrase', 'category'), name='lexicon_addition_unique'),
+            model_name="lexiconaddition",
+            constraint=models.UniqueConstraint(
+                fields=("school", "phrase", "category"), name="lexicon_addition_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lexiconsuppression',
-            constraint=models.UniqueConstraint(fields=('school', 'rule', 'group'), name='lexicon_suppression_unique'),
+            model_name="lexiconsuppression",
+            constraint=models.UniqueConstraint(
+                fields=("school", "rule", "group"), name="lexicon_suppression_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(fields=('school', 'name'), name='monitoring_source_name_unique'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                fields=("school", "name"), name="monitoring_source_name_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='capture',
-            index=models.Index(fields=['school', 'received_at'], name='monitoring__school__077224_idx'),
+            model_name="capture",
+            index=models.Index(fields=["school", "received_at"], name="monitoring__school__077224_idx"),
         ),
         migrations.AddIndex(
-            model_name='capture',
-            index=models.Index(fields=['person', 'occurred_at'], name='monitoring__person__d8fe86_idx'),
+            model_name="capture",
+            index=models.Index(fields=["person", "occurred_at"], name="monitoring__person__d8fe86_idx"),
         ),
         migrations.AddConstraint(
-            model_name='capture',
-            constraint=models.UniqueConstraint(condition=models.Q(('message_id', ''), _negated=True), fields=('school', 'message_id'), name='monitoring_capture_message_unique'),
+            model_name="capture",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("message_id", ""), _negated=True),
+                fields=("school", "message_id"),
+                name="monitoring_capture_message_unique",
+            ),
         ),
     ]
