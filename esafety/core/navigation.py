@@ -63,12 +63,20 @@ def _url(name: str) -> str | None:
 
 def nav_for(request: HttpRequest) -> list[dict[str, str | bool]]:
     school = getattr(request, "school", None)
-    items = []
+    items: list[dict[str, str | bool]] = []
     for item in NAV:
         url = _url(item.url_name)
         if url and any(can(request.user, action, school) for action in item.actions):
-            active = request.path == url if url == "/" else request.path.startswith(url)
-            items.append({"label": item.label, "url": url, "active": active})
+            items.append({"label": item.label, "url": url, "active": False})
+    # The most specific entry wins: /incidents/new/ is "Report a concern", not also "Safeguarding log".
+    matches = [
+        entry
+        for entry in items
+        if request.path == entry["url"]
+        or (entry["url"] != "/" and request.path.startswith(str(entry["url"])))
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(str(entry["url"])))["active"] = True
     return items
 
 

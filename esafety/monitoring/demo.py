@@ -100,7 +100,9 @@ def build(ctx: DemoContext) -> None:
 
     def when(days_ago: int) -> datetime:
         day = ctx.today - timedelta(days=days_ago)
-        return timezone.make_aware(datetime.combine(day, time(rng.randrange(8, 21), rng.randrange(60))), tz)
+        moment = timezone.make_aware(datetime.combine(day, time(rng.randrange(8, 21), rng.randrange(60))), tz)
+        # Today's messages arrived earlier today, never later than the demo was built.
+        return min(moment, timezone.now() - timedelta(minutes=10 + days_ago))
 
     with quiet():
         for number, (days_ago, kind, text, outcome) in enumerate(MESSAGES, start=1):

@@ -20,3 +20,12 @@ class DashboardTests(BaseTestCase):
             self.assertIn("script-src 'self'", csp)
             self.assertNotIn("unsafe-inline", csp)
             self.assertIn("frame-ancestors 'none'", csp)
+
+    def test_it_marks_only_the_most_specific_navigation_entry_current(self) -> None:
+        self.login(self.teacher)
+        response = self.client.get("/people/")
+        self.assertContains(response, 'href="/people/" aria-current="page"')
+        self.assertNotContains(response, 'href="/" aria-current="page"')
+        page = self.client.get("/incidents/new/").content.decode()
+        self.assertEqual(page.count('aria-current="page"'), 1)
+        self.assertIn('href="/incidents/new/" aria-current="page"', page)
