@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-UT1 = ROOT.parent / "shared" / "data" / "ut1"
+# CI lays ../shared beside the checkout; ESAFETY_UT1 points elsewhere.
+UT1 = Path(os.environ.get("ESAFETY_UT1", ROOT.parent / "shared" / "data" / "ut1"))
 pytestmark = pytest.mark.e2e
 
 
