@@ -168,9 +168,16 @@ def parse_e2guardian_log(
     lines: Iterable[str | bytes], policy: Policy | None = None, group: str | None = None
 ) -> LogParseResult:
     """Parse e2guardian's access log in ``logfileformat`` 1 (DansGuardian, space separated), 4 (tab
-    separated) or 3 (Squid native; detected per line). The fields of formats 1 and 4 are::
+    separated), 3 (Squid native) or 5-8 (Protex, tab separated; 6 is Debian's default), detected per line.
+    The fields of formats 1 and 4 are::
 
         date time user client URL actions reason method size weight category filtergroup status mime ...
+
+    and of the Protex formats (``client-host`` only when e2guardian logs both host and address; 7 and 8 add
+    search terms and flags at the end)::
+
+        epoch.ms server user client [client-host] URL method status size mime user-agent - duration -
+        message-no actions weight category group-name group-number [search-terms flags]
 
     ``actions`` holds ``*DENIED*`` for a block and ``*EXCEPTION*`` for an exception-list pass.
     """
@@ -180,7 +187,9 @@ def parse_e2guardian_log(
         if not line.strip():
             out.skip("empty line", number)
             continue
-        if "\t" in line:
+        if "\t" in line and _is_epoch(line.split("\t", 1)[0]):
+            record = _e2_protex(line, number, out)
+        elif "\t" in line:
             record = _e2_tab(line, number, out)
         elif line.split(" ", 1)[0].replace(".", "", 1).isdigit() and line.split(" ", 1)[0].count(".") == 1:
             squid_lines.append((number, line))  # format 3: the Squid parser handles it below
@@ -241,6 +250,38 @@ def _e2_tab(line: str, number: int, out: LogParseResult) -> LogRecord | None:
     category = f[10] if len(f) > 10 else ""
     status = f[12] if len(f) > 12 else ""
     return _e2_record(f[0], f[1], f[2], f[3], f[4], f[5], f[7], f[8], category, status, number, out)
+
+
+def _is_epoch(text: str) -> bool:
+    whole, dot, fraction = text.partition(".")
+    return whole.isdigit() and (not dot or fraction.isdigit())
+
+
+def _e2_protex(line: str, number: int, out: LogParseResult) -> LogRecord | None:
+    f = line.split("\t")
+    # The URL follows the user and one or two client fields; the method right after it tells which.
+    url_at = next((i for i in (5, 4) if len(f) >= i + 15 and f[i + 1].upper() in _METHODS), None)
+    if url_at is None:
+        out.skip("too few fields" if len(f) < 19 else "no method after the URL", number)
+        return None
+    try:
+        when = datetime.fromtimestamp(float(f[0]), UTC)
+    except (ValueError, OverflowError, OSError):
+        out.skip("bad timestamp", number)
+        return None
+    try:
+        status = int(f[url_at + 2]) if f[url_at + 2] not in ("", "-") else None
+        size = int(f[url_at + 3]) if f[url_at + 3] not in ("", "-") else 0
+    except ValueError:
+        out.skip("bad status or size", number)
+        return None
+    actions = f[url_at + 10].strip()
+    actions = "" if actions == "-" else actions
+    category = f[url_at + 12].strip()
+    return LogRecord(
+        when, f[3], None if f[2] in ("", "-") else f[2], f[url_at], f[url_at + 1], actions or "PASS", status,
+        size, "*DENIED*" in actions, None if category in ("", "-") else category, line=number,
+    )  # fmt: skip
 
 
 def _e2_space(line: str, number: int, out: LogParseResult) -> LogRecord | None:

@@ -91,3 +91,34 @@ def test_it_reads_bytes_and_files(tmp_path: Path) -> None:
     with open(log, "rb") as fh:
         result = parse_squid_log(fh)
     assert len(result.records) == 5 and result.skipped_total == 5
+
+
+# Written by Debian's e2guardian 5.3 (logfileformat = 6, the package default) for a local banned-site list.
+E2_PROTEX = [
+    "1795930727.743\t\t-\t127.0.0.1\t127.0.0.1\thttp://blocked.example/page?x=1\tGET\t403\t0\t-\t-\t-\t0\t-\t560\t"
+    "*DENIED* Blocked site (local): blocked.example\t0\t-\tno_name_group\t1",
+    "1795930727.760\t\t-\t127.0.0.1\t127.0.0.1\thttps://blocked.example:443\tCONNECT\t403\t0\t-\t-\t-\t0\t-\t560\t"
+    "*DENIED* Blocked site (local): blocked.example\t0\t-\tno_name_group\t1",
+    "1795930714.428\t\t-\t127.0.0.1\t127.0.0.1\thttp://127.0.0.1:18081\tGET\t200\t4335\t-\t-\t-\t4\t-\t0\t-\t-5\t"
+    "-\tno_name_group\t1",
+    # Client host name off (one client field), format 7 (search terms and flags), a user and a category.
+    "1795930800.000\t\talice\t10.1.2.3\thttp://bad.example/x\tGET\t403\t0\ttext/html\t-\t-\t3\t-\t500\t"
+    "*DENIED* Banned site: bad.example\t0\tAdult\tpupils\t2\tsome search\t-",
+    "1795930800.500\t\t-\t10.1.2.3\tnot-a-method-line",
+]
+
+
+def test_it_parses_e2guardian_protex_formats_as_debian_writes_them(policy: Policy) -> None:
+    result = parse_e2guardian_log(E2_PROTEX, policy)
+    blocked, tunnel, allowed, alice = result.records
+    assert blocked.time == datetime(2026, 11, 29, 5, 38, 47, 743000, tzinfo=UTC)
+    assert (blocked.client, blocked.user, blocked.url, blocked.method, blocked.status, blocked.bytes) == (
+        "127.0.0.1", None, "http://blocked.example/page?x=1", "GET", 403, 0,
+    )  # fmt: skip
+    assert blocked.blocked and blocked.result == "*DENIED* Blocked site (local): blocked.example"
+    assert tunnel.method == "CONNECT" and tunnel.blocked
+    assert (
+        not allowed.blocked and allowed.status == 200 and allowed.bytes == 4335 and allowed.result == "PASS"
+    )
+    assert (alice.user, alice.client, alice.category, alice.blocked) == ("alice", "10.1.2.3", "Adult", True)
+    assert dict(result.skipped) == {"too few fields": 1}
