@@ -4,6 +4,7 @@ decided in ``permissions.py``; every change goes through ``actions.py``."""
 from __future__ import annotations
 
 import csv
+import re
 from datetime import datetime, time
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -291,7 +293,35 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
         "roles": IncidentPerson.Role.choices,
         "can_decide": decide,
         "today": timezone.localdate(),
+        "monitoring_origin": _monitoring_origin(request, incident),
     }  # fmt: skip
+
+
+ALERT_REF = re.compile(r"^alert:(\d{1,18})$")
+
+
+def _monitoring_origin(request: HttpRequest, incident: Incident) -> dict[str, Any] | None:
+    """Where a report filed by monitoring came from, and a link to its alert for those who may open alerts.
+
+    The link needs more than the ``source_ref`` text (an API client can write anything there): the alert must be
+    one the viewer can open at this school (``VIEW_ALERTS``) and must itself point back to this incident.
+    Everyone else learns only that monitoring raised it.
+    """
+    if incident.source != "monitoring":
+        return None
+    match = ALERT_REF.match(incident.source_ref)
+    origin: dict[str, Any] = {"alert": None}
+    if match:
+        from esafety.monitoring.permissions import alerts_visible_to
+
+        alert = (
+            alerts_visible_to(request.user, _school(request))
+            .filter(pk=int(match.group(1)), incident=incident)
+            .first()
+        )
+        if alert is not None:
+            origin["alert"] = {"number": alert.pk, "url": reverse("monitoring:alert", args=[alert.pk])}
+    return origin
 
 
 def _people_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:
