@@ -38,9 +38,11 @@ class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHANGE)
+    # DO_NOTHING and no database constraint: deleting an account or a school must never rewrite the trail
+    # (the database refuses UPDATE here anyway); ``actor_name`` keeps who it was.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
@@ -48,7 +50,7 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField(max_length=150, blank=True, help_text="Kept even if the account is deleted")
     school = models.ForeignKey(
-        "people.School", models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+        "people.School", models.DO_NOTHING, null=True, blank=True, related_name="+", db_constraint=False
     )
     action = models.CharField(max_length=80, db_index=True, help_text="What happened, e.g. incident.escalate")
     object_type = models.CharField(max_length=80, blank=True)

@@ -1,7 +1,7 @@
 from io import StringIO
 
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from esafety.audit.actions import record, verify_chain
 from esafety.audit.models import AuditEntry
@@ -9,8 +9,13 @@ from esafety.test import BaseTestCase
 
 
 def tamper(sql: str, params: list[object]) -> None:
-    """What someone with database access could do behind the application's back."""
+    """What someone with full database rights could do: switch off the append-only triggers, then edit."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_delete")
         cursor.execute(sql, params)
 
 
@@ -85,6 +90,26 @@ class AuditChainTests(BaseTestCase):
             AuditEntry.objects.filter(seq=1).update(action="changed")
         with self.assertRaises(TypeError):
             AuditEntry.objects.all().delete()
+        self.assertTrue(verify_chain().ok)
+
+    def test_it_has_the_database_refuse_changes_and_deletions(self) -> None:
+        for sql in (
+            "UPDATE audit_auditentry SET actor_name = 'x' WHERE seq = 1",
+            "DELETE FROM audit_auditentry WHERE seq = 1",
+        ):
+            with (
+                self.subTest(sql=sql),
+                self.assertRaisesMessage(DatabaseError, "append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
+        self.assertTrue(verify_chain().ok)
+
+    def test_it_keeps_the_trail_when_an_account_is_deleted(self) -> None:
+        entry = record("test.by_teacher2", actor=self.teacher2, obj=self.pupil)
+        self.teacher2.delete()
+        self.assertEqual(AuditEntry.objects.get(pk=entry.pk).actor_name, "teacher2")
         self.assertTrue(verify_chain().ok)
 
     def test_it_records_sign_ins_with_the_address(self) -> None:
