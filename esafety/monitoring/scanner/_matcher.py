@@ -7,8 +7,9 @@ A matcher is built once per pattern set and cached (``build_matcher``). It answe
     report exactly the same set (a test holds them to it), so the choice of backend never changes an alert.
 
 ``candidates(texts)``
-    which texts of a batch could contain a hit. This is the hot path over large volumes and is allowed to
-    over-report, never to under-report: the scanner runs the full normaliser and ``find`` on the candidates.
+    which texts of a batch hold an entry's phrase once normalised (before the run-length check and the
+    context rules, which the scanner applies). This is the hot path over large volumes; the scanner runs the
+    offset-keeping normaliser and ``find`` only on the candidates.
 
 The Hyperscan pre-filter avoids running the slow normaliser stages (joining spaced letters, leet, collapsing
 repeats; regular expressions in Python) over every byte. It scans the text after stage 1 only, which costs
@@ -21,6 +22,10 @@ one ``str.translate``:
   where the un-collapsed text contains one of a handful of literals: a window on the phrase's rarest word with
   each inner letter written once or twice. A second, purely literal database (gigabytes per second) looks for
   those.
+
+The texts that pass go through the plain normaliser as one batch and one scan of a database holding only the
+entries' phrases, which leaves exactly the texts with a phrase (about one in ten of the pre-filter's picks).
+Doing that here, over the batch, costs a fraction of normalising and scanning each pick on its own.
 
 The pyahocorasick fallback has no cheap way to express the flags, so it normalises the whole batch (slower,
 same results).
@@ -42,9 +47,8 @@ import ahocorasick as _ahocorasick
 from esafety.monitoring.scanner._normalise import (
     SEPARATOR,
     coarse,
-    join_batch,
     normalise_batch,
-    stage1_batch,
+    stage1_join,
 )
 
 __all__ = ["Matcher", "Pattern", "available_backends", "build_matcher"]
@@ -260,6 +264,18 @@ class _HyperscanMatcher:
                 flags=0,
                 literal=True,
             )
+        # The entries' phrases alone: negative contexts and topic markers never make a text a candidate.
+        entry_literals = sorted({text for i, (text, _) in enumerate(patterns) if prefilter[i]})
+        self._entry_db = None
+        if entry_literals:
+            self._entry_db = _hyperscan.Database(mode=_hyperscan.HS_MODE_BLOCK)
+            self._entry_db.compile(
+                expressions=[t.encode() for t in entry_literals],
+                ids=list(range(len(entry_literals))),
+                elements=len(entry_literals),
+                flags=0,
+                literal=True,
+            )
         self._flag_db = _hyperscan.Database(mode=_hyperscan.HS_MODE_BLOCK)
         self._flag_db.compile(
             expressions=list(_FLAG_EXPRESSIONS),
@@ -293,11 +309,11 @@ class _HyperscanMatcher:
         return sorted(out)
 
     def candidates(self, texts: Sequence[str]) -> list[int]:
-        if not texts or (self._window_db is None and not self._always):
+        if not texts or self._entry_db is None or (self._window_db is None and not self._always):
             return []
         if self._always:
-            return list(range(len(texts)))
-        first = stage1_batch(join_batch(list(texts)))
+            return self._with_entry(texts, list(range(len(texts))))
+        first = stage1_join(texts)
         ends: list[int] = []
 
         def on_match(_id: int, _from: int, to: int, _flags: int, _context: object) -> None:
@@ -319,21 +335,49 @@ class _HyperscanMatcher:
             return []
         separators = [m.start() for m in re.finditer(SEPARATOR.encode(), first_bytes)]
         found = set(_message_index(ends, separators, len(texts)))
+        # About one window hit per message: this loop and the searches below are the pre-filter's main cost.
+        checks = self._checks
+        bisect_left = bisect.bisect_left
         pending: dict[int, set[int]] = {}
         for to, literal in windows:
-            message = bisect.bisect_left(separators, to)
-            if message < len(texts) and message not in found:
+            message = bisect_left(separators, to)
+            if message >= len(texts) or message in found:
+                continue
+            if checks[literal] is None:
+                found.add(message)
+            else:
                 pending.setdefault(message, set()).add(literal)
         for message, literals in pending.items():
+            if message in found:
+                continue
             lo = separators[message - 1] if message else 0
             hi = separators[message] if message < len(separators) else len(coarse_bytes)
-            body = coarse_bytes[lo:hi]
             for literal in literals:
-                check = self._checks[literal]
-                if check is None or check.search(body):
+                check = checks[literal]
+                # Searching between offsets spares a copy of the message; the expressions are plain literals.
+                if check is not None and check.search(coarse_bytes, lo, hi):
                     found.add(message)
                     break
-        return sorted(found)
+        return self._with_entry(texts, sorted(found))
+
+    def _with_entry(self, texts: Sequence[str], picked: list[int]) -> list[int]:
+        """The texts of ``picked`` whose normalised form holds an entry's phrase."""
+        if not picked:
+            return []
+        assert self._entry_db is not None
+        # Each piece between separators is exactly the text's own normalised form (a test holds them equal).
+        batch = normalise_batch([texts[i] for i in picked]).encode()
+        ends: list[int] = []
+
+        def on_match(_id: int, _from: int, to: int, _flags: int, _context: object) -> None:
+            ends.append(to)
+
+        with self._lock:
+            self._entry_db.scan(batch, match_event_handler=on_match)
+        if not ends:
+            return []
+        separators = [m.start() for m in re.finditer(SEPARATOR.encode(), batch)]
+        return [picked[k] for k in _message_index(ends, separators, len(picked))]
 
 
 @functools.lru_cache(maxsize=8)

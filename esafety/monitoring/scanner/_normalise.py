@@ -25,8 +25,10 @@ paths with bookkeeping switched on or off, and a property test holds them equal.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -37,7 +39,7 @@ __all__ = [
     "normalise",
     "normalise_batch",
     "normalise_fast",
-    "stage1_batch",
+    "stage1_join",
 ]
 
 # Joins messages in a batch. No stage produces it from message text (stage 1 turns it into a space), and the
@@ -133,7 +135,8 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 _STAGE4 = str.maketrans({c: " " for c in _LEET_SYMBOLS + _JOINERS})
 _RUN = re.compile(r"(.)\1+", re.DOTALL)
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# A C-level replacement: on Python 3.11 a template such as r"\1" is expanded by Python code for every match.
+_RUN_CHAR = operator.methodcaller("group", 1)
 
 
 def _stage2(text: str, spans: list[tuple[int, int]] | None) -> str:
@@ -197,7 +200,7 @@ def _stage3(text: str) -> str:
 
 def _stage5(text: str, spans: list[tuple[int, int]] | None) -> str:
     if spans is None:
-        return _RUN.sub(r"\1", text)
+        return _RUN.sub(_RUN_CHAR, text)
     pieces: list[str] = []
     last = 0
     for match in _RUN.finditer(text):
@@ -226,14 +229,14 @@ def join_batch(texts: list[str]) -> str:
     return " " + (" " + SEPARATOR + " ").join(cleaned) + " "
 
 
-def stage1_batch(joined: str) -> str:
-    """Stage 1 over a joined batch, keeping the separators (the pre-filter's starting point)."""
-    if not joined.isascii():
-        # One emoji anywhere would push the whole batch off CPython's ASCII fast path for str.translate (a
-        # dict lookup per character, dozens of times slower). Translate the non-ASCII runs on their own first:
-        # stage 1 maps its own ASCII output to itself, so translating the result again changes nothing there.
-        joined = _NON_ASCII.sub(lambda m: m.group().translate(_BATCH_STAGE1), joined)
-    return joined.translate(_BATCH_STAGE1)
+def stage1_join(texts: Sequence[str]) -> str:
+    """Stage 1 over ``join_batch(texts)``, keeping the separators (the pre-filter's starting point)."""
+    # One emoji anywhere would push the whole batch off CPython's ASCII fast path for str.translate (a dict
+    # lookup per character, dozens of times slower). The few texts outside ASCII (``isascii`` is a word-at-a-time
+    # check, far cheaper than a regular expression over the batch) are translated on their own first; stage 1
+    # maps its own ASCII output to itself, so translating the batch again changes nothing there.
+    early = [t if t.isascii() else t.translate(_BATCH_STAGE1) for t in texts]
+    return join_batch(early).translate(_BATCH_STAGE1)
 
 
 def normalise_batch(texts: list[str]) -> str:
@@ -242,7 +245,7 @@ def normalise_batch(texts: list[str]) -> str:
     Every stage leaves the separator (and the spaces around it) alone, so the piece between two separators is
     exactly ``normalise_fast`` of that text.
     """
-    out = stage1_batch(join_batch(texts))
+    out = stage1_join(texts)
     out = _stage2(out, None)
     out = _stage3(out)
     out = out.translate(_STAGE4)
