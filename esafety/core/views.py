@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.db import connection
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -48,4 +50,17 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    """500, or 503 when the database is unreachable before any view could keep the form.
+
+    Rendered without the request context: the context processors would ask the same database again.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        # Whatever was typed comes back on the page (escaped), so a report is never lost to an outage.
+        typed = [
+            (name, value)
+            for name, value in (request.POST.items() if request.method == "POST" else [])
+            if name not in ("csrfmiddlewaretoken", "version", "submission") and value.strip()
+        ]
+        return render(None, "503.html", {"typed": typed}, status=503)
+    return render(None, "500.html", status=500)

@@ -33,6 +33,7 @@ monitoring.alerts              x . x x x . . . x .
 monitoring.enhanced            x . x x . . . . . .
 monitoring.authorise_enhanced  x . . . . . . . . .
 monitoring.lexicon             x . x x . . . . . .
+monitoring.sources             x . x x x . . . . .
 """
 
 
