@@ -155,7 +155,11 @@ _COMMON = frozenset(re.sub(r"(.)\1+", r"\1", word) for word in _COMMON_WORDS.spl
 _FREQUENT_LETTERS = frozenset("etaoinshrdl")
 
 
-def _windows(pattern: Pattern) -> list[list[str]] | None:
+# A window: its literals, and one regular expression that matches exactly those literals.
+_Window = tuple[list[str], str]
+
+
+def _windows(pattern: Pattern) -> list[_Window] | None:
     """Sets of literals such that, wherever ``pattern`` matches, the un-collapsed text contains one literal
     of every set (at most two sets, on the phrase's two rarest words).
 
@@ -195,10 +199,15 @@ def _windows(pattern: Pattern) -> list[list[str]] | None:
     out = []
     for _, start, end in sorted(per_word, reverse=True)[:2]:
         choices: list[list[str]] = [[text[start]]]
+        # The same choices as a regular expression: a search over the alternation of every literal tries each
+        # one at every space, while "x{1,2}" needs one try per character.
+        expression = [re.escape(text[start])]
         for k in range(start + 1, end - 1):
             choices.append([text[k] * 2] if runs[k] == 2 else [text[k], text[k] * 2])
+            expression.append(re.escape(text[k] * 2) if runs[k] == 2 else re.escape(text[k]) + "{1,2}")
         choices.append([text[end - 1]])
-        out.append(sorted({"".join(parts) for parts in itertools.product(*choices)}))
+        expression.append(re.escape(text[end - 1]))
+        out.append((sorted({"".join(parts) for parts in itertools.product(*choices)}), "".join(expression)))
     return out
 
 
@@ -228,9 +237,10 @@ class _HyperscanMatcher:
             )
         self._always = False
         # A pattern needs one literal of each of its window sets. Only the first (rarest) set goes into the
-        # database; the second is checked with ``in`` on the few texts where the first turns up, which keeps
+        # database; the second is checked with a regular expression on the few texts where the first turns up, which keeps
         # common words ("your", "school") from flooding the match callback.
-        checks: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+        # First window's literals -> the expressions of the second windows that go with it (None: no second).
+        checks: dict[tuple[str, ...], set[str | None]] = {}
         for i, pattern in enumerate(patterns):
             if not prefilter[i]:
                 continue
@@ -240,20 +250,24 @@ class _HyperscanMatcher:
             if not found:
                 self._always = True
                 continue
-            checks.setdefault(tuple(found[0]), set()).add(tuple(found[1]) if len(found) > 1 else ())
-        literal_checks: dict[str, set[tuple[str, ...]]] = {}
+            checks.setdefault(tuple(found[0][0]), set()).add(found[1][1] if len(found) > 1 else None)
+        literal_checks: dict[str, set[str | None]] = {}
         for window, seconds in checks.items():
             for literal in window:
                 literal_checks.setdefault(literal, set()).update(seconds)
-        # () means "no second window": the first alone makes a candidate.
         # For each literal: None when it alone makes a candidate, else one regular expression that finds any
-        # of the second windows that go with it (one search per text instead of a loop over literals).
-        self._checks: list[re.Pattern[bytes] | None] = [
-            None
-            if () in v
-            else re.compile(b"|".join(sorted({re.escape(w.encode()) for second in v for w in second})))
-            for v in literal_checks.values()
-        ]
+        # of the second windows that go with it (one search per text instead of a loop over literals). The
+        # literals of one window share their expression, so each is compiled once.
+        compiled: dict[str, re.Pattern[bytes]] = {}
+        self._checks: list[re.Pattern[bytes] | None] = []
+        for seconds in literal_checks.values():
+            if None in seconds:
+                self._checks.append(None)
+                continue
+            expression = "|".join(sorted(e for e in seconds if e is not None))
+            if expression not in compiled:
+                compiled[expression] = re.compile(expression.encode())
+            self._checks.append(compiled[expression])
         self._window_db = None
         if literal_checks:
             self._window_db = _hyperscan.Database(mode=_hyperscan.HS_MODE_BLOCK)
