@@ -49,6 +49,7 @@ class Action(StrEnum):
     MANAGE_ENHANCED_MONITORING = "monitoring.enhanced"
     AUTHORISE_ENHANCED_MONITORING = "monitoring.authorise_enhanced"
     MANAGE_LEXICON = "monitoring.lexicon"
+    MANAGE_MONITORING_SOURCES = "monitoring.sources"
 
 
 R = Role
@@ -80,6 +81,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ENHANCED_MONITORING: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
     Action.AUTHORISE_ENHANCED_MONITORING: frozenset({R.HEAD}),
     Action.MANAGE_LEXICON: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
+    # Mailbox connection settings: the ICT Technician runs the mail system; no captured text is shown there.
+    Action.MANAGE_MONITORING_SOURCES: frozenset({R.HEAD, R.COORDINATOR, R.DSL, R.TECHNICIAN}),
 }
 
 

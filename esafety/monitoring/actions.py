@@ -458,3 +458,90 @@ def purge_captures(now: datetime | None = None) -> dict[str, int]:
         totals["retention"] += old_count
         totals["false_positive"] += len(ids)
     return totals
+
+
+# Sources --------------------------------------------------------------------------------------------------
+
+# Keys of an IMAP source's config that the form and the command set; anything else (processed_keyword) is kept.
+_IMAP_KEYS = (
+    "host",
+    "port",
+    "ssl",
+    "starttls",
+    "user",
+    "mailbox",
+    "processed_folder",
+    "password",
+    "password_env",
+)
+
+
+def save_imap_source(
+    *, school: School, name: str, host: str, port: int, user: str, ssl: bool = False, starttls: bool = False,
+    password_env: str = "", password: str | None = None, mailbox: str = "INBOX", processed_folder: str = "",
+    source: Source | None = None, by: User | None = None, request: Any = None,
+) -> tuple[Source, bool]:  # fmt: skip
+    """Add or update a journal mailbox; returns ``(source, created)``.
+
+    ``source`` given: that row is updated (the page). Otherwise the school's source called ``name`` is updated or
+    created (the ``monitoring_source`` command). The password should live in the environment of the server
+    (``password_env`` names the variable); ``password`` stores it in the database and is for the command line
+    only. Giving one drops the other. The audit detail never holds a password.
+    """
+    if not password_env and password is None:
+        raise WorkflowError("Name the environment variable that holds the password.")
+    config: dict[str, Any] = {
+        "host": host.strip(), "port": int(port), "ssl": bool(ssl), "starttls": bool(starttls) and not ssl,
+        "user": user.strip(), "mailbox": mailbox.strip() or "INBOX",
+    }  # fmt: skip
+    if processed_folder.strip():
+        config["processed_folder"] = processed_folder.strip()
+    if password_env:
+        config["password_env"] = password_env.strip()
+    else:
+        config["password"] = password
+    with transaction.atomic():
+        if source is None:
+            source = Source.objects.select_for_update().filter(school=school, name=name.strip()).first()
+        else:
+            source = Source.objects.select_for_update().get(pk=source.pk, school=school)
+        created = source is None
+        if source is None:
+            source = Source(school=school, kind=Source.Kind.IMAP, active=True)
+        elif source.kind != Source.Kind.IMAP:
+            raise WorkflowError(f"{source.name} is not a journal mailbox.")
+        kept = {k: v for k, v in (source.config or {}).items() if k not in _IMAP_KEYS}
+        source.name, source.config = name.strip(), kept | config
+        source.save()
+        shown = {k: v for k, v in source.config.items() if k != "password"}
+        record(
+            "source.save", actor=by, obj=source, school=school, request=request,
+            detail={"created": created, "config": shown, "password_stored": "password" in source.config},
+        )  # fmt: skip
+    return source, created
+
+
+def set_source_active(source: Source, *, active: bool, by: User, request: Any = None) -> Source:
+    """Switch a source on or off: ingestion skips a disabled mailbox, and its captures stay as they are."""
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        if source.active != active:
+            source.active = active
+            source.save(update_fields=["active"])
+            record("source.enable" if active else "source.disable", actor=by, obj=source, request=request)
+    return source
+
+
+def check_source_connection(source: Source, *, by: User, request: Any = None) -> str:
+    """Log in to the source's mailbox the way ingestion does; returns "" on success, else the error message."""
+    from esafety.monitoring import imap
+
+    error = ""
+    try:
+        imap.check_login(dict(source.config or {}))
+    except imap.MailboxError as exc:
+        error = str(exc)
+    record(
+        "source.test", actor=by, obj=source, request=request, detail={"ok": not error, "error": error[:500]}
+    )
+    return error

@@ -12,6 +12,7 @@ from esafety.monitoring.models import (
     EnhancedMonitoring,
     LexiconAddition,
     LexiconSuppression,
+    Source,
 )
 from esafety.monitoring.scanner import LexiconError, shipped_lexicon
 from esafety.people.models import Person
@@ -201,3 +202,54 @@ class UploadForm(forms.Form):
         self.fields["person"].queryset = Person.objects.filter(school=school).order_by(
             "last_name", "first_name"
         )
+
+
+class ImapSourceForm(forms.Form):
+    """A journal mailbox. There is no password field on purpose: the password stays in the server's environment."""
+
+    name = forms.CharField(label="Name", max_length=100, initial="Journal mailbox")
+    host = forms.CharField(label="IMAP server", max_length=253, help_text="e.g. mail.school.example")
+    port = forms.IntegerField(label="Port", min_value=1, max_value=65535, initial=993)
+    ssl = forms.BooleanField(label="Connect over TLS (IMAPS, usually port 993)", required=False, initial=True)
+    starttls = forms.BooleanField(
+        label="Upgrade a plain connection with STARTTLS (usually port 143)", required=False
+    )
+    user = forms.CharField(label="User name", max_length=254)
+    password_env = forms.RegexField(
+        label="Password: name of the environment variable", max_length=100,
+        regex=r"^[A-Za-z_][A-Za-z0-9_]*$", initial="ESAFETY_JOURNAL_PASSWORD",
+        error_messages={"invalid": "Letters, digits and underscores only, not starting with a digit."},
+        help_text="The variable, set on the esafety server and its worker, that holds the mailbox password. "
+        "The password itself is never typed, stored or shown here.",
+    )  # fmt: skip
+    mailbox = forms.CharField(label="Folder to read", max_length=200, initial="INBOX")
+    processed_folder = forms.CharField(
+        label="Move processed messages to", max_length=200, required=False,
+        help_text="Leave empty to mark them with a keyword instead.",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, school: Any, source: Any = None, **kwargs: Any) -> None:
+        if source is not None and "initial" not in kwargs:
+            config = source.config or {}
+            kwargs["initial"] = {
+                "name": source.name, **{k: config.get(k) for k in ("host", "port", "ssl", "starttls", "user")},
+                "password_env": config.get("password_env", ""), "mailbox": config.get("mailbox", "INBOX"),
+                "processed_folder": config.get("processed_folder", ""),
+            }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.school, self.source = school, source
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Source.objects.filter(school=self.school, name=name)
+        if self.source is not None:
+            others = others.exclude(pk=self.source.pk)
+        if others.exists():
+            raise forms.ValidationError("The school already has a source with this name.")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("ssl") and data.get("starttls"):
+            self.add_error("starttls", "Choose TLS or STARTTLS, not both.")
+        return data

@@ -49,22 +49,39 @@ def _password(config: dict[str, Any]) -> str:
     return str(config.get("password", ""))
 
 
-def connect(config: dict[str, Any]) -> imaplib.IMAP4:
+def connect(config: dict[str, Any], *, timeout: float = _TIMEOUT) -> imaplib.IMAP4:
+    """Open and log in to the mailbox of a source's ``config``: the one way in, for ingestion and for testing."""
     host, port = (
         str(config.get("host", "127.0.0.1")),
         int(config.get("port", 993 if config.get("ssl") else 143)),
     )
+    password = _password(config)  # a missing variable is reported before any connection is made
     conn: imaplib.IMAP4
     if config.get("ssl", False):
-        conn = imaplib.IMAP4_SSL(host, port, timeout=_TIMEOUT)
+        conn = imaplib.IMAP4_SSL(host, port, timeout=timeout)
     else:
-        conn = imaplib.IMAP4(host, port, timeout=_TIMEOUT)
-        if config.get("starttls", False):
+        conn = imaplib.IMAP4(host, port, timeout=timeout)
+    try:
+        if config.get("starttls", False) and not config.get("ssl", False):
             conn.starttls()
-    typ, data = conn.login(str(config.get("user", "")), _password(config))
-    if typ != "OK":
-        raise MailboxError(f"login refused: {data!r}")
+        typ, data = conn.login(str(config.get("user", "")), password)
+        if typ != "OK":
+            raise MailboxError(f"login refused: {data!r}")
+    except BaseException:
+        with contextlib.suppress(OSError):
+            conn.shutdown()  # a refused login must not leave the socket open until garbage collection
+        raise
     return conn
+
+
+def check_login(config: dict[str, Any], *, timeout: float = 15) -> None:
+    """Log in and out again, raising ``MailboxError`` with the reason when that fails."""
+    try:
+        conn = connect(config, timeout=timeout)
+    except (imaplib.IMAP4.error, OSError) as exc:
+        raise MailboxError(f"{type(exc).__name__}: {exc}") from exc
+    with contextlib.suppress(imaplib.IMAP4.error, OSError):
+        conn.logout()
 
 
 def _check(response: tuple[str, Any], what: str) -> Any:

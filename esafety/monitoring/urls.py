@@ -15,4 +15,9 @@ urlpatterns = [
     path("lexicon/", views.lexicon, name="lexicon"),
     path("lexicon/<str:kind>/<int:pk>/remove/", views.lexicon_remove, name="lexicon_remove"),
     path("upload/", views.upload, name="upload"),
+    path("sources/", views.sources, name="sources"),
+    path("sources/new/", views.source_form, name="source_new"),
+    path("sources/<int:pk>/", views.source_form, name="source_edit"),
+    path("sources/<int:pk>/active/", views.source_active, name="source_active"),
+    path("sources/<int:pk>/test/", views.source_test, name="source_test"),
 ]

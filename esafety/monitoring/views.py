@@ -22,6 +22,7 @@ from esafety.monitoring.forms import (
     OPEN,
     AlertFilterForm,
     EnhancedMonitoringForm,
+    ImapSourceForm,
     LexiconAdditionForm,
     LexiconSuppressionForm,
     ReasonForm,
@@ -92,7 +93,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "monitoring/alerts.html",
         {"form": form, "page": page, "counts": [(s, counts.get(s, 0)) for s in range(5, 0, -1)],
-         "can_upload": True, "can_lexicon": can(request.user, Action.MANAGE_LEXICON, school)},
+         "can_upload": True, "can_lexicon": can(request.user, Action.MANAGE_LEXICON, school),
+         "can_sources": can(request.user, Action.MANAGE_MONITORING_SOURCES, school)},
     )  # fmt: skip
 
 
@@ -361,3 +363,65 @@ def upload(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Kept under enhanced monitoring; no alert.")
             return redirect("monitoring:upload")
     return render(request, "monitoring/upload.html", {"form": form})
+
+
+# Sources --------------------------------------------------------------------------------------------------
+
+
+@requires(Action.MANAGE_MONITORING_SOURCES)
+def sources(request: HttpRequest) -> HttpResponse:
+    """Where text comes from. Connection settings only: no captured text is shown here."""
+    rows = []
+    for source in Source.objects.filter(school=_school(request)).order_by("kind", "name"):
+        config = source.config or {}
+        summary = ""
+        if source.kind == Source.Kind.IMAP:
+            summary = f"{config.get('user', '')} at {config.get('host', '')}:{config.get('port', '')}" + (
+                " (TLS)" if config.get("ssl") else " (STARTTLS)" if config.get("starttls") else " (no TLS)"
+            )
+        rows.append({"source": source, "summary": summary, "password_env": config.get("password_env", ""),
+                     "password_stored": "password" in config})  # fmt: skip
+    return render(request, "monitoring/sources.html", {"rows": rows})
+
+
+def _imap_source(request: HttpRequest, pk: int) -> Source:
+    return get_object_or_404(Source, pk=pk, school=_school(request), kind=Source.Kind.IMAP)
+
+
+@requires(Action.MANAGE_MONITORING_SOURCES)
+def source_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add (``pk`` None) or edit a journal mailbox, the way ``esafety monitoring_source`` does."""
+    school = _school(request)
+    source = _imap_source(request, pk) if pk is not None else None
+    form = ImapSourceForm(request.POST or None, school=school, source=source)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved, created = actions.save_imap_source(
+            school=school, source=source, name=data["name"], host=data["host"], port=data["port"],
+            ssl=data["ssl"], starttls=data["starttls"], user=data["user"], password_env=data["password_env"],
+            mailbox=data["mailbox"], processed_folder=data["processed_folder"], by=request.user, request=request,
+        )  # fmt: skip
+        messages.success(request, f"{saved.name}: {'added' if created else 'saved'}.")
+        return redirect("monitoring:sources")
+    return render(request, "monitoring/source_form.html", {"form": form, "source": source})
+
+
+@require_POST
+@requires(Action.MANAGE_MONITORING_SOURCES)
+def source_active(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source, pk=pk, school=_school(request))
+    active = request.POST.get("active") == "1"
+    actions.set_source_active(source, active=active, by=request.user, request=request)
+    messages.success(request, f"{source.name}: {'enabled' if active else 'disabled'}.")
+    return redirect("monitoring:sources")
+
+
+@require_POST
+@requires(Action.MANAGE_MONITORING_SOURCES)
+def source_test(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _imap_source(request, pk)
+    if error := actions.check_source_connection(source, by=request.user, request=request):
+        messages.error(request, f"{source.name}: could not sign in to the mailbox. {error}")
+    else:
+        messages.success(request, f"{source.name}: signed in to the mailbox successfully.")
+    return redirect("monitoring:sources")

@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from esafety.audit.actions import record
-from esafety.monitoring.models import Source
+from esafety.monitoring.actions import save_imap_source
+from esafety.monitoring.models import WorkflowError
 from esafety.people.models import School
 
 
@@ -32,24 +31,16 @@ class Command(BaseCommand):
         school = School.objects.filter(slug=options["school"]).first()
         if school is None:
             raise CommandError(f"No school {options['school']!r}.")
-        config: dict[str, Any] = {
-            "host": options["host"], "port": options["port"], "ssl": options["ssl"],
-            "starttls": options["starttls"], "user": options["user"], "mailbox": options["mailbox"],
-        }  # fmt: skip
-        if options["password_env"]:
-            config["password_env"] = options["password_env"]
-        elif options["password"] is not None:
-            config["password"] = options["password"]
-        else:
+        if not options["password_env"] and options["password"] is None:
             raise CommandError("Give --password-env (or --password).")
-        if options["processed_folder"]:
-            config["processed_folder"] = options["processed_folder"]
-        with transaction.atomic():
-            source, created = Source.objects.update_or_create(
-                school=school,
-                name=options["name"],
-                defaults={"kind": Source.Kind.IMAP, "config": config, "active": True},
-            )
-            shown = {k: v for k, v in config.items() if k != "password"}
-            record("source.save", obj=source, school=school, detail={"created": created, "config": shown})
+        try:
+            source, created = save_imap_source(
+                school=school, name=options["name"], host=options["host"], port=options["port"],
+                ssl=options["ssl"], starttls=options["starttls"], user=options["user"],
+                password_env=options["password_env"] or "",
+                password=None if options["password_env"] else options["password"],
+                mailbox=options["mailbox"], processed_folder=options["processed_folder"],
+            )  # fmt: skip
+        except WorkflowError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"{'Added' if created else 'Updated'} source {source.pk}: {source}")
