@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EvidenceRejected", "add_action", "add_evidence", "add_note", "add_people", "close_incident", "quiet",
     "complete_action", "escalate_incident", "record_outcome", "reopen_incident", "report_incident",
-    "send_overdue_reminders", "start_investigation", "triage_incident", "update_incident",
+    "send_overdue_reminders", "set_restricted", "start_investigation", "triage_incident", "update_incident",
 ]  # fmt: skip
 
 PersonWithRole = Person | tuple[Person, str]
@@ -460,6 +461,37 @@ def update_incident(
                 text="Changed: " + ", ".join(Incident._meta.get_field(name).verbose_name for name in changed),
             )  # fmt: skip
         record("incident.edit", actor=by, obj=incident, request=request, detail={"fields": changed})
+    return incident
+
+
+def set_restricted(
+    incident: Incident, *, by: User, restricted: bool, reason: str, expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:  # fmt: skip
+    """Restrict an incident to the Headteacher and the named deputy (it is about a member of staff), or lift the
+    restriction. The Head only; a reason is required and goes on the incident's timeline, never into the audit
+    detail (it was written about a restricted matter either way).
+
+    Raises ``PermissionDenied``, ``ValueError`` (no reason), ``WorkflowError`` (already so) or ``IncidentConflict``.
+    """
+    from esafety.incidents.permissions import can_restrict
+
+    if not can_restrict(by, incident):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValueError("Say why the restriction changes")
+    with transaction.atomic():
+        incident.set_restricted(restricted, expected_version=expected_version)
+        TimelineEntry.objects.create(
+            incident=incident, actor=by,
+            kind=TimelineEntry.Kind.RESTRICTED if restricted else TimelineEntry.Kind.UNRESTRICTED,
+            text=("Restricted to the Headteacher and the named deputy: " if restricted else "Restriction lifted: ")
+            + reason.strip(),
+        )  # fmt: skip
+        record(
+            "incident.restrict" if restricted else "incident.unrestrict", actor=by, obj=incident, request=request,
+            detail={"restricted": restricted, "reason": "(restricted: see the incident timeline)"},
+        )  # fmt: skip
     return incident
 
 

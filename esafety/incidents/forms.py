@@ -104,6 +104,18 @@ class StepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class RestrictionForm(forms.Form):
+    restricted = forms.TypedChoiceField(
+        choices=[("1", "Restrict"), ("0", "Lift")],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label="Why (kept on this incident's timeline)", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class OutcomeForm(forms.Form):
     kind = forms.ChoiceField(label="Outcome", choices=[("", "Choose"), *Outcome.Kind.choices])
     sanction = forms.ChoiceField(label="Behaviour-policy sanction", choices=[("", "—"), *Outcome.Sanction.choices],

@@ -210,6 +210,14 @@ class Incident(models.Model):
     def reopen(self, *, expected_version: int | None = None) -> None:
         self._step("reopen", expected_version, closed_at=None)
 
+    def set_restricted(self, restricted: bool, *, expected_version: int | None = None) -> None:
+        """Mark the incident as about a member of staff, or lift that; a no-op request is refused, so a
+        double-click or two tabs cannot flip the flag back unnoticed."""
+        if self.restricted == restricted:
+            state = "already restricted" if restricted else "not restricted"
+            raise WorkflowError(f"{self.label} is {state}")
+        self.update_fields(expected_version, restricted=restricted)
+
 
 class IncidentPerson(models.Model):
     class Role(models.TextChoices):
@@ -278,6 +286,8 @@ class TimelineEntry(models.Model):
         ACTION = "action", "Action"
         EVIDENCE = "evidence", "Evidence added"
         EDITED = "edited", "Details changed"
+        RESTRICTED = "restricted", "Restricted"
+        UNRESTRICTED = "unrestricted", "Restriction lifted"
 
     incident = models.ForeignKey(Incident, models.CASCADE, related_name="timeline")
     at = models.DateTimeField(default=timezone.now)

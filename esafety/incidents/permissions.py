@@ -96,6 +96,12 @@ def allowed_steps(user: Any, incident: Incident) -> list[str]:
     return steps
 
 
+def can_restrict(user: Any, incident: Incident) -> bool:
+    """Mark an incident as about a member of staff after filing, or lift that: the Headteacher only (not the
+    named deputy, whose sight of restricted reports is the Head's choice)."""
+    return can(user, Action.VIEW_RESTRICTED_INCIDENTS, incident.school)
+
+
 def can_add_note(user: Any, incident: Incident) -> bool:
     # The reporter may add what they learn later (a further screenshot, a remark) to their own report.
     return can_manage(user, incident) or (incident.reporter_id == user.pk and not incident.restricted)

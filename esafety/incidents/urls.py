@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:incident_id>/edit/", views.edit_incident, name="edit"),
     path("<int:incident_id>/step/<slug:step>/", views.take_step, name="step"),
     path("<int:incident_id>/outcome/", views.add_outcome, name="outcome"),
+    path("<int:incident_id>/restriction/", views.set_restriction, name="restriction"),
     path("<int:incident_id>/note/", views.add_note, name="note"),
     path("<int:incident_id>/evidence/", views.add_evidence, name="add_evidence"),
     path("<int:incident_id>/evidence/<int:evidence_id>/", views.download_evidence, name="evidence"),

@@ -9,6 +9,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch, Q, QuerySet
@@ -34,6 +35,7 @@ from esafety.incidents.forms import (
     NoteForm,
     OutcomeForm,
     ReportForm,
+    RestrictionForm,
     SettingsForm,
     StepForm,
 )
@@ -294,6 +296,10 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
         "can_decide": decide,
         "today": timezone.localdate(),
         "monitoring_origin": _monitoring_origin(request, incident),
+        "restriction_form": (
+            forms.get("restriction_form")
+            or RestrictionForm(initial=initial | {"restricted": "0" if incident.restricted else "1"})
+        ) if permissions.can_restrict(user, incident) else None,
     }  # fmt: skip
 
 
@@ -385,6 +391,31 @@ def take_step(request: HttpRequest, incident_id: int, step: str) -> HttpResponse
         messages.error(request, CONFLICT_MESSAGE)
         return redirect("incidents:detail", incident.pk)
     messages.success(request, f"{incident.label}: {incident.get_status_display().lower()}.")
+    return redirect("incidents:detail", incident.pk)
+
+
+@require_POST
+@requires(Action.LIST_INCIDENTS)
+def set_restriction(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id)
+    if not permissions.can_restrict(request.user, incident):
+        raise PermissionDenied
+    form = RestrictionForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, incident, restriction_form=form)
+        return render(request, "incidents/detail.html", context, status=400)
+    restricted = form.cleaned_data["restricted"]
+    try:
+        actions.set_restricted(incident, by=request.user, restricted=restricted,
+                               reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
+                               request=request)  # fmt: skip
+    except (IncidentConflict, WorkflowError):
+        messages.error(request, CONFLICT_MESSAGE)
+        return redirect("incidents:detail", incident.pk)
+    messages.success(
+        request, f"{incident.label}: " + ("restricted to the Headteacher and the named deputy."
+                                           if restricted else "restriction lifted.")
+    )  # fmt: skip
     return redirect("incidents:detail", incident.pk)
 
 
