@@ -139,22 +139,29 @@ _RUN = re.compile(r"(.)\1+", re.DOTALL)
 _RUN_CHAR = operator.methodcaller("group", 1)
 
 
-def _stage2(text: str, spans: list[tuple[int, int]] | None) -> str:
-    if spans is None:
-        return _SPACED.sub(lambda m: _SPACED_GAP.sub("", m.group()), text)
+def _stage2(text: str) -> str:
+    return _SPACED.sub(lambda m: _SPACED_GAP.sub("", m.group()), text)
+
+
+def _stage2_sources(text: str) -> tuple[str, list[int] | None]:
+    """Stage 2, with the index in ``text`` of every output character (``None`` when nothing changed)."""
+    matches = list(_SPACED.finditer(text))
+    if not matches:
+        return text, None
     pieces: list[str] = []
+    sources: list[int] = []
     last = 0
-    for match in _SPACED.finditer(text):
+    for match in matches:
         pieces.append(text[last : match.start()])
-        spans.extend((i, i + 1) for i in range(last, match.start()))
+        sources.extend(range(last, match.start()))
         for i in range(match.start(), match.end()):
             if text[i] not in " .-_*~":
                 pieces.append(text[i])
-                spans.append((i, i + 1))
+                sources.append(i)
         last = match.end()
     pieces.append(text[last:])
-    spans.extend((i, i + 1) for i in range(last, len(text)))
-    return "".join(pieces)
+    sources.extend(range(last, len(text)))
+    return "".join(pieces), sources
 
 
 def _leet_token(token: str) -> str:
@@ -198,29 +205,39 @@ def _stage3(text: str) -> str:
     return "".join(pieces)
 
 
-def _stage5(text: str, spans: list[tuple[int, int]] | None) -> str:
-    if spans is None:
-        return _RUN.sub(_RUN_CHAR, text)
+def _stage5(text: str) -> str:
+    return _RUN.sub(_RUN_CHAR, text)
+
+
+def _stage5_spans(text: str) -> tuple[str, list[int], list[int]]:
+    """Stage 5, with the span ``lo[i]:hi[i]`` of ``text`` that became output character ``i``."""
     pieces: list[str] = []
+    lo: list[int] = []
+    hi: list[int] = []
     last = 0
+    # Whole stretches between runs go in with list.extend(range(...)), which runs in C.
     for match in _RUN.finditer(text):
-        pieces.append(text[last : match.start()])
-        spans.extend((i, i + 1) for i in range(last, match.start()))
-        pieces.append(match.group(1))
-        spans.append((match.start(), match.end()))
-        last = match.end()
+        start, end = match.span()
+        pieces.append(text[last:start])
+        lo.extend(range(last, start))
+        hi.extend(range(last + 1, start + 1))
+        pieces.append(text[start])
+        lo.append(start)
+        hi.append(end)
+        last = end
     pieces.append(text[last:])
-    spans.extend((i, i + 1) for i in range(last, len(text)))
-    return "".join(pieces)
+    lo.extend(range(last, len(text)))
+    hi.extend(range(last + 1, len(text) + 1))
+    return "".join(pieces), lo, hi
 
 
 def normalise_fast(text: str) -> str:
     """The normalised, space-padded form of ``text`` without offsets (a separator stays a separator)."""
     out = (" " + text + " ").translate(_STAGE1)
-    out = _stage2(out, None)
+    out = _stage2(out)
     out = _stage3(out)
     out = out.translate(_STAGE4)
-    return _stage5(out, None)
+    return _stage5(out)
 
 
 def join_batch(texts: list[str]) -> str:
@@ -246,10 +263,10 @@ def normalise_batch(texts: list[str]) -> str:
     exactly ``normalise_fast`` of that text.
     """
     out = stage1_join(texts)
-    out = _stage2(out, None)
+    out = _stage2(out)
     out = _stage3(out)
     out = out.translate(_STAGE4)
-    return _stage5(out, None)
+    return _stage5(out)
 
 
 def coarse(stage1: str) -> str:
@@ -296,27 +313,30 @@ class Normalised:
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` keeping, for every normalised character, the original span it came from."""
     padded = " " + text + " "
-    # Stage 1, one character at a time with the same table ``str.translate`` uses in the fast path.
+    # Stage 1, one character at a time with the same table ``str.translate`` uses in the fast path. ``k1[i]``
+    # is the index in ``padded`` of ``s1[i]``; ``None`` when that is ``i`` itself.
     s1 = padded.translate(_STAGE1)
-    spans1: list[tuple[int, int]] = []
-    if len(s1) == len(padded) and padded.isascii():
-        # Plain ASCII maps one character to one, so stage 1 moved nothing (the common case).
-        spans1 = [(i, i + 1) for i in range(len(padded))]
-    else:
+    k1: list[int] | None = None
+    if not (len(s1) == len(padded) and padded.isascii()):
+        # Plain ASCII maps one character to one, so stage 1 moved nothing (the common case); otherwise a
+        # character can vanish or become several.
+        k1 = []
         for i, ch in enumerate(padded):
-            mapped = _STAGE1[ord(ch)] or ""
-            spans1.extend([(i, i + 1)] * len(mapped))
-    spans2: list[tuple[int, int]] = []
-    s2 = _stage2(s1, spans2)
-    s4 = _stage3(s2).translate(_STAGE4)
-    spans5: list[tuple[int, int]] = []
-    s5 = _stage5(s4, spans5)
-    starts: list[int] = []
-    ends: list[int] = []
-    runs: list[int] = []
-    for lo5, hi5 in spans5:
-        runs.append(hi5 - lo5)
-        lo2, hi2 = spans2[lo5][0], spans2[hi5 - 1][1]
-        starts.append(spans1[lo2][0] - 1)
-        ends.append(spans1[hi2 - 1][1] - 1)
+            mapped = _STAGE1[ord(ch)]
+            if mapped:
+                k1.extend([i] * len(mapped))
+    s2, k2 = _stage2_sources(s1)
+    s4 = _stage3(s2).translate(_STAGE4)  # one-for-one
+    s5, lo5, hi5 = _stage5_spans(s4)
+    runs = list(map(operator.sub, hi5, lo5))
+    # Follow each normalised character's first and last source character back through stages 2 and 1.
+    first: list[int] = lo5
+    last = [h - 1 for h in hi5]
+    for sources in (k2, k1):
+        if sources is not None:
+            first = list(map(sources.__getitem__, first))
+            last = list(map(sources.__getitem__, last))
+    # The original text starts one character into ``padded``.
+    starts = [i - 1 for i in first]
+    ends = last
     return Normalised(text, s5, tuple(runs), tuple(starts), tuple(ends))
