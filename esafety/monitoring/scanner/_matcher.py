@@ -258,16 +258,20 @@ class _HyperscanMatcher:
         # For each literal: None when it alone makes a candidate, else one regular expression that finds any
         # of the second windows that go with it (one search per text instead of a loop over literals). The
         # literals of one window share their expression, so each is compiled once.
-        compiled: dict[str, re.Pattern[bytes]] = {}
-        self._checks: list[re.Pattern[bytes] | None] = []
+        # ``_check_index[literal]`` is the literal's expression in ``_checks``, -1 when it needs none.
+        compiled: dict[str, int] = {}
+        self._checks: list[re.Pattern[bytes]] = []
+        self._check_index: list[int] = []
         for seconds in literal_checks.values():
             if None in seconds:
-                self._checks.append(None)
+                self._check_index.append(-1)
                 continue
             expression = "|".join(sorted(e for e in seconds if e is not None))
             if expression not in compiled:
-                compiled[expression] = re.compile(expression.encode())
-            self._checks.append(compiled[expression])
+                compiled[expression] = len(self._checks)
+                self._checks.append(re.compile(expression.encode()))
+            self._check_index.append(compiled[expression])
+        self._direct = [index < 0 for index in self._check_index]
         self._window_db = None
         if literal_checks:
             self._window_db = _hyperscan.Database(mode=_hyperscan.HS_MODE_BLOCK)
@@ -349,29 +353,25 @@ class _HyperscanMatcher:
             return []
         separators = [m.start() for m in re.finditer(SEPARATOR.encode(), first_bytes)]
         found = set(_message_index(ends, separators, len(texts)))
-        # About one window hit per message: this loop and the searches below are the pre-filter's main cost.
-        checks = self._checks
-        bisect_left = bisect.bisect_left
-        pending: dict[int, set[int]] = {}
-        for to, literal in windows:
-            message = bisect_left(separators, to)
-            if message >= len(texts) or message in found:
-                continue
-            if checks[literal] is None:
-                found.add(message)
-            else:
-                pending.setdefault(message, set()).add(literal)
-        for message, literals in pending.items():
-            if message in found:
-                continue
-            lo = separators[message - 1] if message else 0
-            hi = separators[message] if message < len(separators) else len(coarse_bytes)
-            for literal in literals:
-                check = checks[literal]
-                # Searching between offsets spares a copy of the message; the expressions are plain literals.
-                if check is not None and check.search(coarse_bytes, lo, hi):
+        if windows:
+            # About one window hit per message, so the hits are mapped to messages with map() and zip(), which
+            # run in C, rather than a Python loop. A message index never reaches len(texts): the last message
+            # ends after the last separator.
+            tos, literals = zip(*windows, strict=True)
+            messages = list(map(functools.partial(bisect.bisect_left, separators), tos))
+            found.update(itertools.compress(messages, map(self._direct.__getitem__, literals)))
+            # One search per message and second-window expression, however often the first window turns up.
+            for message, index in set(
+                zip(messages, map(self._check_index.__getitem__, literals), strict=True)
+            ):
+                if message in found:
+                    continue
+                lo = separators[message - 1] if message else 0
+                hi = separators[message] if message < len(separators) else len(coarse_bytes)
+                # Searching between offsets spares a copy of the message (the expressions have no anchors or
+                # look-arounds, so the offsets act exactly like a slice).
+                if self._checks[index].search(coarse_bytes, lo, hi):
                     found.add(message)
-                    break
         return self._with_entry(texts, sorted(found))
 
     def _with_entry(self, texts: Sequence[str], picked: list[int]) -> list[int]:
