@@ -129,7 +129,11 @@ _SPACED = re.compile(
 _SPACED_GAP = re.compile(r"[ .\-_*~]+")
 
 # A letter next to a leet digit, or a leet symbol followed by a letter: the only places stage 3 looks at.
-_LEET_PAIR = re.compile(r"[a-z][013457]|[013457@$!|][a-z]")
+# Written to start with a character class (the digit or symbol, the letter checked around it): the regex engine
+# then skips to candidate characters in a tight loop instead of trying both branches at every position, about
+# five times faster. It finds the same pairs, reported at the digit or symbol; ``_stage3`` only uses the position
+# to find the surrounding word, which is the same either way.
+_LEET_PAIR = re.compile(r"[013457@$!|](?:(?<=[a-z][013457])|(?=[a-z]))")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|")
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
