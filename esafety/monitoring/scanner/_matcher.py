@@ -245,8 +245,8 @@ class _HyperscanMatcher:
             )
         self._always = False
         # A pattern needs one literal of each of its window sets. Only the first (rarest) set goes into the
-        # database; the second is checked with a regular expression on the few texts where the first turns up, which keeps
-        # common words ("your", "school") from flooding the match callback.
+        # database; the second is checked with a regular expression on the texts where the first turns up, which
+        # keeps common words ("your", "school") from flooding the match callback.
         # First window's literals -> the expressions of the second windows that go with it (None: no second).
         checks: dict[tuple[str, ...], set[str | None]] = {}
         for i, pattern in enumerate(patterns):
