@@ -36,7 +36,7 @@ test-postgres: install
 
 # End-to-end tests with real components: Chromium, Squid, Dovecot, squidGuard, Unbound (.ci/run installs them).
 test-e2e: install
-	$(BIN)/pytest -m e2e e2e $(PYTEST_ARGS)
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
