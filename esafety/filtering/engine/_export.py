@@ -58,17 +58,11 @@ def _is_ip(host: str) -> bool:
 
 def _covered(host: str, domains: set[str]) -> bool:
     """``host`` or one of its parent domains is in ``domains``."""
-    if host in domains:
-        return True
-    dot = host.find(".")
-    while dot >= 0:
-        if host[dot + 1 :] in domains:
-            return True
-        dot = host.find(".", dot + 1)
-    return False
+    return host in domains or _parent_covered(host, domains)
 
 
 def _parent_covered(host: str, domains: set[str]) -> bool:
+    """One of ``host``'s parent domains (not ``host`` itself) is in ``domains``."""
     dot = host.find(".")
     while dot >= 0:
         if host[dot + 1 :] in domains:
