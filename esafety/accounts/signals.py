@@ -9,29 +9,19 @@ from esafety.audit.actions import record
 from esafety.audit.models import AuditEntry
 
 
+def _record_session(action: str, user: Any, request: Any) -> None:
+    record(action, actor=user, obj=user, school=user.school, request=request, kind=AuditEntry.Kind.SIGN_IN)
+
+
 @receiver(user_logged_in)
 def audit_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record(
-        "account.sign_in",
-        actor=user,
-        obj=user,
-        school=user.school,
-        request=request,
-        kind=AuditEntry.Kind.SIGN_IN,
-    )
+    _record_session("account.sign_in", user, request)
 
 
 @receiver(user_logged_out)
 def audit_sign_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    if user is not None:
-        record(
-            "account.sign_out",
-            actor=user,
-            obj=user,
-            school=user.school,
-            request=request,
-            kind=AuditEntry.Kind.SIGN_IN,
-        )
+    if user is not None:  # None when the session had already expired
+        _record_session("account.sign_out", user, request)
 
 
 @receiver(user_login_failed)
