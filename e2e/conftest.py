@@ -6,7 +6,6 @@ Chromium (`apt-get install chromium`) before these run.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from e2e.support import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "e2e-demo-password-7"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -24,12 +25,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 ]  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -12,7 +12,6 @@ import imaplib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -21,13 +20,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from e2e.support import free_port
+
 DOVECOT = os.environ.get("DOVECOT", "/usr/sbin/dovecot")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -7,14 +7,12 @@ local banned-site list and its log in a temporary folder; requests go through it
 from __future__ import annotations
 
 import contextlib
-import http.server
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from e2e.support import free_port, serve_directory
 from esafety.filtering.engine import parse_e2guardian_log
 
 pytestmark = pytest.mark.e2e
@@ -30,26 +29,15 @@ E2GUARDIAN = "/usr/sbin/e2guardian"
 PACKAGED = Path("/etc/e2guardian")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
+@pytest.fixture
+def origin(tmp_path: Path) -> Iterator[str]:
+    (tmp_path / "index.html").write_text("<p>hello</p>")
+    with serve_directory(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
-def e2guardian(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
-    origin_root = tmp_path / "origin"
-    origin_root.mkdir()
-    (origin_root / "index.html").write_text("<p>hello</p>")
-    origin = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), lambda *a, **k: Quiet(*a, directory=str(origin_root), **k)
-    )
-    threading.Thread(target=origin.serve_forever, daemon=True).start()
+def e2guardian(origin: str) -> Iterator[tuple[str, str, Path]]:
 
     # Not under tmp_path: pytest's base folder is private to root, and e2guardian drops to its own user.
     work = Path(tempfile.mkdtemp(prefix="esafety-e2guardian-"))
@@ -92,7 +80,7 @@ def e2guardian(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
                 raise RuntimeError(f"e2guardian did not start: {output}") from None
             time.sleep(0.2)
     try:
-        yield f"http://127.0.0.1:{port}", f"http://127.0.0.1:{origin.server_address[1]}", logs / "access.log"
+        yield f"http://127.0.0.1:{port}", origin, logs / "access.log"
     finally:
         # e2guardian detaches whatever nodaemon says: stop the process its pid file names, then the parent.
         pid_file = work / "e2guardian.pid"
@@ -101,7 +89,6 @@ def e2guardian(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
                 os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
         process.terminate()
         process.wait(timeout=20)
-        origin.shutdown()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -19,16 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from e2e.support import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 # CI lays ../shared beside the checkout; ESAFETY_UT1 points elsewhere.
 UT1 = Path(os.environ.get("ESAFETY_UT1", ROOT.parent / "shared" / "data" / "ut1"))
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

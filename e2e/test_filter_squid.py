@@ -8,14 +8,12 @@ helper needs only the standard library for these ASCII URLs and expression-free 
 
 from __future__ import annotations
 
-import http.server
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -25,16 +23,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from e2e.support import free_port, serve_directory
+
 ROOT = Path(__file__).resolve().parent.parent
 SQUID = shutil.which("squid") or "/usr/sbin/squid"
 RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def copy_engine(into: Path) -> Path:
@@ -62,24 +56,15 @@ def proxy_python(code: Path) -> str:
     raise AssertionError("no Python interpreter the proxy user can run with esafety importable")
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture
 def origin() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="esafety-origin-"))
     (root / "index.html").write_text("<p>hello from the origin</p>")
     (root / "blocked.html").write_text("<p>blocked by esafety</p>")
-    handler = lambda *a, **k: Quiet(*a, directory=str(root), **k)  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        with serve_directory(root) as url:
+            yield url
     finally:
-        server.shutdown()
         shutil.rmtree(root, ignore_errors=True)
 
 
