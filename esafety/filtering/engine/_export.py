@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._lists import parent_listed
 from ._policy import (
     BING_HOSTS,
     BING_SAFE,
@@ -58,17 +59,7 @@ def _is_ip(host: str) -> bool:
 
 def _covered(host: str, domains: set[str]) -> bool:
     """``host`` or one of its parent domains is in ``domains``."""
-    return host in domains or _parent_covered(host, domains)
-
-
-def _parent_covered(host: str, domains: set[str]) -> bool:
-    """One of ``host``'s parent domains (not ``host`` itself) is in ``domains``."""
-    dot = host.find(".")
-    while dot >= 0:
-        if host[dot + 1 :] in domains:
-            return True
-        dot = host.find(".", dot + 1)
-    return False
+    return host in domains or parent_listed(host, domains)
 
 
 def collect(policy: Policy, group_name: str) -> ExportData:
@@ -99,7 +90,7 @@ def collect(policy: Policy, group_name: str) -> ExportData:
     for host, category in owner.items():
         if _is_ip(host):
             ips.setdefault(category, []).append(host)
-        elif not _parent_covered(host, names):  # "sub.x.com" adds nothing under "x.com"
+        elif not parent_listed(host, names):  # "sub.x.com" adds nothing under "x.com"
             domains.setdefault(category, []).append(host)
     urls: dict[str, list[str]] = {}
     for host, prefix, found in lists.iter_urls():

@@ -53,6 +53,17 @@ def strip_www(host: str) -> str:
     return host
 
 
+def parent_listed(host: str, names: set[str] | frozenset[str]) -> bool:
+    """One of ``host``'s parent domains (not ``host`` itself) is in ``names``: ``a.b.example`` checks
+    ``b.example`` and ``example``. For policy host sets and exports; the compiled lists walk their own table."""
+    dot = host.find(".")
+    while dot >= 0:
+        if host[dot + 1 :] in names:
+            return True
+        dot = host.find(".", dot + 1)
+    return False
+
+
 def canonical_domain_entry(line: str) -> str:
     """Canonicalise one ``domains`` line (or an allow/deny entry); raise URLError if it names no host."""
     entry = line.strip().lstrip("*").lstrip(".")  # UT1 has a few stray leading dots; "*.x" means x too

@@ -22,6 +22,7 @@ from ._lists import (
     canonical_domain_entry,
     canonical_url_entry,
     load_lists,
+    parent_listed,
     strip_www,
 )
 from ._url import URLError
@@ -96,15 +97,7 @@ class HostSet:
         hosts = self.hosts
         if not hosts:
             return False
-        if host in hosts:
-            return True
-        if not is_ip:
-            dot = host.find(".")
-            while dot >= 0:
-                if host[dot + 1 :] in hosts:
-                    return True
-                dot = host.find(".", dot + 1)
-        return False
+        return host in hosts or (not is_ip and parent_listed(host, hosts))
 
     def matches_prefix(self, url: ParsedURL) -> bool:
         """A ``host/path`` entry matches (squidGuard URL-list rules)."""
