@@ -115,18 +115,25 @@ def roles_with(action: Action) -> frozenset[Role]:
 
 
 def schools_of(user: User | Any) -> list[School]:
-    """Every school where the user holds at least one role."""
+    """Every school where the user holds at least one role, loaded once per user object like its roles
+    (the middleware, the page shell and the school switcher all ask on the same request)."""
+    from django.db.models import Q
+
     from esafety.people.models import School
 
     if not getattr(user, "is_authenticated", False):
         return []
-    school_ids = {school_id for _, school_id, _ in _assignments(user) if school_id}
-    trust_ids = {trust_id for _, _, trust_id in _assignments(user) if trust_id}
-    if not school_ids and not trust_ids:
-        return []
-    from django.db.models import Q
-
-    return list(School.objects.filter(Q(pk__in=school_ids) | Q(trust_id__in=trust_ids)).order_by("name"))
+    cached = getattr(user, "_esafety_schools", None)
+    if cached is None:
+        school_ids = {school_id for _, school_id, _ in _assignments(user) if school_id}
+        trust_ids = {trust_id for _, _, trust_id in _assignments(user) if trust_id}
+        cached = (
+            list(School.objects.filter(Q(pk__in=school_ids) | Q(trust_id__in=trust_ids)).order_by("name"))
+            if school_ids or trust_ids
+            else []
+        )
+        user._esafety_schools = cached  # type: ignore[attr-defined]
+    return list(cached)
 
 
 def requires(*actions: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
