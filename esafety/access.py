@@ -12,7 +12,7 @@ test shows exactly which role gained or lost what.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -110,10 +110,6 @@ def can(user: User | Any, action: Action, school: School | None) -> bool:
     return bool(roles_at(user, school) & PERMISSIONS[action])
 
 
-def roles_with(action: Action) -> frozenset[Role]:
-    return PERMISSIONS[action]
-
-
 def schools_of(user: User | Any) -> list[School]:
     """Every school where the user holds at least one role, loaded once per user object like its roles
     (the middleware, the page shell and the school switcher all ask on the same request)."""
@@ -158,7 +154,3 @@ def requires(*actions: Action) -> Callable[[Callable[..., HttpResponse]], Callab
 def allowed_actions(user: User | Any, school: School | None) -> frozenset[Action]:
     roles = roles_at(user, school)
     return frozenset(action for action, allowed in PERMISSIONS.items() if roles & allowed)
-
-
-def describe(roles: Iterable[Role]) -> str:
-    return ", ".join(Role(role).label for role in roles)
