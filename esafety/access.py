@@ -106,6 +106,13 @@ def roles_at(user: User | Any, school: School | None) -> frozenset[Role]:
     )
 
 
+def roles_anywhere(user: User | Any) -> frozenset[Role]:
+    """Every role the user holds, at any school or trust (for rules about the person, such as 2FA)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(Role(role) for role, _, _ in _assignments(user))
+
+
 def can(user: User | Any, action: Action, school: School | None) -> bool:
     return bool(roles_at(user, school) & PERMISSIONS[action])
 

@@ -24,6 +24,6 @@ SECOND_FACTOR_ROLES = frozenset(
 def needs_second_factor(user: Any) -> bool:
     if not settings.ESAFETY_REQUIRE_2FA or not user.is_authenticated:
         return False
-    from esafety.access import _assignments
+    from esafety.access import roles_anywhere
 
-    return any(role in SECOND_FACTOR_ROLES for role, _, _ in _assignments(user))
+    return bool(roles_anywhere(user) & SECOND_FACTOR_ROLES)
