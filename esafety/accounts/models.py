@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -45,6 +46,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @classmethod
+    def holding(cls, school: School, roles: Iterable[Role]) -> models.QuerySet[User]:
+        """Active users holding any of ``roles`` at the school itself (trust-wide roles are not included):
+        who a school's notifications go to."""
+        user_ids = RoleAssignment.objects.filter(school=school, role__in=list(roles)).values("user_id")
+        return cls.objects.filter(pk__in=user_ids, is_active=True).order_by("pk")
 
 
 class RoleAssignment(models.Model):

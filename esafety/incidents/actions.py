@@ -25,7 +25,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from esafety.accounts.models import Role, RoleAssignment, User
+from esafety.accounts.models import Role, User
 from esafety.audit.actions import record
 from esafety.core.actions import queue_email
 from esafety.core.models import OutboundEmail
@@ -83,9 +83,7 @@ def _incident_link(incident: Incident) -> str:
 
 
 def _users_with(school: School, roles: Iterable[Role]) -> list[User]:
-    """Active users holding any of ``roles`` at the school itself (trust-wide roles are not notified)."""
-    user_ids = RoleAssignment.objects.filter(school=school, role__in=list(roles)).values("user_id")
-    return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))
+    return list(User.holding(school, roles))
 
 
 def _settings_for(school: School) -> IncidentSettings:

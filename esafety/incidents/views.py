@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from esafety.access import Action, can, requires
-from esafety.accounts.models import RoleAssignment, User
+from esafety.accounts.models import Role, RoleAssignment, User
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
 from esafety.incidents import actions, permissions
@@ -671,8 +671,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     row = IncidentSettings.objects.filter(school=school).first()
     # Only the Headteacher chooses who else sees reports about staff.
     may_name_deputy = can(request.user, Action.VIEW_RESTRICTED_INCIDENTS, school)
-    deputies = (User.objects.filter(role_assignments__school=school, role_assignments__role="deputy", is_active=True)
-                .distinct() if may_name_deputy else None)  # fmt: skip
+    deputies = User.holding(school, [Role.DEPUTY]) if may_name_deputy else None
     kwargs = {"guidance": guidance, "deputies": deputies, "deputy": row.restricted_deputy if row else None}
     form = SettingsForm(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():

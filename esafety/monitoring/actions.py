@@ -165,13 +165,7 @@ def capture_text(
 
 
 def _leads(school: School) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role_assignments__school=school,
-            role_assignments__role__in=[Role.HEAD, Role.COORDINATOR],
-        ).distinct()
-    )
+    return list(User.holding(school, [Role.HEAD, Role.COORDINATOR]))
 
 
 def _notify_urgent(capture: Capture) -> None:
