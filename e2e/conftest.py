@@ -22,9 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "e2e-demo-password-7"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 @dataclass
@@ -36,9 +42,14 @@ class Server:
     def manage(self, *args: str, check: bool = True, timeout: int = 120) -> subprocess.CompletedProcess[str]:
         """Run an ``esafety`` management command against the server's database."""
         return subprocess.run(
-            [sys.executable, "-m", "esafety.cli", *args], env=self.env, cwd=ROOT, check=check, capture_output=True,
-            text=True, timeout=timeout,
-        )  # fmt: skip
+            [sys.executable, "-m", "esafety.cli", *args],
+            env=self.env,
+            cwd=ROOT,
+            check=check,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -67,9 +78,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv.manage("demo", "--password", DEMO_PASSWORD, timeout=300)
     log = open(var_dir / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "esafety.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "60"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "esafety.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--timeout",
+            "60",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:

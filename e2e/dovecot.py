@@ -162,9 +162,14 @@ def start_dovecot(tmp: Path, *, user: str = "journal", password: str = "journal-
 
 
 def make_message(
-    text: str, *, sender: str = "pupil@pupils.example", to: str = "friend@pupils.example", subject: str = "hi",
-    message_id: str | None = None, html: bool = False,
-) -> bytes:  # fmt: skip
+    text: str,
+    *,
+    sender: str = "pupil@pupils.example",
+    to: str = "friend@pupils.example",
+    subject: str = "hi",
+    message_id: str | None = None,
+    html: bool = False,
+) -> bytes:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to

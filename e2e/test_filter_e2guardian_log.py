@@ -66,8 +66,12 @@ def e2guardian(origin: str) -> Iterator[tuple[str, str, Path]]:
     for path in [work, *work.rglob("*")]:
         path.chmod(0o777 if path == logs else (0o755 if path.is_dir() else 0o644))
 
-    process = subprocess.Popen([E2GUARDIAN, "-c", str(work / "e2guardian.conf")], cwd=work,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen(
+        [E2GUARDIAN, "-c", str(work / "e2guardian.conf")],
+        cwd=work,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:

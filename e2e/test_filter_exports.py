@@ -51,10 +51,25 @@ def policy_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def export(policy_path: Path, fmt: str, output: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "esafety.cli", "filter", "export", "--policy", str(policy_path), "--group", "pupils",
-         "--format", fmt, "--output", str(output)],
-        check=True, cwd=ROOT, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "esafety.cli",
+            "filter",
+            "export",
+            "--policy",
+            str(policy_path),
+            "--group",
+            "pupils",
+            "--format",
+            fmt,
+            "--output",
+            str(output),
+        ],
+        check=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     return output
 
 
@@ -68,8 +83,10 @@ def test_it_exports_squid_acls_squid_accepts(policy_path: Path, tmp_path: Path) 
     )
     done = subprocess.run(
         ["squid", "-n", f"esafety{os.getpid()}", "-k", "parse", "-f", str(conf)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     problems = [line for line in done.stderr.splitlines() if "ERROR" in line or "FATAL" in line]
     assert not problems, problems[:5]
@@ -160,6 +177,6 @@ def test_it_exports_squidguard_lists_squidguard_compiles(policy_path: Path, tmp_
     lines += "http://example.org/ 10.0.0.1/- - GET\n"
     out = subprocess.run(
         ["squidGuard", "-c", str(conf)], input=lines, capture_output=True, text=True, timeout=60
-    ).stdout.splitlines()  # fmt: skip
+    ).stdout.splitlines()
     assert out[0].startswith("OK") and "category=esafety_adult" in out[0]
     assert not out[1].startswith("OK") and not out[2].startswith("OK")

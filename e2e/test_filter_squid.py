@@ -37,8 +37,11 @@ def copy_engine(into: Path) -> Path:
     for relative in ("esafety/__init__.py", "esafety/cli.py", "esafety/filtering/__init__.py"):
         (code / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / relative, code / relative)
-    shutil.copytree(ROOT / "esafety/filtering/engine", code / "esafety/filtering/engine",
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copytree(
+        ROOT / "esafety/filtering/engine",
+        code / "esafety/filtering/engine",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     for path in [code, *code.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     return code
@@ -49,8 +52,10 @@ def proxy_python(code: Path) -> str:
     for python in filter(None, candidates):
         probe = subprocess.run(
             [RUNUSER, "-u", "proxy", "--", python, "-c", "import esafety.filtering.engine"],
-            env={"PYTHONPATH": str(code), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}, capture_output=True, timeout=60,
-        )  # fmt: skip
+            env={"PYTHONPATH": str(code), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+            capture_output=True,
+            timeout=60,
+        )
         if probe.returncode == 0:
             return python
     raise AssertionError("no Python interpreter the proxy user can run with esafety importable")
@@ -81,9 +86,21 @@ def squid(origin: str) -> Iterator[str]:
     )
     # Compile the lists now, as root, so the helpers (running as proxy) only map the cache read-only.
     subprocess.run(
-        [sys.executable, "-m", "esafety.cli", "filter", "check", "--policy", str(work / "policy.toml"), "x.example"],
-        check=True, cwd=ROOT, capture_output=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "esafety.cli",
+            "filter",
+            "check",
+            "--policy",
+            str(work / "policy.toml"),
+            "x.example",
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+    )
     code = copy_engine(work)
     helper = work / "helper.sh"
     helper.write_text(

@@ -28,9 +28,20 @@ def dovecot(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def add_source(server: Server, dovecot: Dovecot, name: str) -> int:
     out = server.manage(
-        "monitoring_source", "--school", "hollybrook", "--name", name, "--host", dovecot.host,
-        "--port", str(dovecot.port), "--user", dovecot.user, "--password", dovecot.password,
-    ).stdout  # fmt: skip
+        "monitoring_source",
+        "--school",
+        "hollybrook",
+        "--name",
+        name,
+        "--host",
+        dovecot.host,
+        "--port",
+        str(dovecot.port),
+        "--user",
+        dovecot.user,
+        "--password",
+        dovecot.password,
+    ).stdout
     return int(out.split("source ", 1)[1].split(":", 1)[0])
 
 
@@ -45,11 +56,13 @@ def captures(server: Server, source: int) -> list[tuple[str, int]]:
 
 def test_it_ingests_alerting_messages_and_marks_them_processed(server: Server, dovecot: Dovecot) -> None:
     source = add_source(server, dovecot, "Journal e2e basic")
-    dovecot.append([
-        make_message("honestly i want to kill myself", message_id="<basic-1@e2e>"),
-        make_message("see you at football practice", message_id="<basic-2@e2e>"),
-        make_message("dont tell your mum we talk ok", message_id="<basic-3@e2e>", html=True),
-    ])  # fmt: skip
+    dovecot.append(
+        [
+            make_message("honestly i want to kill myself", message_id="<basic-1@e2e>"),
+            make_message("see you at football practice", message_id="<basic-2@e2e>"),
+            make_message("dont tell your mum we talk ok", message_id="<basic-3@e2e>", html=True),
+        ]
+    )
     result = server.manage("monitoring_ingest", "--source", str(source))
     assert "3 read, 2 captured" in result.stdout, result.stdout + result.stderr
     assert [m for m, _ in captures(server, source)] == ["<basic-1@e2e>", "<basic-3@e2e>"]
@@ -78,13 +91,19 @@ def test_it_never_ingests_twice_when_the_mark_was_lost(server: Server, dovecot: 
 def test_it_survives_being_killed_mid_batch(server: Server, dovecot: Dovecot) -> None:
     total = 300
     source = add_source(server, dovecot, "Journal e2e kill")
-    dovecot.append([
-        make_message(f"message {i}: i want to kill myself", message_id=f"<kill-{i}@e2e>") for i in range(total)
-    ])  # fmt: skip
+    dovecot.append(
+        [
+            make_message(f"message {i}: i want to kill myself", message_id=f"<kill-{i}@e2e>")
+            for i in range(total)
+        ]
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "esafety.cli", "monitoring_ingest", "--source", str(source)],
-        env=server.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=server.env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120
         while len(dovecot.search("KEYWORD", KEYWORD)) < 20:

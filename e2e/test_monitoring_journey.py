@@ -19,14 +19,30 @@ def test_an_email_becomes_an_incident(server: Server, page, tmp_path: Path) -> N
     dovecot = start_dovecot(tmp_path)
     try:
         out = server.manage(
-            "monitoring_source", "--school", "hollybrook", "--name", "Journal e2e journey", "--host", dovecot.host,
-            "--port", str(dovecot.port), "--user", dovecot.user, "--password", dovecot.password,
-        ).stdout  # fmt: skip
+            "monitoring_source",
+            "--school",
+            "hollybrook",
+            "--name",
+            "Journal e2e journey",
+            "--host",
+            dovecot.host,
+            "--port",
+            str(dovecot.port),
+            "--user",
+            dovecot.user,
+            "--password",
+            dovecot.password,
+        ).stdout
         source = out.split("source ", 1)[1].split(":", 1)[0]
-        dovecot.append([
-            make_message(f"{MARKER} you are so mature for your age. dont tell your mum we talk ok",
-                         subject="secret", message_id="<journey-1@e2e>"),
-        ])  # fmt: skip
+        dovecot.append(
+            [
+                make_message(
+                    f"{MARKER} you are so mature for your age. dont tell your mum we talk ok",
+                    subject="secret",
+                    message_id="<journey-1@e2e>",
+                ),
+            ]
+        )
         result = server.manage("monitoring_ingest", "--source", source)
         assert "1 captured" in result.stdout, result.stdout + result.stderr
     finally:

@@ -49,9 +49,14 @@ def test_it_sends_no_email_twice_when_the_worker_is_killed_and_restarted(
 
     def manage(*args: str) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "esafety.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-            timeout=120, check=True,
-        )  # fmt: skip
+            [sys.executable, "-m", "esafety.cli", *args],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         return result.stdout
 
     def shell(code: str) -> str:
@@ -71,8 +76,13 @@ def test_it_sends_no_email_twice_when_the_worker_is_killed_and_restarted(
         if backend == "database"
         else ["rqworker", "--job-class", "django_tasks_rq.Job", "default"]
     )
-    worker = subprocess.Popen([sys.executable, "-m", "esafety.cli", *worker_cmd], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "esafety.cli", *worker_cmd],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(lambda: sink.count() >= 4)
     finally:

@@ -50,9 +50,14 @@ def make_user(
         school, Person.Kind.STAFF, username.title(), "Tester", email=f"{username}@school.example"
     )
     user = User.objects.create(
-        username=username, password=_password_hash(), school=school, person=person, email=person.email,
-        first_name=person.first_name, last_name=person.last_name,
-    )  # fmt: skip
+        username=username,
+        password=_password_hash(),
+        school=school,
+        person=person,
+        email=person.email,
+        first_name=person.first_name,
+        last_name=person.last_name,
+    )
     for role in roles:
         RoleAssignment.objects.create(user=user, role=role, school=school)
     for role in trust_roles:
@@ -124,7 +129,15 @@ class BaseTestCase(TestCase):
     @property
     def staff_personas(self) -> dict[str, User]:
         return {
-            "head": self.head, "deputy": self.deputy, "coordinator": self.coordinator, "technician": self.technician,
-            "teacher": self.teacher, "teacher2": self.teacher2, "office": self.office, "governor": self.governor,
-            "trust_lead": self.trust_lead, "sibling": self.sibling, "outsider": self.outsider,
-        }  # fmt: skip
+            "head": self.head,
+            "deputy": self.deputy,
+            "coordinator": self.coordinator,
+            "technician": self.technician,
+            "teacher": self.teacher,
+            "teacher2": self.teacher2,
+            "office": self.office,
+            "governor": self.governor,
+            "trust_lead": self.trust_lead,
+            "sibling": self.sibling,
+            "outsider": self.outsider,
+        }

@@ -29,11 +29,32 @@ ATTRIBUTION = (
 # A pupils' policy as a school would write it: every UT1 category meant for blocking that this subset has
 # (sexual_education is a "white" list, arjel licensed gambling operators, dynamic-dns infrastructure).
 CATEGORIES = [
-    "adult", "agressif", "chat", "cryptojacking", "dangerous_material", "dating", "ddos", "doh", "drogue",
-    "gambling", "games", "hacking", "lingerie", "malware", "mixed_adult", "phishing", "redirector",
-    "remote-control", "residential-proxies", "shortener", "social_networks", "stalkerware", "tricheur", "vpn",
+    "adult",
+    "agressif",
+    "chat",
+    "cryptojacking",
+    "dangerous_material",
+    "dating",
+    "ddos",
+    "doh",
+    "drogue",
+    "gambling",
+    "games",
+    "hacking",
+    "lingerie",
+    "malware",
+    "mixed_adult",
+    "phishing",
+    "redirector",
+    "remote-control",
+    "residential-proxies",
+    "shortener",
+    "social_networks",
+    "stalkerware",
+    "tricheur",
+    "vpn",
     "warez",
-]  # fmt: skip
+]
 BLOCK_PAGE = "http://esafety.school.example/filtering/blocked/"
 WORDS = [
     "maths",
@@ -263,8 +284,10 @@ def main() -> int:
     stream_path.write_text("".join(stream), encoding="utf-8", errors="surrogateescape")
     n = len(stream)
     entries = sum(len(read_lines(lists / c / f)) for c in CATEGORIES for f in ("domains", "urls"))
-    print(f"lists: {len(CATEGORIES)} categories, {entries:,} domain and URL entries; stream: {n:,} lines, "
-          f"{stream_path.stat().st_size / 1e6:.1f} MB")  # fmt: skip
+    print(
+        f"lists: {len(CATEGORIES)} categories, {entries:,} domain and URL entries; stream: {n:,} lines, "
+        f"{stream_path.stat().st_size / 1e6:.1f} MB"
+    )
 
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     ours = [args.python, "-c", "import sys; from esafety.cli import main; sys.exit(main())"]
@@ -283,8 +306,12 @@ def main() -> int:
     shutil.copytree(lists, sg_db_lists)
     sg_conf_db = squidguard_conf(sg_db_lists, work, "squidGuard-db.conf")
     t0 = time.perf_counter()
-    subprocess.run([squidguard, "-c", str(sg_conf_db), "-C", "all"], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [squidguard, "-c", str(sg_conf_db), "-C", "all"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     sg_build = time.perf_counter() - t0
     sg_conf_text = squidguard_conf(lists, work, "squidGuard-text.conf")
     sg_empty_db, _ = run_timed([squidguard, "-c", str(sg_conf_db)], one, work / "sg-one.out")
@@ -315,8 +342,10 @@ def main() -> int:
     print(
         f"  esafety: compile text lists into the shared cache (cold): {cold:.2f} s; start with cache: {warm:.2f} s"
     )
-    print(f"  squidGuard: build .db (-C all): {sg_build:.2f} s; start with .db: {sg_empty_db:.2f} s; "
-          f"start with plain-text lists: {sg_empty_text:.2f} s")  # fmt: skip
+    print(
+        f"  squidGuard: build .db (-C all): {sg_build:.2f} s; start with .db: {sg_empty_db:.2f} s; "
+        f"start with plain-text lists: {sg_empty_text:.2f} s"
+    )
     print("throughput, start-up and list loading included (one process each, same stream)")
     print(f"  esafety helper (warm cache)      {rate(our_time)}  peak RSS {our_rss / 1024:.1f} MB")
     print(f"  squidGuard 1.6 (prebuilt .db)    {rate(sg_time)}  peak RSS {sg_rss / 1024:.1f} MB")
@@ -326,11 +355,15 @@ def main() -> int:
     )
     print("memory with several helpers running (from /proc/PID/smaps_rollup)")
     for i, m in enumerate(mem):
-        print(f"  esafety helper {i + 1}: RSS {m['Rss'] / 1024:.1f} MB, private {private[i] / 1024:.1f} MB, "
-              f"shared {(m.get('Shared_Clean', 0) + m.get('Shared_Dirty', 0)) / 1024:.1f} MB")  # fmt: skip
+        print(
+            f"  esafety helper {i + 1}: RSS {m['Rss'] / 1024:.1f} MB, private {private[i] / 1024:.1f} MB, "
+            f"shared {(m.get('Shared_Clean', 0) + m.get('Shared_Dirty', 0)) / 1024:.1f} MB"
+        )
     print(f"  private memory per extra esafety helper: {extra / 1024:.1f} MB")
-    print(f"  squidGuard (.db) whole footprint: RSS {sg_mem['Rss'] / 1024:.1f} MB "
-          f"(x10 = {sg_mem['Rss'] * 10 / 1024:.0f} MB)")  # fmt: skip
+    print(
+        f"  squidGuard (.db) whole footprint: RSS {sg_mem['Rss'] / 1024:.1f} MB "
+        f"(x10 = {sg_mem['Rss'] * 10 / 1024:.0f} MB)"
+    )
     print("agreement with squidGuard (.db) on the stream")
     print(
         f"  blocked by esafety only: {only_ours:,}; by squidGuard only: {only_sg:,} "

@@ -59,9 +59,18 @@ def worker(size_list: list[int], runs: int) -> dict[str, object]:
     teacher = user("teacher", Role.TEACHER)
     reporters = [teacher] + [user(f"teacher{i}", Role.TEACHER) for i in range(20)]
     pupils = Person.objects.bulk_create(
-        [Person(school=school, kind="pupil", first_name=f"Pupil{i}", last_name=f"Surname{i % 97}",
-                class_name=f"Class{i % 14}", year_group=f"Year {i % 7}") for i in range(1400)]
-    )  # fmt: skip
+        [
+            Person(
+                school=school,
+                kind="pupil",
+                first_name=f"Pupil{i}",
+                last_name=f"Surname{i % 97}",
+                class_name=f"Class{i % 14}",
+                year_group=f"Year {i % 7}",
+            )
+            for i in range(1400)
+        ]
+    )
     # The pupil whose chronology is measured: in 40 of the first 10,000 incidents, so the page shows the same
     # 40 entries at every size and the figures show how it scales with the size of the log, not of the file.
     focus, others = pupils[0], pupils[1:]
@@ -86,7 +95,7 @@ def worker(size_list: list[int], runs: int) -> dict[str, object]:
                     reporter=rng.choice(reporters),
                     restricted=rng.random() < 0.01,
                     urgent=rng.random() < 0.05,
-                )  # fmt: skip
+                )
                 for i in range(count)
             ]
             created = Incident.objects.bulk_create(rows)
@@ -135,23 +144,40 @@ def worker(size_list: list[int], runs: int) -> dict[str, object]:
                 start = time.perf_counter()
                 client.get(url)
                 timings.append((time.perf_counter() - start) * 1000)
-            figures[label] = {"queries": len(queries), "median_ms": round(statistics.median(timings), 1),
-                              "p90_ms": round(sorted(timings)[int(len(timings) * 0.9) - 1], 1)}  # fmt: skip
+            figures[label] = {
+                "queries": len(queries),
+                "median_ms": round(statistics.median(timings), 1),
+                "p90_ms": round(sorted(timings)[int(len(timings) * 0.9) - 1], 1),
+            }
         chronology = Incident.objects.filter(involvements__person=focus).count()
-        results["sizes"][size] = {"generated_s": round(generated, 1), "chronology_incidents": chronology,
-                                  "pages": figures}  # fmt: skip
+        results["sizes"][size] = {
+            "generated_s": round(generated, 1),
+            "chronology_incidents": chronology,
+            "pages": figures,
+        }
     return results
 
 
 def run_one(url: str, sizes: str, runs: int) -> dict[str, object]:
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "ESAFETY_REQUIRE_2FA": "0",
-           "ESAFETY_TASKS_BACKEND": "immediate", "DJANGO_SETTINGS_MODULE": "esafety.settings",
-           "ALLOWED_HOSTS": "testserver", "ESAFETY_SSL_REDIRECT": "0",
-           "ESAFETY_VAR_DIR": tempfile.mkdtemp(prefix="esafety-bench-")}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "1",
+        "ESAFETY_REQUIRE_2FA": "0",
+        "ESAFETY_TASKS_BACKEND": "immediate",
+        "DJANGO_SETTINGS_MODULE": "esafety.settings",
+        "ALLOWED_HOSTS": "testserver",
+        "ESAFETY_SSL_REDIRECT": "0",
+        "ESAFETY_VAR_DIR": tempfile.mkdtemp(prefix="esafety-bench-"),
+    }
     out = subprocess.run(
         [sys.executable, __file__, "--worker", "--sizes", sizes, "--runs", str(runs)],
-        env=env, cwd=ROOT, check=False, capture_output=True, text=True,
-    )  # fmt: skip
+        env=env,
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode:
         raise SystemExit(f"benchmark worker failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -204,8 +230,10 @@ def main() -> None:
             print(f"{label:32} " + " ".join(f"{cell:>24}" for cell in cells))
         for size in sizes:
             info = result["sizes"][str(size)]
-            print(f"  n={size}: generated in {info['generated_s']} s; chronology covers "
-                  f"{info['chronology_incidents']} incidents")  # fmt: skip
+            print(
+                f"  n={size}: generated in {info['generated_s']} s; chronology covers "
+                f"{info['chronology_incidents']} incidents"
+            )
 
 
 if __name__ == "__main__":

@@ -23,16 +23,29 @@ def temporary_password() -> str:
 
 
 def create_account(
-    school: School, *, username: str, first_name: str, last_name: str, email: str, roles: Iterable[Role],
-    person: Person | None = None, request: Any = None,
-) -> tuple[User, str]:  # fmt: skip
+    school: School,
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: Iterable[Role],
+    person: Person | None = None,
+    request: Any = None,
+) -> tuple[User, str]:
     """A new sign-in for ``school`` with a one-time password the administrator passes on in person."""
     if person is not None and person.school_id != school.pk:
         raise AccountError("That person is not at this school.")
     password = temporary_password()
     with transaction.atomic():
-        user = User(username=username, first_name=first_name, last_name=last_name, email=email, school=school,
-                    person=person)  # fmt: skip
+        user = User(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            school=school,
+            person=person,
+        )
         user.set_password(password)
         user.save()
         RoleAssignment.objects.bulk_create(
@@ -56,8 +69,13 @@ def set_roles(school: School, user: User, roles: Iterable[Role], *, request: Any
         RoleAssignment.objects.bulk_create(
             [RoleAssignment(user=user, role=role, school=school) for role in wanted - current]
         )
-        record("account.roles", obj=user, school=school, request=request,
-               detail={"added": sorted(wanted - current), "removed": sorted(current - wanted)})  # fmt: skip
+        record(
+            "account.roles",
+            obj=user,
+            school=school,
+            request=request,
+            detail={"added": sorted(wanted - current), "removed": sorted(current - wanted)},
+        )
 
 
 def set_active(school: School, user: User, active: bool, *, request: Any = None) -> None:

@@ -41,9 +41,11 @@ def _school_roles() -> list[tuple[str, str]]:
 
 class AccountForm(forms.Form):
     username = forms.RegexField(
-        label="User name", max_length=150, regex=r"^[\w.@+-]+$",
+        label="User name",
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         help_text="Letters, digits and . @ + - _ only.",
-    )  # fmt: skip
+    )
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(label="School e-mail address")

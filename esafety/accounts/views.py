@@ -161,9 +161,13 @@ def user_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         user, password = actions.create_account(
             request.school,  # type: ignore[attr-defined]
-            username=data["username"], first_name=data["first_name"], last_name=data["last_name"],
-            email=data["email"], roles=[Role(role) for role in data["roles"]], request=request,
-        )  # fmt: skip
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            roles=[Role(role) for role in data["roles"]],
+            request=request,
+        )
         return render(request, "accounts/user_password.html", {"account": user, "password": password})
     return render(request, "accounts/user_new.html", {"form": form})
 

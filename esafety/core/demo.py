@@ -49,17 +49,27 @@ def build_demo(password: str) -> DemoContext:
     with transaction.atomic():
         trust = Trust.objects.create(name="Meadowbank Learning Trust", slug=DEMO_TRUST_SLUG)
         school = School.objects.create(
-            trust=trust, name="Hollybrook Primary School", slug="hollybrook", urn="990001",
+            trust=trust,
+            name="Hollybrook Primary School",
+            slug="hollybrook",
+            urn="990001",
             email_domain="hollybrook.sch.example",
-        )  # fmt: skip
+        )
         other = School.objects.create(
-            trust=trust, name="Riverside Infant School", slug="riverside", urn="990002",
+            trust=trust,
+            name="Riverside Infant School",
+            slug="riverside",
+            urn="990002",
             email_domain="riverside.sch.example",
-        )  # fmt: skip
+        )
         ctx = DemoContext(
-            rng=random.Random(SEED), today=timezone.localdate(), trust=trust, school=school, other_school=other,
+            rng=random.Random(SEED),
+            today=timezone.localdate(),
+            trust=trust,
+            school=school,
+            other_school=other,
             password=password,
-        )  # fmt: skip
+        )
         for config in apps.get_app_configs():
             if not config.name.startswith("esafety."):
                 continue
@@ -75,9 +85,14 @@ def build_demo(password: str) -> DemoContext:
 
 
 def make_user(
-    ctx: DemoContext, username: str, person: Person | None, roles: list[Role], *, school: School | None = None,
+    ctx: DemoContext,
+    username: str,
+    person: Person | None,
+    roles: list[Role],
+    *,
+    school: School | None = None,
     trust_roles: list[Role] | None = None,
-) -> User:  # fmt: skip
+) -> User:
     school = school or ctx.school
     user = User(
         username=username,

@@ -50,10 +50,24 @@ if TYPE_CHECKING:
     from esafety.people.models import School
 
 __all__ = [
-    "EvidenceRejected", "add_action", "add_evidence", "add_note", "add_people", "close_incident", "quiet",
-    "complete_action", "escalate_incident", "record_outcome", "reopen_incident", "report_incident",
-    "send_overdue_reminders", "set_restricted", "start_investigation", "triage_incident", "update_incident",
-]  # fmt: skip
+    "EvidenceRejected",
+    "add_action",
+    "add_evidence",
+    "add_note",
+    "add_people",
+    "close_incident",
+    "quiet",
+    "complete_action",
+    "escalate_incident",
+    "record_outcome",
+    "reopen_incident",
+    "report_incident",
+    "send_overdue_reminders",
+    "set_restricted",
+    "start_investigation",
+    "triage_incident",
+    "update_incident",
+]
 
 PersonWithRole = Person | tuple[Person, str]
 _QUIET: ContextVar[bool] = ContextVar("incidents_quiet", default=False)
@@ -118,10 +132,15 @@ def _store_evidence(
     try:
         for name, clean in files:
             evidence = Evidence(
-                incident=incident, school_id=incident.school_id, original_name=safe_name(name),
-                content_type=clean.content_type, extension=clean.extension, size=len(clean.content),
-                sha256=hashlib.sha256(clean.content).hexdigest(), uploaded_by=by,
-            )  # fmt: skip
+                incident=incident,
+                school_id=incident.school_id,
+                original_name=safe_name(name),
+                content_type=clean.content_type,
+                extension=clean.extension,
+                size=len(clean.content),
+                sha256=hashlib.sha256(clean.content).hexdigest(),
+                uploaded_by=by,
+            )
             evidence.file.save("evidence", ContentFile(clean.content), save=False)
             stored.append(evidence)
             evidence.save()
@@ -191,24 +210,48 @@ def report_incident(
         IncidentSettings.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
         now = timezone.now()
         incident = Incident.objects.create(
-            school=school, number=counter.last_number + 1, category=category, description=description,
-            occurred_at=occurred_at or now, location=location, reporter_actions=reporter_actions,
-            urgent=route.urgent, restricted=route.restricted, reporter=reporter, source=source,
-            source_ref=source_ref, idempotency_key=key, reported_at=now, updated_at=now,
-        )  # fmt: skip
+            school=school,
+            number=counter.last_number + 1,
+            category=category,
+            description=description,
+            occurred_at=occurred_at or now,
+            location=location,
+            reporter_actions=reporter_actions,
+            urgent=route.urgent,
+            restricted=route.restricted,
+            reporter=reporter,
+            source=source,
+            source_ref=source_ref,
+            idempotency_key=key,
+            reported_at=now,
+            updated_at=now,
+        )
         IncidentPerson.objects.bulk_create(
             [IncidentPerson(incident=incident, person=person, role=role) for person, role in involved]
         )
         _store_evidence(incident, files, reporter)
         TimelineEntry.objects.create(
-            incident=incident, actor=reporter, kind=TimelineEntry.Kind.REPORTED, at=now,
+            incident=incident,
+            actor=reporter,
+            kind=TimelineEntry.Kind.REPORTED,
+            at=now,
             text=f"Reported{' by ' + source if source else ''}: {routing.describe(route)}.",
-        )  # fmt: skip
+        )
         record(
-            "incident.report", actor=reporter, obj=incident, request=request,
-            detail={"category": category, "urgent": route.urgent, "restricted": route.restricted,
-                    "rules": route.rules, "people": len(involved), "evidence": len(files), "source": source},
-        )  # fmt: skip
+            "incident.report",
+            actor=reporter,
+            obj=incident,
+            request=request,
+            detail={
+                "category": category,
+                "urgent": route.urgent,
+                "restricted": route.restricted,
+                "rules": route.rules,
+                "people": len(involved),
+                "evidence": len(files),
+                "source": source,
+            },
+        )
         _notify_new(incident, route, reporter)
     incident.route = route  # type: ignore[attr-defined]
     incident.replayed = False  # type: ignore[attr-defined]
@@ -245,44 +288,68 @@ class _Step:
 STEPS = {
     "triage": _Step("triage", "triage", TimelineEntry.Kind.TRIAGED, "incident.triage"),
     "escalate": _Step("escalate", "escalate", TimelineEntry.Kind.ESCALATED, "incident.escalate"),
-    "investigate": _Step("investigate", "start_investigation", TimelineEntry.Kind.INVESTIGATING,
-                         "incident.investigate"),
+    "investigate": _Step(
+        "investigate", "start_investigation", TimelineEntry.Kind.INVESTIGATING, "incident.investigate"
+    ),
     "close": _Step("close", "close", TimelineEntry.Kind.CLOSED, "incident.close"),
     "reopen": _Step("reopen", "reopen", TimelineEntry.Kind.REOPENED, "incident.reopen"),
-}  # fmt: skip
+}
 
 
 def _take_step(
-    incident: Incident, step: str, *, by: User, reason: str, expected_version: int | None,
-    request: HttpRequest | None, **kwargs: Any,
-) -> Incident:  # fmt: skip
+    incident: Incident,
+    step: str,
+    *,
+    by: User,
+    reason: str,
+    expected_version: int | None,
+    request: HttpRequest | None,
+    **kwargs: Any,
+) -> Incident:
     spec = STEPS[step]
     with transaction.atomic():
         before = incident.status
         getattr(incident, spec.method)(expected_version=expected_version, **kwargs)
         TimelineEntry.objects.create(incident=incident, actor=by, kind=spec.timeline, text=reason)
         record(
-            spec.audit, actor=by, obj=incident, request=request,
+            spec.audit,
+            actor=by,
+            obj=incident,
+            request=request,
             detail=_audit_detail(incident, reason=reason, status_from=before, status_to=incident.status),
-        )  # fmt: skip
+        )
     return incident
 
 
 def triage_incident(
-    incident: Incident, *, by: User, reason: str = "", assigned: User | None = None,
-    expected_version: int | None = None, request: HttpRequest | None = None,
-) -> Incident:  # fmt: skip
+    incident: Incident,
+    *,
+    by: User,
+    reason: str = "",
+    assigned: User | None = None,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Incident:
     """The Co-ordinator has looked at the report and taken it on (optionally assigning it)."""
     return _take_step(
-        incident, "triage", by=by, reason=reason, expected_version=expected_version, request=request,
+        incident,
+        "triage",
+        by=by,
+        reason=reason,
+        expected_version=expected_version,
+        request=request,
         assigned=assigned,
-    )  # fmt: skip
+    )
 
 
 def escalate_incident(
-    incident: Incident, *, by: User, reason: str, expected_version: int | None = None,
+    incident: Incident,
+    *,
+    by: User,
+    reason: str,
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
-) -> Incident:  # fmt: skip
+) -> Incident:
     """Hand the incident to the Headteacher (policy: the Co-ordinator "will report it to the Headteacher")."""
     with transaction.atomic():
         _take_step(
@@ -292,37 +359,50 @@ def escalate_incident(
         addresses = {user.email for user in heads if user.email and user != by}
         if addresses:
             _queue(
-                f"incident:{incident.pk}:escalated:{incident.version}", addresses,
+                f"incident:{incident.pk}:escalated:{incident.version}",
+                addresses,
                 "A safeguarding report has been escalated to you",
                 f"A report in the safeguarding log of {incident.school.name} has been escalated to you.\n\n"
                 f"Please sign in to review it:\n{_incident_link(incident)}\n",
                 school=incident.school,
-            )  # fmt: skip
+            )
     return incident
 
 
 def start_investigation(
-    incident: Incident, *, by: User, reason: str = "", expected_version: int | None = None,
+    incident: Incident,
+    *,
+    by: User,
+    reason: str = "",
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
-) -> Incident:  # fmt: skip
+) -> Incident:
     return _take_step(
         incident, "investigate", by=by, reason=reason, expected_version=expected_version, request=request
     )
 
 
 def close_incident(
-    incident: Incident, *, by: User, reason: str = "", expected_version: int | None = None,
+    incident: Incident,
+    *,
+    by: User,
+    reason: str = "",
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
-) -> Incident:  # fmt: skip
+) -> Incident:
     return _take_step(
         incident, "close", by=by, reason=reason, expected_version=expected_version, request=request
     )
 
 
 def reopen_incident(
-    incident: Incident, *, by: User, reason: str, expected_version: int | None = None,
+    incident: Incident,
+    *,
+    by: User,
+    reason: str,
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
-) -> Incident:  # fmt: skip
+) -> Incident:
     if not reason.strip():
         raise ValueError("Say why the incident is reopened")
     return _take_step(
@@ -330,8 +410,16 @@ def reopen_incident(
     )
 
 
-OUTCOME_FIELDS = ("sanction", "disciplinary", "agency", "referred_on", "agency_reference", "informed_at",
-                  "informed_by", "notes")  # fmt: skip
+OUTCOME_FIELDS = (
+    "sanction",
+    "disciplinary",
+    "agency",
+    "referred_on",
+    "agency_reference",
+    "informed_at",
+    "informed_by",
+    "notes",
+)
 
 
 def validate_outcome(kind: str, values: dict[str, Any]) -> dict[str, str]:
@@ -357,30 +445,46 @@ def validate_outcome(kind: str, values: dict[str, Any]) -> dict[str, str]:
 
 
 def record_outcome(
-    incident: Incident, *, by: User, kind: str, expected_version: int | None = None,
-    request: HttpRequest | None = None, **values: Any,
-) -> Outcome:  # fmt: skip
+    incident: Incident,
+    *,
+    by: User,
+    kind: str,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+    **values: Any,
+) -> Outcome:
     """Add one outcome (an incident can have several: a sanction, a referral and parents informed)."""
     unknown = set(values) - set(OUTCOME_FIELDS)
     if unknown:
         raise TypeError(f"Unknown outcome fields: {sorted(unknown)}")
     if errors := validate_outcome(kind, values):
         raise ValueError("; ".join(errors.values()))
-    clean = {name: values.get(name) or ("" if name not in ("referred_on", "informed_at") else None)
-             for name in OUTCOME_FIELDS}  # fmt: skip
+    clean = {
+        name: values.get(name) or ("" if name not in ("referred_on", "informed_at") else None)
+        for name in OUTCOME_FIELDS
+    }
     with transaction.atomic():
         before = incident.status
         incident.mark_outcome_recorded(expected_version=expected_version)
         outcome = Outcome.objects.create(incident=incident, kind=kind, recorded_by=by, **clean)
         TimelineEntry.objects.create(
-            incident=incident, actor=by, kind=TimelineEntry.Kind.OUTCOME,
+            incident=incident,
+            actor=by,
+            kind=TimelineEntry.Kind.OUTCOME,
             text=outcome.summary + (f"\n{outcome.notes}" if outcome.notes else ""),
-        )  # fmt: skip
+        )
         record(
-            "incident.outcome", actor=by, obj=incident, request=request,
-            detail={"kind": kind, "status_from": before, "agency": clean["agency"],
-                    "referred_on": clean["referred_on"]},
-        )  # fmt: skip
+            "incident.outcome",
+            actor=by,
+            obj=incident,
+            request=request,
+            detail={
+                "kind": kind,
+                "status_from": before,
+                "agency": clean["agency"],
+                "referred_on": clean["referred_on"],
+            },
+        )
     return outcome
 
 
@@ -407,8 +511,13 @@ def add_evidence(
             TimelineEntry.objects.create(
                 incident=incident, actor=by, kind=TimelineEntry.Kind.EVIDENCE, text=evidence.original_name
             )
-        record("incident.evidence", actor=by, obj=incident, request=request,
-               detail={"evidence": [evidence.pk for evidence in stored]})  # fmt: skip
+        record(
+            "incident.evidence",
+            actor=by,
+            obj=incident,
+            request=request,
+            detail={"evidence": [evidence.pk for evidence in stored]},
+        )
     return stored
 
 
@@ -424,11 +533,18 @@ def add_people(
         IncidentPerson.objects.bulk_create(new)
         if new:
             TimelineEntry.objects.create(
-                incident=incident, actor=by, kind=TimelineEntry.Kind.EDITED,
+                incident=incident,
+                actor=by,
+                kind=TimelineEntry.Kind.EDITED,
                 text="People added: " + ", ".join(f"{link.person.full_name} ({link.role})" for link in new),
-            )  # fmt: skip
-            record("incident.people", actor=by, obj=incident, request=request,
-                   detail={"added": [link.person_id for link in new]})  # fmt: skip
+            )
+            record(
+                "incident.people",
+                actor=by,
+                obj=incident,
+                request=request,
+                detail={"added": [link.person_id for link in new]},
+            )
     return len(new)
 
 
@@ -444,9 +560,13 @@ EDITABLE_FIELDS = (
 
 
 def update_incident(
-    incident: Incident, *, by: User, expected_version: int, changes: dict[str, Any],
+    incident: Incident,
+    *,
+    by: User,
+    expected_version: int,
+    changes: dict[str, Any],
     request: HttpRequest | None = None,
-) -> Incident:  # fmt: skip
+) -> Incident:
     """Change the details, unless someone else changed the incident since ``expected_version`` (then
     ``IncidentConflict``)."""
     changes = {name: value for name, value in changes.items() if name in EDITABLE_FIELDS}
@@ -455,17 +575,24 @@ def update_incident(
         incident.update_fields(expected_version, **changes)
         if changed:
             TimelineEntry.objects.create(
-                incident=incident, actor=by, kind=TimelineEntry.Kind.EDITED,
+                incident=incident,
+                actor=by,
+                kind=TimelineEntry.Kind.EDITED,
                 text="Changed: " + ", ".join(Incident._meta.get_field(name).verbose_name for name in changed),
-            )  # fmt: skip
+            )
         record("incident.edit", actor=by, obj=incident, request=request, detail={"fields": changed})
     return incident
 
 
 def set_restricted(
-    incident: Incident, *, by: User, restricted: bool, reason: str, expected_version: int | None = None,
+    incident: Incident,
+    *,
+    by: User,
+    restricted: bool,
+    reason: str,
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
-) -> Incident:  # fmt: skip
+) -> Incident:
     """Restrict an incident to the Headteacher and the named deputy (it is about a member of staff), or lift the
     restriction. The Head only; a reason is required and goes on the incident's timeline, never into the audit
     detail (it was written about a restricted matter either way).
@@ -481,15 +608,23 @@ def set_restricted(
     with transaction.atomic():
         incident.set_restricted(restricted, expected_version=expected_version)
         TimelineEntry.objects.create(
-            incident=incident, actor=by,
+            incident=incident,
+            actor=by,
             kind=TimelineEntry.Kind.RESTRICTED if restricted else TimelineEntry.Kind.UNRESTRICTED,
-            text=("Restricted to the Headteacher and the named deputy: " if restricted else "Restriction lifted: ")
+            text=(
+                "Restricted to the Headteacher and the named deputy: "
+                if restricted
+                else "Restriction lifted: "
+            )
             + reason.strip(),
-        )  # fmt: skip
+        )
         record(
-            "incident.restrict" if restricted else "incident.unrestrict", actor=by, obj=incident, request=request,
+            "incident.restrict" if restricted else "incident.unrestrict",
+            actor=by,
+            obj=incident,
+            request=request,
             detail={"restricted": restricted, "reason": "(restricted: see the incident timeline)"},
-        )  # fmt: skip
+        )
     return incident
 
 
@@ -509,18 +644,27 @@ def add_action(
             created_by=by,
         )
         TimelineEntry.objects.create(
-            incident=incident, actor=by, kind=TimelineEntry.Kind.ACTION,
+            incident=incident,
+            actor=by,
+            kind=TimelineEntry.Kind.ACTION,
             text=f"Action for {owner.get_full_name() or owner.username}, due {due_on:%d %b %Y}: {title}",
-        )  # fmt: skip
-        record("incident.action.add", actor=by, obj=incident, request=request,
-               detail={"action": action.pk, "owner": owner.pk, "due_on": due_on})  # fmt: skip
+        )
+        record(
+            "incident.action.add",
+            actor=by,
+            obj=incident,
+            request=request,
+            detail={"action": action.pk, "owner": owner.pk, "due_on": due_on},
+        )
         if owner.email and owner != by:
             _queue(
-                f"incident-action:{action.pk}:assigned", [owner.email], "You have a safeguarding action to do",
+                f"incident-action:{action.pk}:assigned",
+                [owner.email],
+                "You have a safeguarding action to do",
                 f"You have been given an action in the safeguarding log of {incident.school.name}, due "
                 f"{due_on:%d %B %Y}.\n\nPlease sign in to see it:\n{_link(reverse('incidents:actions'))}\n",
                 school=incident.school,
-            )  # fmt: skip
+            )
     return action
 
 
@@ -529,11 +673,18 @@ def complete_action(action: IncidentAction, *, by: User, request: HttpRequest | 
         if not action.mark_done(by):
             return False
         TimelineEntry.objects.create(
-            incident_id=action.incident_id, actor=by, kind=TimelineEntry.Kind.ACTION,
+            incident_id=action.incident_id,
+            actor=by,
+            kind=TimelineEntry.Kind.ACTION,
             text=f"Action done: {action.title}",
-        )  # fmt: skip
-        record("incident.action.done", actor=by, obj=action.incident, request=request,
-               detail={"action": action.pk})  # fmt: skip
+        )
+        record(
+            "incident.action.done",
+            actor=by,
+            obj=action.incident,
+            request=request,
+            detail={"action": action.pk},
+        )
     return True
 
 
@@ -561,11 +712,13 @@ def send_overdue_reminders(today: date | None = None) -> int:
         count = counts[owner_id]
         with transaction.atomic():
             queue_email(
-                key, [action.owner.email], "Safeguarding actions are overdue",
+                key,
+                [action.owner.email],
+                "Safeguarding actions are overdue",
                 f"You have {count} overdue action{'s' if count != 1 else ''} in the safeguarding log.\n\n"
                 f"Please sign in to see {'them' if count != 1 else 'it'}:\n{_link(reverse('incidents:actions'))}\n",
                 school=action.school,
-            )  # fmt: skip
+            )
         queued += 1
     return queued
 
@@ -574,9 +727,13 @@ def send_overdue_reminders(today: date | None = None) -> int:
 
 
 def save_settings(
-    school: School, *, by: User, guidance: dict[str, str], restricted_deputy: Any = ...,
+    school: School,
+    *,
+    by: User,
+    guidance: dict[str, str],
+    restricted_deputy: Any = ...,
     request: HttpRequest | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Store the category guidance texts; ``restricted_deputy`` (a User or None) only when given."""
     with transaction.atomic():
         for category, text in guidance.items():
@@ -589,5 +746,11 @@ def save_settings(
             row.restricted_deputy = restricted_deputy
             row.save(update_fields=["restricted_deputy"])
             detail["restricted_deputy"] = getattr(restricted_deputy, "pk", None)
-        record("incident.settings", actor=by, school=school, request=request, detail=detail,
-               object_repr="Incident settings")  # fmt: skip
+        record(
+            "incident.settings",
+            actor=by,
+            school=school,
+            request=request,
+            detail=detail,
+            object_repr="Incident settings",
+        )

@@ -57,9 +57,11 @@ class IncidentCreateSerializer(serializers.Serializer):
         max_length=80, required=False, default="", help_text="e.g. the product name"
     )
     external_id = serializers.CharField(
-        max_length=150, required=False, default="",
+        max_length=150,
+        required=False,
+        default="",
         help_text="Your id for the event: sending the same one again returns the first incident, not a new one",
-    )  # fmt: skip
+    )
 
 
 class IncidentReceiptSerializer(serializers.Serializer):
@@ -85,9 +87,25 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = ["id", "number", "reference", "category", "four_c", "status", "occurred_at", "reported_at",
-                  "location", "description", "reporter_actions", "urgent", "restricted", "source", "source_ref",
-                  "people", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "number",
+            "reference",
+            "category",
+            "four_c",
+            "status",
+            "occurred_at",
+            "reported_at",
+            "location",
+            "description",
+            "reporter_actions",
+            "urgent",
+            "restricted",
+            "source",
+            "source_ref",
+            "people",
+            "updated_at",
+        ]
 
 
 def _resolve_people(school: Any, refs: list[dict[str, Any]]) -> list[tuple[Person, str]]:
@@ -149,17 +167,29 @@ class IncidentListCreate(generics.ListAPIView):
         key_source = request.headers.get("Idempotency-Key", "").strip() or data["external_id"]
         try:
             incident = report_incident(
-                school=school, reporter=request.user, category=data["category"], description=data["description"],
-                occurred_at=data.get("occurred_at"), location=data["location"],
-                people=_resolve_people(school, data["people"]), evidence=_decode(data["evidence"]),
-                urgent=data["urgent"], about_staff=data["about_staff"], source=data["source"] or "api",
-                source_ref=data["external_id"], idempotency_key=f"api:{request.user.pk}:{key_source}" if key_source else None,
+                school=school,
+                reporter=request.user,
+                category=data["category"],
+                description=data["description"],
+                occurred_at=data.get("occurred_at"),
+                location=data["location"],
+                people=_resolve_people(school, data["people"]),
+                evidence=_decode(data["evidence"]),
+                urgent=data["urgent"],
+                about_staff=data["about_staff"],
+                source=data["source"] or "api",
+                source_ref=data["external_id"],
+                idempotency_key=f"api:{request.user.pk}:{key_source}" if key_source else None,
                 request=request,
-            )  # fmt: skip
+            )
         except EvidenceRejected as rejected:
             raise serializers.ValidationError({"evidence": [str(rejected)]}) from None
-        receipt = {"id": incident.pk, "reference": incident.label, "received_at": incident.reported_at,
-                   "url": request.build_absolute_uri(f"/incidents/{incident.pk}/")}  # fmt: skip
+        receipt = {
+            "id": incident.pk,
+            "reference": incident.label,
+            "received_at": incident.reported_at,
+            "url": request.build_absolute_uri(f"/incidents/{incident.pk}/"),
+        }
         replayed = getattr(incident, "replayed", False)
         return Response(
             IncidentReceiptSerializer(receipt).data,

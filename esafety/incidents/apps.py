@@ -13,5 +13,8 @@ class IncidentsConfig(AppConfig):
 
         # Hourly, so a reminder missed while the server was down goes out the same day; the e-mail key keeps it to
         # one a day per owner.
-        register("incidents.remind_overdue_actions", timedelta(hours=1),
-                 "esafety.incidents.tasks.remind_overdue_actions")  # fmt: skip
+        register(
+            "incidents.remind_overdue_actions",
+            timedelta(hours=1),
+            "esafety.incidents.tasks.remind_overdue_actions",
+        )

@@ -18,30 +18,49 @@ def panels(request: HttpRequest) -> list[Panel]:
     if can(user, Action.TRIAGE_INCIDENT, school):
         waiting = visible_to(user, school).filter(status=Incident.Status.REPORTED)
         count = waiting.count()
-        result.append(Panel(
-            "Reports awaiting triage", count, url=f"{list_url}?status=reported",
-            note="new reports for the Co-ordinator" if count else "nothing waiting",
-            tone="warn" if count else "good",
-            items=[(incident.label, reverse("incidents:detail", args=[incident.pk])) for incident in waiting[:5]],
-        ))  # fmt: skip
+        result.append(
+            Panel(
+                "Reports awaiting triage",
+                count,
+                url=f"{list_url}?status=reported",
+                note="new reports for the Co-ordinator" if count else "nothing waiting",
+                tone="warn" if count else "good",
+                items=[
+                    (incident.label, reverse("incidents:detail", args=[incident.pk]))
+                    for incident in waiting[:5]
+                ],
+            )
+        )
     if can(user, Action.HANDLE_ESCALATION, school):
         urgent = visible_to(user, school).open().filter(status=Incident.Status.ESCALATED) | visible_to(
             user, school
         ).filter(urgent=True, status=Incident.Status.REPORTED)
         count = urgent.count()
-        result.append(Panel(
-            "Escalated or urgent", count, url=f"{list_url}?status=escalated",
-            note="need the Headteacher" if count else "none open", tone="alert" if count else "good",
-            items=[(incident.label, reverse("incidents:detail", args=[incident.pk]))
-                   for incident in urgent.order_by("-occurred_at")[:5]],
-        ))  # fmt: skip
+        result.append(
+            Panel(
+                "Escalated or urgent",
+                count,
+                url=f"{list_url}?status=escalated",
+                note="need the Headteacher" if count else "none open",
+                tone="alert" if count else "good",
+                items=[
+                    (incident.label, reverse("incidents:detail", args=[incident.pk]))
+                    for incident in urgent.order_by("-occurred_at")[:5]
+                ],
+            )
+        )
     if can(user, Action.LIST_INCIDENT_ACTIONS, school):
         mine = IncidentAction.objects.filter(school=school, owner=user, done_at__isnull=True)
         overdue = mine.filter(due_on__lt=timezone.localdate()).count()
         open_count = mine.count()
         if open_count:
-            result.append(Panel(
-                "My safeguarding actions", open_count, url=reverse("incidents:actions"),
-                note=f"{overdue} overdue" if overdue else "none overdue", tone="alert" if overdue else "neutral",
-            ))  # fmt: skip
+            result.append(
+                Panel(
+                    "My safeguarding actions",
+                    open_count,
+                    url=reverse("incidents:actions"),
+                    note=f"{overdue} overdue" if overdue else "none overdue",
+                    tone="alert" if overdue else "neutral",
+                )
+            )
     return result

@@ -28,70 +28,129 @@ from esafety.people.models import Person
 C = Category
 COUNT = 96
 WEIGHTS = [
-    (C.OFF_TASK, 22), (C.INAPPROPRIATE_CONTENT, 18), (C.CYBERBULLYING, 14), (C.DEVICE_MISUSE, 9),
-    (C.INAPPROPRIATE_EMAIL, 6), (C.DATA_BREACH, 4), (C.SEXTING, 3), (C.GROOMING, 3), (C.SELF_HARM, 3),
-    (C.RADICALISATION, 2), (C.ILLEGAL_ACTIVITY, 2), (C.OTHER, 6),
-]  # fmt: skip
-PLACES = ["Year 2 classroom", "ICT suite", "Library", "School iPad at home", "Playground", "Year 5 classroom",
-          "Year 6 classroom", "After-school club", "Breakfast club", "Hall"]  # fmt: skip
+    (C.OFF_TASK, 22),
+    (C.INAPPROPRIATE_CONTENT, 18),
+    (C.CYBERBULLYING, 14),
+    (C.DEVICE_MISUSE, 9),
+    (C.INAPPROPRIATE_EMAIL, 6),
+    (C.DATA_BREACH, 4),
+    (C.SEXTING, 3),
+    (C.GROOMING, 3),
+    (C.SELF_HARM, 3),
+    (C.RADICALISATION, 2),
+    (C.ILLEGAL_ACTIVITY, 2),
+    (C.OTHER, 6),
+]
+PLACES = [
+    "Year 2 classroom",
+    "ICT suite",
+    "Library",
+    "School iPad at home",
+    "Playground",
+    "Year 5 classroom",
+    "Year 6 classroom",
+    "After-school club",
+    "Breakfast club",
+    "Hall",
+]
 TEXT = {
-    C.OFF_TASK: ["During a maths lesson {p} was playing an online game instead of the set task.",
-                 "{p} had opened a video site during independent research time."],
-    C.INAPPROPRIATE_CONTENT: ["A search for images for a topic on animals showed an unsuitable picture on {p}'s "
-                              "screen. The page was not blocked by the filter.",
-                              "{p} showed a friend a violent video clip found through a link in a game chat."],
-    C.CYBERBULLYING: ["{p} said that other children in the class had been sending unkind messages about them in a "
-                      "group chat over the weekend, and had left them out of the group.",
-                      "A parent reported that {p} had received name-calling messages through a game."],
-    C.DEVICE_MISUSE: ["{p} had a mobile phone switched on in class and was taking photos of other pupils. The "
-                      "phone was confiscated and kept in the office.",
-                      "{p} changed another pupil's password on a class laptop."],
-    C.INAPPROPRIATE_EMAIL: ["{p} received an e-mail on the school account from an unknown sender with a link "
-                            "asking for their password.",
-                            "An e-mail with offensive language was sent from {p}'s school account."],
-    C.DATA_BREACH: ["A spreadsheet with pupils' names and reading levels was e-mailed to the wrong parent.",
-                    "A school laptop was left unlocked in the hall during a parents' evening."],
-    C.SEXTING: ["{p} told a teaching assistant that an older child had asked them to send a photo of themself."],
-    C.GROOMING: ["{p} said an adult they met in an online game has been asking where they live and which school "
-                 "they go to, and asked them to keep it secret."],
-    C.SELF_HARM: ["{p} was seen watching videos about hurting yourself and seemed upset when asked about it."],
-    C.RADICALISATION: ["{p} repeated extremist slogans seen in videos online and was sharing them with friends."],
-    C.ILLEGAL_ACTIVITY: ["A parent passed on concerns that an older sibling was sharing illegal images through a "
-                         "messaging app used by {p}'s friends."],
-    C.OTHER: ["{p} was upset after seeing a frightening online challenge video that other children were talking "
-              "about."],
-}  # fmt: skip
+    C.OFF_TASK: [
+        "During a maths lesson {p} was playing an online game instead of the set task.",
+        "{p} had opened a video site during independent research time.",
+    ],
+    C.INAPPROPRIATE_CONTENT: [
+        "A search for images for a topic on animals showed an unsuitable picture on {p}'s "
+        "screen. The page was not blocked by the filter.",
+        "{p} showed a friend a violent video clip found through a link in a game chat.",
+    ],
+    C.CYBERBULLYING: [
+        "{p} said that other children in the class had been sending unkind messages about them in a "
+        "group chat over the weekend, and had left them out of the group.",
+        "A parent reported that {p} had received name-calling messages through a game.",
+    ],
+    C.DEVICE_MISUSE: [
+        "{p} had a mobile phone switched on in class and was taking photos of other pupils. The "
+        "phone was confiscated and kept in the office.",
+        "{p} changed another pupil's password on a class laptop.",
+    ],
+    C.INAPPROPRIATE_EMAIL: [
+        "{p} received an e-mail on the school account from an unknown sender with a link "
+        "asking for their password.",
+        "An e-mail with offensive language was sent from {p}'s school account.",
+    ],
+    C.DATA_BREACH: [
+        "A spreadsheet with pupils' names and reading levels was e-mailed to the wrong parent.",
+        "A school laptop was left unlocked in the hall during a parents' evening.",
+    ],
+    C.SEXTING: [
+        "{p} told a teaching assistant that an older child had asked them to send a photo of themself."
+    ],
+    C.GROOMING: [
+        "{p} said an adult they met in an online game has been asking where they live and which school "
+        "they go to, and asked them to keep it secret."
+    ],
+    C.SELF_HARM: [
+        "{p} was seen watching videos about hurting yourself and seemed upset when asked about it."
+    ],
+    C.RADICALISATION: [
+        "{p} repeated extremist slogans seen in videos online and was sharing them with friends."
+    ],
+    C.ILLEGAL_ACTIVITY: [
+        "A parent passed on concerns that an older sibling was sharing illegal images through a "
+        "messaging app used by {p}'s friends."
+    ],
+    C.OTHER: [
+        "{p} was upset after seeing a frightening online challenge video that other children were talking "
+        "about."
+    ],
+}
 GUIDANCE = {
     C.OFF_TASK: "Deal with it there and then under the behaviour policy; report it if it happens again.",
     C.INAPPROPRIATE_CONTENT: "Close the lid or turn off the screen, do not close the page, note the time and tell "
-                             "the Co-ordinator so the filter can be checked.",
+    "the Co-ordinator so the filter can be checked.",
     C.INAPPROPRIATE_EMAIL: "Do not forward it. Report it here at once: it goes to the Headteacher too.",
     C.ILLEGAL_ACTIVITY: "Do not investigate or copy anything yourself. Report it here at once and tell the "
-                        "Headteacher in person.",
+    "Headteacher in person.",
     C.STAFF_AUP_BREACH: "Only the Headteacher (and the named deputy) will see this report.",
-}  # fmt: skip
+}
 OUTCOMES: dict[str, list[dict[str, Any]]] = {
     C.OFF_TASK: [{"kind": Outcome.Kind.HANDLED_IN_CLASS}],
-    C.INAPPROPRIATE_CONTENT: [{"kind": Outcome.Kind.FILTER_CHANGE, "notes": "Site category blocked."},
-                              {"kind": Outcome.Kind.HANDLED_IN_CLASS}],
-    C.CYBERBULLYING: [{"kind": Outcome.Kind.BEHAVIOUR_SANCTION, "sanction": Outcome.Sanction.LOSS_OF_PRIVILEGES},
-                      {"kind": Outcome.Kind.PARENTS_INFORMED}],
-    C.DEVICE_MISUSE: [{"kind": Outcome.Kind.BEHAVIOUR_SANCTION, "sanction": Outcome.Sanction.WARNING},
-                      {"kind": Outcome.Kind.PARENTS_INFORMED}],
-    C.INAPPROPRIATE_EMAIL: [{"kind": Outcome.Kind.FILTER_CHANGE, "notes": "Sender blocked at the mail filter."}],
+    C.INAPPROPRIATE_CONTENT: [
+        {"kind": Outcome.Kind.FILTER_CHANGE, "notes": "Site category blocked."},
+        {"kind": Outcome.Kind.HANDLED_IN_CLASS},
+    ],
+    C.CYBERBULLYING: [
+        {"kind": Outcome.Kind.BEHAVIOUR_SANCTION, "sanction": Outcome.Sanction.LOSS_OF_PRIVILEGES},
+        {"kind": Outcome.Kind.PARENTS_INFORMED},
+    ],
+    C.DEVICE_MISUSE: [
+        {"kind": Outcome.Kind.BEHAVIOUR_SANCTION, "sanction": Outcome.Sanction.WARNING},
+        {"kind": Outcome.Kind.PARENTS_INFORMED},
+    ],
+    C.INAPPROPRIATE_EMAIL: [
+        {"kind": Outcome.Kind.FILTER_CHANGE, "notes": "Sender blocked at the mail filter."}
+    ],
     C.DATA_BREACH: [{"kind": Outcome.Kind.NO_FURTHER_ACTION, "notes": "Recipient confirmed deletion."}],
-    C.SEXTING: [{"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.SOCIAL_CARE},
-                {"kind": Outcome.Kind.PARENTS_INFORMED}],
-    C.GROOMING: [{"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.CEOP},
-                 {"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.POLICE},
-                 {"kind": Outcome.Kind.PARENTS_INFORMED}],
-    C.SELF_HARM: [{"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.SOCIAL_CARE},
-                  {"kind": Outcome.Kind.PARENTS_INFORMED}],
-    C.RADICALISATION: [{"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.PREVENT},
-                       {"kind": Outcome.Kind.PARENTS_INFORMED}],
+    C.SEXTING: [
+        {"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.SOCIAL_CARE},
+        {"kind": Outcome.Kind.PARENTS_INFORMED},
+    ],
+    C.GROOMING: [
+        {"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.CEOP},
+        {"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.POLICE},
+        {"kind": Outcome.Kind.PARENTS_INFORMED},
+    ],
+    C.SELF_HARM: [
+        {"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.SOCIAL_CARE},
+        {"kind": Outcome.Kind.PARENTS_INFORMED},
+    ],
+    C.RADICALISATION: [
+        {"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.PREVENT},
+        {"kind": Outcome.Kind.PARENTS_INFORMED},
+    ],
     C.ILLEGAL_ACTIVITY: [{"kind": Outcome.Kind.REFERRAL, "agency": Outcome.Agency.POLICE}],
     C.OTHER: [{"kind": Outcome.Kind.PARENTS_INFORMED}],
-}  # fmt: skip
+}
 SERIOUS = {C.SEXTING, C.GROOMING, C.SELF_HARM, C.RADICALISATION, C.ILLEGAL_ACTIVITY, C.INAPPROPRIATE_EMAIL}
 
 
@@ -102,10 +161,11 @@ def _backdate(incident: Incident, start: datetime) -> None:
         TimelineEntry.objects.filter(pk=entry.pk).update(at=start + timedelta(hours=1 + index * 20))
     last = start + timedelta(hours=1 + max(len(entries) - 1, 0) * 20)
     Incident.objects.filter(pk=incident.pk).update(
-        reported_at=start + timedelta(minutes=40), updated_at=last,
+        reported_at=start + timedelta(minutes=40),
+        updated_at=last,
         escalated_at=start + timedelta(hours=21) if incident.escalated_at else None,
         closed_at=last if incident.closed_at else None,
-    )  # fmt: skip
+    )
     for outcome in incident.outcomes.all():
         outcome.recorded_at = last
         outcome.save(update_fields=["recorded_at"])
@@ -118,8 +178,11 @@ def build(ctx: DemoContext) -> None:
         [CategoryGuidance(school=school, category=category, text=text) for category, text in GUIDANCE.items()]
     )
     pupils: list[Person] = ctx.extra["pupils"]
-    reporters = [users["teacher"]] * 4 + [users["teacher2"]] * 3 + [users["coordinator"], users["technician"],
-                                                                    users["office"], users["deputy"]]  # fmt: skip
+    reporters = (
+        [users["teacher"]] * 4
+        + [users["teacher2"]] * 3
+        + [users["coordinator"], users["technician"], users["office"], users["deputy"]]
+    )
     categories = [category for category, weight in WEIGHTS for _ in range(weight)]
     now = timezone.now()
     tz = timezone.get_current_timezone()
@@ -137,24 +200,40 @@ def build(ctx: DemoContext) -> None:
             people: list[tuple[Person, str]] = []
             if category == C.CYBERBULLYING:
                 people = [(victim, IncidentPerson.Role.VICTIM)] + [
-                    (p, IncidentPerson.Role.SUBJECT) for p in rng.sample(
-                        [p for p in pupils if p.class_name == victim.class_name and p != victim], rng.randrange(1, 3))
-                ]  # fmt: skip
+                    (p, IncidentPerson.Role.SUBJECT)
+                    for p in rng.sample(
+                        [p for p in pupils if p.class_name == victim.class_name and p != victim],
+                        rng.randrange(1, 3),
+                    )
+                ]
             elif category == C.DATA_BREACH:
                 people = []
             else:
-                role = IncidentPerson.Role.SUBJECT if category in (C.OFF_TASK, C.DEVICE_MISUSE) else (
-                    IncidentPerson.Role.VICTIM)  # fmt: skip
+                role = (
+                    IncidentPerson.Role.SUBJECT
+                    if category in (C.OFF_TASK, C.DEVICE_MISUSE)
+                    else (IncidentPerson.Role.VICTIM)
+                )
                 people = [(victim, role)]
             if rng.random() < 0.2 and category != C.DATA_BREACH:
                 people.append((rng.choice(pupils), IncidentPerson.Role.WITNESS))
             reporter = rng.choice(reporters)
             incident = actions.report_incident(
-                school=school, reporter=reporter, category=category, occurred_at=occurred,
-                description=rng.choice(TEXT[category]).format(p=victim.first_name), location=rng.choice(PLACES),
-                people=people, reporter_actions=rng.choice(["Closed the lid and told the pupil to wait.",
-                                                            "Took a screenshot and spoke to the pupil.", ""]),
-            )  # fmt: skip
+                school=school,
+                reporter=reporter,
+                category=category,
+                occurred_at=occurred,
+                description=rng.choice(TEXT[category]).format(p=victim.first_name),
+                location=rng.choice(PLACES),
+                people=people,
+                reporter_actions=rng.choice(
+                    [
+                        "Closed the lid and told the pupil to wait.",
+                        "Took a screenshot and spoke to the pupil.",
+                        "",
+                    ]
+                ),
+            )
             _progress(ctx, incident, category, days_ago, occurred)
         _staff_case(ctx, now)
         _open_work(ctx, now)
@@ -163,17 +242,28 @@ def build(ctx: DemoContext) -> None:
         for hours, category in ((3, C.INAPPROPRIATE_CONTENT), (26, C.CYBERBULLYING)):
             pupil = rng.choice([p for p in pupils if p.class_name == "Kestrels"])
             actions.report_incident(
-                school=school, reporter=users["teacher"], category=category, occurred_at=now - timedelta(hours=hours),
-                description=rng.choice(TEXT[category]).format(p=pupil.first_name), location="Year 2 classroom",
+                school=school,
+                reporter=users["teacher"],
+                category=category,
+                occurred_at=now - timedelta(hours=hours),
+                description=rng.choice(TEXT[category]).format(p=pupil.first_name),
+                location="Year 2 classroom",
                 people=[(pupil, IncidentPerson.Role.VICTIM)],
-            )  # fmt: skip
+            )
         actions.report_incident(
-            school=school, reporter=None, category=C.SELF_HARM, occurred_at=now - timedelta(hours=5),
+            school=school,
+            reporter=None,
+            category=C.SELF_HARM,
+            occurred_at=now - timedelta(hours=5),
             description="Monitoring flagged a search for self-harm terms on a Year 6 laptop.",
-            location="Year 6 classroom", people=[(rng.choice([p for p in pupils if p.class_name == "Eagles"]),
-                                                  IncidentPerson.Role.VICTIM)],
-            source="monitoring", source_ref="demo-alert-1", urgent=True,
-        )  # fmt: skip
+            location="Year 6 classroom",
+            people=[
+                (rng.choice([p for p in pupils if p.class_name == "Eagles"]), IncidentPerson.Role.VICTIM)
+            ],
+            source="monitoring",
+            source_ref="demo-alert-1",
+            urgent=True,
+        )
 
 
 def _progress(ctx: DemoContext, incident: Incident, category: str, days_ago: int, occurred: datetime) -> None:
@@ -197,9 +287,15 @@ def _progress(ctx: DemoContext, incident: Incident, category: str, days_ago: int
     action_due = occurred.date() + timedelta(days=rng.randrange(3, 15))
     if serious or rng.random() < 0.35:
         owner = rng.choice([users["teacher"], users["teacher2"], coordinator, users["technician"]])
-        title = rng.choice(["Speak to the pupil's parents", "Check the filter logs for the week",
-                            "Run an online-safety session with the class", "Update the pupil's support plan",
-                            "Collect statements from staff present"])  # fmt: skip
+        title = rng.choice(
+            [
+                "Speak to the pupil's parents",
+                "Check the filter logs for the week",
+                "Run an online-safety session with the class",
+                "Update the pupil's support plan",
+                "Collect statements from staff present",
+            ]
+        )
         action = actions.add_action(incident, by=handler, title=title, owner=owner, due_on=action_due)
         if days_ago > 30 or rng.random() < 0.3:
             actions.complete_action(action, by=owner)
@@ -217,11 +313,15 @@ def _progress(ctx: DemoContext, incident: Incident, category: str, days_ago: int
         values = dict(spec)
         kind = values.pop("kind")
         if kind == Outcome.Kind.REFERRAL:
-            values.update(referred_on=occurred.date() + timedelta(days=1),
-                          agency_reference=f"{values['agency'][:3].upper()}-{rng.randrange(10000, 99999)}")  # fmt: skip
+            values.update(
+                referred_on=occurred.date() + timedelta(days=1),
+                agency_reference=f"{values['agency'][:3].upper()}-{rng.randrange(10000, 99999)}",
+            )
         if kind == Outcome.Kind.PARENTS_INFORMED:
-            values.update(informed_at=occurred + timedelta(hours=rng.randrange(2, 30)),
-                          informed_by=handler.get_full_name())  # fmt: skip
+            values.update(
+                informed_at=occurred + timedelta(hours=rng.randrange(2, 30)),
+                informed_by=handler.get_full_name(),
+            )
         actions.record_outcome(incident, by=handler, kind=kind, **values)
     if days_ago > 20 or rng.random() < 0.4:
         actions.close_incident(incident, by=handler, reason="Outcome in place; nothing further.")
@@ -234,25 +334,49 @@ def _open_work(ctx: DemoContext, now: datetime) -> None:
     pupil = rng.choice([p for p in ctx.extra["pupils"] if p.class_name == "Falcons"])
     occurred = now - timedelta(days=2, hours=3)
     incident = actions.report_incident(
-        school=ctx.school, reporter=users["teacher2"], category=C.GROOMING, occurred_at=occurred,
-        description=TEXT[C.GROOMING][0].format(p=pupil.first_name), location="Year 5 classroom",
-        people=[(pupil, IncidentPerson.Role.VICTIM)], reporter_actions="Kept the pupil with me and came to the office.",
-    )  # fmt: skip
+        school=ctx.school,
+        reporter=users["teacher2"],
+        category=C.GROOMING,
+        occurred_at=occurred,
+        description=TEXT[C.GROOMING][0].format(p=pupil.first_name),
+        location="Year 5 classroom",
+        people=[(pupil, IncidentPerson.Role.VICTIM)],
+        reporter_actions="Kept the pupil with me and came to the office.",
+    )
     actions.triage_incident(
         incident, by=users["coordinator"], assigned=users["coordinator"], reason="Seen at once."
     )
-    actions.escalate_incident(incident, by=users["coordinator"], reason="Possible grooming: the Head decides on a "
-                                                                       "referral today.")  # fmt: skip
-    actions.add_action(incident, by=users["coordinator"], title="Write down exactly what the pupil said",
-                       owner=users["teacher2"], due_on=ctx.today - timedelta(days=1))  # fmt: skip
+    actions.escalate_incident(
+        incident, by=users["coordinator"], reason="Possible grooming: the Head decides on a referral today."
+    )
+    actions.add_action(
+        incident,
+        by=users["coordinator"],
+        title="Write down exactly what the pupil said",
+        owner=users["teacher2"],
+        due_on=ctx.today - timedelta(days=1),
+    )
     _backdate(incident, occurred)
-    recent = list(Incident.objects.filter(school=ctx.school, restricted=False).exclude(status="closed")
-                  .exclude(pk=incident.pk).order_by("-occurred_at")[:4])  # fmt: skip
-    plans = [("teacher", -3, "Talk to the class about kind messages"), ("teacher", 4, "Follow up with the pupil"),
-             ("coordinator", -2, "Check the filter logs for the week"), ("technician", 6, "Block the site")]  # fmt: skip
+    recent = list(
+        Incident.objects.filter(school=ctx.school, restricted=False)
+        .exclude(status="closed")
+        .exclude(pk=incident.pk)
+        .order_by("-occurred_at")[:4]
+    )
+    plans = [
+        ("teacher", -3, "Talk to the class about kind messages"),
+        ("teacher", 4, "Follow up with the pupil"),
+        ("coordinator", -2, "Check the filter logs for the week"),
+        ("technician", 6, "Block the site"),
+    ]
     for target, (owner, days, title) in zip(recent, plans):  # noqa: B905 (fewer open incidents is fine)
-        actions.add_action(target, by=users["coordinator"], title=title, owner=users[owner],
-                           due_on=ctx.today + timedelta(days=days))  # fmt: skip
+        actions.add_action(
+            target,
+            by=users["coordinator"],
+            title=title,
+            owner=users[owner],
+            due_on=ctx.today + timedelta(days=days),
+        )
 
 
 def _staff_case(ctx: DemoContext, now: datetime) -> None:
@@ -264,11 +388,15 @@ def _staff_case(ctx: DemoContext, now: datetime) -> None:
         return
     occurred = now - timedelta(days=75)
     incident = actions.report_incident(
-        school=ctx.school, reporter=ctx.users["office"], category=C.STAFF_AUP_BREACH, occurred_at=occurred,
+        school=ctx.school,
+        reporter=ctx.users["office"],
+        category=C.STAFF_AUP_BREACH,
+        occurred_at=occurred,
         description="A member of staff was seen taking photos of pupils on a personal phone during a trip, "
-                    "which the Acceptable Use Policy does not allow.",
-        location="Class trip", people=[(staff, IncidentPerson.Role.SUBJECT)],
-    )  # fmt: skip
+        "which the Acceptable Use Policy does not allow.",
+        location="Class trip",
+        people=[(staff, IncidentPerson.Role.SUBJECT)],
+    )
     head = ctx.users["head"]
     actions.triage_incident(
         incident, by=head, assigned=head, reason="Head to investigate under the LA policy."
@@ -277,8 +405,11 @@ def _staff_case(ctx: DemoContext, now: datetime) -> None:
         incident, by=head, reason="Meeting arranged with the staff member and union rep."
     )
     actions.record_outcome(
-        incident, by=head, kind=Outcome.Kind.STAFF_DISCIPLINARY, disciplinary=Outcome.Disciplinary.INFORMAL,
+        incident,
+        by=head,
+        kind=Outcome.Kind.STAFF_DISCIPLINARY,
+        disciplinary=Outcome.Disciplinary.INFORMAL,
         notes="Photos deleted in the Head's presence; AUP re-signed.",
-    )  # fmt: skip
+    )
     actions.close_incident(incident, by=head, reason="Informal outcome recorded on the personal file.")
     _backdate(incident, occurred)

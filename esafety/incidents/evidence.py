@@ -17,8 +17,18 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ALLOWED_DESCRIPTION = "screenshots (PNG, JPEG, GIF, WebP), PDF documents, e-mails (.eml) and plain text"
 MAX_PIXELS = 40_000_000  # decompression bombs: a 20 MB PNG can claim billions of pixels
 _HEADER_LINE = re.compile(rb"^[A-Za-z0-9-]{1,76}:[ \t]", re.MULTILINE)
-_EMAIL_HEADERS = {b"from", b"to", b"subject", b"date", b"received", b"return-path", b"message-id",
-                  b"mime-version", b"delivered-to", b"content-type"}  # fmt: skip
+_EMAIL_HEADERS = {
+    b"from",
+    b"to",
+    b"subject",
+    b"date",
+    b"received",
+    b"return-path",
+    b"message-id",
+    b"mime-version",
+    b"delivered-to",
+    b"content-type",
+}
 
 
 class EvidenceRejected(ValueError):

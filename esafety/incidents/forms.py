@@ -52,25 +52,34 @@ class ReportForm(forms.Form):
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
     )
-    location = forms.CharField(label="Where?", max_length=200, required=False,
-                               help_text="e.g. Year 2 classroom, ICT suite, on a school iPad at home")  # fmt: skip
+    location = forms.CharField(
+        label="Where?",
+        max_length=200,
+        required=False,
+        help_text="e.g. Year 2 classroom, ICT suite, on a school iPad at home",
+    )
     description = forms.CharField(
-        label="What happened and what did you see?", widget=forms.Textarea(attrs={"rows": 6}),
+        label="What happened and what did you see?",
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Facts in your own words: what you saw or were told, and exact words used if you can.",
-    )  # fmt: skip
+    )
     reporter_actions = forms.CharField(
-        label="What have you already done?", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="What have you already done?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="e.g. closed the lid, took a screenshot, spoke to the pupil, confiscated the device",
-    )  # fmt: skip
+    )
     about_staff = forms.BooleanField(
-        label="This concern is about a member of staff", required=False,
+        label="This concern is about a member of staff",
+        required=False,
         help_text="Only the Headteacher (and the deputy they name) will see it.",
-    )  # fmt: skip
+    )
     urgent = forms.BooleanField(label="Someone may be at risk now: treat as urgent", required=False)
     evidence = MultipleFileField(
-        label="Evidence files", required=False,
+        label="Evidence files",
+        required=False,
         help_text="Screenshots (PNG, JPEG, GIF, WebP), PDFs, e-mails (.eml) or text files.",
-    )  # fmt: skip
+    )
     token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -99,8 +108,9 @@ class IncidentFilterForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    reason = forms.CharField(label="Why (recorded in the audit trail)", required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    reason = forms.CharField(
+        label="Why (recorded in the audit trail)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -118,16 +128,20 @@ class RestrictionForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     kind = forms.ChoiceField(label="Outcome", choices=[("", "Choose"), *Outcome.Kind.choices])
-    sanction = forms.ChoiceField(label="Behaviour-policy sanction", choices=[("", "—"), *Outcome.Sanction.choices],
-                                 required=False)  # fmt: skip
-    disciplinary = forms.ChoiceField(label="Disciplinary outcome", required=False,
-                                     choices=[("", "—"), *Outcome.Disciplinary.choices])  # fmt: skip
-    agency = forms.ChoiceField(label="Agency referred to", choices=[("", "—"), *Outcome.Agency.choices],
-                               required=False)  # fmt: skip
+    sanction = forms.ChoiceField(
+        label="Behaviour-policy sanction", choices=[("", "—"), *Outcome.Sanction.choices], required=False
+    )
+    disciplinary = forms.ChoiceField(
+        label="Disciplinary outcome", required=False, choices=[("", "—"), *Outcome.Disciplinary.choices]
+    )
+    agency = forms.ChoiceField(
+        label="Agency referred to", choices=[("", "—"), *Outcome.Agency.choices], required=False
+    )
     referred_on = forms.DateField(label="Date of referral", required=False, widget=DateInput())
     agency_reference = forms.CharField(label="Agency's reference", max_length=100, required=False)
-    informed_at = forms.DateTimeField(label="Parents told at", required=False, widget=DateTimeLocalInput(),
-                                      input_formats=[DATETIME_INPUT])  # fmt: skip
+    informed_at = forms.DateTimeField(
+        label="Parents told at", required=False, widget=DateTimeLocalInput(), input_formats=[DATETIME_INPUT]
+    )
     informed_by = forms.CharField(label="Told by", max_length=150, required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -163,29 +177,39 @@ class ActionForm(forms.Form):
 
 class EditForm(forms.Form):
     category = forms.ChoiceField(choices=Category.choices)
-    occurred_at = forms.DateTimeField(label="When it happened", widget=DateTimeLocalInput(),
-                                      input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"])  # fmt: skip
+    occurred_at = forms.DateTimeField(
+        label="When it happened",
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
+    )
     location = forms.CharField(max_length=200, required=False)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
-    reporter_actions = forms.CharField(label="What the reporter did", required=False,
-                                       widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    reporter_actions = forms.CharField(
+        label="What the reporter did", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     urgent = forms.BooleanField(required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class SettingsForm(forms.Form):
-    def __init__(self, *args: Any, guidance: dict[str, str], deputies: Any = None, deputy: Any = None,
-                 **kwargs: Any) -> None:  # fmt: skip
+    def __init__(
+        self, *args: Any, guidance: dict[str, str], deputies: Any = None, deputy: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for value, label in Category.choices:
             self.fields[f"guidance_{value}"] = forms.CharField(
-                label=label, required=False, initial=guidance.get(value, ""),
+                label=label,
+                required=False,
+                initial=guidance.get(value, ""),
                 widget=forms.Textarea(attrs={"rows": 2}),
-            )  # fmt: skip
+            )
         if deputies is not None:
             field = forms.ModelChoiceField(
-                label="Deputy who sees reports about staff", queryset=deputies, required=False, initial=deputy,
+                label="Deputy who sees reports about staff",
+                queryset=deputies,
+                required=False,
+                initial=deputy,
                 help_text="With the Headteacher, the only person who can open reports about a member of staff.",
-            )  # fmt: skip
+            )
             field.label_from_instance = lambda user: user.get_full_name() or user.username
             self.fields["restricted_deputy"] = field

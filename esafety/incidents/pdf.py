@@ -47,8 +47,12 @@ class _Document(FPDF):
         self.set_y(-14)
         self.set_font(self.family, "", 8)
         printed = timezone.localtime().strftime("%d %b %Y %H:%M")
-        self.cell(0, 6, self.clean(f"{self.doc_title} · printed {printed} · page {self.page_no()}/{{nb}}"),
-                  align="C")  # fmt: skip
+        self.cell(
+            0,
+            6,
+            self.clean(f"{self.doc_title} · printed {printed} · page {self.page_no()}/{{nb}}"),
+            align="C",
+        )
 
     def heading(self, text: str, size: int = 14) -> None:
         self.set_font(self.family, "B", size)
@@ -80,13 +84,24 @@ def _name(user: Any) -> str:
 def incident_pdf(incident: Incident) -> bytes:
     pdf = _Document(incident.label, incident.school)
     pdf.heading(f"{incident.label}: {incident.get_category_display()}")
-    pdf.facts([
-        ("Status", incident.get_status_display()), ("KCSIE area", incident.get_four_c_display()),
-        ("Occurred", _when(incident.occurred_at)), ("Where", incident.location),
-        ("Reported", f"{_when(incident.reported_at)} by {_name(incident.reporter) or incident.source}"),
-        ("Flags", ", ".join(flag for flag, on in (("urgent", incident.urgent), ("restricted", incident.restricted))
-                            if on) or "none"),
-    ])  # fmt: skip
+    pdf.facts(
+        [
+            ("Status", incident.get_status_display()),
+            ("KCSIE area", incident.get_four_c_display()),
+            ("Occurred", _when(incident.occurred_at)),
+            ("Where", incident.location),
+            ("Reported", f"{_when(incident.reported_at)} by {_name(incident.reporter) or incident.source}"),
+            (
+                "Flags",
+                ", ".join(
+                    flag
+                    for flag, on in (("urgent", incident.urgent), ("restricted", incident.restricted))
+                    if on
+                )
+                or "none",
+            ),
+        ]
+    )
     pdf.heading("What happened", 12)
     pdf.para(incident.description)
     if incident.reporter_actions:
@@ -112,16 +127,22 @@ def incident_pdf(incident: Incident) -> bytes:
         )
     pdf.heading("Timeline", 12)
     for entry in incident.timeline.select_related("actor"):
-        pdf.para(f"{_when(entry.at)} · {entry.get_kind_display()} · {_name(entry.actor) or 'system'}"
-                 + (f"\n{entry.text}" if entry.text else ""), size=9)  # fmt: skip
+        pdf.para(
+            f"{_when(entry.at)} · {entry.get_kind_display()} · {_name(entry.actor) or 'system'}"
+            + (f"\n{entry.text}" if entry.text else ""),
+            size=9,
+        )
     return bytes(pdf.output())
 
 
 def chronology_pdf(person: Any, incidents: list[Incident], school: Any) -> bytes:
     pdf = _Document(f"Chronology of {person.full_name}", school)
     pdf.heading(f"Chronology: {person.description}")
-    pdf.para("Incidents and actions involving this person, oldest first, limited to what the person who printed "
-             "it may see.", size=9)  # fmt: skip
+    pdf.para(
+        "Incidents and actions involving this person, oldest first, limited to what the person who printed "
+        "it may see.",
+        size=9,
+    )
     if not incidents:
         pdf.para("No incidents.")
     for incident in incidents:
@@ -129,8 +150,11 @@ def chronology_pdf(person: Any, incidents: list[Incident], school: Any) -> bytes
         pdf.heading(
             f"{incident.occurred_at:%d %b %Y} · {incident.label} · {incident.get_category_display()}", 11
         )
-        pdf.para(f"{roles} · {incident.get_status_display()}" + (f" · {incident.location}" if incident.location else ""),
-                 size=9)  # fmt: skip
+        pdf.para(
+            f"{roles} · {incident.get_status_display()}"
+            + (f" · {incident.location}" if incident.location else ""),
+            size=9,
+        )
         pdf.para(incident.description)
         for outcome in incident.outcomes.all():
             pdf.para(f"Outcome {outcome.recorded_at:%d %b %Y}: {outcome.summary}", size=9)

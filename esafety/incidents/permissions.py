@@ -52,10 +52,12 @@ def visible_to(user: Any, school: School | None) -> IncidentQuerySet:
     # One id list from three indexed look-ups (a UNION), not an OR across columns: an OR makes the database test
     # every incident of the school, which at 100,000 incidents is most of a teacher's page time.
     mine = (
-        Incident.objects.filter(school=school, reporter=user).order_by().values("pk")
+        Incident.objects.filter(school=school, reporter=user)
+        .order_by()
+        .values("pk")
         .union(Incident.objects.filter(school=school, assigned=user).order_by().values("pk"))
         .union(IncidentAction.objects.filter(school=school, owner=user).order_by().values("incident_id"))
-    )  # fmt: skip
+    )
     return incidents.filter(restricted=False, pk__in=mine)
 
 

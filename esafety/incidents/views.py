@@ -85,9 +85,12 @@ def _search_people(school: Any, query: str) -> QuerySet[Person]:
         return people.none()
     for word in words:
         people = people.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
-            | Q(class_name__iexact=word) | Q(year_group__iexact=word)
-        )  # fmt: skip
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(class_name__iexact=word)
+            | Q(year_group__iexact=word)
+        )
     return people.order_by("last_name", "first_name", "pk")
 
 
@@ -115,16 +118,24 @@ def _render_report(
     picked = _picked_people(request) if request.method == "POST" else []
     query = request.POST.get("find", "").strip() if request.method == "POST" else ""
     picked_ids = {person.pk for person, _ in picked}
-    found = [person for person in _search_people(_school(request), query)[:PEOPLE_SEARCH_LIMIT]
-             if person.pk not in picked_ids]  # fmt: skip
+    found = [
+        person
+        for person in _search_people(_school(request), query)[:PEOPLE_SEARCH_LIMIT]
+        if person.pk not in picked_ids
+    ]
     candidates = [(person, role, True) for person, role in picked]
     candidates += [(person, IncidentPerson.Role.OTHER, False) for person in found]
     guidance = _guidance(_school(request))
     context = {
-        "form": form, "candidates": candidates, "query": query, "searched": bool(query),
-        "roles": IncidentPerson.Role.choices, "guidance": [(Category(key).label, text) for key, text in guidance.items()],
-        "max_mb": max_bytes() // (1024 * 1024), **extra,
-    }  # fmt: skip
+        "form": form,
+        "candidates": candidates,
+        "query": query,
+        "searched": bool(query),
+        "roles": IncidentPerson.Role.choices,
+        "guidance": [(Category(key).label, text) for key, text in guidance.items()],
+        "max_mb": max_bytes() // (1024 * 1024),
+        **extra,
+    }
     return render(request, "incidents/new.html", context, status=status)
 
 
@@ -147,12 +158,20 @@ def new_incident(request: HttpRequest) -> HttpResponse:
     try:
         files = _read_files(data["evidence"])
         incident = report_incident(
-            school=_school(request), reporter=request.user, category=data["category"],
-            description=data["description"], occurred_at=data["occurred_at"], location=data["location"],
-            people=_picked_people(request), evidence=files, reporter_actions=data["reporter_actions"],
-            about_staff=data["about_staff"], urgent=data["urgent"],
-            idempotency_key=f"form:{request.user.pk}:{data['token']}", request=request,
-        )  # fmt: skip
+            school=_school(request),
+            reporter=request.user,
+            category=data["category"],
+            description=data["description"],
+            occurred_at=data["occurred_at"],
+            location=data["location"],
+            people=_picked_people(request),
+            evidence=files,
+            reporter_actions=data["reporter_actions"],
+            about_staff=data["about_staff"],
+            urgent=data["urgent"],
+            idempotency_key=f"form:{request.user.pk}:{data['token']}",
+            request=request,
+        )
     except EvidenceRejected as rejected:
         form.add_error("evidence", str(rejected))
         return _render_report(request, form, status=400, chosen_files=chosen_files)
@@ -225,24 +244,50 @@ class _Echo:
 @requires(Action.LIST_INCIDENTS)
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     form, incidents = _filtered(request)
-    record("incident.export_csv", request=request, kind=AuditEntry.Kind.EXPORT,
-           detail={"filters": request.GET.dict()}, object_repr="Safeguarding log CSV")  # fmt: skip
+    record(
+        "incident.export_csv",
+        request=request,
+        kind=AuditEntry.Kind.EXPORT,
+        detail={"filters": request.GET.dict()},
+        object_repr="Safeguarding log CSV",
+    )
     writer = csv.writer(_Echo(), lineterminator="\r\n")
 
     def rows() -> Any:
-        yield writer.writerow(["Reference", "Occurred", "Reported", "Category", "Area (4 Cs)", "Status", "Urgent",
-                               "Location", "People", "Reporter", "Description", "Reporter's actions"])  # fmt: skip
+        yield writer.writerow(
+            [
+                "Reference",
+                "Occurred",
+                "Reported",
+                "Category",
+                "Area (4 Cs)",
+                "Status",
+                "Urgent",
+                "Location",
+                "People",
+                "Reporter",
+                "Description",
+                "Reporter's actions",
+            ]
+        )
         for incident in incidents.iterator(chunk_size=500):
             people = "; ".join(
                 f"{link.person.full_name} ({link.role})" for link in incident.involvements.all()
             )
             cells = [
-                incident.number, timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(incident.reported_at).strftime("%Y-%m-%d %H:%M"), incident.get_category_display(),
-                incident.get_four_c_display(), incident.get_status_display(), "yes" if incident.urgent else "no",
-                incident.location, people, incident.reporter.get_full_name() if incident.reporter else "",
-                incident.description, incident.reporter_actions,
-            ]  # fmt: skip
+                incident.number,
+                timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(incident.reported_at).strftime("%Y-%m-%d %H:%M"),
+                incident.get_category_display(),
+                incident.get_four_c_display(),
+                incident.get_status_display(),
+                "yes" if incident.urgent else "no",
+                incident.location,
+                people,
+                incident.reporter.get_full_name() if incident.reporter else "",
+                incident.description,
+                incident.reporter_actions,
+            ]
             yield writer.writerow([neutralise(str(cell)) for cell in cells])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -284,12 +329,23 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
         "timeline": incident.timeline.select_related("actor"),
         "actions": incident.actions.select_related("owner", "done_by"),
         "outcomes": incident.outcomes.select_related("recorded_by"),
-        "steps": [(step, STEP_LABELS[step], forms.get(f"step_{step}") or StepForm(initial=initial))
-                  for step in steps if step != "record_outcome"],  # fmt: skip
-        "outcome_form": (forms.get("outcome_form") or OutcomeForm(initial=initial)) if "record_outcome" in steps else None,
-        "note_form": (forms.get("note_form") or NoteForm()) if permissions.can_add_note(user, incident) else None,
-        "evidence_form": (forms.get("evidence_form") or EvidenceForm()) if permissions.can_add_note(user, incident) else None,
-        "action_form": (forms.get("action_form") or ActionForm(owners=_owners(incident.school))) if manage else None,
+        "steps": [
+            (step, STEP_LABELS[step], forms.get(f"step_{step}") or StepForm(initial=initial))
+            for step in steps
+            if step != "record_outcome"
+        ],
+        "outcome_form": (forms.get("outcome_form") or OutcomeForm(initial=initial))
+        if "record_outcome" in steps
+        else None,
+        "note_form": (forms.get("note_form") or NoteForm())
+        if permissions.can_add_note(user, incident)
+        else None,
+        "evidence_form": (forms.get("evidence_form") or EvidenceForm())
+        if permissions.can_add_note(user, incident)
+        else None,
+        "action_form": (forms.get("action_form") or ActionForm(owners=_owners(incident.school)))
+        if manage
+        else None,
         "can_edit": manage,
         "people_search": _people_search(request, incident) if manage else None,
         "roles": IncidentPerson.Role.choices,
@@ -299,8 +355,10 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
         "restriction_form": (
             forms.get("restriction_form")
             or RestrictionForm(initial=initial | {"restricted": "0" if incident.restricted else "1"})
-        ) if permissions.can_restrict(user, incident) else None,
-    }  # fmt: skip
+        )
+        if permissions.can_restrict(user, incident)
+        else None,
+    }
 
 
 ALERT_REF = re.compile(r"^alert:(\d{1,18})$")
@@ -341,9 +399,12 @@ def _people_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:
 
 
 STEP_LABELS = {
-    "triage": "Triage: I have this", "escalate": "Escalate to the Headteacher", "investigate": "Start investigating",
-    "close": "Close the incident", "reopen": "Reopen",
-}  # fmt: skip
+    "triage": "Triage: I have this",
+    "escalate": "Escalate to the Headteacher",
+    "investigate": "Start investigating",
+    "close": "Close the incident",
+    "reopen": "Reopen",
+}
 
 
 @requires(Action.LIST_INCIDENTS, Action.REPORT_INCIDENT)
@@ -379,14 +440,22 @@ def take_step(request: HttpRequest, incident_id: int, step: str) -> HttpResponse
         context = _detail_context(request, incident, **{f"step_{step}": form})
         return render(request, "incidents/detail.html", context, status=400)
     function = {
-        "triage": actions.triage_incident, "escalate": actions.escalate_incident,
-        "investigate": actions.start_investigation, "close": actions.close_incident,
+        "triage": actions.triage_incident,
+        "escalate": actions.escalate_incident,
+        "investigate": actions.start_investigation,
+        "close": actions.close_incident,
         "reopen": actions.reopen_incident,
-    }[step]  # fmt: skip
+    }[step]
     extra = {"assigned": request.user} if step == "triage" else {}
     try:
-        function(incident, by=request.user, reason=reason, expected_version=form.cleaned_data["version"],
-                 request=request, **extra)  # fmt: skip
+        function(
+            incident,
+            by=request.user,
+            reason=reason,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **extra,
+        )
     except (IncidentConflict, WorkflowError):
         messages.error(request, CONFLICT_MESSAGE)
         return redirect("incidents:detail", incident.pk)
@@ -406,16 +475,22 @@ def set_restriction(request: HttpRequest, incident_id: int) -> HttpResponse:
         return render(request, "incidents/detail.html", context, status=400)
     restricted = form.cleaned_data["restricted"]
     try:
-        actions.set_restricted(incident, by=request.user, restricted=restricted,
-                               reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
-                               request=request)  # fmt: skip
+        actions.set_restricted(
+            incident,
+            by=request.user,
+            restricted=restricted,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
     except (IncidentConflict, WorkflowError):
         messages.error(request, CONFLICT_MESSAGE)
         return redirect("incidents:detail", incident.pk)
     messages.success(
-        request, f"{incident.label}: " + ("restricted to the Headteacher and the named deputy."
-                                           if restricted else "restriction lifted.")
-    )  # fmt: skip
+        request,
+        f"{incident.label}: "
+        + ("restricted to the Headteacher and the named deputy." if restricted else "restriction lifted."),
+    )
     return redirect("incidents:detail", incident.pk)
 
 
@@ -428,8 +503,12 @@ def add_outcome(request: HttpRequest, incident_id: int) -> HttpResponse:
         return redirect("incidents:detail", incident.pk)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        return render(request, "incidents/detail.html", _detail_context(request, incident, outcome_form=form),
-                      status=400)  # fmt: skip
+        return render(
+            request,
+            "incidents/detail.html",
+            _detail_context(request, incident, outcome_form=form),
+            status=400,
+        )
     data = dict(form.cleaned_data)
     version, kind = data.pop("version"), data.pop("kind")
     try:
@@ -441,8 +520,12 @@ def add_outcome(request: HttpRequest, incident_id: int) -> HttpResponse:
         incident.refresh_from_db()
         form = OutcomeForm(request.POST.copy() | {"version": incident.version})
         form.is_valid()
-        return render(request, "incidents/detail.html", _detail_context(request, incident, outcome_form=form),
-                      status=409)  # fmt: skip
+        return render(
+            request,
+            "incidents/detail.html",
+            _detail_context(request, incident, outcome_form=form),
+            status=409,
+        )
     messages.success(request, "Outcome recorded.")
     return redirect("incidents:detail", incident.pk)
 
@@ -472,8 +555,9 @@ def add_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            actions.add_evidence(incident, by=request.user, files=_read_files(form.cleaned_data["evidence"]),
-                                 request=request)  # fmt: skip
+            actions.add_evidence(
+                incident, by=request.user, files=_read_files(form.cleaned_data["evidence"]), request=request
+            )
         except EvidenceRejected as rejected:
             form.add_error("evidence", str(rejected))
         else:
@@ -505,8 +589,9 @@ def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
         raise Http404
     form = ActionForm(request.POST, owners=_owners(incident.school))
     if not form.is_valid():
-        return render(request, "incidents/detail.html", _detail_context(request, incident, action_form=form),
-                      status=400)  # fmt: skip
+        return render(
+            request, "incidents/detail.html", _detail_context(request, incident, action_form=form), status=400
+        )
     actions.add_action(incident, by=request.user, request=request, **form.cleaned_data)
     messages.success(request, "Action added.")
     return redirect("incidents:detail", incident.pk)
@@ -528,16 +613,25 @@ def edit_incident(request: HttpRequest, incident_id: int) -> HttpResponse:
         return render(request, "incidents/edit.html", {"incident": incident, "form": form}, status=400)
     changes = {name: form.cleaned_data[name] for name in fields}
     try:
-        actions.update_incident(incident, by=request.user, expected_version=form.cleaned_data["version"],
-                                changes=changes, request=request)  # fmt: skip
+        actions.update_incident(
+            incident,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            changes=changes,
+            request=request,
+        )
     except IncidentConflict:
         incident.refresh_from_db()
         # Keep what this user typed, but arm the form with the new version: saving again is a deliberate choice
         # made after seeing the other person's change, shown beside it.
         data = request.POST.copy()
         data["version"] = str(incident.version)
-        context = {"incident": incident, "form": EditForm(data), "conflict": True,
-                   "current": {name: getattr(incident, name) for name in fields}}  # fmt: skip
+        context = {
+            "incident": incident,
+            "form": EditForm(data),
+            "conflict": True,
+            "current": {name: getattr(incident, name) for name in fields},
+        }
         return render(request, "incidents/edit.html", context, status=409)
     messages.success(request, "Changes saved.")
     return redirect("incidents:detail", incident.pk)
@@ -550,9 +644,11 @@ def download_evidence(request: HttpRequest, incident_id: int, evidence_id: int) 
     record_view(request, incident, object_repr=incident.label, evidence=evidence.pk)
     # A download, never rendered inline: an uploaded text or PDF cannot run in the site's origin.
     response = FileResponse(
-        evidence.file.open("rb"), as_attachment=True, content_type=evidence.content_type,
+        evidence.file.open("rb"),
+        as_attachment=True,
+        content_type=evidence.content_type,
         filename=f"incident-{incident.number}-evidence-{evidence.pk}.{evidence.extension}",
-    )  # fmt: skip
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
@@ -601,8 +697,11 @@ def action_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires(Action.LIST_INCIDENT_ACTIONS)
 def complete_action(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = get_object_or_404(IncidentAction.objects.select_related("incident", "incident__school"),
-                               pk=action_id, school=_school(request))  # fmt: skip
+    action = get_object_or_404(
+        IncidentAction.objects.select_related("incident", "incident__school"),
+        pk=action_id,
+        school=_school(request),
+    )
     if action.owner_id != request.user.pk and not permissions.can_manage(request.user, action.incident):
         raise Http404
     if action.owner_id != request.user.pk and not permissions.can_view(request.user, action.incident):
@@ -644,10 +743,19 @@ def _chronology(request: HttpRequest, person: Person) -> list[Incident]:
 def chronology(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, school=_school(request))
     incidents = _chronology(request, person)
-    record("incident.chronology.view", request=request, obj=person, kind=AuditEntry.Kind.VIEW,
-           object_repr=f"Chronology of person {person.pk}", detail={"incidents": len(incidents)})  # fmt: skip
-    return render(request, "incidents/chronology.html", {"person": person, "incidents": incidents,
-                                                         "today": timezone.localdate()})  # fmt: skip
+    record(
+        "incident.chronology.view",
+        request=request,
+        obj=person,
+        kind=AuditEntry.Kind.VIEW,
+        object_repr=f"Chronology of person {person.pk}",
+        detail={"incidents": len(incidents)},
+    )
+    return render(
+        request,
+        "incidents/chronology.html",
+        {"person": person, "incidents": incidents, "today": timezone.localdate()},
+    )
 
 
 @requires(Action.LIST_INCIDENTS)
@@ -656,8 +764,14 @@ def chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
 
     person = get_object_or_404(Person, pk=person_id, school=_school(request))
     incidents = _chronology(request, person)
-    record("incident.chronology.export_pdf", request=request, obj=person, kind=AuditEntry.Kind.EXPORT,
-           object_repr=f"Chronology of person {person.pk}", detail={"incidents": len(incidents)})  # fmt: skip
+    record(
+        "incident.chronology.export_pdf",
+        request=request,
+        obj=person,
+        kind=AuditEntry.Kind.EXPORT,
+        object_repr=f"Chronology of person {person.pk}",
+        detail={"incidents": len(incidents)},
+    )
     return _pdf_response(build(person, incidents, _school(request)), f"chronology-{person.pk}.pdf")
 
 

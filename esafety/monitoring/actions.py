@@ -124,10 +124,18 @@ def capture_text(
     try:
         with transaction.atomic():
             capture = Capture.objects.create(
-                school=school, source=source, person=person, message_id=message_id, occurred_at=when,
-                subject=subject[:255], sender=sender[:255], recipients=recipients, text=text,
-                status=Capture.Status.ALERTED if result.hits else Capture.Status.KEPT, enhanced=result.enhanced,
-            )  # fmt: skip
+                school=school,
+                source=source,
+                person=person,
+                message_id=message_id,
+                occurred_at=when,
+                subject=subject[:255],
+                sender=sender[:255],
+                recipients=recipients,
+                text=text,
+                status=Capture.Status.ALERTED if result.hits else Capture.Status.KEPT,
+                enhanced=result.enhanced,
+            )
             alerts = Alert.objects.bulk_create(
                 [
                     Alert(
@@ -141,18 +149,26 @@ def capture_text(
                         end=hit.end,
                         context_before=_around(text, hit.start, hit.end)[0],
                         context_after=_around(text, hit.start, hit.end)[1],
-                    )  # fmt: skip
+                    )
                     for hit in result.hits
                 ]
             )
             if not all(a.pk for a in alerts):  # backends that do not return keys from bulk_create
                 alerts = list(capture.alerts.order_by("pk"))
             record(
-                "capture.create", actor=actor, obj=capture, school=school, request=request,
-                detail={"source": source.kind if source else "", "alerts": [a.pk for a in alerts],
-                        "max_severity": max((a.severity for a in alerts), default=0),
-                        "enhanced": bool(result.enhanced), "threshold": result.threshold},
-            )  # fmt: skip
+                "capture.create",
+                actor=actor,
+                obj=capture,
+                school=school,
+                request=request,
+                detail={
+                    "source": source.kind if source else "",
+                    "alerts": [a.pk for a in alerts],
+                    "max_severity": max((a.severity for a in alerts), default=0),
+                    "enhanced": bool(result.enhanced),
+                    "threshold": result.threshold,
+                },
+            )
             if notify and any(a.severity >= 5 for a in alerts):
                 _notify_urgent(capture)
     except IntegrityError:
@@ -199,9 +215,12 @@ def review_alert(alert: Alert, *, by: User, status: str, reason: str = "", reque
         else:
             raise WorkflowError(f"Unknown review step {status!r}.")
         record(
-            "alert.review", actor=by, obj=alert, request=request,
+            "alert.review",
+            actor=by,
+            obj=alert,
+            request=request,
             detail={"from": before, "to": alert.status, "reason": alert.reason},
-        )  # fmt: skip
+        )
     return alert
 
 
@@ -250,16 +269,27 @@ def create_incident_from_alert(alert: Alert, *, by: User, request: Any = None) -
             f" at {timezone.localtime(capture.occurred_at):%d %b %Y %H:%M}. The captured text is attached."
         )
         incident = report_incident(
-            school=alert.school, reporter=by, category=INCIDENT_CATEGORIES.get(alert.category, "other"),
-            description=description, occurred_at=capture.occurred_at, people=people,
-            evidence=[evidence_file(capture)], urgent=alert.severity >= 4, source="monitoring",
-            source_ref=f"alert:{alert.pk}", idempotency_key=f"monitoring-alert:{alert.pk}", request=request,
-        )  # fmt: skip
+            school=alert.school,
+            reporter=by,
+            category=INCIDENT_CATEGORIES.get(alert.category, "other"),
+            description=description,
+            occurred_at=capture.occurred_at,
+            people=people,
+            evidence=[evidence_file(capture)],
+            urgent=alert.severity >= 4,
+            source="monitoring",
+            source_ref=f"alert:{alert.pk}",
+            idempotency_key=f"monitoring-alert:{alert.pk}",
+            request=request,
+        )
         alert.link_incident(incident, by)
         record(
-            "alert.incident", actor=by, obj=alert, request=request,
+            "alert.incident",
+            actor=by,
+            obj=alert,
+            request=request,
             detail={"incident": incident.pk, "capture": capture.pk},
-        )  # fmt: skip
+        )
     return incident
 
 
@@ -267,9 +297,16 @@ def create_incident_from_alert(alert: Alert, *, by: User, request: Any = None) -
 
 
 def request_enhanced_monitoring(
-    *, school: School, person: Person, reason: str, starts: date, ends: date, threshold: int = 1, by: User,
+    *,
+    school: School,
+    person: Person,
+    reason: str,
+    starts: date,
+    ends: date,
+    threshold: int = 1,
+    by: User,
     request: Any = None,
-) -> EnhancedMonitoring:  # fmt: skip
+) -> EnhancedMonitoring:
     """Ask for enhanced monitoring of ``person``; when the Headteacher asks, it is authorised at once."""
     if person.school_id != school.pk:
         raise PermissionDenied
@@ -281,13 +318,21 @@ def request_enhanced_monitoring(
         raise WorkflowError("A reason is required.")
     with transaction.atomic():
         item = EnhancedMonitoring.objects.create(
-            school=school, person=person, reason=reason.strip(), starts=starts, ends=ends, threshold=threshold,
+            school=school,
+            person=person,
+            reason=reason.strip(),
+            starts=starts,
+            ends=ends,
+            threshold=threshold,
             requested_by=by,
-        )  # fmt: skip
+        )
         record(
-            "enhanced_monitoring.request", actor=by, obj=item, request=request,
+            "enhanced_monitoring.request",
+            actor=by,
+            obj=item,
+            request=request,
             detail={"person": person.pk, "starts": starts, "ends": ends, "threshold": threshold},
-        )  # fmt: skip
+        )
         if can(by, Action.AUTHORISE_ENHANCED_MONITORING, school):
             _authorise(item, by, request)
     return item
@@ -357,27 +402,50 @@ def end_expired_enhanced_monitoring(today: date | None = None) -> int:
 
 
 def add_lexicon_term(
-    *, school: School, phrase: str, category: str, severity: int, first_person: bool = False, negatives: str = "",
-    by: User, request: Any = None,
-) -> LexiconAddition:  # fmt: skip
+    *,
+    school: School,
+    phrase: str,
+    category: str,
+    severity: int,
+    first_person: bool = False,
+    negatives: str = "",
+    by: User,
+    request: Any = None,
+) -> LexiconAddition:
     with transaction.atomic():
         term = LexiconAddition.objects.create(
-            school=school, phrase=phrase.strip(), category=category, severity=severity, first_person=first_person,
-            negatives=negatives.strip(), added_by=by,
-        )  # fmt: skip
+            school=school,
+            phrase=phrase.strip(),
+            category=category,
+            severity=severity,
+            first_person=first_person,
+            negatives=negatives.strip(),
+            added_by=by,
+        )
         record(
-            "lexicon.add", actor=by, obj=term, request=request,
-            detail={"phrase": term.phrase, "category": category, "severity": severity, "first_person": first_person},
-        )  # fmt: skip
+            "lexicon.add",
+            actor=by,
+            obj=term,
+            request=request,
+            detail={
+                "phrase": term.phrase,
+                "category": category,
+                "severity": severity,
+                "first_person": first_person,
+            },
+        )
     return term
 
 
 def remove_lexicon_term(term: LexiconAddition, *, by: User, request: Any = None) -> None:
     with transaction.atomic():
         record(
-            "lexicon.remove", actor=by, obj=term, request=request,
+            "lexicon.remove",
+            actor=by,
+            obj=term,
+            request=request,
             detail={"phrase": term.phrase, "category": term.category},
-        )  # fmt: skip
+        )
         term.delete()
 
 
@@ -391,9 +459,12 @@ def suppress_term(
             school=school, rule=rule.strip(), group=group.strip() or "*", reason=reason.strip(), added_by=by
         )
         record(
-            "lexicon.suppress", actor=by, obj=item, request=request,
+            "lexicon.suppress",
+            actor=by,
+            obj=item,
+            request=request,
             detail={"rule": item.rule, "group": item.group, "reason": item.reason},
-        )  # fmt: skip
+        )
     return item
 
 
@@ -444,11 +515,16 @@ def purge_captures(now: datetime | None = None) -> dict[str, int]:
             Capture.objects.filter(pk__in=ids).delete()
             if old_count or ids:
                 record(
-                    "capture.purge", school=school, object_repr="Monitoring captures",
-                    detail={"retention": old_count, "false_positive": len(ids),
-                            "retention_days": school.retention_days,
-                            "false_positive_days": config.false_positive_days},
-                )  # fmt: skip
+                    "capture.purge",
+                    school=school,
+                    object_repr="Monitoring captures",
+                    detail={
+                        "retention": old_count,
+                        "false_positive": len(ids),
+                        "retention_days": school.retention_days,
+                        "false_positive_days": config.false_positive_days,
+                    },
+                )
         totals["retention"] += old_count
         totals["false_positive"] += len(ids)
     return totals
@@ -471,10 +547,22 @@ _IMAP_KEYS = (
 
 
 def save_imap_source(
-    *, school: School, name: str, host: str, port: int, user: str, ssl: bool = False, starttls: bool = False,
-    password_env: str = "", password: str | None = None, mailbox: str = "INBOX", processed_folder: str = "",
-    source: Source | None = None, by: User | None = None, request: Any = None,
-) -> tuple[Source, bool]:  # fmt: skip
+    *,
+    school: School,
+    name: str,
+    host: str,
+    port: int,
+    user: str,
+    ssl: bool = False,
+    starttls: bool = False,
+    password_env: str = "",
+    password: str | None = None,
+    mailbox: str = "INBOX",
+    processed_folder: str = "",
+    source: Source | None = None,
+    by: User | None = None,
+    request: Any = None,
+) -> tuple[Source, bool]:
     """Add or update a journal mailbox; returns ``(source, created)``.
 
     ``source`` given: that row is updated (the page). Otherwise the school's source called ``name`` is updated or
@@ -485,9 +573,13 @@ def save_imap_source(
     if not password_env and password is None:
         raise WorkflowError("Name the environment variable that holds the password.")
     config: dict[str, Any] = {
-        "host": host.strip(), "port": int(port), "ssl": bool(ssl), "starttls": bool(starttls) and not ssl,
-        "user": user.strip(), "mailbox": mailbox.strip() or "INBOX",
-    }  # fmt: skip
+        "host": host.strip(),
+        "port": int(port),
+        "ssl": bool(ssl),
+        "starttls": bool(starttls) and not ssl,
+        "user": user.strip(),
+        "mailbox": mailbox.strip() or "INBOX",
+    }
     if processed_folder.strip():
         config["processed_folder"] = processed_folder.strip()
     if password_env:
@@ -509,9 +601,13 @@ def save_imap_source(
         source.save()
         shown = {k: v for k, v in source.config.items() if k != "password"}
         record(
-            "source.save", actor=by, obj=source, school=school, request=request,
+            "source.save",
+            actor=by,
+            obj=source,
+            school=school,
+            request=request,
             detail={"created": created, "config": shown, "password_stored": "password" in source.config},
-        )  # fmt: skip
+        )
     return source, created
 
 

@@ -21,9 +21,11 @@ from esafety.people.models import Person
 class CaptureInSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
     message_id = serializers.CharField(
-        max_length=255, required=False, allow_blank=True,
+        max_length=255,
+        required=False,
+        allow_blank=True,
         help_text="Your identifier for this text: submitting it again is then harmless.",
-    )  # fmt: skip
+    )
     person = serializers.IntegerField(required=False, help_text="esafety id of the person who wrote it")
     person_email = serializers.EmailField(required=False, help_text="Or their e-mail address")
     occurred_at = serializers.DateTimeField(required=False)
@@ -75,19 +77,32 @@ class CaptureCreate(APIView):
         if source.kind != Source.Kind.API:
             raise serializers.ValidationError({"source": "That name belongs to another kind of source."})
         result = capture_text(
-            school=school, source=source, text=data["text"], person=person, message_id=data.get("message_id", ""),
-            occurred_at=data.get("occurred_at"), subject=data.get("subject", ""),
-            sender=data.get("person_email", ""), actor=request.user, request=request,
-        )  # fmt: skip
+            school=school,
+            source=source,
+            text=data["text"],
+            person=person,
+            message_id=data.get("message_id", ""),
+            occurred_at=data.get("occurred_at"),
+            subject=data.get("subject", ""),
+            sender=data.get("person_email", ""),
+            actor=request.user,
+            request=request,
+        )
         body = {
             "capture": result.capture.pk if result.capture else None,
             "created": result.created,
             "alerts": [
-                {"id": a.pk, "category": a.category, "severity": a.severity, "evidence": a.evidence,
-                 "start": a.start, "end": a.end}
+                {
+                    "id": a.pk,
+                    "category": a.category,
+                    "severity": a.severity,
+                    "evidence": a.evidence,
+                    "start": a.start,
+                    "end": a.end,
+                }
                 for a in result.alerts
             ],
-        }  # fmt: skip
+        }
         return Response(
             CaptureOutSerializer(body).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,

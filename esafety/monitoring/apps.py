@@ -13,7 +13,8 @@ class MonitoringConfig(AppConfig):
 
         register("monitoring.poll_mailboxes", timedelta(minutes=5), "esafety.monitoring.tasks.poll_mailboxes")
         register(
-            "monitoring.end_expired_enhanced_monitoring", timedelta(hours=1),
+            "monitoring.end_expired_enhanced_monitoring",
+            timedelta(hours=1),
             "esafety.monitoring.tasks.end_expired_enhanced_monitoring",
-        )  # fmt: skip
+        )
         register("monitoring.purge_captures", timedelta(hours=6), "esafety.monitoring.tasks.purge_captures")

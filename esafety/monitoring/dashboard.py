@@ -16,8 +16,10 @@ def panels(request: HttpRequest) -> list[Panel]:
     url = reverse("monitoring:alerts")
     new = dict(
         Alert.objects.filter(school=school, status=Alert.Status.NEW)
-        .values_list("severity").annotate(n=Count("pk")).order_by()
-    )  # fmt: skip
+        .values_list("severity")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     total = sum(new.values())
     urgent = new.get(5, 0)
     return [
@@ -32,12 +34,12 @@ def panels(request: HttpRequest) -> list[Panel]:
                 for s in range(5, 0, -1)
                 if new.get(s)
             ],
-        ),  # fmt: skip
+        ),
         Panel(
             title="Severity 5 not yet reviewed",
             value=urgent,
             url=f"{url}?status=new&severity=5",
             note="possible imminent risk to life: act now" if urgent else "none",
             tone="alert" if urgent else "good",
-        ),  # fmt: skip
+        ),
     ]

@@ -24,22 +24,49 @@ MESSAGES = [
     (3, "imap", "send nudes or i tell everyone", ""),
     (4, "api", "go back to your own country", "reviewed"),
     (5, "imap", "fat ugly cow, no wonder nobody talks to you", "reviewed"),
-    (6, "filter_log", "how to make a bomb", "action_taken:Spoke to the pupil with their class teacher: a "
-     "science-fair volcano idea that went too far. Parents told; online safety session booked."),
-    (8, "imap", "in minecraft just kill yourself in the lava to respawn at base",
-     "false_positive:Game instructions about respawning in Minecraft, not aimed at anyone."),
-    (9, "imap", "anyone got weed killer for the school garden project",
-     "false_positive:Weed killer for the Year 5 garden project."),
+    (
+        6,
+        "filter_log",
+        "how to make a bomb",
+        "action_taken:Spoke to the pupil with their class teacher: a "
+        "science-fair volcano idea that went too far. Parents told; online safety session booked.",
+    ),
+    (
+        8,
+        "imap",
+        "in minecraft just kill yourself in the lava to respawn at base",
+        "false_positive:Game instructions about respawning in Minecraft, not aimed at anyone.",
+    ),
+    (
+        9,
+        "imap",
+        "anyone got weed killer for the school garden project",
+        "false_positive:Weed killer for the Year 5 garden project.",
+    ),
     (12, "imap", "i'm starving myself so i can be skinny for the party", "incident"),
     (15, "imap", "lets move to snapchat, delete this chat after. i'll buy you a new phone", "incident"),
-    (20, "api", "meet me at the park, come alone and don't tell anyone", "action_taken:Parents informed; "
-     "the sender is a cousin and the meeting was a family surprise. No further action."),
+    (
+        20,
+        "api",
+        "meet me at the park, come alone and don't tell anyone",
+        "action_taken:Parents informed; "
+        "the sender is a cousin and the meeting was a family surprise. No further action.",
+    ),
     (26, "imap", "i cut myself again last night", "incident"),
-    (33, "imap", "kill yourself lol nobody likes you", "action_taken:Restorative conversation between both pupils."),
+    (
+        33,
+        "imap",
+        "kill yourself lol nobody likes you",
+        "action_taken:Restorative conversation between both pupils.",
+    ),
     (41, "filter_log", "the holocaust never happened", "reviewed"),
-    (55, "imap", "anyone got weed for saturday? my cousin sells it", "action_taken:Referred to the DSL; "
-     "parents contacted."),
-]  # fmt: skip
+    (
+        55,
+        "imap",
+        "anyone got weed for saturday? my cousin sells it",
+        "action_taken:Referred to the DSL; parents contacted.",
+    ),
+]
 ENHANCED_TEXTS = ["i hate school so much", "nobody wants you here, you should leave"]
 
 
@@ -61,7 +88,7 @@ def build(ctx: DemoContext) -> None:
                 "mailbox": "INBOX",
                 "processed_keyword": "$EsafetyProcessed",
             },
-        ),  # fmt: skip
+        ),
         "filter_log": actions.ensure_source(school, Source.Kind.FILTER_LOG),
         "api": actions.ensure_source(school, Source.Kind.API, name="Learning platform chat"),
         "upload": actions.ensure_source(school, Source.Kind.UPLOAD),
@@ -76,16 +103,23 @@ def build(ctx: DemoContext) -> None:
 
     # Authorised a fortnight ago by the Headteacher at the Co-ordinator's request; runs two more weeks.
     enhanced = actions.request_enhanced_monitoring(
-        school=school, person=watched, starts=ctx.today - timedelta(days=14), ends=ctx.today + timedelta(days=14),
+        school=school,
+        person=watched,
+        starts=ctx.today - timedelta(days=14),
+        ends=ctx.today + timedelta(days=14),
         reason="Disclosed to a teaching assistant that an older pupil is sending unkind messages at night; closer "
         "monitoring for four weeks while the school works with the family.",
         by=coordinator,
-    )  # fmt: skip
+    )
     actions.authorise_enhanced_monitoring(enhanced, by=head)
     ended = actions.request_enhanced_monitoring(
-        school=school, person=rng.choice(pupils), starts=ctx.today - timedelta(days=90),
-        ends=ctx.today - timedelta(days=62), reason="Concern raised by a parent about late-night messaging.", by=head,
-    )  # fmt: skip
+        school=school,
+        person=rng.choice(pupils),
+        starts=ctx.today - timedelta(days=90),
+        ends=ctx.today - timedelta(days=62),
+        reason="Concern raised by a parent about late-night messaging.",
+        by=head,
+    )
     actions.end_expired_enhanced_monitoring(ctx.today)
     assert not ended.is_active(ctx.today)
 
@@ -93,10 +127,12 @@ def build(ctx: DemoContext) -> None:
         school=school, phrase="meet at the rec after dark", category="grooming", severity=3, by=coordinator
     )
     actions.suppress_term(
-        school=school, rule="cannabis", group="Year 6",
+        school=school,
+        rule="cannabis",
+        group="Year 6",
         reason="Year 6 drugs education unit (PSHE, spring term): pupils research and discuss cannabis.",
         by=coordinator,
-    )  # fmt: skip
+    )
 
     def when(days_ago: int) -> datetime:
         day = ctx.today - timedelta(days=days_ago)
@@ -109,12 +145,17 @@ def build(ctx: DemoContext) -> None:
             person = rng.choice(pupils)
             sender = f"{person.first_name.lower()}.{person.last_name.lower()}{number}@pupils.{domain}"
             result = actions.capture_text(
-                school=school, source=sources[kind], text=text, person=person, occurred_at=when(days_ago),
+                school=school,
+                source=sources[kind],
+                text=text,
+                person=person,
+                occurred_at=when(days_ago),
                 message_id=f"<demo-{number}@{domain}>" if kind == "imap" else f"demo-{kind}-{number}",
                 subject="" if kind != "imap" else rng.choice(["hi", "re: tonight", "", "homework", "?"]),
-                sender=sender if kind == "imap" else "", notify=False,
+                sender=sender if kind == "imap" else "",
+                notify=False,
                 recipients=[f"friend{number}@pupils.{domain}"] if kind == "imap" else [],
-            )  # fmt: skip
+            )
             assert result.alerts, f"demo message {number} raised no alert: the lexicon changed"
             arrived = result.capture.occurred_at
             Alert.objects.filter(capture=result.capture).update(created=arrived)
@@ -131,7 +172,12 @@ def build(ctx: DemoContext) -> None:
                 Alert.objects.filter(pk=alert.pk).update(reviewed_at=when(max(days_ago - 1, 0)))
         for days_ago, text in zip((3, 10), ENHANCED_TEXTS, strict=True):
             actions.capture_text(
-                school=school, source=sources["api"], text=text, person=watched, occurred_at=when(days_ago),
-                message_id=f"demo-enhanced-{days_ago}", notify=False,
-            )  # fmt: skip
+                school=school,
+                source=sources["api"],
+                text=text,
+                person=watched,
+                occurred_at=when(days_ago),
+                message_id=f"demo-enhanced-{days_ago}",
+                notify=False,
+            )
     ctx.extra["monitoring_watched"] = watched

@@ -189,6 +189,11 @@ def parse_email(raw: bytes) -> ParsedMessage:
         bodies.extend(html_parts)
     text = "\n\n".join(part for part in [subject, *bodies, *attachments] if part.strip())
     return ParsedMessage(
-        message_id=message_id[:255], subject=subject[:255], sender=sender[:255], recipients=recipients[:50],
-        occurred_at=occurred_at, text=clean(text), attachments=[a.split("\n", 1)[0] for a in attachments],
-    )  # fmt: skip
+        message_id=message_id[:255],
+        subject=subject[:255],
+        sender=sender[:255],
+        recipients=recipients[:50],
+        occurred_at=occurred_at,
+        text=clean(text),
+        attachments=[a.split("\n", 1)[0] for a in attachments],
+    )

@@ -22,14 +22,18 @@ OPEN = "open"
 
 class AlertFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label="Status", required=False,
+        label="Status",
+        required=False,
         choices=[(OPEN, "Open (new or reviewed)"), ("all", "All"), *Alert.Status.choices],
-    )  # fmt: skip
+    )
     category = forms.ChoiceField(label="Category", required=False, choices=[("", "All"), *CATEGORY_CHOICES])
     severity = forms.TypedChoiceField(
-        label="Severity at least", required=False, coerce=int, empty_value=None,
+        label="Severity at least",
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", "Any"), *SEVERITY_CHOICES],
-    )  # fmt: skip
+    )
     person = forms.CharField(label="Person", required=False, max_length=100)
 
 
@@ -42,9 +46,12 @@ class ReviewForm(forms.Form):
         ]
     )
     reason = forms.CharField(
-        label="Reason or note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason or note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required for a false positive (why) and for action taken (what was done).",
-    )  # fmt: skip
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -138,9 +145,12 @@ def group_choices(school: Any) -> list[tuple[str, str]]:
     years = sorted(set(people.exclude(year_group="").values_list("year_group", flat=True)))
     classes = sorted(set(people.exclude(class_name="").values_list("class_name", flat=True)))
     return [
-        ("*", "Everyone"), ("Pupils", "All pupils"), ("Staff", "All staff"),
-        *[(y, y) for y in years], *[(c, f"Class {c}") for c in classes],
-    ]  # fmt: skip
+        ("*", "Everyone"),
+        ("Pupils", "All pupils"),
+        ("Staff", "All staff"),
+        *[(y, y) for y in years],
+        *[(c, f"Class {c}") for c in classes],
+    ]
 
 
 def rule_choices() -> list[tuple[str, str]]:
@@ -193,9 +203,11 @@ class LexiconSuppressionForm(forms.ModelForm):
 class UploadForm(forms.Form):
     file = forms.FileField(label="Document", help_text="Text, e-mail (.eml), Word (.docx) or PDF")
     person = PersonChoiceField(
-        queryset=Person.objects.none(), required=False, label="Whose is it?",
+        queryset=Person.objects.none(),
+        required=False,
+        label="Whose is it?",
         help_text="Leave empty to take the person from the e-mail's sender, if any.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -216,26 +228,32 @@ class ImapSourceForm(forms.Form):
     )
     user = forms.CharField(label="User name", max_length=254)
     password_env = forms.RegexField(
-        label="Password: name of the environment variable", max_length=100,
-        regex=r"^[A-Za-z_][A-Za-z0-9_]*$", initial="ESAFETY_JOURNAL_PASSWORD",
+        label="Password: name of the environment variable",
+        max_length=100,
+        regex=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        initial="ESAFETY_JOURNAL_PASSWORD",
         error_messages={"invalid": "Letters, digits and underscores only, not starting with a digit."},
         help_text="The variable, set on the esafety server and its worker, that holds the mailbox password. "
         "The password itself is never typed, stored or shown here.",
-    )  # fmt: skip
+    )
     mailbox = forms.CharField(label="Folder to read", max_length=200, initial="INBOX")
     processed_folder = forms.CharField(
-        label="Move processed messages to", max_length=200, required=False,
+        label="Move processed messages to",
+        max_length=200,
+        required=False,
         help_text="Leave empty to mark them with a keyword instead.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, school: Any, source: Any = None, **kwargs: Any) -> None:
         if source is not None and "initial" not in kwargs:
             config = source.config or {}
             kwargs["initial"] = {
-                "name": source.name, **{k: config.get(k) for k in ("host", "port", "ssl", "starttls", "user")},
-                "password_env": config.get("password_env", ""), "mailbox": config.get("mailbox", "INBOX"),
+                "name": source.name,
+                **{k: config.get(k) for k in ("host", "port", "ssl", "starttls", "user")},
+                "password_env": config.get("password_env", ""),
+                "mailbox": config.get("mailbox", "INBOX"),
                 "processed_folder": config.get("processed_folder", ""),
-            }  # fmt: skip
+            }
         super().__init__(*args, **kwargs)
         self.school, self.source = school, source
 

@@ -121,10 +121,15 @@ def ingest_mailbox(source: Source, *, limit: int | None = None) -> MailboxReport
             try:
                 parsed = parse_email(raw)
                 result = capture_text(
-                    school=source.school, source=source, text=parsed.text, message_id=parsed.message_id,
-                    occurred_at=parsed.occurred_at, subject=parsed.subject, sender=parsed.sender,
+                    school=source.school,
+                    source=source,
+                    text=parsed.text,
+                    message_id=parsed.message_id,
+                    occurred_at=parsed.occurred_at,
+                    subject=parsed.subject,
+                    sender=parsed.sender,
                     recipients=parsed.recipients,
-                )  # fmt: skip
+                )
             except Exception as exc:  # noqa: BLE001 (one bad message must not stop the mailbox; it is retried)
                 log.exception("monitoring: message UID %s of source %s failed", uid, source.pk)
                 report.failed += 1

@@ -238,9 +238,12 @@ class EnhancedMonitoringQuerySet(models.QuerySet["EnhancedMonitoring"]):
     def active(self, on: date | None = None) -> EnhancedMonitoringQuerySet:
         on = on or timezone.localdate()
         return self.filter(
-            authorised_at__isnull=False, ended_at__isnull=True, declined_at__isnull=True,
-            starts__lte=on, ends__gte=on,
-        )  # fmt: skip
+            authorised_at__isnull=False,
+            ended_at__isnull=True,
+            declined_at__isnull=True,
+            starts__lte=on,
+            ends__gte=on,
+        )
 
 
 class EnhancedMonitoring(models.Model):
@@ -289,9 +292,11 @@ class EnhancedMonitoring(models.Model):
     def is_active(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
         return (
-            self.authorised_at is not None and self.ended_at is None and self.declined_at is None
+            self.authorised_at is not None
+            and self.ended_at is None
+            and self.declined_at is None
             and self.starts <= on <= self.ends
-        )  # fmt: skip
+        )
 
     @property
     def state(self) -> str:

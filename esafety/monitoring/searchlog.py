@@ -56,9 +56,11 @@ def _fallback_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
         fields = line.split()
         if len(fields) >= 7 and re.match(r"^\d+(\.\d+)?$", fields[0]):
             yield {
-                "time": datetime.fromtimestamp(float(fields[0]), UTC), "client": fields[2], "url": fields[6],
+                "time": datetime.fromtimestamp(float(fields[0]), UTC),
+                "client": fields[2],
+                "url": fields[6],
                 "user": fields[7] if len(fields) > 7 and fields[7] != "-" else "",
-            }  # fmt: skip
+            }
         elif match := _URL.search(line):
             yield {"time": None, "client": "", "url": match.group(0), "user": ""}
 
@@ -102,10 +104,13 @@ def search_terms(lines: Iterable[str], fmt: str = "squid") -> Iterator[SearchTer
         # Same request, same key: reading a log twice (or overlapping rotations) captures nothing twice.
         raw = f"{at.isoformat() if isinstance(at, datetime) else index}|{client}|{user}|{url}"
         yield SearchTerm(
-            query=found[1], engine=found[0], user=user, client=client,
+            query=found[1],
+            engine=found[0],
+            user=user,
+            client=client,
             at=at if isinstance(at, datetime) else None,
             line_key="log:" + hashlib.sha256(str(raw).encode()).hexdigest()[:40],
-        )  # fmt: skip
+        )
 
 
 def ingest_log(school: Any, lines: Iterable[str], *, fmt: str = "squid") -> dict[str, int]:
@@ -126,13 +131,20 @@ def ingest_log(school: Any, lines: Iterable[str], *, fmt: str = "squid") -> dict
                 else None
             )
             people[term.user] = (
-                user.person if user is not None and user.person and user.person.school_id == school.pk
+                user.person
+                if user is not None and user.person and user.person.school_id == school.pk
                 else resolve_person(school, [term.user])
-            )  # fmt: skip
+            )
         result = capture_text(
-            school=school, source=source, text=term.query, person=people[term.user], message_id=term.line_key,
-            occurred_at=term.at, subject=f"Search on {term.engine}", sender=term.user or term.client,
-        )  # fmt: skip
+            school=school,
+            source=source,
+            text=term.query,
+            person=people[term.user],
+            message_id=term.line_key,
+            occurred_at=term.at,
+            subject=f"Search on {term.engine}",
+            sender=term.user or term.client,
+        )
         if result.capture is not None:
             counts["captured" if result.created else "duplicates"] += 1
     return counts

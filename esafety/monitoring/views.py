@@ -69,9 +69,10 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             alerts = alerts.filter(severity__gte=severity)
         if who := form.cleaned_data["person"].strip():
             alerts = alerts.filter(
-                Q(capture__person__first_name__icontains=who) | Q(capture__person__last_name__icontains=who)
+                Q(capture__person__first_name__icontains=who)
+                | Q(capture__person__last_name__icontains=who)
                 | Q(capture__sender__icontains=who)
-            )  # fmt: skip
+            )
     if status == OPEN:
         alerts = alerts.open()
     elif status != "all":
@@ -80,9 +81,12 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     if page.object_list:
         # The queue shows captured words: a view of restricted records, noted once per page.
         record(
-            "capture.list_view", request=request, kind=AuditEntry.Kind.VIEW, object_repr="Monitoring alert queue",
+            "capture.list_view",
+            request=request,
+            kind=AuditEntry.Kind.VIEW,
+            object_repr="Monitoring alert queue",
             detail={"alerts": [a.pk for a in page.object_list]},
-        )  # fmt: skip
+        )
     counts = dict(
         alerts_visible_to(request.user, school)
         .open()
@@ -91,11 +95,17 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         .order_by()
     )
     return render(
-        request, "monitoring/alerts.html",
-        {"form": form, "page": page, "counts": [(s, counts.get(s, 0)) for s in range(5, 0, -1)],
-         "can_upload": True, "can_lexicon": can(request.user, Action.MANAGE_LEXICON, school),
-         "can_sources": can(request.user, Action.MANAGE_MONITORING_SOURCES, school)},
-    )  # fmt: skip
+        request,
+        "monitoring/alerts.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": [(s, counts.get(s, 0)) for s in range(5, 0, -1)],
+            "can_upload": True,
+            "can_lexicon": can(request.user, Action.MANAGE_LEXICON, school),
+            "can_sources": can(request.user, Action.MANAGE_MONITORING_SOURCES, school),
+        },
+    )
 
 
 def _get_alert(request: HttpRequest, pk: int) -> Alert:
@@ -108,10 +118,16 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     capture = alert.capture
     record_view(request, capture, alert=alert.pk)
     return render(
-        request, "monitoring/alert.html",
-        {"alert": alert, "capture": capture, "others": capture.alerts.exclude(pk=alert.pk).order_by("start"),
-         "review_form": ReviewForm(), "incident_url": incident_url(alert.incident) if alert.incident else ""},
-    )  # fmt: skip
+        request,
+        "monitoring/alert.html",
+        {
+            "alert": alert,
+            "capture": capture,
+            "others": capture.alerts.exclude(pk=alert.pk).order_by("start"),
+            "review_form": ReviewForm(),
+            "incident_url": incident_url(alert.incident) if alert.incident else "",
+        },
+    )
 
 
 @require_POST
@@ -122,9 +138,12 @@ def alert_review(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             actions.review_alert(
-                alert, by=request.user, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"],
+                alert,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
                 request=request,
-            )  # fmt: skip
+            )
             messages.success(
                 request, f"{alert.label}: {Alert.Status(form.cleaned_data['status']).label.lower()}."
             )
@@ -186,14 +205,25 @@ def person_summary(request: HttpRequest, pk: int) -> HttpResponse:
     )
     recent = alerts.order_by("-capture__occurred_at", "-pk")[:50]
     record(
-        "capture.list_view", request=request, kind=AuditEntry.Kind.VIEW, object_repr=f"Monitoring summary, Person #{person.pk}",
+        "capture.list_view",
+        request=request,
+        kind=AuditEntry.Kind.VIEW,
+        object_repr=f"Monitoring summary, Person #{person.pk}",
         detail={"person": person.pk},
-    )  # fmt: skip
+    )
     enhanced = EnhancedMonitoring.objects.filter(school=school, person=person).order_by("-starts")[:5]
     return render(
-        request, "monitoring/person.html",
-        {"person": person, "weeks": weeks, "peak": peak, "totals": totals, "recent": recent, "enhanced": enhanced},
-    )  # fmt: skip
+        request,
+        "monitoring/person.html",
+        {
+            "person": person,
+            "weeks": weeks,
+            "peak": peak,
+            "totals": totals,
+            "recent": recent,
+            "enhanced": enhanced,
+        },
+    )
 
 
 @requires(Action.MANAGE_ENHANCED_MONITORING)
@@ -204,9 +234,15 @@ def enhanced_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             item = actions.request_enhanced_monitoring(
-                school=school, person=data["person"], reason=data["reason"], starts=data["starts"], ends=data["ends"],
-                threshold=data["threshold"], by=request.user, request=request,
-            )  # fmt: skip
+                school=school,
+                person=data["person"],
+                reason=data["reason"],
+                starts=data["starts"],
+                ends=data["ends"],
+                threshold=data["threshold"],
+                by=request.user,
+                request=request,
+            )
         except WorkflowError as exc:
             messages.error(request, str(exc))
         else:
@@ -221,10 +257,15 @@ def enhanced_list(request: HttpRequest) -> HttpResponse:
         "person", "requested_by", "authorised_by", "ended_by"
     )
     return render(
-        request, "monitoring/enhanced.html",
-        {"form": form, "items": items, "reason_form": ReasonForm(),
-         "can_authorise": can(request.user, Action.AUTHORISE_ENHANCED_MONITORING, school)},
-    )  # fmt: skip
+        request,
+        "monitoring/enhanced.html",
+        {
+            "form": form,
+            "items": items,
+            "reason_form": ReasonForm(),
+            "can_authorise": can(request.user, Action.AUTHORISE_ENHANCED_MONITORING, school),
+        },
+    )
 
 
 @require_POST
@@ -282,9 +323,15 @@ def lexicon(request: HttpRequest) -> HttpResponse:
         data = term_form.cleaned_data
         if saving:
             actions.add_lexicon_term(
-                school=school, phrase=data["phrase"], category=data["category"], severity=data["severity"],
-                first_person=data["first_person"], negatives=data["negatives"], by=request.user, request=request,
-            )  # fmt: skip
+                school=school,
+                phrase=data["phrase"],
+                category=data["category"],
+                severity=data["severity"],
+                first_person=data["first_person"],
+                negatives=data["negatives"],
+                by=request.user,
+                request=request,
+            )
             messages.success(request, "School term added.")
             return redirect("monitoring:lexicon")
         candidate = LexiconAddition(school=school, **data)
@@ -293,9 +340,13 @@ def lexicon(request: HttpRequest) -> HttpResponse:
         data = suppress_form.cleaned_data
         if saving:
             actions.suppress_term(
-                school=school, rule=data["rule"], group=data["group"], reason=data["reason"], by=request.user,
+                school=school,
+                rule=data["rule"],
+                group=data["group"],
+                reason=data["reason"],
+                by=request.user,
                 request=request,
-            )  # fmt: skip
+            )
             messages.success(request, "Term suppressed for that group.")
             return redirect("monitoring:lexicon")
         candidate_supp = {"rule": data["rule"], "group": data["group"], "reason": data["reason"]}
@@ -304,11 +355,17 @@ def lexicon(request: HttpRequest) -> HttpResponse:
             school, suppressions=[candidate_supp], groups=[group] if group != "*" else []
         )
     return render(
-        request, "monitoring/lexicon.html",
-        {"term_form": term_form, "suppress_form": suppress_form, "preview": preview, "kind": kind,
-         "terms": LexiconAddition.objects.filter(school=school).select_related("added_by"),
-         "suppressions": LexiconSuppression.objects.filter(school=school).select_related("added_by")},
-    )  # fmt: skip
+        request,
+        "monitoring/lexicon.html",
+        {
+            "term_form": term_form,
+            "suppress_form": suppress_form,
+            "preview": preview,
+            "kind": kind,
+            "terms": LexiconAddition.objects.filter(school=school).select_related("added_by"),
+            "suppressions": LexiconSuppression.objects.filter(school=school).select_related("added_by"),
+        },
+    )
 
 
 @require_POST
@@ -340,8 +397,13 @@ def upload(request: HttpRequest) -> HttpResponse:
         if name.lower().endswith(".eml") or (data[:4096].count(b":") >= 2 and b"\nSubject:" in data[:8192]):
             parsed = parse_email(data)
             text = parsed.text
-            meta = {"subject": parsed.subject, "sender": parsed.sender, "recipients": parsed.recipients,
-                    "occurred_at": parsed.occurred_at, "message_id": parsed.message_id}  # fmt: skip
+            meta = {
+                "subject": parsed.subject,
+                "sender": parsed.sender,
+                "recipients": parsed.recipients,
+                "occurred_at": parsed.occurred_at,
+                "message_id": parsed.message_id,
+            }
         else:
             text = text_from_file(name, data) or ""
             meta = {"subject": f"Uploaded document: {name}"[:255]}
@@ -349,9 +411,14 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", "No text could be read from this file (use text, .eml, .docx or PDF).")
         else:
             result = actions.capture_text(
-                school=school, source=actions.ensure_source(school, Source.Kind.UPLOAD), text=text,
-                person=form.cleaned_data["person"], actor=request.user, request=request, **meta,
-            )  # fmt: skip
+                school=school,
+                source=actions.ensure_source(school, Source.Kind.UPLOAD),
+                text=text,
+                person=form.cleaned_data["person"],
+                actor=request.user,
+                request=request,
+                **meta,
+            )
             if result.capture is None:
                 messages.success(
                     request, "The document was scanned: nothing of concern was found, and it was not kept."
@@ -379,8 +446,14 @@ def sources(request: HttpRequest) -> HttpResponse:
             summary = f"{config.get('user', '')} at {config.get('host', '')}:{config.get('port', '')}" + (
                 " (TLS)" if config.get("ssl") else " (STARTTLS)" if config.get("starttls") else " (no TLS)"
             )
-        rows.append({"source": source, "summary": summary, "password_env": config.get("password_env", ""),
-                     "password_stored": "password" in config})  # fmt: skip
+        rows.append(
+            {
+                "source": source,
+                "summary": summary,
+                "password_env": config.get("password_env", ""),
+                "password_stored": "password" in config,
+            }
+        )
     return render(request, "monitoring/sources.html", {"rows": rows})
 
 
@@ -397,10 +470,20 @@ def source_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved, created = actions.save_imap_source(
-            school=school, source=source, name=data["name"], host=data["host"], port=data["port"],
-            ssl=data["ssl"], starttls=data["starttls"], user=data["user"], password_env=data["password_env"],
-            mailbox=data["mailbox"], processed_folder=data["processed_folder"], by=request.user, request=request,
-        )  # fmt: skip
+            school=school,
+            source=source,
+            name=data["name"],
+            host=data["host"],
+            port=data["port"],
+            ssl=data["ssl"],
+            starttls=data["starttls"],
+            user=data["user"],
+            password_env=data["password_env"],
+            mailbox=data["mailbox"],
+            processed_folder=data["processed_folder"],
+            by=request.user,
+            request=request,
+        )
         messages.success(request, f"{saved.name}: {'added' if created else 'saved'}.")
         return redirect("monitoring:sources")
     return render(request, "monitoring/source_form.html", {"form": form, "source": source})

@@ -26,8 +26,12 @@ def save_person(school: School, person: Person, changed: list[str], *, request: 
                 person.save()
             else:
                 person.save(update_fields=[*changed, "updated"])
-            record("person.create" if creating else "person.update", obj=person, request=request,
-                   detail={"fields": sorted(changed)})  # fmt: skip
+            record(
+                "person.create" if creating else "person.update",
+                obj=person,
+                request=request,
+                detail={"fields": sorted(changed)},
+            )
     except IntegrityError:
         raise DuplicateMisId(f"Another person at this school already has MIS ID “{person.mis_id}”.") from None
     return person

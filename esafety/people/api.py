@@ -10,8 +10,18 @@ from esafety.people.models import Person
 class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
-        fields = ["id", "mis_id", "kind", "first_name", "last_name", "preferred_name", "year_group", "class_name",
-                  "job_title", "left_on"]  # fmt: skip
+        fields = [
+            "id",
+            "mis_id",
+            "kind",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "year_group",
+            "class_name",
+            "job_title",
+            "left_on",
+        ]
 
 
 class PersonList(generics.ListAPIView):

@@ -9,28 +9,121 @@ from esafety.core.demo import DemoContext, make_user
 from esafety.people.models import Guardianship, Person
 
 FIRST_NAMES = [
-    "Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Mia", "Arthur", "Ivy", "Leo", "Freya", "Oscar", "Lily",
-    "Harry", "Florence", "Jack", "Willow", "Charlie", "Evie", "Theo", "Rosie", "Finley", "Poppy", "Alfie", "Sofia",
-    "Muhammad", "Zara", "Yusuf", "Aisha", "Kacper", "Zofia", "Tomasz", "Maya", "Ravi", "Priya", "Kwame", "Ama",
-    "Chen", "Mei", "Jude", "Elsie", "Reggie", "Hallie", "Ezra", "Nell", "Ruby", "Sonny", "Grace", "Albie", "Iris",
-]  # fmt: skip
+    "Amelia",
+    "Oliver",
+    "Isla",
+    "George",
+    "Ava",
+    "Noah",
+    "Mia",
+    "Arthur",
+    "Ivy",
+    "Leo",
+    "Freya",
+    "Oscar",
+    "Lily",
+    "Harry",
+    "Florence",
+    "Jack",
+    "Willow",
+    "Charlie",
+    "Evie",
+    "Theo",
+    "Rosie",
+    "Finley",
+    "Poppy",
+    "Alfie",
+    "Sofia",
+    "Muhammad",
+    "Zara",
+    "Yusuf",
+    "Aisha",
+    "Kacper",
+    "Zofia",
+    "Tomasz",
+    "Maya",
+    "Ravi",
+    "Priya",
+    "Kwame",
+    "Ama",
+    "Chen",
+    "Mei",
+    "Jude",
+    "Elsie",
+    "Reggie",
+    "Hallie",
+    "Ezra",
+    "Nell",
+    "Ruby",
+    "Sonny",
+    "Grace",
+    "Albie",
+    "Iris",
+]
 LAST_NAMES = [
-    "Ashdown", "Bramley", "Catterall", "Dunmore", "Ellery", "Fairbairn", "Gorton", "Hadley", "Ingleby", "Jessop",
-    "Kettering", "Langridge", "Marwood", "Northcott", "Oakley", "Penrose", "Quinlan", "Redfern", "Stanway",
-    "Thursby", "Underhill", "Varley", "Whitcombe", "Yardley", "Ahmed", "Begum", "Kowalski", "Nowak", "Okafor",
-    "Mensah", "Patel", "Sharma", "Wong", "Li", "Osei", "Hussain", "Novak", "Byrne", "Doyle", "McAllister",
-]  # fmt: skip
+    "Ashdown",
+    "Bramley",
+    "Catterall",
+    "Dunmore",
+    "Ellery",
+    "Fairbairn",
+    "Gorton",
+    "Hadley",
+    "Ingleby",
+    "Jessop",
+    "Kettering",
+    "Langridge",
+    "Marwood",
+    "Northcott",
+    "Oakley",
+    "Penrose",
+    "Quinlan",
+    "Redfern",
+    "Stanway",
+    "Thursby",
+    "Underhill",
+    "Varley",
+    "Whitcombe",
+    "Yardley",
+    "Ahmed",
+    "Begum",
+    "Kowalski",
+    "Nowak",
+    "Okafor",
+    "Mensah",
+    "Patel",
+    "Sharma",
+    "Wong",
+    "Li",
+    "Osei",
+    "Hussain",
+    "Novak",
+    "Byrne",
+    "Doyle",
+    "McAllister",
+]
 CLASSES = [
-    ("Reception", "Robins"), ("Year 1", "Wrens"), ("Year 2", "Kestrels"), ("Year 3", "Owls"),
-    ("Year 4", "Herons"), ("Year 5", "Falcons"), ("Year 6", "Eagles"),
-]  # fmt: skip
+    ("Reception", "Robins"),
+    ("Year 1", "Wrens"),
+    ("Year 2", "Kestrels"),
+    ("Year 3", "Owls"),
+    ("Year 4", "Herons"),
+    ("Year 5", "Falcons"),
+    ("Year 6", "Eagles"),
+]
 PUPILS_PER_CLASS = 29
 
 # (username or "", first, last, job title, roles). Names are invented for the demo.
 STAFF = [
     ("head", "Helen", "Marsh", "Headteacher", [Role.HEAD]),
     ("deputy", "Daniel", "Okoro", "Deputy Headteacher", [Role.DEPUTY, Role.TEACHER]),
-    ("coordinator", "Priya", "Nandra", "E-Safety Co-ordinator and ICT Lead", [Role.COORDINATOR, Role.DSL, Role.TEACHER]),
+    (
+        "coordinator",
+        "Priya",
+        "Nandra",
+        "E-Safety Co-ordinator and ICT Lead",
+        [Role.COORDINATOR, Role.DSL, Role.TEACHER],
+    ),
     ("technician", "Gareth", "Llewellyn", "ICT Technician", [Role.TECHNICIAN]),
     ("teacher", "Sophie", "Barnes", "Class teacher, Year 2 (Kestrels)", [Role.TEACHER]),
     ("teacher2", "Tom", "Whitaker", "Class teacher, Year 5 (Falcons)", [Role.TEACHER]),
@@ -49,13 +142,13 @@ STAFF = [
     ("", "Steve", "Harland", "Site manager", []),
     ("", "Linda", "Crossley", "Administrator", []),
     ("", "Beth", "Morland", "Midday supervisor", []),
-]  # fmt: skip
+]
 GOVERNORS = [
     ("governor", "Alan", "Mercer", "Chair of governors"),
     ("", "Sunita", "Rao", "Safeguarding governor"),
     ("", "Peter", "Holloway", "Parent governor"),
     ("", "Grace", "Adeyemi", "Foundation governor"),
-]  # fmt: skip
+]
 
 
 def build(ctx: DemoContext) -> None:
@@ -63,30 +156,52 @@ def build(ctx: DemoContext) -> None:
     domain = school.email_domain
     for staff_number, (username, first, last, title, roles) in enumerate(STAFF, start=1):
         person = Person.objects.create(
-            school=school, kind=Person.Kind.STAFF, mis_id=f"S{staff_number:03d}", first_name=first, last_name=last,
-            job_title=title, email=f"{first[0].lower()}.{last.lower()}@{domain}",
-        )  # fmt: skip
+            school=school,
+            kind=Person.Kind.STAFF,
+            mis_id=f"S{staff_number:03d}",
+            first_name=first,
+            last_name=last,
+            job_title=title,
+            email=f"{first[0].lower()}.{last.lower()}@{domain}",
+        )
         if username:
             make_user(ctx, username, person, roles)
     for number, (username, first, last, title) in enumerate(GOVERNORS, start=1):
         person = Person.objects.create(
-            school=school, kind=Person.Kind.GOVERNOR, mis_id=f"G{number:03d}", first_name=first, last_name=last,
-            job_title=title, email=f"{first.lower()}.{last.lower()}@governors.{domain}",
-        )  # fmt: skip
+            school=school,
+            kind=Person.Kind.GOVERNOR,
+            mis_id=f"G{number:03d}",
+            first_name=first,
+            last_name=last,
+            job_title=title,
+            email=f"{first.lower()}.{last.lower()}@governors.{domain}",
+        )
         if username:
             make_user(ctx, username, person, [Role.GOVERNOR])
     Person.objects.create(
-        school=school, kind=Person.Kind.TRAINEE, mis_id="T001", first_name="Kieran", last_name="Ashby",
+        school=school,
+        kind=Person.Kind.TRAINEE,
+        mis_id="T001",
+        first_name="Kieran",
+        last_name="Ashby",
         job_title="Trainee teacher (PGCE), Year 4",
-    )  # fmt: skip
+    )
     Person.objects.create(
-        school=school, kind=Person.Kind.SUPPLY, mis_id="SUP001", first_name="Margaret", last_name="Quill",
+        school=school,
+        kind=Person.Kind.SUPPLY,
+        mis_id="SUP001",
+        first_name="Margaret",
+        last_name="Quill",
         job_title="Long-term supply, Year 3",
-    )  # fmt: skip
+    )
     Person.objects.create(
-        school=school, kind=Person.Kind.THIRD_PARTY, mis_id="TP001", first_name="Dev", last_name="Sandhu",
+        school=school,
+        kind=Person.Kind.THIRD_PARTY,
+        mis_id="TP001",
+        first_name="Dev",
+        last_name="Sandhu",
         job_title="Visiting IT support engineer",
-    )  # fmt: skip
+    )
 
     pupils = []
     upn = 0
@@ -104,15 +219,20 @@ def build(ctx: DemoContext) -> None:
                     year_group=year_group,
                     class_name=class_name,
                     date_of_birth=date(birth_year, 9, 1) + timedelta(days=rng.randrange(365)),
-                )  # fmt: skip
+                )
             )
     pupils = Person.objects.bulk_create(pupils)
     parents, links = [], []
     for index, pupil in enumerate(pupils, start=1):
         parent = Person(
-            school=school, kind=Person.Kind.PARENT, mis_id=f"C{index:04d}", first_name=rng.choice(FIRST_NAMES),
-            last_name=pupil.last_name, email=f"parent{index:04d}@home.example", phone=f"07700 9{index:05d}",
-        )  # fmt: skip
+            school=school,
+            kind=Person.Kind.PARENT,
+            mis_id=f"C{index:04d}",
+            first_name=rng.choice(FIRST_NAMES),
+            last_name=pupil.last_name,
+            email=f"parent{index:04d}@home.example",
+            phone=f"07700 9{index:05d}",
+        )
         parents.append(parent)
     parents = Person.objects.bulk_create(parents)
     for pupil, parent in zip(pupils, parents, strict=True):
@@ -124,8 +244,12 @@ def build(ctx: DemoContext) -> None:
 
     # The second school of the trust: its own co-ordinator, who must see nothing of Hollybrook's records.
     other_person = Person.objects.create(
-        school=ctx.other_school, kind=Person.Kind.STAFF, mis_id="S001", first_name="Owen", last_name="Tranter",
+        school=ctx.other_school,
+        kind=Person.Kind.STAFF,
+        mis_id="S001",
+        first_name="Owen",
+        last_name="Tranter",
         job_title="E-Safety Co-ordinator",
-    )  # fmt: skip
+    )
     make_user(ctx, "riverside", other_person, [Role.COORDINATOR, Role.TEACHER], school=ctx.other_school)
     make_user(ctx, "trustlead", None, [], school=ctx.school, trust_roles=[Role.TRUST_SAFEGUARDING])

@@ -25,9 +25,19 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "kind", "first_name", "last_name", "preferred_name", "year_group", "class_name", "job_title", "email",
-            "phone", "date_of_birth", "mis_id", "left_on",
-        ]  # fmt: skip
+            "kind",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "year_group",
+            "class_name",
+            "job_title",
+            "email",
+            "phone",
+            "date_of_birth",
+            "mis_id",
+            "left_on",
+        ]
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}),
             "left_on": forms.DateInput(attrs={"type": "date"}),

@@ -43,9 +43,21 @@ from django.utils import timezone
 from esafety.people.models import Guardianship, Person, School
 
 COLUMNS = [
-    "mis_id", "kind", "first_name", "last_name", "preferred_name", "year_group", "class", "job_title", "email",
-    "phone", "date_of_birth", "children", "relationship", "left_on",
-]  # fmt: skip
+    "mis_id",
+    "kind",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "year_group",
+    "class",
+    "job_title",
+    "email",
+    "phone",
+    "date_of_birth",
+    "children",
+    "relationship",
+    "left_on",
+]
 REQUIRED = ("mis_id", "kind", "first_name", "last_name")
 FIELD_FOR_COLUMN = {"class": "class_name"}
 PLAIN_FIELDS = [
@@ -313,12 +325,21 @@ def export_people(school: School) -> str:
             [
                 neutralise(value)
                 for value in (
-                    person.mis_id or f"{LOCAL_ID_PREFIX}{person.pk}", person.kind, person.first_name, person.last_name, person.preferred_name,
-                    person.year_group, person.class_name, person.job_title, person.email, person.phone,
+                    person.mis_id or f"{LOCAL_ID_PREFIX}{person.pk}",
+                    person.kind,
+                    person.first_name,
+                    person.last_name,
+                    person.preferred_name,
+                    person.year_group,
+                    person.class_name,
+                    person.job_title,
+                    person.email,
+                    person.phone,
                     person.date_of_birth.isoformat() if person.date_of_birth else "",
-                    ";".join(sorted(children.get(person.pk, []))), relationship.get(person.pk, ""),
+                    ";".join(sorted(children.get(person.pk, []))),
+                    relationship.get(person.pk, ""),
                     person.left_on.isoformat() if person.left_on else "",
                 )
             ]
-        )  # fmt: skip
+        )
     return out.getvalue()

@@ -15,9 +15,14 @@ class ManageAccountsTests(BaseTestCase):
         self.login(self.head)
         response = self.client.post(
             "/accounts/users/new/",
-            {"username": "newteacher", "first_name": "Nia", "last_name": "Lowe", "email": "n.lowe@school.example",
-             "roles": ["teacher"]},
-        )  # fmt: skip
+            {
+                "username": "newteacher",
+                "first_name": "Nia",
+                "last_name": "Lowe",
+                "email": "n.lowe@school.example",
+                "roles": ["teacher"],
+            },
+        )
         password = response.context["password"]
         user = User.objects.get(username="newteacher")
         self.assertEqual(
@@ -70,7 +75,11 @@ class ManageAccountsTests(BaseTestCase):
         self.login(self.teacher)
         self.client.post(
             "/accounts/password/",
-            {"old_password": PASSWORD, "new_password1": "a much longer passphrase 42", "new_password2": "a much longer passphrase 42"},
-        )  # fmt: skip
+            {
+                "old_password": PASSWORD,
+                "new_password1": "a much longer passphrase 42",
+                "new_password2": "a much longer passphrase 42",
+            },
+        )
         self.assertTrue(can_sign_in("teacher", "a much longer passphrase 42"))
         self.assertTrue(AuditEntry.objects.filter(action="account.change_password").exists())

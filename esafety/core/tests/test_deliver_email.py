@@ -48,9 +48,13 @@ class DeliverEmailTests(BaseTestCase):
 
     def test_it_marks_an_abandoned_send_uncertain_instead_of_resending(self) -> None:
         email = OutboundEmail.objects.create(
-            key="k", to=["a@school.example"], subject="s", body="b", status=OutboundEmail.Status.SENDING,
+            key="k",
+            to=["a@school.example"],
+            subject="s",
+            body="b",
+            status=OutboundEmail.Status.SENDING,
             claimed=timezone.now() - CLAIM_TIMEOUT - timedelta(minutes=1),
-        )  # fmt: skip
+        )
         deliver_outbox.call()
         email.refresh_from_db()
         self.assertEqual(email.status, OutboundEmail.Status.UNCERTAIN)

@@ -11,8 +11,18 @@ from esafety.access import PERMISSIONS, Action, can
 from esafety.accounts.models import Role, RoleAssignment
 from esafety.test import BaseTestCase, make_user
 
-COLUMNS = ["head", "deputy", "coordinator", "dsl", "technician", "teacher", "office", "governor",
-           "trust_safeguarding", "trust_admin"]  # fmt: skip
+COLUMNS = [
+    "head",
+    "deputy",
+    "coordinator",
+    "dsl",
+    "technician",
+    "teacher",
+    "office",
+    "governor",
+    "trust_safeguarding",
+    "trust_admin",
+]
 # x = allowed, . = refused; columns in the order above.
 EXPECTED = """
 dashboard.view                 x x x x x x x x x x

@@ -27,9 +27,13 @@ def run_manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     clean.pop("PYTEST_CURRENT_TEST", None)
     clean.pop("DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "manage.py", *(args or ("check",))], cwd=ROOT, env={**clean, **env}, capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "manage.py", *(args or ("check",))],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 class SettingsTests(SimpleTestCase):

@@ -106,9 +106,19 @@ def _judge(policy: Policy | None, group: str | None, record: LogRecord) -> LogRe
     )
     category = record.category or decision.category
     return LogRecord(
-        record.time, record.client, record.user, record.url, record.method, record.result, record.status,
-        record.bytes, record.blocked, category, visited, record.line,
-    )  # fmt: skip
+        record.time,
+        record.client,
+        record.user,
+        record.url,
+        record.method,
+        record.result,
+        record.status,
+        record.bytes,
+        record.blocked,
+        category,
+        visited,
+        record.line,
+    )
 
 
 def parse_squid_log(
@@ -212,15 +222,35 @@ def parse_e2guardian_log(
 
 def _renumber(rec: LogRecord, line: int) -> LogRecord:
     return LogRecord(
-        rec.time, rec.client, rec.user, rec.url, rec.method, rec.result, rec.status, rec.bytes, rec.blocked,
-        rec.category, rec.visited_blocked_site, line,
-    )  # fmt: skip
+        rec.time,
+        rec.client,
+        rec.user,
+        rec.url,
+        rec.method,
+        rec.result,
+        rec.status,
+        rec.bytes,
+        rec.blocked,
+        rec.category,
+        rec.visited_blocked_site,
+        line,
+    )
 
 
 def _e2_record(
-    f_date: str, f_time: str, user: str, client: str, url: str, actions: str, method: str, size: str,
-    category: str, status: str, number: int, out: LogParseResult,
-) -> LogRecord | None:  # fmt: skip
+    f_date: str,
+    f_time: str,
+    user: str,
+    client: str,
+    url: str,
+    actions: str,
+    method: str,
+    size: str,
+    category: str,
+    status: str,
+    number: int,
+    out: LogParseResult,
+) -> LogRecord | None:
     try:
         when = _e2_time(f_date, f_time)
     except ValueError:
@@ -237,9 +267,18 @@ def _e2_record(
         return None
     blocked = "DENIED" in actions
     return LogRecord(
-        when, client, None if user in ("", "-") else user, url, method, actions.strip() or "PASS", code, nbytes,
-        blocked, category.strip() or None, line=number,
-    )  # fmt: skip
+        when,
+        client,
+        None if user in ("", "-") else user,
+        url,
+        method,
+        actions.strip() or "PASS",
+        code,
+        nbytes,
+        blocked,
+        category.strip() or None,
+        line=number,
+    )
 
 
 def _e2_tab(line: str, number: int, out: LogParseResult) -> LogRecord | None:
@@ -279,9 +318,18 @@ def _e2_protex(line: str, number: int, out: LogParseResult) -> LogRecord | None:
     actions = "" if actions == "-" else actions
     category = f[url_at + 12].strip()
     return LogRecord(
-        when, f[3], None if f[2] in ("", "-") else f[2], f[url_at], f[url_at + 1], actions or "PASS", status,
-        size, "*DENIED*" in actions, None if category in ("", "-") else category, line=number,
-    )  # fmt: skip
+        when,
+        f[3],
+        None if f[2] in ("", "-") else f[2],
+        f[url_at],
+        f[url_at + 1],
+        actions or "PASS",
+        status,
+        size,
+        "*DENIED*" in actions,
+        None if category in ("", "-") else category,
+        line=number,
+    )
 
 
 def _e2_space(line: str, number: int, out: LogParseResult) -> LogRecord | None:
@@ -310,6 +358,16 @@ def _e2_space(line: str, number: int, out: LogParseResult) -> LogRecord | None:
             break
         category_words.append(rest[j])
     return _e2_record(
-        f[0], f[1], f[2], f[3], f[4], actions, f[anchor], f[anchor + 1], " ".join(category_words), status,
-        number, out,
-    )  # fmt: skip
+        f[0],
+        f[1],
+        f[2],
+        f[3],
+        f[4],
+        actions,
+        f[anchor],
+        f[anchor + 1],
+        " ".join(category_words),
+        status,
+        number,
+        out,
+    )

@@ -43,13 +43,29 @@ DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 # connects there but keeps the original Host header, exactly as a DNS CNAME would); the RPZ export emits CNAMEs.
 GOOGLE_SAFE = "forcesafesearch.google.com"
 GOOGLE_DOMAINS = (
-    "google.com", "google.co.uk", "google.ie", "google.fr", "google.de", "google.es", "google.it", "google.nl",
-    "google.be", "google.ca", "google.com.au", "google.co.nz", "google.co.in", "google.pl", "google.pt",
-)  # fmt: skip
+    "google.com",
+    "google.co.uk",
+    "google.ie",
+    "google.fr",
+    "google.de",
+    "google.es",
+    "google.it",
+    "google.nl",
+    "google.be",
+    "google.ca",
+    "google.com.au",
+    "google.co.nz",
+    "google.co.in",
+    "google.pl",
+    "google.pt",
+)
 YOUTUBE_HOSTS = (
-    "www.youtube.com", "m.youtube.com", "youtubei.googleapis.com", "youtube.googleapis.com",
+    "www.youtube.com",
+    "m.youtube.com",
+    "youtubei.googleapis.com",
+    "youtube.googleapis.com",
     "www.youtube-nocookie.com",
-)  # fmt: skip
+)
 YOUTUBE_SAFE = {"strict": "restrict.youtube.com", "moderate": "restrictmoderate.youtube.com"}
 BING_HOSTS = ("www.bing.com", "bing.com")
 BING_SAFE = "strict.bing.com"
@@ -145,9 +161,18 @@ class Group:
 
 _TOP_KEYS = {"lists", "block_page", "timezone", "default_group", "cache_dir", "groups"}
 _GROUP_KEYS = {
-    "block", "allow", "deny", "default", "safe_search", "youtube", "block_ip_literals", "block_invalid",
-    "windows", "clients", "users",
-}  # fmt: skip
+    "block",
+    "allow",
+    "deny",
+    "default",
+    "safe_search",
+    "youtube",
+    "block_ip_literals",
+    "block_invalid",
+    "windows",
+    "clients",
+    "users",
+}
 _WINDOW_KEYS = {"days", "start", "end", "block", "deny"}
 
 

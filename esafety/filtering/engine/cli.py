@@ -24,12 +24,24 @@ def _parser() -> argparse.ArgumentParser:
     helper = sub.add_parser("helper", help="Squid url_rewrite_program / external_acl_type helper")
     helper.add_argument("--policy", required=True, help="policy TOML file")
     helper.add_argument("--group", help="use this group for every request (default: by client and user)")
-    helper.add_argument("--mode", choices=["rewrite", "acl"], default="rewrite",
-                        help="rewrite: url_rewrite_program (default); acl: external_acl_type")  # fmt: skip
-    helper.add_argument("--channels", choices=["auto", "yes", "no"], default="auto",
-                        help="concurrency channel IDs on each line (auto: detect)")  # fmt: skip
-    helper.add_argument("--reload-interval", type=float, default=5.0,
-                        help="seconds between checks for changed policy or lists (default 5)")  # fmt: skip
+    helper.add_argument(
+        "--mode",
+        choices=["rewrite", "acl"],
+        default="rewrite",
+        help="rewrite: url_rewrite_program (default); acl: external_acl_type",
+    )
+    helper.add_argument(
+        "--channels",
+        choices=["auto", "yes", "no"],
+        default="auto",
+        help="concurrency channel IDs on each line (auto: detect)",
+    )
+    helper.add_argument(
+        "--reload-interval",
+        type=float,
+        default=5.0,
+        help="seconds between checks for changed policy or lists (default 5)",
+    )
     helper.add_argument("--cache-dir", help="where to keep the compiled lists")
 
     export = sub.add_parser("export", help="write lists other filters load")
@@ -38,8 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--format", required=True, choices=["squid-acl", "squidguard", "e2guardian", "rpz", "hosts"]
     )
-    export.add_argument("--output", "-o",
-                        help="file (squid-acl, rpz, hosts; default stdout) or folder (squidguard, e2guardian)")  # fmt: skip
+    export.add_argument(
+        "--output",
+        "-o",
+        help="file (squid-acl, rpz, hosts; default stdout) or folder (squidguard, e2guardian)",
+    )
     export.add_argument("--cache-dir", help="where to keep the compiled lists")
     return parser
 

@@ -50,8 +50,12 @@ def test_it_writes_rpz_with_wildcards_passthru_and_safe_search(policy: Policy, t
     assert "forcesafesearch" not in zone
     export(policy, "staff", "rpz", tmp_path / "staff.rpz")
     staff = (tmp_path / "staff.rpz").read_text()
-    for target in ("forcesafesearch.google.com.", "restrict.youtube.com.", "strict.bing.com.",
-                   "safe.duckduckgo.com."):  # fmt: skip
+    for target in (
+        "forcesafesearch.google.com.",
+        "restrict.youtube.com.",
+        "strict.bing.com.",
+        "safe.duckduckgo.com.",
+    ):
         assert f"CNAME {target}" in staff
     assert all(line.isascii() for line in staff.splitlines())
 
@@ -75,14 +79,43 @@ def test_it_writes_squid_acls_hosts_and_folders(policy: Policy, tmp_path: Path) 
 def test_it_exports_from_the_command_line(tmp_path: Path) -> None:
     path = write_policy(tmp_path)
     out = subprocess.run(
-        [sys.executable, "-m", "esafety.cli", "filter", "export", "--policy", str(path), "--group", "pupils",
-         "--format", "hosts"],
-        capture_output=True, text=True, check=True, cwd=ROOT, timeout=60,
-    ).stdout  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "esafety.cli",
+            "filter",
+            "export",
+            "--policy",
+            str(path),
+            "--group",
+            "pupils",
+            "--format",
+            "hosts",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=60,
+    ).stdout
     assert "0.0.0.0 casino.example" in out
     failed = subprocess.run(
-        [sys.executable, "-m", "esafety.cli", "filter", "export", "--policy", str(path), "--group", "pupils",
-         "--format", "squidguard"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "esafety.cli",
+            "filter",
+            "export",
+            "--policy",
+            str(path),
+            "--group",
+            "pupils",
+            "--format",
+            "squidguard",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert failed.returncode == 2 and "--output" in failed.stderr

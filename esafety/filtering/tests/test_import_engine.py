@@ -21,6 +21,14 @@ def test_it_imports_no_django() -> None:
 def test_it_exposes_a_small_public_api() -> None:
     import esafety.filtering.engine as engine
 
-    assert set(engine.__all__) >= {"parse_url", "load_policy", "Policy", "Decision", "decide", "export",
-                                   "parse_squid_log", "parse_e2guardian_log"}  # fmt: skip
+    assert set(engine.__all__) >= {
+        "parse_url",
+        "load_policy",
+        "Policy",
+        "Decision",
+        "decide",
+        "export",
+        "parse_squid_log",
+        "parse_e2guardian_log",
+    }
     assert all(hasattr(engine, name) for name in engine.__all__)

@@ -38,8 +38,14 @@ def test_it_parses_squid_native_lines(policy: Policy) -> None:
     first = result.records[0]
     assert first.time == datetime(2024, 1, 15, 10, 0, 0, 123000, tzinfo=UTC)
     assert (first.client, first.user, first.url, first.method, first.result, first.status, first.bytes) == (
-        "10.1.2.3", "alice", "bad.example:443", "CONNECT", "TCP_TUNNEL/200", 200, 5120,
-    )  # fmt: skip
+        "10.1.2.3",
+        "alice",
+        "bad.example:443",
+        "CONNECT",
+        "TCP_TUNNEL/200",
+        200,
+        5120,
+    )
     assert first.visited_blocked_site and first.category == "adult"
     assert not result.records[1].visited_blocked_site and result.records[1].category is None
     assert result.records[2].blocked and not result.records[2].visited_blocked_site
@@ -55,9 +61,25 @@ def test_it_parses_squid_native_lines(policy: Policy) -> None:
 
 
 E2_TAB = "\t".join(
-    ["2024.1.15", "10:00:00", "alice", "10.1.2.3", "http://bad.example/x", "*DENIED*", "Banned site: bad.example",
-     "GET", "0", "0", "Pornography", "1", "403", "text/html", "-", "pupils"]
-)  # fmt: skip
+    [
+        "2024.1.15",
+        "10:00:00",
+        "alice",
+        "10.1.2.3",
+        "http://bad.example/x",
+        "*DENIED*",
+        "Banned site: bad.example",
+        "GET",
+        "0",
+        "0",
+        "Pornography",
+        "1",
+        "403",
+        "text/html",
+        "-",
+        "pupils",
+    ]
+)
 E2_SPACE = (
     "2024.1.15 10:00:01 - 10.1.2.4 https://bad.example:443 *EXCEPTION* Exception site match. CONNECT 4096 0 "
     "Adult Sites 1 200 - - pupils"
@@ -113,8 +135,13 @@ def test_it_parses_e2guardian_protex_formats_as_debian_writes_them(policy: Polic
     blocked, tunnel, allowed, alice = result.records
     assert blocked.time == datetime(2026, 11, 29, 5, 38, 47, 743000, tzinfo=UTC)
     assert (blocked.client, blocked.user, blocked.url, blocked.method, blocked.status, blocked.bytes) == (
-        "127.0.0.1", None, "http://blocked.example/page?x=1", "GET", 403, 0,
-    )  # fmt: skip
+        "127.0.0.1",
+        None,
+        "http://blocked.example/page?x=1",
+        "GET",
+        403,
+        0,
+    )
     assert blocked.blocked and blocked.result == "*DENIED* Blocked site (local): blocked.example"
     assert tunnel.method == "CONNECT" and tunnel.blocked
     assert (

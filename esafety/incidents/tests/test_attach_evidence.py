@@ -29,11 +29,14 @@ def jpeg_with_gps() -> bytes:
 class SniffTests(IncidentTestCase):
     def test_it_knows_allowed_types_from_their_content(self) -> None:
         cases = {
-            png_bytes(): ("image/png", "png"), jpeg_with_gps(): ("image/jpeg", "jpg"),
-            b"GIF89a....": ("image/gif", "gif"), b"RIFF\x00\x00\x00\x00WEBPVP8 ": ("image/webp", "webp"),
-            b"%PDF-1.7\n...": ("application/pdf", "pdf"), EML: ("message/rfc822", "eml"),
+            png_bytes(): ("image/png", "png"),
+            jpeg_with_gps(): ("image/jpeg", "jpg"),
+            b"GIF89a....": ("image/gif", "gif"),
+            b"RIFF\x00\x00\x00\x00WEBPVP8 ": ("image/webp", "webp"),
+            b"%PDF-1.7\n...": ("application/pdf", "pdf"),
+            EML: ("message/rfc822", "eml"),
             "Notes – plain text\n".encode(): ("text/plain", "txt"),
-        }  # fmt: skip
+        }
         for data, expected in cases.items():
             self.assertEqual(sniff(data), expected, data[:10])
 
@@ -104,10 +107,16 @@ class EvidenceStorageTests(IncidentTestCase):
 
     def test_it_rejects_a_bad_upload_on_the_form_and_keeps_the_text(self) -> None:
         self.login(self.teacher)
-        response = self.client.post(reverse("incidents:new"), {
-            "category": "other", "occurred_at": "2026-03-02T10:15", "description": "Kept text", "token": "tok12345",
-            "evidence": SimpleUploadedFile("virus.png", b"MZ\x90\x00\x03", content_type="image/png"),
-        })  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:new"),
+            {
+                "category": "other",
+                "occurred_at": "2026-03-02T10:15",
+                "description": "Kept text",
+                "token": "tok12345",
+                "evidence": SimpleUploadedFile("virus.png", b"MZ\x90\x00\x03", content_type="image/png"),
+            },
+        )
         self.assertContains(response, "cannot be attached", status_code=400)
         self.assertContains(response, "Kept text", status_code=400)
         self.assertEqual(Evidence.objects.count(), 0)
@@ -115,7 +124,9 @@ class EvidenceStorageTests(IncidentTestCase):
     def test_it_adds_evidence_to_an_existing_incident(self) -> None:
         incident = self.report()
         self.login(self.teacher)
-        response = self.client.post(reverse("incidents:add_evidence", args=[incident.pk]),
-                                    {"evidence": SimpleUploadedFile("later.png", png_bytes())})  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:add_evidence", args=[incident.pk]),
+            {"evidence": SimpleUploadedFile("later.png", png_bytes())},
+        )
         self.assertRedirects(response, reverse("incidents:detail", args=[incident.pk]))
         self.assertEqual(incident.evidence.count(), 1)

@@ -16,18 +16,18 @@ from esafety.incidents.tests.helpers import IncidentTestCase
 # Who can open which incident: x = opens it, . = 404 (or 403 where the list itself is refused).
 #                   own  other_teacher  restricted  actioned
 EXPECTED = {
-    "head":        "x x x x",
-    "deputy":      "x x . x",   # not named yet: see the named-deputy test
+    "head": "x x x x",
+    "deputy": "x x . x",  # not named yet: see the named-deputy test
     "coordinator": "x x . x",
-    "technician":  ". . . .",
-    "teacher":     "x . . x",
-    "teacher2":    ". x . .",
-    "office":      ". . . .",
-    "governor":    ". . . .",
-    "trust_lead":  "x x . x",
-    "sibling":     ". . . .",
-    "outsider":    ". . . .",
-}  # fmt: skip
+    "technician": ". . . .",
+    "teacher": "x . . x",
+    "teacher2": ". x . .",
+    "office": ". . . .",
+    "governor": ". . . .",
+    "trust_lead": "x x . x",
+    "sibling": ". . . .",
+    "outsider": ". . . .",
+}
 
 
 class IncidentAccessTests(IncidentTestCase):
@@ -38,8 +38,13 @@ class IncidentAccessTests(IncidentTestCase):
             reporter=self.office, people=[(self.staff_member, IncidentPerson.Role.SUBJECT)]
         )
         self.actioned = self.report(reporter=self.coordinator, category=Category.OFF_TASK)
-        add_action(self.actioned, by=self.coordinator, title="Speak to parents", owner=self.teacher,
-                   due_on=timezone.localdate())  # fmt: skip
+        add_action(
+            self.actioned,
+            by=self.coordinator,
+            title="Speak to parents",
+            owner=self.teacher,
+            due_on=timezone.localdate(),
+        )
 
     def incidents(self) -> list:
         return [self.own, self.other, self.restricted, self.actioned]
@@ -60,8 +65,11 @@ class IncidentAccessTests(IncidentTestCase):
     def test_it_matches_visible_to_with_the_detail_pages(self) -> None:
         for name, user in self.staff_personas.items():
             visible = set(permissions.visible_to(user, self.school).values_list("pk", flat=True))
-            expected = {incident.pk for incident, cell in zip(self.incidents(), EXPECTED[name].split(), strict=True)
-                        if cell == "x"}  # fmt: skip
+            expected = {
+                incident.pk
+                for incident, cell in zip(self.incidents(), EXPECTED[name].split(), strict=True)
+                if cell == "x"
+            }
             self.assertEqual(visible, expected, name)
 
     def test_it_shows_restricted_incidents_to_the_named_deputy(self) -> None:
@@ -87,8 +95,13 @@ class IncidentAccessTests(IncidentTestCase):
             self.assertEqual(self.client.get(reverse(name)).status_code, 403, name)
 
     def test_it_sends_anonymous_visitors_to_sign_in_everywhere(self) -> None:
-        for url in (reverse("incidents:list"), reverse("incidents:actions"), reverse("incidents:new"),
-                    reverse("incidents:detail", args=[self.own.pk]), reverse("incidents:settings")):  # fmt: skip
+        for url in (
+            reverse("incidents:list"),
+            reverse("incidents:actions"),
+            reverse("incidents:new"),
+            reverse("incidents:detail", args=[self.own.pk]),
+            reverse("incidents:settings"),
+        ):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 302, url)
             self.assertTrue(response["Location"].startswith("/accounts/login/"), url)
@@ -130,8 +143,10 @@ class IncidentAccessTests(IncidentTestCase):
         self.login(self.coordinator)
         self.client.get(reverse("incidents:detail", args=[self.own.pk]))
         entry = AuditEntry.objects.filter(kind=AuditEntry.Kind.VIEW, action="incident.view").get()
-        self.assertEqual((entry.actor, entry.object_id, entry.object_repr),
-                         (self.coordinator, str(self.own.pk), f"Incident #{self.own.number}"))  # fmt: skip
+        self.assertEqual(
+            (entry.actor, entry.object_id, entry.object_repr),
+            (self.coordinator, str(self.own.pk), f"Incident #{self.own.number}"),
+        )
 
     def test_it_limits_workflow_steps_by_role(self) -> None:
         self.assertEqual(permissions.allowed_steps(self.teacher, self.own), [])
@@ -139,8 +154,9 @@ class IncidentAccessTests(IncidentTestCase):
         self.assertEqual(permissions.allowed_steps(self.coordinator, self.restricted), [])
         self.assertIn("triage", permissions.allowed_steps(self.head, self.restricted))
         self.login(self.teacher)
-        response = self.client.post(reverse("incidents:step", args=[self.own.pk, "triage"]),
-                                    {"version": self.own.version})  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:step", args=[self.own.pk, "triage"]), {"version": self.own.version}
+        )
         self.assertRedirects(response, reverse("incidents:detail", args=[self.own.pk]))
         self.own.refresh_from_db()
         self.assertEqual(self.own.status, "reported")
@@ -155,9 +171,13 @@ class IncidentAccessTests(IncidentTestCase):
         self.login(self.teacher)
         self.assertEqual(self.client.get(reverse("incidents:settings")).status_code, 403)
         self.login(self.head)
-        response = self.client.post(reverse("incidents:settings"), {
-            "restricted_deputy": self.deputy.pk, "guidance_off_task": "Handle it in class.",
-        })  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:settings"),
+            {
+                "restricted_deputy": self.deputy.pk,
+                "guidance_off_task": "Handle it in class.",
+            },
+        )
         self.assertRedirects(response, reverse("incidents:settings"))
         self.assertEqual(IncidentSettings.objects.get(school=self.school).restricted_deputy, self.deputy)
         self.login(self.teacher)
@@ -180,8 +200,13 @@ class IncidentAccessTests(IncidentTestCase):
         self.assertContains(self.client.get(reverse("people:detail", args=[self.pupil.pk])), url)
 
     def test_it_lists_overdue_actions_for_the_coordinator(self) -> None:
-        add_action(self.other, by=self.coordinator, title="Check filter logs", owner=self.technician,
-                   due_on=timezone.localdate() - timedelta(days=2))  # fmt: skip
+        add_action(
+            self.other,
+            by=self.coordinator,
+            title="Check filter logs",
+            owner=self.technician,
+            due_on=timezone.localdate() - timedelta(days=2),
+        )
         self.login(self.coordinator)
         response = self.client.get(reverse("incidents:actions"))
         self.assertContains(response, "Check filter logs")

@@ -36,9 +36,13 @@ class ExportTests(IncidentTestCase):
         self.login(self.coordinator)
         url = reverse("incidents:list")
         cases = {
-            "category=off_task": first, "status=triaged": second, "person=Bramley": second, "person=ava": first,
-            "class_name=kestrels": None, "date_from=2000-01-01&date_to=2000-01-02": "none",
-        }  # fmt: skip
+            "category=off_task": first,
+            "status=triaged": second,
+            "person=Bramley": second,
+            "person=ava": first,
+            "class_name=kestrels": None,
+            "date_from=2000-01-01&date_to=2000-01-02": "none",
+        }
         for query, expected in cases.items():
             page = self.client.get(f"{url}?{query}").content.decode()
             shown = {incident.number for incident in (first, second) if f">#{incident.number}<" in page}
@@ -65,8 +69,11 @@ class ExportTests(IncidentTestCase):
         self.pupil.save()
         incident = self.report(description="<script>alert('x')</script>")
         self.login(self.coordinator)
-        for url in (reverse("incidents:detail", args=[incident.pk]), reverse("incidents:list"),
-                    reverse("incidents:chronology", args=[self.pupil.pk])):  # fmt: skip
+        for url in (
+            reverse("incidents:detail", args=[incident.pk]),
+            reverse("incidents:list"),
+            reverse("incidents:chronology", args=[self.pupil.pk]),
+        ):
             page = self.client.get(url).content.decode()
             self.assertNotIn("<script>alert", page, url)
             self.assertNotIn("<b>Ava</b>", page, url)

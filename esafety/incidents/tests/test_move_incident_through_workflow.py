@@ -20,26 +20,50 @@ class WorkflowTests(IncidentTestCase):
         actions.escalate_incident(incident, by=self.coordinator, reason="Serious")
         self.assertEqual((incident.status, incident.urgent), ("escalated", True))
         actions.start_investigation(incident, by=self.head, reason="Talking to staff")
-        actions.record_outcome(incident, by=self.head, kind=Outcome.Kind.REFERRAL, agency=Outcome.Agency.CEOP,
-                               referred_on=date(2026, 3, 4), agency_reference="CEOP-1")  # fmt: skip
-        actions.record_outcome(incident, by=self.head, kind=Outcome.Kind.PARENTS_INFORMED,
-                               informed_at=timezone.now(), informed_by="Helen Marsh")  # fmt: skip
+        actions.record_outcome(
+            incident,
+            by=self.head,
+            kind=Outcome.Kind.REFERRAL,
+            agency=Outcome.Agency.CEOP,
+            referred_on=date(2026, 3, 4),
+            agency_reference="CEOP-1",
+        )
+        actions.record_outcome(
+            incident,
+            by=self.head,
+            kind=Outcome.Kind.PARENTS_INFORMED,
+            informed_at=timezone.now(),
+            informed_by="Helen Marsh",
+        )
         actions.close_incident(incident, by=self.head, reason="Done")
         self.assertIsNotNone(incident.closed_at)
         actions.reopen_incident(incident, by=self.head, reason="New information")
         incident.refresh_from_db()
         self.assertEqual((incident.status, incident.closed_at), ("investigating", None))
-        audit = list(AuditEntry.objects.filter(object_id=str(incident.pk)).order_by("seq")
-                     .values_list("action", "actor__username"))  # fmt: skip
-        self.assertEqual(audit, [
-            ("incident.report", "teacher"), ("incident.triage", "coordinator"), ("incident.escalate", "coordinator"),
-            ("incident.investigate", "head"), ("incident.outcome", "head"), ("incident.outcome", "head"),
-            ("incident.close", "head"), ("incident.reopen", "head"),
-        ])  # fmt: skip
+        audit = list(
+            AuditEntry.objects.filter(object_id=str(incident.pk))
+            .order_by("seq")
+            .values_list("action", "actor__username")
+        )
+        self.assertEqual(
+            audit,
+            [
+                ("incident.report", "teacher"),
+                ("incident.triage", "coordinator"),
+                ("incident.escalate", "coordinator"),
+                ("incident.investigate", "head"),
+                ("incident.outcome", "head"),
+                ("incident.outcome", "head"),
+                ("incident.close", "head"),
+                ("incident.reopen", "head"),
+            ],
+        )
         self.assertEqual(AuditEntry.objects.get(action="incident.escalate").detail["reason"], "Serious")
         kinds = list(incident.timeline.values_list("kind", flat=True))
-        self.assertEqual(kinds, ["reported", "triaged", "escalated", "investigating", "outcome", "outcome", "closed",
-                                 "reopened"])  # fmt: skip
+        self.assertEqual(
+            kinds,
+            ["reported", "triaged", "escalated", "investigating", "outcome", "outcome", "closed", "reopened"],
+        )
 
     def test_it_refuses_steps_that_do_not_fit_the_status(self) -> None:
         incident = self.report()
@@ -51,14 +75,23 @@ class WorkflowTests(IncidentTestCase):
     def test_it_requires_the_details_each_outcome_needs(self) -> None:
         incident = self.report()
         actions.triage_incident(incident, by=self.coordinator)
-        for kind in (Outcome.Kind.REFERRAL, Outcome.Kind.BEHAVIOUR_SANCTION, Outcome.Kind.STAFF_DISCIPLINARY,
-                     Outcome.Kind.PARENTS_INFORMED):  # fmt: skip
+        for kind in (
+            Outcome.Kind.REFERRAL,
+            Outcome.Kind.BEHAVIOUR_SANCTION,
+            Outcome.Kind.STAFF_DISCIPLINARY,
+            Outcome.Kind.PARENTS_INFORMED,
+        ):
             with self.assertRaises(ValueError):
                 actions.record_outcome(incident, by=self.coordinator, kind=kind)
-        actions.record_outcome(incident, by=self.coordinator, kind=Outcome.Kind.BEHAVIOUR_SANCTION,
-                               sanction=Outcome.Sanction.PERMANENT_EXCLUSION)  # fmt: skip
-        self.assertEqual(incident.outcomes.get().summary,
-                         "Pupil sanction under the behaviour policy · Permanent exclusion")  # fmt: skip
+        actions.record_outcome(
+            incident,
+            by=self.coordinator,
+            kind=Outcome.Kind.BEHAVIOUR_SANCTION,
+            sanction=Outcome.Sanction.PERMANENT_EXCLUSION,
+        )
+        self.assertEqual(
+            incident.outcomes.get().summary, "Pupil sanction under the behaviour policy · Permanent exclusion"
+        )
 
     def test_it_tells_the_head_about_an_escalation_without_details(self) -> None:
         incident = self.report(description="Private detail")
@@ -83,21 +116,29 @@ class WorkflowTests(IncidentTestCase):
         page = self.client.get(reverse("incidents:detail", args=[incident.pk]))
         self.assertNotContains(page, "Record outcome")
         self.login(self.head)
-        response = self.client.post(reverse("incidents:outcome", args=[incident.pk]), {
-            "kind": Outcome.Kind.HANDLED_IN_CLASS, "version": incident.version + 0,
-        })  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:outcome", args=[incident.pk]),
+            {
+                "kind": Outcome.Kind.HANDLED_IN_CLASS,
+                "version": incident.version + 0,
+            },
+        )
         self.assertRedirects(response, reverse("incidents:detail", args=[incident.pk]))
         incident.refresh_from_db()
-        response = self.client.post(reverse("incidents:step", args=[incident.pk, "close"]),
-                                    {"version": incident.version, "reason": "Finished"})  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:step", args=[incident.pk, "close"]),
+            {"version": incident.version, "reason": "Finished"},
+        )
         incident.refresh_from_db()
         self.assertEqual(incident.status, "closed")
 
     def test_it_requires_a_reason_to_escalate(self) -> None:
         incident = self.report()
         self.login(self.coordinator)
-        response = self.client.post(reverse("incidents:step", args=[incident.pk, "escalate"]),
-                                    {"version": incident.version, "reason": ""})  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:step", args=[incident.pk, "escalate"]),
+            {"version": incident.version, "reason": ""},
+        )
         self.assertContains(response, "Say why", status_code=400)
 
 
@@ -107,8 +148,10 @@ class PeopleTests(IncidentTestCase):
         self.login(self.coordinator)
         page = self.client.get(reverse("incidents:detail", args=[incident.pk]), {"find": "Kestrels"})
         self.assertContains(page, "Leo Bramley (Year 2, Kestrels)")
-        response = self.client.post(reverse("incidents:add_people", args=[incident.pk]), {
-            "people": [self.pupil2.pk], f"role_{self.pupil2.pk}": "subject"})  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:add_people", args=[incident.pk]),
+            {"people": [self.pupil2.pk], f"role_{self.pupil2.pk}": "subject"},
+        )
         self.assertRedirects(response, reverse("incidents:detail", args=[incident.pk]))
         self.assertEqual(
             list(incident.involvements.values_list("person", "role")), [(self.pupil2.pk, "subject")]
@@ -133,10 +176,19 @@ class ConcurrencyTests(IncidentTestCase):
     def test_it_shows_a_conflict_instead_of_overwriting_an_edit(self) -> None:
         incident = self.report(description="First version")
         self.login(self.coordinator)
-        form = {"category": incident.category, "occurred_at": "2026-03-02T10:15", "location": "Hall",
-                "description": "Coordinator's version", "version": incident.version}  # fmt: skip
-        actions.update_incident(incident, by=self.head, expected_version=incident.version,
-                                changes={"description": "Head's version"})  # fmt: skip
+        form = {
+            "category": incident.category,
+            "occurred_at": "2026-03-02T10:15",
+            "location": "Hall",
+            "description": "Coordinator's version",
+            "version": incident.version,
+        }
+        actions.update_incident(
+            incident,
+            by=self.head,
+            expected_version=incident.version,
+            changes={"description": "Head's version"},
+        )
         response = self.client.post(reverse("incidents:edit", args=[incident.pk]), form)
         self.assertContains(response, "someone else changed this incident", status_code=409)
         self.assertContains(response, "Coordinator&#x27;s version", status_code=409)
@@ -156,8 +208,11 @@ class ConcurrencyTests(IncidentTestCase):
         self.login(self.coordinator)
         old_version = incident.version
         actions.triage_incident(incident, by=self.deputy)
-        response = self.client.post(reverse("incidents:step", args=[incident.pk, "escalate"]),
-                                    {"version": old_version, "reason": "Serious"}, follow=True)  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:step", args=[incident.pk, "escalate"]),
+            {"version": old_version, "reason": "Serious"},
+            follow=True,
+        )
         self.assertContains(response, "Someone else changed this incident")
         incident.refresh_from_db()
         self.assertEqual(incident.status, "triaged")
@@ -168,10 +223,20 @@ class ActionTests(IncidentTestCase):
         incident = self.report()
         today = timezone.localdate()
         for days in (3, 1):
-            actions.add_action(incident, by=self.coordinator, title="Call parents", owner=self.teacher,
-                               due_on=today - timedelta(days=days))  # fmt: skip
-        actions.add_action(incident, by=self.coordinator, title="Later", owner=self.teacher2,
-                           due_on=today + timedelta(days=2))  # fmt: skip
+            actions.add_action(
+                incident,
+                by=self.coordinator,
+                title="Call parents",
+                owner=self.teacher,
+                due_on=today - timedelta(days=days),
+            )
+        actions.add_action(
+            incident,
+            by=self.coordinator,
+            title="Later",
+            owner=self.teacher2,
+            due_on=today + timedelta(days=2),
+        )
         self.assertEqual(actions.send_overdue_reminders(today), 1)
         self.assertEqual(actions.send_overdue_reminders(today), 0)
         email = OutboundEmail.objects.get(key__startswith="incident-actions-overdue")
@@ -182,8 +247,9 @@ class ActionTests(IncidentTestCase):
 
     def test_it_lets_the_owner_mark_an_action_done_once(self) -> None:
         incident = self.report()
-        action = actions.add_action(incident, by=self.coordinator, title="Call", owner=self.teacher2,
-                                    due_on=timezone.localdate())  # fmt: skip
+        action = actions.add_action(
+            incident, by=self.coordinator, title="Call", owner=self.teacher2, due_on=timezone.localdate()
+        )
         self.login(self.teacher2)
         self.client.post(reverse("incidents:action_done", args=[action.pk]))
         self.client.post(reverse("incidents:action_done", args=[action.pk]))
@@ -191,15 +257,18 @@ class ActionTests(IncidentTestCase):
         self.assertEqual(action.done_by, self.teacher2)
         self.assertEqual(AuditEntry.objects.filter(action="incident.action.done").count(), 1)
         self.login(self.office)
-        other = IncidentAction.objects.create(incident=incident, school=self.school, title="x", owner=self.teacher,
-                                              due_on=timezone.localdate())  # fmt: skip
+        other = IncidentAction.objects.create(
+            incident=incident, school=self.school, title="x", owner=self.teacher, due_on=timezone.localdate()
+        )
         self.assertEqual(self.client.post(reverse("incidents:action_done", args=[other.pk])).status_code, 404)
 
     def test_it_adds_an_action_from_the_incident_page(self) -> None:
         incident = self.report()
         self.login(self.coordinator)
-        response = self.client.post(reverse("incidents:add_action", args=[incident.pk]), {
-            "title": "Check logs", "owner": self.technician.pk, "due_on": "2030-01-01"})  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:add_action", args=[incident.pk]),
+            {"title": "Check logs", "owner": self.technician.pk, "due_on": "2030-01-01"},
+        )
         self.assertRedirects(response, reverse("incidents:detail", args=[incident.pk]))
         self.assertEqual(incident.actions.get().owner, self.technician)
 

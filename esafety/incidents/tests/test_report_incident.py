@@ -38,8 +38,9 @@ class ReportIncidentTests(IncidentTestCase):
         self.assertEqual(Incident.objects.count(), 0)
 
     def test_it_keeps_the_source_of_an_automatic_report(self) -> None:
-        incident = self.report(reporter=None, source="monitoring", source_ref="alert:12",
-                               evidence=[("capture.png", png_bytes())])  # fmt: skip
+        incident = self.report(
+            reporter=None, source="monitoring", source_ref="alert:12", evidence=[("capture.png", png_bytes())]
+        )
         self.assertEqual((incident.source, incident.source_ref), ("monitoring", "alert:12"))
         self.assertEqual(incident.evidence.count(), 1)
 
@@ -47,11 +48,17 @@ class ReportIncidentTests(IncidentTestCase):
 class ReportFormTests(IncidentTestCase):
     def form_data(self, **extra: str) -> dict[str, object]:
         data: dict[str, object] = {
-            "category": Category.CYBERBULLYING, "occurred_at": "2026-03-02T10:15", "location": "Year 2 classroom",
-            "description": "Name-calling in the class chat", "reporter_actions": "Spoke to Ava",
-            "token": "abc123def456", "people": [str(self.pupil.pk), str(self.pupil2.pk)],
-            f"role_{self.pupil.pk}": "victim", f"role_{self.pupil2.pk}": "subject", "send": "1",
-        }  # fmt: skip
+            "category": Category.CYBERBULLYING,
+            "occurred_at": "2026-03-02T10:15",
+            "location": "Year 2 classroom",
+            "description": "Name-calling in the class chat",
+            "reporter_actions": "Spoke to Ava",
+            "token": "abc123def456",
+            "people": [str(self.pupil.pk), str(self.pupil2.pk)],
+            f"role_{self.pupil.pk}": "victim",
+            f"role_{self.pupil2.pk}": "subject",
+            "send": "1",
+        }
         data.update(extra)
         return data
 
@@ -98,8 +105,9 @@ class ReportFormTests(IncidentTestCase):
 
     def test_it_searches_the_directory_without_losing_the_report(self) -> None:
         self.login(self.governor)
-        response = self.client.post(reverse("incidents:new"), self.form_data(find="Bramley", find_people="1",
-                                                                            people=[]))  # fmt: skip
+        response = self.client.post(
+            reverse("incidents:new"), self.form_data(find="Bramley", find_people="1", people=[])
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Leo Bramley (Year 2, Kestrels)")
         self.assertContains(response, "Name-calling in the class chat")

@@ -22,8 +22,14 @@ class RestrictIncidentTests(IncidentTestCase):
 
     def post(self, restricted: bool, reason: str = REASON, version: int | None = None) -> object:
         self.incident.refresh_from_db()
-        return self.client.post(self.url, {"restricted": "1" if restricted else "0", "reason": reason,
-                                           "version": version or self.incident.version})  # fmt: skip
+        return self.client.post(
+            self.url,
+            {
+                "restricted": "1" if restricted else "0",
+                "reason": reason,
+                "version": version or self.incident.version,
+            },
+        )
 
     def test_it_takes_the_incident_from_the_coordinator_and_gives_it_back(self) -> None:
         self.login(self.coordinator)
@@ -48,17 +54,24 @@ class RestrictIncidentTests(IncidentTestCase):
     def test_it_records_the_reason_on_the_timeline_and_keeps_it_off_the_audit_trail(self) -> None:
         actions.set_restricted(self.incident, by=self.head, restricted=True, reason=REASON)
         actions.set_restricted(self.incident, by=self.head, restricted=False, reason="Lifted: wrong person")
-        entries = list(self.incident.timeline.filter(kind__in=[TimelineEntry.Kind.RESTRICTED,
-                                                               TimelineEntry.Kind.UNRESTRICTED])
-                       .values_list("kind", "actor", "text"))  # fmt: skip
-        self.assertEqual(entries, [
-            ("restricted", self.head.pk, f"Restricted to the Headteacher and the named deputy: {REASON}"),
-            ("unrestricted", self.head.pk, "Restriction lifted: Lifted: wrong person"),
-        ])  # fmt: skip
+        entries = list(
+            self.incident.timeline.filter(
+                kind__in=[TimelineEntry.Kind.RESTRICTED, TimelineEntry.Kind.UNRESTRICTED]
+            ).values_list("kind", "actor", "text")
+        )
+        self.assertEqual(
+            entries,
+            [
+                ("restricted", self.head.pk, f"Restricted to the Headteacher and the named deputy: {REASON}"),
+                ("unrestricted", self.head.pk, "Restriction lifted: Lifted: wrong person"),
+            ],
+        )
         audit = AuditEntry.objects.filter(object_id=str(self.incident.pk), action__startswith="incident.")
         audit = list(audit.exclude(action="incident.report").order_by("seq"))
-        self.assertEqual([(a.action, a.actor) for a in audit],
-                         [("incident.restrict", self.head), ("incident.unrestrict", self.head)])  # fmt: skip
+        self.assertEqual(
+            [(a.action, a.actor) for a in audit],
+            [("incident.restrict", self.head), ("incident.unrestrict", self.head)],
+        )
         for entry in audit:
             self.assertNotIn("Example", str(entry.detail))
             self.assertNotIn("wrong person", str(entry.detail))
@@ -98,8 +111,9 @@ class RestrictIncidentTests(IncidentTestCase):
         self.incident.refresh_from_db()
         self.assertFalse(self.incident.restricted)
         with self.assertRaises(IncidentConflict):
-            actions.set_restricted(self.incident, by=self.head, restricted=True, reason=REASON,
-                                   expected_version=stale)  # fmt: skip
+            actions.set_restricted(
+                self.incident, by=self.head, restricted=True, reason=REASON, expected_version=stale
+            )
         actions.set_restricted(self.incident, by=self.head, restricted=True, reason=REASON)
         with self.assertRaises(WorkflowError):
             actions.set_restricted(self.incident, by=self.head, restricted=True, reason=REASON)

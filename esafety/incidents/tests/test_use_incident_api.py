@@ -23,10 +23,15 @@ class IncidentApiTests(IncidentTestCase):
 
     def test_it_files_a_concern_from_a_monitoring_tool(self) -> None:
         payload = {
-            "category": Category.SELF_HARM, "description": "Search for self-harm terms", "source": "AcmeFilter",
-            "external_id": "evt-991", "people": [{"mis_id": "P1", "role": "victim"}],
-            "evidence": [{"filename": "capture.png", "content_base64": base64.b64encode(png_bytes()).decode()}],
-        }  # fmt: skip
+            "category": Category.SELF_HARM,
+            "description": "Search for self-harm terms",
+            "source": "AcmeFilter",
+            "external_id": "evt-991",
+            "people": [{"mis_id": "P1", "role": "victim"}],
+            "evidence": [
+                {"filename": "capture.png", "content_base64": base64.b64encode(png_bytes()).decode()}
+            ],
+        }
         response = self.post(self.technician, payload)
         self.assertEqual(response.status_code, 201, response.content)
         incident = Incident.objects.get()
@@ -53,10 +58,19 @@ class IncidentApiTests(IncidentTestCase):
         cases = [
             {"category": "nonsense", "description": "x"},
             {"category": Category.OTHER, "description": "x", "people": [{"mis_id": "nobody"}]},
-            {"category": Category.OTHER, "description": "x",
-             "evidence": [{"filename": "a.exe", "content_base64": base64.b64encode(b"MZ\x90\x00").decode()}]},
-            {"category": Category.OTHER, "description": "x", "evidence": [{"filename": "a", "content_base64": "!!"}]},
-        ]  # fmt: skip
+            {
+                "category": Category.OTHER,
+                "description": "x",
+                "evidence": [
+                    {"filename": "a.exe", "content_base64": base64.b64encode(b"MZ\x90\x00").decode()}
+                ],
+            },
+            {
+                "category": Category.OTHER,
+                "description": "x",
+                "evidence": [{"filename": "a", "content_base64": "!!"}],
+            },
+        ]
         for payload in cases:
             self.assertEqual(self.post(self.technician, payload).status_code, 400, payload)
         self.assertEqual(Incident.objects.count(), 0)

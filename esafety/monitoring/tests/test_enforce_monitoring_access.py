@@ -8,18 +8,18 @@ from esafety.monitoring.tests.helpers import CONCERN, MonitoringTestCase
 
 # x = 200, . = 403 (signed in, no role for it here)
 EXPECTED = {
-    "head":        "x x x x",
-    "deputy":      ". . . .",
+    "head": "x x x x",
+    "deputy": ". . . .",
     "coordinator": "x x x x",
-    "technician":  "x . . x",
-    "teacher":     ". . . .",
-    "teacher2":    ". . . .",
-    "office":      ". . . .",
-    "governor":    ". . . .",
-    "trust_lead":  "x . . x",
-    "sibling":     "x x x x",   # at their own school (its queue, not Hollybrook's: see below)
-    "outsider":    "x x x x",
-}  # fmt: skip
+    "technician": "x . . x",
+    "teacher": ". . . .",
+    "teacher2": ". . . .",
+    "office": ". . . .",
+    "governor": ". . . .",
+    "trust_lead": "x . . x",
+    "sibling": "x x x x",  # at their own school (its queue, not Hollybrook's: see below)
+    "outsider": "x x x x",
+}
 PAGES = ["monitoring:alerts", "monitoring:enhanced", "monitoring:lexicon", "monitoring:upload"]
 
 

@@ -36,9 +36,14 @@ class EnhancedMonitoringTests(MonitoringTestCase):
         self.login(self.coordinator)
         response = self.client.post(
             reverse("monitoring:enhanced"),
-            {"person": self.pupil.pk, "reason": "Disclosure to a TA", "starts": self.today,
-             "ends": self.today + timedelta(days=7), "threshold": 1},
-        )  # fmt: skip
+            {
+                "person": self.pupil.pk,
+                "reason": "Disclosure to a TA",
+                "starts": self.today,
+                "ends": self.today + timedelta(days=7),
+                "threshold": 1,
+            },
+        )
         self.assertRedirects(response, reverse("monitoring:enhanced"))
         item = EnhancedMonitoring.objects.get()
         self.assertFalse(item.is_active())

@@ -6,8 +6,13 @@ from esafety.audit.models import AuditEntry
 from esafety.monitoring.models import LexiconAddition, LexiconSuppression
 from esafety.monitoring.tests.helpers import MonitoringTestCase
 
-TERM = {"form": "term", "term-phrase": "meet at the rec after dark", "term-category": "grooming",
-        "term-severity": "3", "term-negatives": ""}  # fmt: skip
+TERM = {
+    "form": "term",
+    "term-phrase": "meet at the rec after dark",
+    "term-category": "grooming",
+    "term-severity": "3",
+    "term-negatives": "",
+}
 CANNABIS = "we talked about cannabis in class today"
 
 
@@ -51,8 +56,12 @@ class LexiconTests(MonitoringTestCase):
     def test_it_suppresses_a_term_for_a_group_only(self) -> None:
         self.assertTrue(self.capture(CANNABIS).alerts)
         self.login(self.coordinator)
-        data = {"form": "suppress", "supp-rule": "cannabis", "supp-group": "Year 2",
-                "supp-reason": "Year 2 science: medicines and drugs topic"}  # fmt: skip
+        data = {
+            "form": "suppress",
+            "supp-rule": "cannabis",
+            "supp-group": "Year 2",
+            "supp-reason": "Year 2 science: medicines and drugs topic",
+        }
         response = self.client.post(reverse("monitoring:lexicon"), {**data, "save": "0"})
         self.assertContains(response, "Effect on the evaluation set")
         self.assertFalse(LexiconSuppression.objects.exists())

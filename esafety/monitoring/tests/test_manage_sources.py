@@ -20,9 +20,15 @@ from esafety.monitoring.models import Source
 from esafety.monitoring.tests.helpers import MonitoringTestCase
 
 FORM = {
-    "name": "Journal mailbox", "host": "mail.school.example", "port": "993", "ssl": "on", "user": "journal",
-    "password_env": "ESAFETY_JOURNAL_PASSWORD", "mailbox": "INBOX", "processed_folder": "",
-}  # fmt: skip
+    "name": "Journal mailbox",
+    "host": "mail.school.example",
+    "port": "993",
+    "ssl": "on",
+    "user": "journal",
+    "password_env": "ESAFETY_JOURNAL_PASSWORD",
+    "mailbox": "INBOX",
+    "processed_folder": "",
+}
 
 
 def closed_port() -> int:
@@ -49,10 +55,20 @@ class SourcesTestCase(MonitoringTestCase):
 class SourceAccessTests(SourcesTestCase):
     def test_it_opens_the_page_to_the_roles_of_the_matrix(self) -> None:
         source = self.mailbox()
-        pages = [reverse("monitoring:sources"), reverse("monitoring:source_new"),
-                 reverse("monitoring:source_edit", args=[source.pk])]  # fmt: skip
-        for user, status in [(self.technician, 200), (self.coordinator, 200), (self.head, 200),
-                             (self.teacher, 403), (self.governor, 403), (self.office, 403), (self.deputy, 403)]:  # fmt: skip
+        pages = [
+            reverse("monitoring:sources"),
+            reverse("monitoring:source_new"),
+            reverse("monitoring:source_edit", args=[source.pk]),
+        ]
+        for user, status in [
+            (self.technician, 200),
+            (self.coordinator, 200),
+            (self.head, 200),
+            (self.teacher, 403),
+            (self.governor, 403),
+            (self.office, 403),
+            (self.deputy, 403),
+        ]:
             self.login(user)
             for page in pages:
                 self.assertEqual(self.client.get(page).status_code, status, f"{user.username} {page}")
@@ -101,9 +117,18 @@ class SourceEditTests(SourcesTestCase):
         self.assertRedirects(response, reverse("monitoring:sources"), fetch_redirect_response=False)
         source = Source.objects.get(school=self.school, name="Journal mailbox")
         self.assertEqual((source.kind, source.active), (Source.Kind.IMAP, True))
-        self.assertEqual(source.config, {"host": "mail.school.example", "port": 993, "ssl": True, "starttls": False,
-                                         "user": "journal", "mailbox": "INBOX",
-                                         "password_env": "ESAFETY_JOURNAL_PASSWORD"})  # fmt: skip
+        self.assertEqual(
+            source.config,
+            {
+                "host": "mail.school.example",
+                "port": 993,
+                "ssl": True,
+                "starttls": False,
+                "user": "journal",
+                "mailbox": "INBOX",
+                "password_env": "ESAFETY_JOURNAL_PASSWORD",
+            },
+        )
         entry = AuditEntry.objects.get(action="source.save")
         self.assertEqual((entry.actor, entry.detail["created"]), (self.technician, True))
         self.assertNotIn("password", entry.detail["config"])
@@ -117,8 +142,18 @@ class SourceEditTests(SourcesTestCase):
         self.assertEqual(Source.objects.count(), 1)
 
     def test_it_never_shows_a_password_stored_by_the_command_and_replaces_it_on_save(self) -> None:
-        call_command("monitoring_source", "--school", self.school.slug, "--user", "journal",
-                     "--password", "s3cret-Hunter2", "--host", "imap.example", stdout=StringIO())  # fmt: skip
+        call_command(
+            "monitoring_source",
+            "--school",
+            self.school.slug,
+            "--user",
+            "journal",
+            "--password",
+            "s3cret-Hunter2",
+            "--host",
+            "imap.example",
+            stdout=StringIO(),
+        )
         source = Source.objects.get(school=self.school)
         self.assertEqual(source.config["password"], "s3cret-Hunter2")
         self.login(self.coordinator)
@@ -126,8 +161,10 @@ class SourceEditTests(SourcesTestCase):
             response = self.client.get(page)
             self.assertNotContains(response, "s3cret-Hunter2")
             self.assertContains(response, "stored in the database")
-        self.client.post(reverse("monitoring:source_edit", args=[source.pk]),
-                         FORM | {"name": "Renamed", "host": "imap.example", "password_env": "JOURNAL_PW"})  # fmt: skip
+        self.client.post(
+            reverse("monitoring:source_edit", args=[source.pk]),
+            FORM | {"name": "Renamed", "host": "imap.example", "password_env": "JOURNAL_PW"},
+        )
         source.refresh_from_db()
         self.assertEqual(source.name, "Renamed")
         self.assertEqual(source.config["password_env"], "JOURNAL_PW")

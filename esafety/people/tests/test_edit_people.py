@@ -52,8 +52,17 @@ class AddSchoolCommandTests(BaseTestCase):
         from esafety.accounts.models import RoleAssignment
 
         out = StringIO()
-        call_command("add_school", "Brookside Primary", "--trust", "Test Trust", "--head-username", "bhead",
-                     "--head-email", "head@brookside.example", stdout=out)  # fmt: skip
+        call_command(
+            "add_school",
+            "Brookside Primary",
+            "--trust",
+            "Test Trust",
+            "--head-username",
+            "bhead",
+            "--head-email",
+            "head@brookside.example",
+            stdout=out,
+        )
         assignment = RoleAssignment.objects.get(user__username="bhead")
         self.assertEqual(
             (assignment.role, assignment.school.name, assignment.school.trust),

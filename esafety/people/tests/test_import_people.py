@@ -67,9 +67,16 @@ class ImportPeopleTests(BaseTestCase):
         errors = {(error.line, error.column) for error in caught.exception.report.errors}
         self.assertEqual(
             errors,
-            {(3, "first_name"), (4, "kind"), (5, "year_group"), (6, "email"), (7, "date_of_birth"), (8, "children"),
-             (9, "mis_id")},
-        )  # fmt: skip
+            {
+                (3, "first_name"),
+                (4, "kind"),
+                (5, "year_group"),
+                (6, "email"),
+                (7, "date_of_birth"),
+                (8, "children"),
+                (9, "mis_id"),
+            },
+        )
         self.assertFalse(Person.objects.filter(mis_id="P200").exists())
 
     def test_it_keeps_formula_cells_as_text_and_neutralises_them_on_export(self) -> None:

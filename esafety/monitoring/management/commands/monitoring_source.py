@@ -35,12 +35,18 @@ class Command(BaseCommand):
             raise CommandError("Give --password-env (or --password).")
         try:
             source, created = save_imap_source(
-                school=school, name=options["name"], host=options["host"], port=options["port"],
-                ssl=options["ssl"], starttls=options["starttls"], user=options["user"],
+                school=school,
+                name=options["name"],
+                host=options["host"],
+                port=options["port"],
+                ssl=options["ssl"],
+                starttls=options["starttls"],
+                user=options["user"],
                 password_env=options["password_env"] or "",
                 password=None if options["password_env"] else options["password"],
-                mailbox=options["mailbox"], processed_folder=options["processed_folder"],
-            )  # fmt: skip
+                mailbox=options["mailbox"],
+                processed_folder=options["processed_folder"],
+            )
         except WorkflowError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"{'Added' if created else 'Updated'} source {source.pk}: {source}")
