@@ -1,7 +1,8 @@
 """The navigation bar and dashboard panels, assembled from every room.
 
 Navigation entries name the action that shows them, so the menu always agrees with the access matrix. A room
-adds dashboard panels by defining ``dashboard.panels(request) -> list[Panel]`` in its package.
+adds menu entries by calling ``register(NavItem(...))`` in its ``<room>/navigation.py``, and dashboard panels
+by defining ``dashboard.panels(request) -> list[Panel]`` in its package.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
 
 from esafety.access import Action, can
 
@@ -27,6 +29,7 @@ class NavItem:
     label: str
     url_name: str
     actions: tuple[Action, ...]
+    order: int = 100  # lower comes first; the core's own entries use 0-99, rooms pick a gap
 
 
 @dataclass(frozen=True)
@@ -41,32 +44,30 @@ class Panel:
     items: list[tuple[str, str]] = field(default_factory=list)  # (label, url) rows under the figure
 
 
-NAV = [
-    NavItem("Dashboard", "dashboard", (Action.VIEW_DASHBOARD,)),
-    NavItem("Report a concern", "incidents:new", (Action.REPORT_INCIDENT,)),
-    NavItem("Safeguarding log", "incidents:list", (Action.LIST_INCIDENTS,)),
-    NavItem("Actions", "incidents:actions", (Action.LIST_INCIDENT_ACTIONS,)),
-    NavItem("Alerts", "monitoring:alerts", (Action.VIEW_ALERTS,)),
-    NavItem("Enhanced monitoring", "monitoring:enhanced", (Action.MANAGE_ENHANCED_MONITORING,)),
-    NavItem("People", "people:list", (Action.VIEW_PEOPLE,)),
-    NavItem("Accounts", "user_list", (Action.MANAGE_USERS,)),
-    NavItem("Audit trail", "audit:list", (Action.VIEW_AUDIT,)),
-]
+_NAV: list[NavItem] = []
 
 
-def _url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None  # the room is not installed in this deployment
+def register(*items: NavItem) -> None:
+    """Add a room's menu entries. Each room calls this from its own ``navigation.py``, which the core imports
+    once with ``autodiscover_modules``; ``NavItem.order`` places the entry among the other rooms' entries."""
+    _NAV.extend(items)
+
+
+register(NavItem("Dashboard", "dashboard", (Action.VIEW_DASHBOARD,), order=0))
+
+
+@cache
+def _nav() -> list[NavItem]:
+    autodiscover_modules("navigation")
+    return sorted(_NAV, key=lambda item: item.order)
 
 
 def nav_for(request: HttpRequest) -> list[dict[str, str | bool]]:
     school = getattr(request, "school", None)
     items: list[dict[str, str | bool]] = []
-    for item in NAV:
-        url = _url(item.url_name)
-        if url and any(can(request.user, action, school) for action in item.actions):
+    for item in _nav():
+        url = reverse(item.url_name)
+        if any(can(request.user, action, school) for action in item.actions):
             items.append({"label": item.label, "url": url, "active": False})
     # The most specific entry wins: /incidents/new/ is "Report a concern", not also "Safeguarding log".
     matches = [

@@ -1,0 +1,8 @@
+"""This room's entries in the navigation bar (see ``esafety.core.navigation``)."""
+
+from esafety.access import Action
+from esafety.core.navigation import NavItem, register
+
+register(
+    NavItem("People", "people:list", (Action.VIEW_PEOPLE,), order=200),
+)
