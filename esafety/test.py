@@ -15,11 +15,15 @@ school, plus a school in another trust. Personas are named by what they do, so a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from django.contrib.auth.hashers import make_password
 from django.test import TestCase
+from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -141,3 +145,106 @@ class BaseTestCase(TestCase):
             "sibling": self.sibling,
             "outsider": self.outsider,
         }
+
+
+# --- Access tables -------------------------------------------------------------------------------------------
+#
+# Each room writes down by hand, from its issue and the policy, who may open or post to each of its URLs, in
+# ``esafety/<room>/tests/access_matrix.py`` as ``MATRIX: list[Route]``. The expected answers come from that
+# table, never from ``esafety.access``: change a row of the access rules and a cell here names what moved.
+
+ANONYMOUS = "anonymous"
+PERSONAS = (
+    "head",
+    "deputy",
+    "coordinator",
+    "technician",
+    "teacher",
+    "teacher2",
+    "office",
+    "governor",
+    "trust_lead",
+    "sibling",
+    "outsider",
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL and who may use it.
+
+    ``allowed`` names personas of ``BaseTestCase`` (and ``ANONYMOUS`` for public pages). An allowed GET answers
+    200; an allowed POST answers anything but 403/404 (a redirect after success, or the form again). Every other
+    signed-in persona gets ``refused`` (403 for a page, 404 for a record of which the URL names the id, so a
+    refusal never confirms the record exists); an anonymous visitor who is not allowed is sent to sign in.
+    ``kwargs`` and ``data`` build, inside the test, the objects the URL names and the body it posts.
+    """
+
+    name: str
+    allowed: frozenset[str]
+    method: str = "GET"
+    kwargs: Callable[[BaseTestCase], dict[str, Any]] | None = None
+    data: Callable[[BaseTestCase], dict[str, Any]] | None = None
+    refused: int = 403
+
+
+def route(
+    name: str,
+    *allowed: str,
+    method: str = "GET",
+    kwargs: Callable[[BaseTestCase], dict[str, Any]] | None = None,
+    data: Callable[[BaseTestCase], dict[str, Any]] | None = None,
+    refused: int = 403,
+) -> Route:
+    unknown = set(allowed) - set(PERSONAS) - {ANONYMOUS}
+    assert not unknown, f"no such persona: {unknown}"
+    return Route(name, frozenset(allowed), method, kwargs, data, refused)
+
+
+class AccessMatrixTestCase(BaseTestCase):
+    """Walks ``matrix`` for every persona and the anonymous visitor. Subclass with ``matrix = MATRIX``."""
+
+    matrix: ClassVar[list[Route]] = []
+    __test__ = False  # this base itself has no table; pytest collects each subclass
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.__test__ = True
+
+    def persona(self, name: str) -> User | None:
+        return None if name == ANONYMOUS else self.staff_personas[name]
+
+    def answer(self, row: Route, who: str) -> int:
+        self.client.logout()
+        user = self.persona(who)
+        if user is not None:
+            self.login(user)
+        url = reverse(row.name, kwargs=row.kwargs(self) if row.kwargs else None)
+        if row.method == "GET":
+            response = self.client.get(url)
+        else:
+            response = self.client.generic(
+                row.method,
+                url,
+                urlencode(row.data(self) if row.data else {}, doseq=True),
+                content_type="application/x-www-form-urlencoded",
+            )
+        if who == ANONYMOUS and response.status_code == 302 and "/accounts/login/" in response["Location"]:
+            return 302
+        return response.status_code
+
+    def test_it_answers_every_persona_as_the_table_says(self) -> None:
+        assert self.matrix, "an empty access table proves nothing"
+        for row in self.matrix:
+            for who in (*PERSONAS, ANONYMOUS):
+                with self.subTest(url=row.name, method=row.method, persona=who):
+                    status = self.answer(row, who)
+                    if who in row.allowed:
+                        if row.method == "GET":
+                            self.assertEqual(status, 200)
+                        else:
+                            self.assertNotIn(status, (403, 404))
+                    elif who == ANONYMOUS:
+                        self.assertEqual(status, 302)
+                    else:
+                        self.assertEqual(status, row.refused)
