@@ -33,6 +33,8 @@ class Action(StrEnum):
     VIEW_PEOPLE = "people.view"
     MANAGE_PEOPLE = "people.manage"  # add, edit, import and export the directory
     MANAGE_USERS = "users.manage"  # sign-in accounts and their roles
+    GRANT_SENIOR_ROLES = "users.grant_senior"  # senior roles, and the password, 2FA and activation of holders
+    MANAGE_SHARED_ACCOUNTS = "users.manage_shared"  # password, 2FA, activation of a multi-school account
     VIEW_AUDIT = "audit.view"
     USE_API = "api.use"  # hold personal API tokens
 
@@ -63,6 +65,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_PEOPLE: ALL_STAFF | TRUST_ROLES,
     Action.MANAGE_PEOPLE: frozenset({R.HEAD, R.DEPUTY, R.OFFICE, R.TRUST_ADMIN}),
     Action.MANAGE_USERS: frozenset({R.HEAD, R.DEPUTY, R.TRUST_ADMIN}),
+    # Whoever can hand out the Headteacher's powers holds them: a Deputy who could grant roles made themselves
+    # Head in a drill. Senior roles (accounts.actions.SENIOR_ROLES) are the Head's or the trust's to give.
+    Action.GRANT_SENIOR_ROLES: frozenset({R.HEAD, R.TRUST_ADMIN}),
+    # An account that also works at another school is the trust's: one school's Head resetting its password
+    # would take over the other school's access too.
+    Action.MANAGE_SHARED_ACCOUNTS: frozenset({R.TRUST_ADMIN}),
     # The audit trail shows who looked at restricted records: it is for the Headteacher and trust oversight.
     Action.VIEW_AUDIT: frozenset({R.HEAD, R.TRUST_SAFEGUARDING, R.TRUST_ADMIN}),
     Action.USE_API: EVERYONE,

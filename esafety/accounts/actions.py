@@ -1,17 +1,40 @@
-"""Account administration: every change is audited, and a Head cannot lock the school out of its own system."""
+"""Account administration and a user's own sign-in settings. Every change is audited.
+
+The rules that keep administration from becoming a way in (each found in a security drill):
+
+- nobody changes their own roles;
+- senior roles (``SENIOR_ROLES``) are granted and removed only by the Headteacher or a trust administrator
+  (``Action.GRANT_SENIOR_ROLES``), and only they reset a senior holder's password or two-factor or deactivate
+  them: otherwise a Deputy can make themselves Head, or sign in as the Head after resetting the Head's password;
+- the last active Headteacher of a school cannot be removed or deactivated;
+- an account that also works at another school (``spans_other_schools``) keeps its password, two-factor and
+  activation with the trust administrators of every school it works at: one school's Head resetting it would take
+  over the other school's access too. A school's administrators still change that school's roles of it;
+- every role change e-mails the school's Headteachers (who changed whose roles, and which) and shows on their
+  dashboard; a password reset or deactivation revokes the account's API tokens; an administrator-set password
+  must be changed at the next sign-in.
+"""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
+from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from esafety.accounts.models import TRUST_ROLES, Role, RoleAssignment, User
+from esafety.access import Action, can
+from esafety.accounts.models import TRUST_ROLES, ApiToken, Role, RoleAssignment, User
 from esafety.audit.actions import record
 from esafety.people.models import Person, School
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+SENIOR_ROLES = frozenset({Role.HEAD, Role.DEPUTY, Role.DSL, Role.COORDINATOR}) | TRUST_ROLES
 
 
 class AccountError(Exception):
@@ -20,6 +43,67 @@ class AccountError(Exception):
 
 def temporary_password() -> str:
     return secrets.token_urlsafe(12)
+
+
+# --- Who may change an account -----------------------------------------------------------------------------
+
+
+def spans_other_schools(account: User, school: School) -> bool:
+    """Whether ``account`` works anywhere but ``school``: a role at another school, a trust-wide role, or
+    another home school."""
+    if account.school_id is not None and account.school_id != school.pk:
+        return True
+    return (
+        RoleAssignment.objects.filter(user=account)
+        .exclude(school=school)
+        .exclude(school__isnull=True, trust__isnull=True)
+        .exists()
+    )
+
+
+def _schools_worked_at(account: User) -> list[School]:
+    school_ids = set(
+        RoleAssignment.objects.filter(user=account, school__isnull=False).values_list("school_id", flat=True)
+    )
+    trust_ids = set(
+        RoleAssignment.objects.filter(user=account, trust__isnull=False).values_list("trust_id", flat=True)
+    )
+    if account.school_id is not None:
+        school_ids.add(account.school_id)
+    from django.db.models import Q
+
+    return list(School.objects.filter(Q(pk__in=school_ids) | Q(trust_id__in=trust_ids)))
+
+
+def _senior_here(account: User, school: School) -> bool:
+    held = set(RoleAssignment.objects.filter(user=account, school=school).values_list("role", flat=True))
+    return (
+        bool(held & SENIOR_ROLES) or RoleAssignment.objects.filter(user=account, trust__isnull=False).exists()
+    )
+
+
+def _check_whole_account(by: User | None, account: User, school: School, what: str) -> None:
+    """``by`` may change the whole account (its password, two-factor, activation) from ``school``."""
+    if by is None:  # a management command run by whoever operates the server
+        return
+    if by.pk == account.pk:
+        raise AccountError(f"You cannot {what} your own account here: ask the Headteacher or the trust.")
+    if spans_other_schools(account, school):
+        if not all(can(by, Action.MANAGE_SHARED_ACCOUNTS, other) for other in _schools_worked_at(account)):
+            raise AccountError(
+                f"{account} also works at another school, so only a trust administrator for every school "
+                f"they work at can {what} this account."
+            )
+        return
+    if _senior_here(account, school) and not can(by, Action.GRANT_SENIOR_ROLES, school):
+        raise AccountError(f"{account} holds a senior role, so only the Headteacher can {what} this account.")
+
+
+def _other_active_heads(account: User, school: School) -> bool:
+    return User.holding(school, [Role.HEAD]).exclude(pk=account.pk).exists()
+
+
+# --- Administration ------------------------------------------------------------------------------------------
 
 
 def create_account(
@@ -31,11 +115,16 @@ def create_account(
     email: str,
     roles: Iterable[Role],
     person: Person | None = None,
-    request: Any = None,
+    by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> tuple[User, str]:
-    """A new sign-in for ``school`` with a one-time password the administrator passes on in person."""
+    """A new sign-in for ``school`` with a one-time password the administrator passes on in person; the owner
+    chooses their own at first sign-in. ``by`` is None only for management commands."""
+    roles = {Role(role) for role in roles} - TRUST_ROLES
     if person is not None and person.school_id != school.pk:
         raise AccountError("That person is not at this school.")
+    if by is not None and roles & SENIOR_ROLES and not can(by, Action.GRANT_SENIOR_ROLES, school):
+        raise AccountError(_senior_refusal(roles & SENIOR_ROLES))
     password = temporary_password()
     with transaction.atomic():
         user = User(
@@ -45,61 +134,198 @@ def create_account(
             email=email,
             school=school,
             person=person,
+            must_change_password=True,
         )
         user.set_password(password)
         user.save()
         RoleAssignment.objects.bulk_create(
-            [RoleAssignment(user=user, role=role, school=school) for role in set(roles)]
+            [RoleAssignment(user=user, role=role, school=school) for role in roles]
         )
-        record(
-            "account.create", obj=user, school=school, request=request, detail={"roles": sorted(set(roles))}
-        )
-    return user, password
-
-
-def set_roles(school: School, user: User, roles: Iterable[Role], *, request: Any = None) -> None:
-    wanted = {Role(role) for role in roles} - TRUST_ROLES
-    current = set(RoleAssignment.objects.filter(user=user, school=school).values_list("role", flat=True))
-    if request is not None and user == request.user and Role.HEAD in current and Role.HEAD not in wanted:
-        raise AccountError(
-            "You cannot remove your own Headteacher role: ask another Headteacher or the trust."
-        )
-    with transaction.atomic():
-        RoleAssignment.objects.filter(user=user, school=school).exclude(role__in=wanted).delete()
-        RoleAssignment.objects.bulk_create(
-            [RoleAssignment(user=user, role=role, school=school) for role in wanted - current]
-        )
-        record(
-            "account.roles",
+        entry = record(
+            "account.create",
+            actor=by,
             obj=user,
             school=school,
             request=request,
-            detail={"added": sorted(wanted - current), "removed": sorted(current - wanted)},
+            detail={"roles": sorted(roles)},
         )
+        if roles:
+            _tell_heads(school, by, user, added=roles, removed=set(), seq=entry.seq)
+    return user, password
 
 
-def set_active(school: School, user: User, active: bool, *, request: Any = None) -> None:
-    if request is not None and user == request.user and not active:
-        raise AccountError("You cannot deactivate your own account.")
+def _senior_refusal(roles: Iterable[Role]) -> str:
+    names = ", ".join(sorted(Role(role).label for role in roles))
+    return f"Only the Headteacher can give or remove these roles: {names}."
+
+
+def set_roles(
+    school: School, user: User, roles: Iterable[Role], *, by: User | None, request: HttpRequest | None = None
+) -> None:
+    """Set ``user``'s roles at ``school`` (trust-wide roles are not changed here)."""
+    wanted = {Role(role) for role in roles} - TRUST_ROLES
+    current = {
+        Role(r)
+        for r in RoleAssignment.objects.filter(user=user, school=school).values_list("role", flat=True)
+    }
+    added, removed = wanted - current, current - wanted
+    if not added and not removed:
+        return
+    if by is not None:
+        if by.pk == user.pk:
+            raise AccountError("You cannot change your own roles: ask the Headteacher or the trust.")
+        touches_senior = (added | removed | current) & SENIOR_ROLES
+        if touches_senior and not can(by, Action.GRANT_SENIOR_ROLES, school):
+            raise AccountError(_senior_refusal(touches_senior))
+    if Role.HEAD in removed and not _other_active_heads(user, school):
+        raise AccountError(f"{user} is the school's only Headteacher: give another person the role first.")
+    with transaction.atomic():
+        RoleAssignment.objects.filter(user=user, school=school, role__in=removed).delete()
+        RoleAssignment.objects.bulk_create(
+            [RoleAssignment(user=user, role=role, school=school) for role in added]
+        )
+        entry = record(
+            "account.roles",
+            actor=by,
+            obj=user,
+            school=school,
+            request=request,
+            detail={"added": sorted(added), "removed": sorted(removed)},
+        )
+        _tell_heads(school, by, user, added=added, removed=removed, seq=entry.seq)
+
+
+def _tell_heads(
+    school: School, by: User | None, user: User, *, added: set[Role], removed: set[Role], seq: int
+) -> None:
+    """E-mail every Headteacher of the school who changed whose roles: nothing else about the account."""
+    from esafety.core.actions import queue_email
+
+    changes = [f"given {Role(r).label}" for r in sorted(added)] + [
+        f"removed {Role(r).label}" for r in sorted(removed)
+    ]
+    who = str(by) if by is not None else "A server administrator"
+    queue_email(
+        f"account.roles:{seq}",
+        User.holding(school, [Role.HEAD]).values_list("email", flat=True),
+        f"Roles changed at {school.name}",
+        f"{who} changed the roles of {user}: {'; '.join(changes)}.\n\n"
+        "If you did not expect this, review the account under Accounts in esafety.",
+        school=school,
+    )
+
+
+def set_active(
+    school: School, user: User, active: bool, *, by: User | None, request: HttpRequest | None = None
+) -> None:
+    """Deactivate (or reactivate) the whole account. Deactivating revokes its API tokens, so reactivating
+    never revives a key that was out of its owner's hands while the account was off."""
+    _check_whole_account(by, user, school, "deactivate" if not active else "reactivate")
+    is_head = RoleAssignment.objects.filter(user=user, school=school, role=Role.HEAD).exists()
+    if not active and is_head and not _other_active_heads(user, school):
+        raise AccountError(f"{user} is the school's only Headteacher: give another person the role first.")
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
+        if not active:
+            _revoke_tokens(user)
         record(
-            "account.activate" if active else "account.deactivate", obj=user, school=school, request=request
+            "account.activate" if active else "account.deactivate",
+            actor=by,
+            obj=user,
+            school=school,
+            request=request,
         )
 
 
-def reset_password(school: School, user: User, *, request: Any = None) -> str:
+def reset_password(school: School, user: User, *, by: User | None, request: HttpRequest | None = None) -> str:
+    """A one-time password for the administrator to pass on; the owner must choose a new one at sign-in,
+    and the account's API tokens stop working."""
+    _check_whole_account(by, user, school, "reset the password of")
     password = temporary_password()
     with transaction.atomic():
         user.set_password(password)
-        user.save(update_fields=["password"])
-        record("account.reset_password", obj=user, school=school, request=request)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        revoked = _revoke_tokens(user)
+        record(
+            "account.reset_password",
+            actor=by,
+            obj=user,
+            school=school,
+            request=request,
+            detail={"tokens_revoked": revoked},
+        )
     return password
 
 
-def reset_second_factor(school: School, user: User, *, request: Any = None) -> None:
+def reset_second_factor(
+    school: School, user: User, *, by: User | None, request: HttpRequest | None = None
+) -> None:
     """For a lost phone: the user enrols a new authenticator at their next sign-in."""
+    _check_whole_account(by, user, school, "reset two-factor sign-in of")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        record("account.reset_2fa", obj=user, school=school, request=request)
+        record("account.reset_2fa", actor=by, obj=user, school=school, request=request)
+
+
+def _revoke_tokens(user: User) -> int:
+    return ApiToken.objects.active().filter(user=user).update(revoked=timezone.now())
+
+
+# --- A user's own sign-in settings ---------------------------------------------------------------------------
+
+
+def pending_authenticator(user: User) -> TOTPDevice:
+    """The authenticator being enrolled: made on first ask, kept until confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def pass_second_factor(request: HttpRequest, user: User, code: str, *, enrolling: bool) -> bool:
+    """Check ``code``; on success confirm a pending enrolment, mark the session verified and note the time
+    (tokens issued before two-factor applied to the user work again from now). Failures are audited."""
+    if enrolling:
+        pending = pending_authenticator(user)
+        device = pending if pending.verify_token(code) else None
+    else:
+        device = next(
+            (d for d in TOTPDevice.objects.filter(user=user, confirmed=True) if d.verify_token(code)), None
+        )
+    if device is None:
+        record("account.2fa_failed", obj=user, request=request)
+        return False
+    with transaction.atomic():
+        if enrolling:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            record("account.2fa_enrolled", obj=user, request=request)
+        user.second_factor_passed = timezone.now()
+        user.save(update_fields=["second_factor_passed"])
+    otp_login(request, device)
+    return True
+
+
+def issue_token(request: HttpRequest, user: User, name: str) -> tuple[ApiToken, str]:
+    verified = bool(getattr(user, "is_verified", lambda: False)())
+    with transaction.atomic():
+        token, key = ApiToken.issue(user, name, second_factor=verified)
+        record("api_token.create", obj=token, request=request)
+    return token, key
+
+
+def revoke_token(request: HttpRequest, token: ApiToken) -> None:
+    with transaction.atomic():
+        token.revoke()
+        record("api_token.revoke", obj=token, request=request)
+
+
+def password_changed(request: HttpRequest, user: User) -> None:
+    """After the owner set a new password themselves: the administrator's one-time password is spent."""
+    with transaction.atomic():
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        record("account.change_password", obj=user, request=request)

@@ -40,6 +40,12 @@ class User(AbstractUser):
     person = models.OneToOneField(
         Person, models.SET_NULL, null=True, blank=True, related_name="user", help_text="Directory entry"
     )
+    # Set when an administrator chose the password (a new account, a reset): whoever read it over the
+    # shoulder must not keep a working password, so the owner picks a new one before anything else.
+    must_change_password = models.BooleanField(default=False)
+    # The last time this user passed a two-factor check: an API token issued before the user's roles needed
+    # two-factor sign-in works again only once they have passed one.
+    second_factor_passed = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["username"]
@@ -99,6 +105,8 @@ class ApiToken(models.Model):
     expires = models.DateTimeField(null=True, blank=True)
     last_used = models.DateTimeField(null=True, blank=True, editable=False)
     revoked = models.DateTimeField(null=True, blank=True, editable=False)
+    # Issued in a session that had passed two-factor sign-in.
+    second_factor = models.BooleanField(default=False, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -113,13 +121,25 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str, expires: timezone.datetime | None = None) -> tuple[ApiToken, str]:
+    def issue(
+        cls, user: User, name: str, expires: timezone.datetime | None = None, *, second_factor: bool = False
+    ) -> tuple[ApiToken, str]:
         """Create a token and return it with its key, which is shown once and never stored."""
         key = "esk_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            user=user, name=name, prefix=key[4:12], digest=cls.hash_key(key), expires=expires
+            user=user,
+            name=name,
+            prefix=key[4:12],
+            digest=cls.hash_key(key),
+            expires=expires,
+            second_factor=second_factor,
         )
         return token, key
+
+    def vouched_by_second_factor(self) -> bool:
+        """Issued after a two-factor check, or its owner has passed one since it was issued."""
+        passed = self.user.second_factor_passed
+        return self.second_factor or (passed is not None and passed >= self.created)
 
     def revoke(self) -> None:
         self.revoked = timezone.now()

@@ -29,6 +29,8 @@ dashboard.view                 x x x x x x x x x x
 people.view                    x x x x x x x . x x
 people.manage                  x x . . . . x . . x
 users.manage                   x x . . . . . . . x
+users.grant_senior             x . . . . . . . . x
+users.manage_shared            . . . . . . . . . x
 audit.view                     x . . . . . . . x x
 api.use                        x x x x x x x x x x
 incidents.report               x x x x x x x x x .
