@@ -9,6 +9,7 @@ from rest_framework.permissions import BasePermission
 
 from esafety.access import Action, can
 from esafety.accounts.models import ApiToken
+from esafety.accounts.permissions import needs_second_factor
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -34,6 +35,12 @@ class TokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        if needs_second_factor(token.user) and not token.vouched_by_second_factor():
+            # Issued before the owner's roles needed two-factor sign-in: a key alone must not outlast that.
+            raise exceptions.AuthenticationFailed(
+                "This token was issued before two-factor sign-in applied to your account. Sign in to esafety "
+                "with two-factor once, and it works again."
+            )
         now = timezone.now()
         if token.last_used is None or now - token.last_used > timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used=now)

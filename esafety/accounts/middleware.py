@@ -17,7 +17,8 @@ IDLE_SESSION_KEY = "esafety_last_seen"
 
 
 class SecondFactorMiddleware:
-    """Holds back every page until a user whose role requires it has passed a TOTP check this session.
+    """Holds back every page until a user whose role requires it has passed a TOTP check this session, and
+    until a user whose password an administrator set has chosen their own.
 
     Also ends sessions left idle for ``ESAFETY_IDLE_MINUTES``: shared staff-room computers are common.
     """
@@ -46,4 +47,13 @@ class SecondFactorMiddleware:
                 return redirect(
                     f"{resolve_url('second_factor')}?{urlencode({'next': request.get_full_path()})}"
                 )
+            if (
+                user.must_change_password
+                and not request.path.startswith(_OPEN_PREFIXES)
+                and request.path != resolve_url("password_change")
+            ):
+                # An administrator chose this password and may still know it: nothing else until it changes.
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "Choose a new password before using the API."}, status=403)
+                return redirect("password_change")
         return self.get_response(request)

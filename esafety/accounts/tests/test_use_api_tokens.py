@@ -16,7 +16,7 @@ class ApiTokenTests(BaseTestCase):
         self.assertTrue(AuditEntry.objects.filter(action="api_token.create").exists())
 
     def test_it_authenticates_the_api_with_a_token(self) -> None:
-        _, key = ApiToken.issue(self.coordinator, "tool")
+        _, key = ApiToken.issue(self.coordinator, "tool", second_factor=True)
         response = self.client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
         self.assertEqual(response.status_code, 200)
         school = response.json()["schools"][0]
@@ -24,14 +24,14 @@ class ApiTokenTests(BaseTestCase):
         self.assertIn("incidents.triage", school["actions"])
 
     def test_it_refuses_a_revoked_or_unknown_token(self) -> None:
-        token, key = ApiToken.issue(self.coordinator, "tool")
+        token, key = ApiToken.issue(self.coordinator, "tool", second_factor=True)
         token.revoke()
         self.assertEqual(self.client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code, 401)
         self.assertEqual(self.client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token esk_nope").status_code, 401)
         self.assertEqual(self.client.get("/api/v1/me/").status_code, 401)
 
     def test_it_revokes_only_your_own_tokens(self) -> None:
-        token, _ = ApiToken.issue(self.coordinator, "tool")
+        token, _ = ApiToken.issue(self.coordinator, "tool", second_factor=True)
         self.login(self.teacher)
         self.assertEqual(self.client.post(f"/accounts/tokens/{token.pk}/revoke/").status_code, 404)
         self.login(self.coordinator)

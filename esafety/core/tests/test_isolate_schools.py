@@ -44,7 +44,7 @@ class SchoolIsolationTests(BaseTestCase):
     def test_it_scopes_the_api_to_the_callers_school(self) -> None:
         from esafety.accounts.models import ApiToken
 
-        _, key = ApiToken.issue(self.outsider, "test")
+        _, key = ApiToken.issue(self.outsider, "test", second_factor=True)
         response = self.client.get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {key}")
         self.assertEqual(response.status_code, 200)
         self.assertNotIn(self.pupil.last_name, response.content.decode())

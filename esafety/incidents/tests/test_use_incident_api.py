@@ -12,7 +12,7 @@ URL = "/api/v1/incidents/"
 
 class IncidentApiTests(IncidentTestCase):
     def auth(self, user: object) -> dict[str, str]:
-        _, key = ApiToken.issue(user, "test")
+        _, key = ApiToken.issue(user, "test", second_factor=True)
         return {"HTTP_AUTHORIZATION": f"Token {key}"}
 
     def post(self, user: object, payload: dict, **headers: str):  # type: ignore[no-untyped-def]

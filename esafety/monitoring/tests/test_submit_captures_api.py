@@ -9,7 +9,7 @@ URL = "/api/v1/monitoring/captures/"
 
 class SubmitCapturesApiTests(MonitoringTestCase):
     def token(self, user) -> str:  # type: ignore[no-untyped-def]
-        _, key = ApiToken.issue(user, "test")
+        _, key = ApiToken.issue(user, "test", second_factor=True)
         return key
 
     def post(self, user, data):  # type: ignore[no-untyped-def]
