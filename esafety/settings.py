@@ -321,6 +321,15 @@ else:
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
     }
 
+# --- Cache ----------------------------------------------------------------------------------------------------
+# API throttle counters (and nothing that must survive a restart). Per process on a laptop; shared through Redis
+# when tasks run on RQ, so every web process counts against the same limits.
+
+if TASKS_BACKEND == "rq" or env_bool("ESAFETY_CACHE_REDIS", False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- API ------------------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -333,7 +342,18 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_THROTTLE_RATES": {"user": "600/minute"},
+    # Per token (or signed-in user) and per client address; 429 with Retry-After beyond the rate. An address
+    # can be a whole school behind one NAT, so its rate is the higher one.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "esafety.accounts.api.TokenRateThrottle",
+        "esafety.accounts.api.AddressRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("ESAFETY_API_RATE_TOKEN", "600/minute"),
+        "address": env_str("ESAFETY_API_RATE_ADDRESS", "1200/minute"),
+        "bad_token": env_str("ESAFETY_API_RATE_BAD_TOKEN", "30/minute"),  # wrong keys from one address
+    },
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,  # the same trusted proxies as the sign-in lockout
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "esafety API",

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from esafety.accounts import api as account_api_auth
 from esafety.accounts import api_views as account_api
 from esafety.core import views as core_views
 from esafety.people import api as people_api
@@ -26,5 +27,9 @@ urlpatterns = [
     path("incidents/", include("esafety.incidents.urls")),
     path("monitoring/", include("esafety.monitoring.urls")),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(permission_classes=[account_api_auth.SignedInOutsideDebug]),
+        name="api-schema",
+    ),
 ]

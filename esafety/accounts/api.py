@@ -3,9 +3,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import BasePermission
+from rest_framework.throttling import SimpleRateThrottle
 
 from esafety.access import Action, can
 from esafety.accounts.models import ApiToken
@@ -23,9 +25,13 @@ class TokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Invalid token header: use 'Token <key>'.")
+        guessing = BadTokenThrottle()
+        if (wait := guessing.wait_before_trying(request)) is not None:
+            raise exceptions.Throttled(wait)
         try:
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
+            guessing.note_failure()
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         token = (
             ApiToken.objects.active()
@@ -34,6 +40,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None or not token.user.is_active:
+            guessing.note_failure()
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         if needs_second_factor(token.user) and not token.vouched_by_second_factor():
             # Issued before the owner's roles needed two-factor sign-in: a key alone must not outlast that.
@@ -48,6 +55,67 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Any) -> str:
         return self.keyword
+
+
+class _SettingsRate:
+    """Reads the rate from settings at each request (DRF binds it at import, which tests cannot change)."""
+
+    scope: str
+
+    def get_rate(self) -> str | None:
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(self.scope)
+
+
+class TokenRateThrottle(_SettingsRate, SimpleRateThrottle):
+    """One budget per API token (a forwarder that loops must not starve the rest), else per signed-in user."""
+
+    scope = "token"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        if isinstance(request.auth, ApiToken):
+            ident = f"token-{request.auth.pk}"
+        elif request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AddressRateThrottle(_SettingsRate, SimpleRateThrottle):
+    """One budget per client address, signed in or not: guessing tokens from one address is slowed too."""
+
+    scope = "address"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class BadTokenThrottle(_SettingsRate, SimpleRateThrottle):
+    """Wrong keys per client address. Authentication runs before DRF's throttles, so guessing is counted here:
+    past the rate every key from that address is refused, the right one too, until the window passes."""
+
+    scope = "bad_token"
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def wait_before_trying(self, request: Any) -> float | None:
+        self.key = self.get_cache_key(request, None)
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        return self.wait() if len(self.history) >= self.num_requests else None
+
+    def note_failure(self) -> None:
+        self.throttle_success()  # records this attempt in the window
+
+
+class SignedInOutsideDebug(BasePermission):
+    """The API schema maps every operation: only for signed-in users, except on a developer's laptop."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(settings.DEBUG or request.user.is_authenticated)
 
 
 def school_for(request: Any) -> Any:

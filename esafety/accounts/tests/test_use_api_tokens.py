@@ -39,9 +39,49 @@ class ApiTokenTests(BaseTestCase):
         token.refresh_from_db()
         self.assertIsNotNone(token.revoked)
 
-    def test_it_publishes_an_openapi_schema(self) -> None:
-        response = self.client.get("/api/schema/?format=json")
+    def test_it_publishes_an_openapi_schema_to_signed_in_users_only(self) -> None:
+        self.assertIn(self.client.get("/api/schema/?format=json").status_code, (401, 403))
+        _, key = ApiToken.issue(self.teacher, "tool")
+        response = self.client.get("/api/schema/?format=json", HTTP_AUTHORIZATION=f"Token {key}")
         self.assertEqual(response.status_code, 200)
         schema = response.json()
         self.assertIn("/api/v1/me/", schema["paths"])
         self.assertIn("tokenAuth", schema["components"]["securitySchemes"])
+
+
+class ThrottleApiTests(BaseTestCase):
+    RATES = {"token": "3/minute", "address": "5/minute", "bad_token": "4/minute"}
+
+    def test_it_throttles_each_token_with_retry_after(self) -> None:
+        from django.conf import settings
+        from django.test import override_settings
+
+        with override_settings(
+            REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": self.RATES}
+        ):
+            _, first = ApiToken.issue(self.teacher, "one")
+            _, second = ApiToken.issue(self.teacher2, "two")
+            answers = [self.client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {first}") for _ in range(4)]
+            self.assertEqual([a.status_code for a in answers], [200, 200, 200, 429])
+            self.assertGreater(int(answers[-1]["Retry-After"]), 0)
+            self.assertIn("throttled", answers[-1].json()["detail"])
+            # Another token has its own budget, until the address's runs out.
+            answers = [self.client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {second}") for _ in range(2)]
+            self.assertEqual([a.status_code for a in answers], [200, 429])
+            self.assertIn("Retry-After", answers[-1])
+
+    def test_it_throttles_guessing_from_one_address(self) -> None:
+        from django.conf import settings
+        from django.test import override_settings
+
+        with override_settings(
+            REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": self.RATES}
+        ):
+            codes = [
+                self.client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token esk_guess{n}").status_code
+                for n in range(7)
+            ]
+            _, key = ApiToken.issue(self.teacher, "one")
+            right_key = self.client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
+        self.assertEqual(codes, [401] * 4 + [429] * 3)
+        self.assertEqual(right_key.status_code, 429)  # past the rate even the right key waits
