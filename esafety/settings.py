@@ -8,6 +8,8 @@ to the console, background tasks queued in the database.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import sys
 from pathlib import Path
@@ -134,6 +136,28 @@ def email_from_url(url: str) -> dict[str, object]:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET_KEY)
+
+
+def _audit_key() -> str:
+    """The audit trail's sealing key, kept outside the database: a key of its own in production, so that
+    rotating SECRET_KEY never unseals the trail."""
+    if path := env_str("ESAFETY_AUDIT_KEY_FILE", ""):
+        try:
+            key = Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"ESAFETY_AUDIT_KEY_FILE={path!r} cannot be read: {exc}") from None
+    else:
+        key = env_str("ESAFETY_AUDIT_KEY", "")
+    if key and len(key) < 32:
+        raise ImproperlyConfigured(
+            "The audit key (ESAFETY_AUDIT_KEY or its file) must be at least 32 characters."
+        )
+    return key or hmac.new(SECRET_KEY.encode(), b"esafety audit seal", hashlib.sha256).hexdigest()
+
+
+ESAFETY_AUDIT_KEY = _audit_key()
+# Where each nightly check's head hash is e-mailed, to be kept outside esafety (default: the Headteachers).
+ESAFETY_AUDIT_RECEIPTS = env_list("ESAFETY_AUDIT_RECEIPTS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 

@@ -6,15 +6,17 @@ audit entry are committed together or not at all.
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Model
 
-from esafety.audit.models import GENESIS_HASH, AuditEntry
+from esafety.audit.models import GENESIS_HASH, AuditEntry, ChainCheck
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -89,6 +91,7 @@ def record(
             prev_hash=prev_hash,
         )
         entry.hash = entry.compute_hash()
+        entry.seal = entry.compute_seal()
         entry.save(force_insert=True)
     return entry
 
@@ -118,34 +121,83 @@ class ChainReport:
     checked: int
     head_hash: str
     first_break: ChainBreak | None
+    sealed: int = 0  # entries with a valid seal (the rest predate seals)
 
     @property
     def ok(self) -> bool:
         return self.first_break is None
 
 
+# Entries are dated when written, under the chain lock, so each is no older than the one before; a server clock
+# stepped back by NTP is allowed this much before an entry counts as out of order.
+CLOCK_SKEW = timedelta(seconds=60)
+
+
 def verify_chain(batch_size: int = 5000) -> ChainReport:
     """Walk the chain from the first entry and report the first link that does not hold.
 
     Detects: an edited entry (its hash no longer matches its content), a deleted or inserted entry (a gap in
-    ``seq`` or a ``prev_hash`` that is not the previous entry's hash) and reordered entries (both).
+    ``seq`` or a ``prev_hash`` that is not the previous entry's hash), reordered entries (both), an entry dated
+    before the one it follows, a forged tail (hashes recomputed, but no valid seal: the key is not in the
+    database), and entries cut off the end (the chain is shorter, or its entry at the last recorded check's
+    length has another hash, than that check recorded).
     """
-    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    expected_seq, prev_hash, checked, sealed = 1, GENESIS_HASH, 0, 0
+    previous_at = None
     queryset = AuditEntry.objects.order_by("seq")
     last_seq = 0
+    recorded = ChainCheck.objects.filter(ok=True).order_by("-checked", "-at").first()
+
+    def broken(seq: int, reason: str) -> ChainReport:
+        return ChainReport(checked, prev_hash, ChainBreak(seq, reason), sealed)
+
     while True:
         batch = list(queryset.filter(seq__gt=last_seq)[:batch_size])
         if not batch:
-            return ChainReport(checked=checked, head_hash=prev_hash, first_break=None)
+            break
         for entry in batch:
             if entry.seq != expected_seq:
-                reason = f"entry #{expected_seq} is missing (next entry is #{entry.seq})"
-                return ChainReport(checked, prev_hash, ChainBreak(expected_seq, reason))
+                return broken(expected_seq, f"entry #{expected_seq} is missing (next entry is #{entry.seq})")
             if entry.prev_hash != prev_hash:
-                reason = f"entry #{entry.seq} does not link to the entry before it (deleted, inserted or reordered)"
-                return ChainReport(checked, prev_hash, ChainBreak(entry.seq, reason))
+                return broken(
+                    entry.seq,
+                    f"entry #{entry.seq} does not link to the entry before it (deleted, inserted or reordered)",
+                )
             if entry.compute_hash() != entry.hash:
-                reason = f"entry #{entry.seq} was changed after it was written (its hash no longer matches)"
-                return ChainReport(checked, prev_hash, ChainBreak(entry.seq, reason))
-            prev_hash, expected_seq, last_seq = entry.hash, entry.seq + 1, entry.seq
+                return broken(
+                    entry.seq,
+                    f"entry #{entry.seq} was changed after it was written (its hash no longer matches)",
+                )
+            if entry.seal is None:
+                if sealed:
+                    return broken(
+                        entry.seq, f"entry #{entry.seq} carries no seal though earlier entries do (forged)"
+                    )
+            elif not hmac.compare_digest(entry.seal, entry.compute_seal()):
+                return broken(
+                    entry.seq,
+                    f"entry #{entry.seq} has a seal that does not match (forged, or the audit key changed)",
+                )
+            else:
+                sealed += 1
+            if previous_at is not None and entry.at < previous_at - CLOCK_SKEW:
+                return broken(
+                    entry.seq, f"entry #{entry.seq} is dated before the entry it follows (inserted)"
+                )
+            if recorded is not None and entry.seq == recorded.checked and entry.hash != recorded.head_hash:
+                return broken(
+                    entry.seq,
+                    f"entry #{entry.seq} differs from the head recorded by the check of "
+                    f"{recorded.at:%d %b %Y %H:%M} (the trail was rewritten from there on)",
+                )
+            prev_hash, expected_seq, last_seq, previous_at = entry.hash, entry.seq + 1, entry.seq, entry.at
             checked += 1
+    if recorded is not None and checked < recorded.checked:
+        return broken(
+            checked + 1,
+            f"the trail has {checked} entries but the check of {recorded.at:%d %b %Y %H:%M} verified "
+            f"{recorded.checked}: entries were cut off the end",
+        )
+    if recorded is not None and recorded.sealed and not sealed:
+        return broken(1, "no entry carries a seal though an earlier check found sealed entries (rewritten)")
+    return ChainReport(checked=checked, head_hash=prev_hash, first_break=None, sealed=sealed)

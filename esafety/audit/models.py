@@ -1,4 +1,5 @@
-"""The audit trail: append-only, each entry chained to the one before by a SHA-256 hash.
+"""The audit trail: append-only, each entry chained to the one before by a SHA-256 hash and sealed with an HMAC
+whose key lives outside the database.
 
 Changing, deleting, inserting or reordering any entry breaks the chain from that point on, and
 ``manage.py verify_audit`` names the first broken link. The chain proves tampering after the fact; it does not
@@ -9,6 +10,7 @@ stop someone with database access from rewriting every later entry, which is why
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import UTC
 from typing import Any
@@ -60,6 +62,10 @@ class AuditEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
+    # HMAC-SHA256 of ``hash`` under a key kept outside the database (``settings.ESAFETY_AUDIT_KEY``). Anyone can
+    # recompute the SHA-256 chain, so a database writer could forge a valid tail; without the key they cannot
+    # seal it. Null only for entries written before seals existed.
+    seal = models.CharField(max_length=64, null=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -107,6 +113,15 @@ class AuditEntry(models.Model):
     def compute_hash(self) -> str:
         return hashlib.sha256(self.payload()).hexdigest()
 
+    def compute_seal(self) -> str:
+        return hmac.new(audit_key(), self.hash.encode(), hashlib.sha256).hexdigest()
+
+
+def audit_key() -> bytes:
+    """The sealing key: ``ESAFETY_AUDIT_KEY`` (or the file ``ESAFETY_AUDIT_KEY_FILE``), else one derived from
+    ``SECRET_KEY``. Never stored in the database, so tampering needs both the database and the server."""
+    return settings.ESAFETY_AUDIT_KEY.encode()
+
 
 class ChainCheck(models.Model):
     """The result of one verification of the whole chain (nightly, and on demand with ``verify_audit``)."""
@@ -117,6 +132,7 @@ class ChainCheck(models.Model):
     head_hash = models.CharField(max_length=64)
     break_seq = models.PositiveBigIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True)
+    sealed = models.PositiveBigIntegerField(default=0, help_text="Entries carrying a valid seal")
 
     class Meta:
         ordering = ["-at"]
