@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml 2>/dev/null | sha1sum | cut -c1-12)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/esafety_ci
 PYTEST_ARGS ?=
+PORT ?= 8000
 
 .PHONY: install run test test-postgres test-e2e lint bench clean
 
@@ -19,13 +20,13 @@ $(STAMP): requirements-dev.lock pyproject.toml
 	@touch $@
 	@echo "Installed: $(BIN)/esafety"
 
-# Migrate the SQLite database under var/, load the fictional demo school, print the logins and serve
-# http://127.0.0.1:8000 with a task worker and the scheduler beside it.
+# Migrate the SQLite database under var/, load the fictional demo school and serve http://127.0.0.1:$(PORT)
+# with a task worker and the scheduler beside it, printing the logins last. `make run PORT=8101` for another port.
 run: install
 	@mkdir -p var
 	DEBUG=1 ESAFETY_REQUIRE_2FA=0 $(BIN)/esafety migrate --noinput -v 0
-	DEBUG=1 ESAFETY_REQUIRE_2FA=0 $(BIN)/esafety demo --if-empty --password-file var/demo-password
-	DEBUG=1 ESAFETY_REQUIRE_2FA=0 $(BIN)/esafety serve
+	@DEBUG=1 ESAFETY_REQUIRE_2FA=0 $(BIN)/esafety demo --if-empty --password-file var/demo-password > var/demo-logins.txt
+	DEBUG=1 ESAFETY_REQUIRE_2FA=0 $(BIN)/esafety serve 127.0.0.1:$(PORT) --banner var/demo-logins.txt
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

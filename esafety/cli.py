@@ -24,9 +24,18 @@ def main(argv: list[str] | None = None) -> int:
         return monitor_main(args[1:])
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esafety.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["esafety", *args])
+    try:
+        execute_from_command_line(["esafety", *args])
+    except ImproperlyConfigured as exc:
+        # A setting is missing or wrong: say which, in one line, instead of a traceback.
+        hint = (
+            " On a laptop, set DEBUG=1 (make run does)." if os.environ.get("DEBUG", "0") in ("", "0") else ""
+        )
+        print(f"esafety: {exc}{hint}", file=sys.stderr)
+        return 2
     return 0
 
 
