@@ -8,6 +8,7 @@ urlpatterns = [
     path("2fa/", views.second_factor, name="second_factor"),
     path("2fa/qr.svg", views.enrolment_qr, name="enrolment_qr"),
     path("password/", views.password_change, name="password_change"),
+    path("me/", views.my_account, name="my_account"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_new, name="user_new"),
     path("users/<int:user_id>/", views.user_detail, name="user_detail"),

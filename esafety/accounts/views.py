@@ -3,6 +3,7 @@ from __future__ import annotations
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,13 +15,34 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 
-from esafety.access import Action, requires
+from esafety.access import Action, can, requires
 from esafety.accounts import actions
 from esafety.accounts.forms import AccountForm, ApiTokenForm, RolesForm, SignInForm, TokenCodeForm
 from esafety.accounts.models import ApiToken, Role, RoleAssignment, User
 from esafety.core.types import SchoolRequest
+from esafety.people.models import School, Trust
 
-login = auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=SignInForm)
+
+def organisation_name() -> str:
+    """The school (or trust) this deployment serves, for the sign-in page: a host name tells staff nothing."""
+    schools = list(School.objects.values_list("name", flat=True)[:2])
+    if len(schools) == 1:
+        return schools[0]
+    trusts = list(Trust.objects.values_list("name", flat=True)[:2])
+    return trusts[0] if len(trusts) == 1 else ""
+
+
+class SignIn(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        # LoginView puts the request's host in ``site_name``: staff should see the product and their school.
+        context = super().get_context_data(**kwargs)
+        return {**context, "site_name": settings.SITE_NAME, "organisation": organisation_name()}
+
+
+login = SignIn.as_view()
 logout = auth_views.LogoutView.as_view()
 
 
@@ -103,6 +125,21 @@ class PasswordChange(auth_views.PasswordChangeView):
 
 
 password_change = PasswordChange.as_view()
+
+
+@login_required
+def my_account(request: SchoolRequest) -> HttpResponse:
+    """The signed-in user's own settings: password, two-factor sign-in and (for those who may hold them) API
+    tokens."""
+    return render(
+        request,
+        "accounts/my_account.html",
+        {
+            "may_hold_tokens": can(request.user, Action.USE_API, request.school),
+            "has_authenticator": user_has_device(request.user, confirmed=True),
+            "tokens": ApiToken.objects.active().filter(user=request.user).count(),
+        },
+    )
 
 
 @requires(Action.MANAGE_USERS)
