@@ -6,23 +6,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from esafety.core.widgets import ISO_DATETIME_LOCAL, DateInput, DateTimeLocalInput
 from esafety.incidents.models import Category, Incident, IncidentPerson, Outcome
-
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format=DATETIME_INPUT, **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -50,7 +35,7 @@ class ReportForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label="When did it happen?",
         widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
+        input_formats=[ISO_DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
     )
     location = forms.CharField(
         label="Where?",
@@ -140,7 +125,7 @@ class OutcomeForm(forms.Form):
     referred_on = forms.DateField(label="Date of referral", required=False, widget=DateInput())
     agency_reference = forms.CharField(label="Agency's reference", max_length=100, required=False)
     informed_at = forms.DateTimeField(
-        label="Parents told at", required=False, widget=DateTimeLocalInput(), input_formats=[DATETIME_INPUT]
+        label="Parents told at", required=False, widget=DateTimeLocalInput(), input_formats=[ISO_DATETIME_LOCAL]
     )
     informed_by = forms.CharField(label="Told by", max_length=150, required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -180,7 +165,7 @@ class EditForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label="When it happened",
         widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
+        input_formats=[ISO_DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
     )
     location = forms.CharField(max_length=200, required=False)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from esafety.core.widgets import DateInput
 from esafety.monitoring.models import (
     CATEGORY_CHOICES,
     SEVERITY_CHOICES,
@@ -76,8 +77,8 @@ class EnhancedMonitoringForm(forms.ModelForm):
         model = EnhancedMonitoring
         fields = ["person", "reason", "starts", "ends", "threshold"]
         widgets = {
-            "starts": forms.DateInput(attrs={"type": "date"}),
-            "ends": forms.DateInput(attrs={"type": "date"}),
+            "starts": DateInput(),
+            "ends": DateInput(),
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"starts": "Start date", "ends": "End date", "threshold": "Alert threshold while active"}

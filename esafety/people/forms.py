@@ -1,5 +1,6 @@
 from django import forms
 
+from esafety.core.widgets import DateInput
 from esafety.people.models import Person
 
 
@@ -39,8 +40,8 @@ class PersonForm(forms.ModelForm):
             "left_on",
         ]
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
-            "left_on": forms.DateInput(attrs={"type": "date"}),
+            "date_of_birth": DateInput(),
+            "left_on": DateInput(),
         }
 
     def clean(self):  # type: ignore[no-untyped-def]
