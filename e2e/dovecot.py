@@ -13,6 +13,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -71,6 +72,8 @@ class Dovecot:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+        if self.root.name.startswith("esafety-dovecot-"):
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _config(root: Path, port: int, user: str, uid: int, gid: int) -> str:
@@ -126,20 +129,21 @@ def start_dovecot(tmp: Path, *, user: str = "journal", password: str = "journal-
     if not os.path.exists(DOVECOT):
         # A missing server is a failure, never a skip: .ci/run installs it.
         raise RuntimeError(f"Dovecot is not installed at {DOVECOT}: apt-get install dovecot-imapd")
-    root = Path(tmp) / "dovecot"
+    if os.geteuid() == 0:
+        # Dovecot's own users (dovecot, nobody) must reach the passwd file and the Maildir. pytest keeps its
+        # temporary tree private (0700) and resets that at the start of every session, so the server lives in a
+        # directory of its own under /tmp instead, removed by stop().
+        root = Path(tempfile.mkdtemp(prefix="esafety-dovecot-"))
+        os.chmod(root, 0o755)  # noqa: S103 (the mail user, nobody, must reach its Maildir)
+    else:
+        root = Path(tmp) / "dovecot"
     for sub in ("run", "state", "mail"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         owner = pwd.getpwnam("nobody")
         uid, gid = owner.pw_uid, owner.pw_gid
-        # The mail user writes its Maildir; every parent must be traversable by it.
-        for path in (root, root / "mail"):
-            os.chmod(path, 0o755)  # noqa: S103 (the mail user, nobody, must reach its Maildir)
+        os.chmod(root / "mail", 0o755)  # noqa: S103 (as above)
         shutil.chown(root / "mail", uid, gid)
-        parent = Path(tmp)
-        while parent != parent.parent:
-            os.chmod(parent, os.stat(parent).st_mode | 0o111)  # noqa: S103 (traverse only, in a temp dir)
-            parent = parent.parent
     else:
         uid, gid = os.getuid(), os.getgid()
     (root / "passwd").write_text(f"{user}:{{PLAIN}}{password}::::::\n")
