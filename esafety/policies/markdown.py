@@ -24,7 +24,7 @@ _ATTRIBUTES = {"a": {"href", "title"}, "td": {"align"}, "th": {"align"}, "ol": {
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # Anything that looks like an HTML tag or comment: "<script", "</div", "<!--", "<img".
-_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>?")
+_HTML_TAG = re.compile(r"<!--|</?[a-zA-Z][a-zA-Z0-9-]*(?=[\s/>])[^>]*>?")
 
 
 def render(text: str) -> SafeString:
