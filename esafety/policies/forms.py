@@ -84,7 +84,13 @@ class CampaignForm(forms.ModelForm):
         model = AcknowledgementCampaign
         fields = ["version", "audience", "audience_filter", "reason", "closes_on", "remind_every_days"]
         widgets = {"closes_on": DateInput()}
-        labels = {"version": "Policy version", "closes_on": "Acknowledge by"}
+        labels = {
+            "version": "Policy version",
+            "audience": "Who is asked",
+            "audience_filter": "Year group or class",
+            "closes_on": "Acknowledge by",
+            "remind_every_days": "Remind every (days)",
+        }
 
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
