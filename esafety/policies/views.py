@@ -222,6 +222,7 @@ def new_policy(request: SchoolRequest) -> HttpResponse:
         ):
             form.add_error("kind", "The school already has this policy: add a new version to it instead.")
         else:
+            assert request.school is not None  # @requires found a role at this school
             policy = actions.create_policy(request.school, by=request.user, **data)
             messages.success(request, "Policy added. Now write its first version.")
             return redirect("policies:new_version", policy.pk)
@@ -539,6 +540,7 @@ def campaign_close(request: SchoolRequest, campaign_id: int) -> HttpResponse:
 @requires(Action.MANAGE_POLICY_CAMPAIGNS, Action.RECORD_PAPER_ACKNOWLEDGEMENT)
 def code_of_conduct(request: SchoolRequest) -> HttpResponse:
     """Parents and carers who have not signed the Parent Code of Conduct this school year, by class."""
+    assert request.school is not None  # @requires found a role at this school
     rows = actions.code_of_conduct_report(request.school)
     return render(
         request,

@@ -4,14 +4,14 @@ from django.utils import timezone
 
 from esafety.policies import actions
 from esafety.policies.actions import has_current_acknowledgement
-from esafety.policies.models import Acknowledgement, AcknowledgementCampaign
+from esafety.policies.models import Acknowledgement, AcknowledgementCampaign, PolicyVersion
 from esafety.policies.tests.helpers import PolicyTestCase, approve_and_publish
 
 A = AcknowledgementCampaign.Audience
 
 
 class CheckAcknowledgementGateTests(PolicyTestCase):
-    def sign(self, version: object) -> Acknowledgement:
+    def sign(self, version: PolicyVersion) -> Acknowledgement:
         campaign = actions.start_campaign(
             version, audience=A.ALL_STAFF, closes_on=self.closes(), by=None, send=False
         )  # type: ignore[arg-type]
