@@ -181,7 +181,7 @@ def take_step(
 
 @dataclass(frozen=True)
 class DiffLine:
-    kind: str  # "same" | "added" | "removed"
+    kind: str  # "same" | "added" | "removed" | "skip" (a run of unchanged lines left out; text says how many)
     text: str
     old_number: int | None
     new_number: int | None
@@ -198,6 +198,27 @@ def diff_versions(old: PolicyVersion, new: PolicyVersion) -> list[DiffLine]:
         lines += [DiffLine("removed", a[i], i + 1, None) for i in range(i1, i2)]
         lines += [DiffLine("added", b[j], None, j + 1) for j in range(j1, j2)]
     return lines
+
+
+def fold_unchanged(lines: list[DiffLine], context: int = 2) -> list[DiffLine]:
+    """Keep ``context`` unchanged lines around each change and fold longer runs into one "skip" line."""
+    changed = [index for index, line in enumerate(lines) if line.kind != "same"]
+    keep = {near for index in changed for near in range(index - context, index + context + 1)}
+    folded: list[DiffLine] = []
+    hidden = 0
+    for index, line in enumerate(lines):
+        if index in keep:
+            if hidden:
+                folded.append(
+                    DiffLine("skip", f"{hidden} unchanged line{'s' if hidden > 1 else ''}", None, None)
+                )
+                hidden = 0
+            folded.append(line)
+        else:
+            hidden += 1
+    if hidden:
+        folded.append(DiffLine("skip", f"{hidden} unchanged line{'s' if hidden > 1 else ''}", None, None))
+    return folded
 
 
 def record_review(

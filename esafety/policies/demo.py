@@ -102,6 +102,7 @@ def build(ctx: DemoContext) -> None:
         by=coordinator,
     )
     actions.take_step(update, "head-approve", by=head)
+    PolicyVersion.objects.filter(pk=update.pk).update(head_approved_at=_at(today - timedelta(days=9), 16))
     actions.take_step(
         update,
         "record-governors",

@@ -376,6 +376,7 @@ def diff(request: SchoolRequest, policy_id: int) -> HttpResponse:
     new = pick("new", versions[0] if versions else None)
     old = pick("old", versions[1] if len(versions) > 1 else new)
     lines = actions.diff_versions(old, new) if old and new else []
+    show_all = request.GET.get("all") == "1"
     return render(
         request,
         "policies/diff.html",
@@ -384,7 +385,8 @@ def diff(request: SchoolRequest, policy_id: int) -> HttpResponse:
             "versions": versions,
             "old": old,
             "new": new,
-            "lines": lines,
+            "lines": lines if show_all else actions.fold_unchanged(lines),
+            "show_all": show_all,
             "added": sum(line.kind == "added" for line in lines),
             "removed": sum(line.kind == "removed" for line in lines),
         },

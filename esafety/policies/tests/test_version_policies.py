@@ -152,3 +152,29 @@ class VersionPoliciesTests(PolicyTestCase):
         self.assertContains(response, "a policy can be at most 200,000")
         self.assertIn(body.strip().encode(), response.content)
         self.assertEqual(first.policy.versions.count(), 1)
+
+
+class FoldUnchangedTests(PolicyTestCase):
+    def test_it_folds_long_unchanged_runs_around_a_change(self) -> None:
+        old = self.publish(body="\n".join(f"line {n}" for n in range(1, 21)))
+        new = actions.start_version(
+            old.policy,
+            body="\n".join("changed" if n == 10 else f"line {n}" for n in range(1, 21)),
+            summary_of_changes="",
+            effective_on=date.today(),
+            by=None,
+        )
+        folded = [(line.kind, line.text) for line in actions.fold_unchanged(actions.diff_versions(old, new))]
+        self.assertEqual(
+            folded,
+            [
+                ("skip", "7 unchanged lines"),
+                ("same", "line 8"),
+                ("same", "line 9"),
+                ("removed", "line 10"),
+                ("added", "changed"),
+                ("same", "line 11"),
+                ("same", "line 12"),
+                ("skip", "8 unchanged lines"),
+            ],
+        )
