@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 LINK_PURPOSE = "policies.acknowledge"
 LINK_LIFETIME = timedelta(days=30)
+RESEND_PAUSE = timedelta(minutes=1)
 Audience = AcknowledgementCampaign.Audience
 
 
@@ -395,6 +396,37 @@ def email_campaign(campaign: AcknowledgementCampaign, now: datetime | None = Non
             request.last_emailed_at = now
             request.save(update_fields=["invited_at", "reminders_sent", "last_emailed_at"])
     return queued
+
+
+def send_new_link(request: AcknowledgementRequest, *, by: User) -> bool:
+    """The office sends someone a fresh link (theirs was lost, expired or used by mistake). False when there is no
+    address or they have signed already. A second click within a minute sends nothing more."""
+    if not request.person.email or not request.campaign.is_open:
+        return False
+    with transaction.atomic():
+        # The row lock makes a double click wait for the first, then see its e-mail.
+        locked = (
+            AcknowledgementRequest.objects.select_for_update(of=("self",))
+            .select_related("campaign__version__policy", "campaign__school", "person")
+            .get(pk=request.pk)
+        )
+        if Acknowledgement.objects.filter(campaign=locked.campaign, person=locked.person).exists():
+            return False
+        now = timezone.now()
+        if locked.last_emailed_at and now - locked.last_emailed_at < RESEND_PAUSE:
+            return True
+        _queue_request_email(
+            locked,
+            1,
+            f"policies:campaign:{locked.campaign_id}:request:{locked.pk}:resend:{now.isoformat()}",
+            now,
+        )
+        locked.last_emailed_at = now
+        locked.save(update_fields=["last_emailed_at"])
+        record(
+            "policy_campaign.resend", actor=by, obj=locked.campaign, detail={"person_id": locked.person_id}
+        )
+    return True
 
 
 def _queue_request_email(request: AcknowledgementRequest, step: int, key: str, now: datetime) -> None:

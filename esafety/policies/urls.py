@@ -25,6 +25,9 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/export.csv", views.campaign_export, name="campaign_export"),
     path("campaigns/<int:campaign_id>/paper/", views.campaign_paper, name="campaign_paper"),
     path("campaigns/<int:campaign_id>/close/", views.campaign_close, name="campaign_close"),
+    path(
+        "campaigns/<int:campaign_id>/resend/<int:request_id>/", views.campaign_resend, name="campaign_resend"
+    ),
     path("acknowledgements/<int:acknowledgement_id>/scan/", views.scan, name="scan"),
     path("person/<int:person_id>/", views.person, name="person"),
     path("reviews/", views.reviews, name="reviews"),

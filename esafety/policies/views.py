@@ -531,6 +531,22 @@ def campaign_paper(request: SchoolRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_POST
+@requires_record(Action.MANAGE_POLICY_CAMPAIGNS, Action.RECORD_PAPER_ACKNOWLEDGEMENT)
+def campaign_resend(request: SchoolRequest, campaign_id: int, request_id: int) -> HttpResponse:
+    campaign = _campaign(request, campaign_id)
+    item = get_object_or_404(
+        campaign.requests.select_related("person", "campaign__version__policy"), pk=request_id
+    )
+    if actions.send_new_link(item, by=request.user):
+        messages.success(request, f"A new e-mail is on its way to {item.person.full_name}.")
+    else:
+        messages.error(
+            request, f"Nothing sent: {item.person.full_name} has signed already or has no e-mail address."
+        )
+    return redirect("policies:campaign", campaign.pk)
+
+
+@require_POST
 @requires_record(Action.MANAGE_POLICY_CAMPAIGNS)
 def campaign_close(request: SchoolRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)

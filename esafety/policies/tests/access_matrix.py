@@ -187,6 +187,18 @@ MATRIX = [
     ),
     route("policies:campaign_close", "head", "coordinator", method="POST", kwargs=campaign, refused=404),
     route(
+        "policies:campaign_resend",
+        "head",
+        "coordinator",
+        "office",
+        method="POST",
+        kwargs=lambda case: {
+            **campaign(case),
+            "request_id": fixtures(case).staff_campaign.requests.get(person=case.teacher.person).pk,
+        },
+        refused=404,
+    ),
+    route(
         "policies:scan",
         *SIGNED,
         kwargs=lambda case: {"acknowledgement_id": fixtures(case).paper.pk},

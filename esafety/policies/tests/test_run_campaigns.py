@@ -11,7 +11,7 @@ from django.utils import timezone
 from esafety.core.models import OutboundEmail, PersonalLink
 from esafety.people.models import Guardianship, Person
 from esafety.policies import actions
-from esafety.policies.models import Acknowledgement, AcknowledgementCampaign
+from esafety.policies.models import Acknowledgement, AcknowledgementCampaign, AcknowledgementRequest
 from esafety.policies.tasks import send_campaign_emails
 from esafety.policies.tests.helpers import PolicyTestCase
 from esafety.test import make_person
@@ -202,3 +202,24 @@ class RunCampaignsTests(PolicyTestCase):
         self.assertContains(page, "Dawn Ashdown")
         self.assertNotContains(page, "Raj Owl")
         self.assertTrue(re.search(r"Kestrels.*1 not signed", page.content.decode(), re.S))
+
+    def test_it_lets_the_office_send_a_new_link_once_per_click(self) -> None:
+        version = self.publish()
+        campaign = actions.start_campaign(
+            version, audience=A.PARENTS_SCHOOL, closes_on=self.closes(), by=self.coordinator
+        )
+        request = campaign.requests.get(person=self.parent)
+        # The invitation went out yesterday.
+        AcknowledgementRequest.objects.filter(pk=request.pk).update(
+            last_emailed_at=timezone.now() - timedelta(days=1)
+        )
+        self.login(self.office)
+        url = reverse("policies:campaign_resend", args=[campaign.pk, request.pk])
+        page = self.client.post(url, follow=True)
+        self.assertContains(page, "A new e-mail is on its way to Dawn Ashdown")
+        self.client.post(url)  # a double click
+        dawn = OutboundEmail.objects.filter(to=["dawn@home.example"])
+        self.assertEqual(dawn.count(), 2)  # the invitation and the one new link
+        self.assertEqual(PersonalLink.objects.filter(person=self.parent).count(), 2)
+        actions.record_acknowledgement(request, method=Acknowledgement.Method.LINK)
+        self.assertContains(self.client.post(url, follow=True), "has signed already")
