@@ -117,3 +117,52 @@ def test_a_new_acceptable_use_version_reaches_a_teacher_and_a_parent_signs_on_a_
     assert "Acknowledged" in row.inner_text() and "personal link" in row.inner_text()
     for page in (coordinator, teacher, parent, public):
         assert page.csp_errors == []  # type: ignore[attr-defined]
+
+
+ISSUE_LINK = """
+from datetime import timedelta
+from django.utils import timezone
+from esafety.core.links import issue_link
+from esafety.policies.models import AcknowledgementCampaign
+campaign = AcknowledgementCampaign.objects.filter(version__policy__kind="parent_code", status="open").earliest("pk")
+request = campaign.requests.exclude(person__policy_acknowledgements__campaign=campaign).order_by("pk").last()
+_, token = issue_link(school=campaign.school, person=request.person, purpose="policies.acknowledge",
+                      subject_key=campaign.link_subject, expires_at=timezone.now() + timedelta(days=1))
+print(request.person_id, campaign.pk, token)
+"""
+COUNT = """
+from esafety.policies.models import Acknowledgement
+print(Acknowledgement.objects.filter(person_id={person}, campaign_id={campaign}).count())
+"""
+
+
+def test_two_tabs_submitting_one_link_at_the_same_moment_record_one_acknowledgement(server) -> None:
+    import http.cookiejar
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    person, campaign, token = server.manage("shell", "-c", ISSUE_LINK).stdout.split()[-3:]
+    url = f"{server.url}/policies/sign/{token}/"
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(url).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf}).encode()
+    start = threading.Barrier(2)
+    answers: list[str] = []
+
+    def submit() -> None:
+        start.wait()
+        answers.append(opener.open(urllib.request.Request(url, data=body, method="POST")).read().decode())
+
+    tabs = [threading.Thread(target=submit) for _ in range(2)]
+    for tab in tabs:
+        tab.start()
+    for tab in tabs:
+        tab.join()
+    assert sorted("Thank you" in answer for answer in answers) == [False, True]
+    assert any("already been used" in answer for answer in answers)
+    assert (
+        server.manage("shell", "-c", COUNT.format(person=person, campaign=campaign)).stdout.split()[-1] == "1"
+    )
