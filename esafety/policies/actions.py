@@ -678,6 +678,41 @@ def code_of_conduct_report(school: School) -> list[tuple[str, list[Person]]]:
     ]
 
 
+def start_code_of_conduct_year(school: School, *, by: User | None) -> AcknowledgementCampaign:
+    """This school year's Parent Code of Conduct campaign to every parent and carer (or the one already open)."""
+    version = PolicyVersion.objects.filter(
+        policy__school=school, policy__kind=Policy.Kind.PARENT_CODE, status=PolicyVersion.Status.PUBLISHED
+    ).first()
+    if version is None:
+        raise PolicyError("Publish the Parent Code of Conduct first.")
+    existing = current_code_of_conduct_campaign(school)
+    if existing is not None:
+        return existing
+    return start_campaign(
+        version,
+        audience=Audience.PARENTS_SCHOOL,
+        reason=AcknowledgementCampaign.Reason.ANNUAL,
+        closes_on=timezone.localdate() + timedelta(days=28),
+        title=f"Parent Code of Conduct {school_year_label()}",
+        by=by,
+    )
+
+
+def current_code_of_conduct_campaign(school: School) -> AcknowledgementCampaign | None:
+    start = timezone.make_aware(datetime.combine(school_year_start(), datetime.min.time()))
+    return (
+        AcknowledgementCampaign.objects.filter(
+            school=school,
+            version__policy__kind=Policy.Kind.PARENT_CODE,
+            audience=Audience.PARENTS_SCHOOL,
+            status=AcknowledgementCampaign.Status.OPEN,
+            created__gte=start,
+        )
+        .order_by("-created")
+        .first()
+    )
+
+
 # --- Reviews -------------------------------------------------------------------------------------------------
 
 REVIEW_WARNING = timedelta(days=30)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/new/", views.new_campaign, name="new_campaign"),
     path("campaigns/code-of-conduct/", views.code_of_conduct, name="code_of_conduct"),
+    path("campaigns/code-of-conduct/start/", views.start_code_of_conduct, name="start_code_of_conduct"),
     path("campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign"),
     path("campaigns/<int:campaign_id>/export.csv", views.campaign_export, name="campaign_export"),
     path("campaigns/<int:campaign_id>/paper/", views.campaign_paper, name="campaign_paper"),

@@ -563,8 +563,27 @@ def code_of_conduct(request: SchoolRequest) -> HttpResponse:
     return render(
         request,
         "policies/code_of_conduct.html",
-        {"groups": rows, "year": actions.school_year_label(), "missing": sum(len(g[1]) for g in rows)},
+        {
+            "groups": rows,
+            "year": actions.school_year_label(),
+            "missing": sum(len(g[1]) for g in rows),
+            "campaign": actions.current_code_of_conduct_campaign(request.school),
+            "can_start": can(request.user, Action.MANAGE_POLICY_CAMPAIGNS, request.school),
+        },
     )
+
+
+@require_POST
+@requires(Action.MANAGE_POLICY_CAMPAIGNS)
+def start_code_of_conduct(request: SchoolRequest) -> HttpResponse:
+    assert request.school is not None  # @requires found a role at this school
+    try:
+        campaign = actions.start_code_of_conduct_year(request.school, by=request.user)
+    except PolicyError as error:
+        messages.error(request, str(error))
+        return redirect("policies:code_of_conduct")
+    messages.success(request, f"{campaign.title}: {campaign.requests.count()} parents and carers asked.")
+    return redirect("policies:campaign", campaign.pk)
 
 
 @requires_record(Action.VIEW_ACKNOWLEDGEMENTS)

@@ -173,6 +173,7 @@ MATRIX = [
         },
     ),
     route("policies:code_of_conduct", *CAMPAIGN_PAGES),
+    route("policies:start_code_of_conduct", *CAMPAIGNS, method="POST"),
     route("policies:campaign", "head", "coordinator", "office", kwargs=campaign, refused=404),
     route("policies:campaign_export", "head", "coordinator", "office", kwargs=campaign, refused=404),
     route("policies:campaign_paper", "head", "coordinator", "office", kwargs=campaign, refused=404),

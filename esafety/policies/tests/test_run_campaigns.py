@@ -223,3 +223,19 @@ class RunCampaignsTests(PolicyTestCase):
         self.assertEqual(PersonalLink.objects.filter(person=self.parent).count(), 2)
         actions.record_acknowledgement(request, method=Acknowledgement.Method.LINK)
         self.assertContains(self.client.post(url, follow=True), "has signed already")
+
+    def test_it_starts_this_years_code_of_conduct_campaign_once(self) -> None:
+        self.login(self.coordinator)
+        url = reverse("policies:start_code_of_conduct")
+        self.assertContains(self.client.post(url, follow=True), "Publish the Parent Code of Conduct first")
+        self.publish(kind="parent_code", title="Parent Code of Conduct", slug="parent-code")
+        self.assertContains(
+            self.client.get(reverse("policies:code_of_conduct")), "Ask every parent and carer"
+        )
+        self.client.post(url)
+        self.client.post(url)
+        campaign = AcknowledgementCampaign.objects.get()
+        self.assertEqual(
+            (campaign.audience, campaign.reason, campaign.requests.count()), (A.PARENTS_SCHOOL, "annual", 2)
+        )
+        self.assertEqual(campaign.title, f"Parent Code of Conduct {actions.school_year_label()}")
