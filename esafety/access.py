@@ -53,6 +53,17 @@ class Action(StrEnum):
     MANAGE_LEXICON = "monitoring.lexicon"
     MANAGE_MONITORING_SOURCES = "monitoring.sources"
 
+    # policies
+    MANAGE_POLICIES = "policies.manage"  # the library, versions, newsletters
+    APPROVE_POLICY = "policies.approve"
+    MANAGE_POLICY_CAMPAIGNS = "policies.campaigns"
+    RECORD_PAPER_ACKNOWLEDGEMENT = "policies.record_paper"
+    ACKNOWLEDGE_POLICY = "policies.acknowledge"  # one's own acknowledgements at /policies/mine/
+    VIEW_POLICY_REVIEWS = "policies.reviews"
+    RECORD_POLICY_REVIEW = "policies.record_review"
+    VIEW_ACKNOWLEDGEMENTS = "policies.view_acknowledgements"  # what a person has signed
+    PRINT_POLICY_POSTERS = "policies.posters"
+
 
 R = Role
 ALL_STAFF = frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.DSL, R.TECHNICIAN, R.TEACHER, R.OFFICE})
@@ -91,6 +102,24 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_LEXICON: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
     # Mailbox connection settings: the ICT Technician runs the mail system; no captured text is shown there.
     Action.MANAGE_MONITORING_SOURCES: frozenset({R.HEAD, R.COORDINATOR, R.DSL, R.TECHNICIAN}),
+    # policies
+    # The issue gives the library to the Co-ordinator and the Head, who are responsible for the policy.
+    Action.MANAGE_POLICIES: frozenset({R.HEAD, R.COORDINATOR}),
+    # Approval before publishing is the Headteacher's; the governing body's approval is recorded, not signed in.
+    Action.APPROVE_POLICY: frozenset({R.HEAD}),
+    # "Introduce them to all stakeholders": campaigns are run by the Co-ordinator and the Head.
+    Action.MANAGE_POLICY_CAMPAIGNS: frozenset({R.HEAD, R.COORDINATOR}),
+    # The office collects paper signatures from parents and visitors and records them with a scan.
+    Action.RECORD_PAPER_ACKNOWLEDGEMENT: frozenset({R.HEAD, R.COORDINATOR, R.OFFICE}),
+    # Everyone who signs in acknowledges the policies that apply to them.
+    Action.ACKNOWLEDGE_POLICY: EVERYONE,
+    # "The policy is reviewed by the Governing Body": governors see and record reviews with the Head and Co-ordinator.
+    Action.VIEW_POLICY_REVIEWS: frozenset({R.HEAD, R.COORDINATOR, R.GOVERNOR}),
+    Action.RECORD_POLICY_REVIEW: frozenset({R.HEAD, R.COORDINATOR, R.GOVERNOR}),
+    # Who signed what: leads, the office (paper), and the technician before issuing accounts and devices.
+    Action.VIEW_ACKNOWLEDGEMENTS: SAFEGUARDING_LEADS | {R.OFFICE, R.TECHNICIAN, R.TRUST_ADMIN},
+    # "Post e-safety information in all areas where computers are used": any member of staff prints posters.
+    Action.PRINT_POLICY_POSTERS: ALL_STAFF,
 }
 
 

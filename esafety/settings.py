@@ -195,6 +195,7 @@ INSTALLED_APPS = [
     "esafety.audit",
     "esafety.incidents",
     "esafety.monitoring",
+    "esafety.policies",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("audit/", include("esafety.audit.urls")),
     path("incidents/", include("esafety.incidents.urls")),
     path("monitoring/", include("esafety.monitoring.urls")),
+    path("policies/", include("esafety.policies.urls")),
     path("api/v1/", include(api_v1)),
     path(
         "api/schema/",

@@ -46,6 +46,15 @@ monitoring.enhanced            x . x x . . . . . .
 monitoring.authorise_enhanced  x . . . . . . . . .
 monitoring.lexicon             x . x x . . . . . .
 monitoring.sources             x . x x x . . . . .
+policies.manage                x . x . . . . . . .
+policies.approve               x . . . . . . . . .
+policies.campaigns             x . x . . . . . . .
+policies.record_paper          x . x . . . x . . .
+policies.acknowledge           x x x x x x x x x x
+policies.reviews               x . x . . . . x . .
+policies.record_review         x . x . . . . x . .
+policies.view_acknowledgements x x x x x . x . x x
+policies.posters               x x x x x x x . . .
 """
 
 

@@ -1,0 +1,6 @@
+from esafety.policies.tests.access_matrix import MATRIX
+from esafety.test import AccessMatrixTestCase
+
+
+class TestPoliciesAccess(AccessMatrixTestCase):
+    matrix = MATRIX
