@@ -48,3 +48,31 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PersonalLink(models.Model):
+    """A personal, expiring, single-use link for someone without an account (see ``esafety.core.links``).
+
+    Only the SHA-256 of the token is stored: a copy of the database, a backup or an audit export can never be
+    turned back into a working link. ``used_at`` is set exactly once, under a row lock.
+    """
+
+    school = models.ForeignKey("people.School", models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", models.CASCADE, related_name="personal_links")
+    purpose = models.CharField(max_length=60, help_text='What the link is for, e.g. "policies.acknowledge"')
+    subject_key = models.CharField(max_length=100, help_text='What it is about, e.g. "campaign:12"')
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["school", "purpose", "subject_key"])]
+
+    def __str__(self) -> str:
+        # Never the token, never the person's name: this label goes into the audit trail.
+        return f"Personal link #{self.pk} ({self.purpose})"
