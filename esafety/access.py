@@ -51,6 +51,17 @@ class Action(StrEnum):
     MANAGE_LEXICON = "monitoring.lexicon"
     MANAGE_MONITORING_SOURCES = "monitoring.sources"
 
+    # consent
+    VIEW_CONSENTS = "consent.view"
+    MANAGE_CONSENTS = "consent.manage"
+    RUN_CONSENT_CAMPAIGNS = "consent.campaigns"
+    # publishing
+    CHECK_PUBLICATION = "publishing.check"
+    APPROVE_PUBLICATION = "publishing.approve"
+    RECORD_TAKE_DOWN = "publishing.take_down"
+    AUDIT_WEBSITE = "publishing.audit"
+    EDIT_PUBLISHING_SETTINGS = "publishing.settings"
+
 
 R = Role
 ALL_STAFF = frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.DSL, R.TECHNICIAN, R.TEACHER, R.OFFICE})
@@ -83,6 +94,23 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_LEXICON: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
     # Mailbox connection settings: the ICT Technician runs the mail system; no captured text is shown there.
     Action.MANAGE_MONITORING_SOURCES: frozenset({R.HEAD, R.COORDINATOR, R.DSL, R.TECHNICIAN}),
+    # consent
+    # Teachers read the register "because they need to know who may not be photographed"; so does all staff.
+    Action.VIEW_CONSENTS: ALL_STAFF,
+    # Issue 14: "office, Co-ordinator and Head manage" the register and the campaigns that collect it.
+    Action.MANAGE_CONSENTS: frozenset({R.HEAD, R.COORDINATOR, R.OFFICE}),
+    Action.RUN_CONSENT_CAMPAIGNS: frozenset({R.HEAD, R.COORDINATOR, R.OFFICE}),
+    # publishing
+    # "Staff are responsible for the editorial control of work provided for publication": every member checks.
+    Action.CHECK_PUBLICATION: ALL_STAFF,
+    # "The Headteacher/Deputy takes responsibility for website content" (a delegated editor: a record rule).
+    Action.APPROVE_PUBLICATION: frozenset({R.HEAD, R.DEPUTY}),
+    # Taking an item down after a withdrawal: whoever answers for the content and whoever keeps the register.
+    Action.RECORD_TAKE_DOWN: frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.OFFICE}),
+    # The monthly crawl of the school's site: content owners, the Co-ordinator and the technician who runs it.
+    Action.AUDIT_WEBSITE: frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.TECHNICIAN}),
+    # Who the delegated editors are, the school's own contact details and web address: the Headteacher.
+    Action.EDIT_PUBLISHING_SETTINGS: frozenset({R.HEAD}),
 }
 
 

@@ -171,6 +171,8 @@ INSTALLED_APPS = [
     "esafety.audit",
     "esafety.incidents",
     "esafety.monitoring",
+    "esafety.consent",
+    "esafety.publishing",
 ]
 
 MIDDLEWARE = [

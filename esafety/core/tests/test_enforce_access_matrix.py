@@ -44,6 +44,14 @@ monitoring.enhanced            x . x x . . . . . .
 monitoring.authorise_enhanced  x . . . . . . . . .
 monitoring.lexicon             x . x x . . . . . .
 monitoring.sources             x . x x x . . . . .
+consent.view                   x x x x x x x . . .
+consent.manage                 x . x . . . x . . .
+consent.campaigns              x . x . . . x . . .
+publishing.check               x x x x x x x . . .
+publishing.approve             x x . . . . . . . .
+publishing.take_down           x x x . . . x . . .
+publishing.audit               x x x . x . . . . .
+publishing.settings            x . . . . . . . . .
 """
 
 
