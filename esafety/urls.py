@@ -25,6 +25,8 @@ urlpatterns = [
     path("audit/", include("esafety.audit.urls")),
     path("incidents/", include("esafety.incidents.urls")),
     path("monitoring/", include("esafety.monitoring.urls")),
+    path("consent/", include("esafety.consent.urls")),
+    path("publishing/", include("esafety.publishing.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -7,79 +7,290 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_personal_link'),
-        ('people', '0001_initial'),
+        ("core", "0002_personal_link"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('audience', models.CharField(choices=[('class', 'A class'), ('year', 'A year group'), ('new', 'New starters'), ('school', 'The whole school')], max_length=10)),
-                ('audience_value', models.CharField(blank=True, help_text='The class or year group; for new starters, nothing', max_length=50)),
-                ('new_since', models.DateField(blank=True, help_text='New starters: pupils added to the directory on or after this date', null=True)),
-                ('uses', models.JSONField(default=list)),
-                ('closes_on', models.DateField(help_text='Links stop working after this day')),
-                ('consent_expires_on', models.DateField(help_text='Answers given stand until this day, then are asked again')),
-                ('remind_every_days', models.PositiveSmallIntegerField(default=7)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('renewal_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='renewals', to='consent.campaign')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consent_campaigns', to='people.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("class", "A class"),
+                            ("year", "A year group"),
+                            ("new", "New starters"),
+                            ("school", "The whole school"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "audience_value",
+                    models.CharField(
+                        blank=True,
+                        help_text="The class or year group; for new starters, nothing",
+                        max_length=50,
+                    ),
+                ),
+                (
+                    "new_since",
+                    models.DateField(
+                        blank=True,
+                        help_text="New starters: pupils added to the directory on or after this date",
+                        null=True,
+                    ),
+                ),
+                ("uses", models.JSONField(default=list)),
+                ("closes_on", models.DateField(help_text="Links stop working after this day")),
+                (
+                    "consent_expires_on",
+                    models.DateField(help_text="Answers given stand until this day, then are asked again"),
+                ),
+                ("remind_every_days", models.PositiveSmallIntegerField(default=7)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "renewal_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="renewals",
+                        to="consent.campaign",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consent_campaigns",
+                        to="people.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('use', models.CharField(choices=[('displays', 'School displays'), ('website', 'School website'), ('newsletter', 'Newsletter'), ('social', 'Social media'), ('press', 'Press'), ('video', 'Video'), ('first-name-with-photo', 'First name with a photo')], max_length=30)),
-                ('answer', models.CharField(choices=[('granted', 'Given'), ('refused', 'Refused')], max_length=10)),
-                ('given_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('method', models.CharField(choices=[('form', 'Form handed in'), ('link', 'Personal link'), ('scan', 'Paper form (scanned)')], default='form', max_length=10)),
-                ('reference', models.CharField(blank=True, help_text="Where the paper form or its scan is kept, e.g. 'Consent file 2025'", max_length=200)),
-                ('expires_on', models.DateField(blank=True, help_text='Asked again after this date', null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('withdrawal_reason', models.CharField(blank=True, editable=False, max_length=300)),
-                ('campaign', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='consents', to='consent.campaign')),
-                ('given_by', models.ForeignKey(help_text='The parent or carer with parental responsibility, or the member of staff themself', on_delete=django.db.models.deletion.PROTECT, related_name='consents_given', to='people.person')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='people.person')),
-                ('recorded_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='people.school')),
-                ('withdrawal_recorded_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "use",
+                    models.CharField(
+                        choices=[
+                            ("displays", "School displays"),
+                            ("website", "School website"),
+                            ("newsletter", "Newsletter"),
+                            ("social", "Social media"),
+                            ("press", "Press"),
+                            ("video", "Video"),
+                            ("first-name-with-photo", "First name with a photo"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "answer",
+                    models.CharField(choices=[("granted", "Given"), ("refused", "Refused")], max_length=10),
+                ),
+                ("given_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("form", "Form handed in"),
+                            ("link", "Personal link"),
+                            ("scan", "Paper form (scanned)"),
+                        ],
+                        default="form",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the paper form or its scan is kept, e.g. 'Consent file 2025'",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "expires_on",
+                    models.DateField(blank=True, help_text="Asked again after this date", null=True),
+                ),
+                ("withdrawn_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("withdrawal_reason", models.CharField(blank=True, editable=False, max_length=300)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="consents",
+                        to="consent.campaign",
+                    ),
+                ),
+                (
+                    "given_by",
+                    models.ForeignKey(
+                        help_text="The parent or carer with parental responsibility, or the member of staff themself",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents_given",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents",
+                        to="people.school",
+                    ),
+                ),
+                (
+                    "withdrawal_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-given_at', '-id'],
-                'indexes': [models.Index(fields=['school', 'person', 'use'], name='consent_person_use'), models.Index(fields=['school', 'expires_on'], name='consent_expiry')],
+                "ordering": ["-given_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["school", "person", "use"], name="consent_person_use"),
+                    models.Index(fields=["school", "expires_on"], name="consent_expiry"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ConsentRequest',
+            name="ConsentRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(blank=True, help_text='Empty: no e-mail address, send a paper form', null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('reminders', models.PositiveSmallIntegerField(default=0)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='consent.campaign')),
-                ('link', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.personallink')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consent_requests', to='people.person')),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sent_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Empty: no e-mail address, send a paper form", null=True
+                    ),
+                ),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("reminders", models.PositiveSmallIntegerField(default=0)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requests",
+                        to="consent.campaign",
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.personallink",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consent_requests",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pupil__last_name', 'pupil__first_name', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'pupil', 'parent'), name='consent_request_unique')],
+                "ordering": ["pupil__last_name", "pupil__first_name", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "pupil", "parent"), name="consent_request_unique"
+                    )
+                ],
             },
         ),
     ]
