@@ -4,8 +4,7 @@ expiry are kept as history; each giver's latest answer counts)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -23,10 +22,10 @@ def answer(
         use="website",
         answer=answer,
         given_by_id=giver,
-        given_at=datetime(2025, 9, 1, tzinfo=tz.utc) + timedelta(days=day),
+        given_at=datetime(2025, 9, 1, tzinfo=UTC) + timedelta(days=day),
         expires_on=expires or date(2026, 8, 31),
     )
-    row.withdrawn_at = datetime(2025, 12, 1, tzinfo=tz.utc) if withdrawn else None
+    row.withdrawn_at = datetime(2025, 12, 1, tzinfo=UTC) if withdrawn else None
     return row
 
 
