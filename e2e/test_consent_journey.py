@@ -4,32 +4,14 @@ sees the warning with the name in context, fixes it, and the Head approves the f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from e2e.conftest import sign_in
+from e2e import test_incident_journey
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def open_as(browser: object) -> Iterator[object]:
-    contexts = []
-
-    def _open(server: object, username: str) -> object:
-        context = browser.new_context(locale="en-GB", timezone_id="Europe/London")  # type: ignore[attr-defined]
-        contexts.append(context)
-        page = context.new_page()
-        page.csp_errors = []
-        page.on("console", lambda msg: page.csp_errors.append(msg.text) if msg.type == "error" else None)
-        sign_in(page, server, username)
-        page.wait_for_url(re.compile(r".*/$"))
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
+# A signed-in browser per user that collects console (CSP) errors: the incident journey's fixture, shared.
+open_as = test_incident_journey.open_as
 
 
 def test_it_catches_a_full_name_the_teacher_fixes_and_the_head_approves(server, open_as) -> None:

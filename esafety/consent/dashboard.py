@@ -36,7 +36,9 @@ def panels(request: HttpRequest) -> list[Panel]:
             "Consent requests unanswered",
             waiting,
             url=reverse("consent:campaigns"),
-            note=f"{expiring} people's consent ends within 30 days" if expiring else "no consent ends this month",
+            note=f"{expiring} people's consent ends within 30 days"
+            if expiring
+            else "no consent ends this month",
             tone="warn" if waiting or expiring else "good",
         )
     ]

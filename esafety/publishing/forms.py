@@ -143,7 +143,10 @@ def media_formset(data: Any, school: School, publication: Publication | None = N
                 "name": item.name,
                 "caption": item.caption,
                 "alt": item.alt,
-                "people": "\n".join(person.full_name for person in item.people.all()),
+                "people": "\n".join(
+                    f"{person.full_name} ({person.class_name})" if person.class_name else person.full_name
+                    for person in item.people.all()
+                ),
                 "third_party": item.third_party,
                 "permission": item.permission,
                 "attribution": item.attribution,

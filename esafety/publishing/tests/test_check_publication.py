@@ -168,3 +168,42 @@ class CheckPublicationTests(BaseTestCase):
         self.assertEqual(
             self.client.get(reverse("publishing:detail", args=[publication.pk])).status_code, 404
         )
+
+
+class RevisePhotosTests(BaseTestCase):
+    def test_it_keeps_the_photos_and_who_is_in_them_when_the_text_is_fixed(self) -> None:
+        self.login(self.teacher)
+        data = {
+            "media-TOTAL_FORMS": "1",
+            "media-INITIAL_FORMS": "0",
+            "media-0-kind": "image",
+            "media-0-name": "choir.jpg",
+            "media-0-people": "Ava Ashdown",
+        }
+        self.client.post(reverse("publishing:check"), check_data(PARAGRAPH, **data))
+        publication = Publication.objects.get()
+        page = self.client.get(reverse("publishing:detail", args=[publication.pk]))
+        self.assertContains(page, "Ava Ashdown (Kestrels)")
+        formset = page.context["formset"]
+        # What the browser sends back: every field's shown value (the kind select included, in the empty rows too).
+        kept = {
+            f"media-{index}-{name}": form[name].value()
+            for index, form in enumerate(formset.forms)
+            for name in form.fields
+            if form[name].value() not in (None, False, "")
+        }
+        response = self.client.post(
+            reverse("publishing:revise", args=[publication.pk]),
+            {
+                "title": "Newsletter",
+                "text": FIXED,
+                "media-TOTAL_FORMS": str(len(formset.forms)),
+                "media-INITIAL_FORMS": "0",
+                **kept,
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        item = publication.media.get()
+        self.assertEqual((item.name, list(item.people.all())), ("choir.jpg", [self.pupil]))
+        kinds = [finding["kind"] for finding in publication.latest_check.findings]
+        self.assertEqual(kinds, ["unconsented-image"])  # the name is fixed; the photo still needs consent
