@@ -63,8 +63,13 @@ class ShownFinding:
     person: Person | None
 
 
+CONTEXT_CHARS = 70
+
+
 def _visible(fragment: str, is_html: bool) -> str:
-    return " ".join((_TAG.sub(" ", fragment) if is_html else fragment).split())
+    """The fragment as a reader sees it: tags gone, runs of white space one space (kept at the ends, so the
+    words beside the match keep their spacing)."""
+    return re.sub(r"\s+", " ", _TAG.sub(" ", fragment) if is_html else fragment)
 
 
 def shown_findings(school: Any, text: str, findings: list[dict[str, Any]]) -> list[ShownFinding]:
@@ -78,9 +83,13 @@ def shown_findings(school: Any, text: str, findings: list[dict[str, Any]]) -> li
         offset = int(finding.get("offset", 0))
         match = str(finding.get("text", ""))
         in_text = text[offset : offset + len(match)] == match or (is_html and 0 <= offset < len(text))
-        before = _visible(text[max(0, offset - 200) : offset], is_html)[-70:] if in_text else ""
+        before = _visible(text[max(0, offset - 200) : offset], is_html) if in_text else ""
         end = offset + len(match) if text[offset : offset + len(match)] == match else offset
-        after = _visible(text[end : end + 200], is_html)[:70] if in_text else ""
+        after = _visible(text[end : end + 200], is_html) if in_text else ""
+        if len(before) > CONTEXT_CHARS or offset > 200:
+            before = "…" + before[-CONTEXT_CHARS:]
+        if len(after) > CONTEXT_CHARS or end + 200 < len(text):
+            after = after[:CONTEXT_CHARS] + "…"
         result.append(
             ShownFinding(
                 kind=finding["kind"],
