@@ -16,11 +16,12 @@ def audit_school_website(audit_id: int) -> int:
 
 
 @task()
-def audit_websites() -> int:
-    """Registered to run monthly: audit every school that has given its website address."""
+def audit_websites(delay: float = 1.0) -> int:
+    """Registered to run monthly: audit every school that has given its website address, pausing ``delay``
+    seconds between requests."""
     audited = 0
     for publishing in PublishingSettings.objects.exclude(site_url="").select_related("school"):
         audit = WebsiteAudit.objects.create(school=publishing.school, url=publishing.site_url)
-        actions.audit_site(audit)
+        actions.audit_site(audit, delay=delay)
         audited += 1
     return audited
