@@ -16,16 +16,18 @@ from django.db import models
 from django.utils import timezone
 
 from esafety.access import Action
+from esafety.consent.models import Use
 
 
 class Channel(models.TextChoices):
-    """Where the item goes; the values are the consent uses it needs (``esafety.consent.models.Use``)."""
+    """Where the item goes. Each value is the consent use it needs, taken from the consent room, so the two
+    cannot drift apart."""
 
-    WEBSITE = "website", "School website"
-    NEWSLETTER = "newsletter", "Newsletter"
-    SOCIAL = "social", "Social media"
-    PRESS = "press", "Press"
-    DISPLAYS = "displays", "School display"
+    WEBSITE = Use.WEBSITE.value, Use.WEBSITE.label
+    NEWSLETTER = Use.NEWSLETTER.value, Use.NEWSLETTER.label
+    SOCIAL = Use.SOCIAL.value, Use.SOCIAL.label
+    PRESS = Use.PRESS.value, Use.PRESS.label
+    DISPLAYS = Use.DISPLAYS.value, Use.DISPLAYS.label
 
 
 class PublishingSettings(models.Model):

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                             ("newsletter", "Newsletter"),
                             ("social", "Social media"),
                             ("press", "Press"),
-                            ("displays", "School display"),
+                            ("displays", "School displays"),
                         ],
                         default="newsletter",
                         max_length=20,
