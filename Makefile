@@ -42,7 +42,7 @@ test-e2e: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy esafety/filtering/engine esafety/monitoring/scanner
+	$(BIN)/mypy esafety/filtering/engine esafety/monitoring/scanner esafety/publishing/checker
 
 bench: install
 	$(BIN)/python bench/filter/run.py

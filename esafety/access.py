@@ -63,6 +63,16 @@ class Action(StrEnum):
     RECORD_POLICY_REVIEW = "policies.record_review"
     VIEW_ACKNOWLEDGEMENTS = "policies.view_acknowledgements"  # what a person has signed
     PRINT_POLICY_POSTERS = "policies.posters"
+    # consent
+    VIEW_CONSENTS = "consent.view"
+    MANAGE_CONSENTS = "consent.manage"
+    RUN_CONSENT_CAMPAIGNS = "consent.campaigns"
+    # publishing
+    CHECK_PUBLICATION = "publishing.check"
+    APPROVE_PUBLICATION = "publishing.approve"
+    RECORD_TAKE_DOWN = "publishing.take_down"
+    AUDIT_WEBSITE = "publishing.audit"
+    EDIT_PUBLISHING_SETTINGS = "publishing.settings"
 
 
 R = Role
@@ -120,6 +130,23 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_ACKNOWLEDGEMENTS: SAFEGUARDING_LEADS | {R.OFFICE, R.TECHNICIAN, R.TRUST_ADMIN},
     # "Post e-safety information in all areas where computers are used": any member of staff prints posters.
     Action.PRINT_POLICY_POSTERS: ALL_STAFF,
+    # consent
+    # Teachers read the register "because they need to know who may not be photographed"; so does all staff.
+    Action.VIEW_CONSENTS: ALL_STAFF,
+    # Issue 14: "office, Co-ordinator and Head manage" the register and the campaigns that collect it.
+    Action.MANAGE_CONSENTS: frozenset({R.HEAD, R.COORDINATOR, R.OFFICE}),
+    Action.RUN_CONSENT_CAMPAIGNS: frozenset({R.HEAD, R.COORDINATOR, R.OFFICE}),
+    # publishing
+    # "Staff are responsible for the editorial control of work provided for publication": every member checks.
+    Action.CHECK_PUBLICATION: ALL_STAFF,
+    # "The Headteacher/Deputy takes responsibility for website content" (a delegated editor: a record rule).
+    Action.APPROVE_PUBLICATION: frozenset({R.HEAD, R.DEPUTY}),
+    # Taking an item down after a withdrawal: whoever answers for the content and whoever keeps the register.
+    Action.RECORD_TAKE_DOWN: frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.OFFICE}),
+    # The monthly crawl of the school's site: content owners, the Co-ordinator and the technician who runs it.
+    Action.AUDIT_WEBSITE: frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.TECHNICIAN}),
+    # Who the delegated editors are, the school's own contact details and web address: the Headteacher.
+    Action.EDIT_PUBLISHING_SETTINGS: frozenset({R.HEAD}),
 }
 
 

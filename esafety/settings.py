@@ -196,6 +196,8 @@ INSTALLED_APPS = [
     "esafety.incidents",
     "esafety.monitoring",
     "esafety.policies",
+    "esafety.consent",
+    "esafety.publishing",
 ]
 
 MIDDLEWARE = [

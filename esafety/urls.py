@@ -27,6 +27,8 @@ urlpatterns = [
     path("incidents/", include("esafety.incidents.urls")),
     path("monitoring/", include("esafety.monitoring.urls")),
     path("policies/", include("esafety.policies.urls")),
+    path("consent/", include("esafety.consent.urls")),
+    path("publishing/", include("esafety.publishing.urls")),
     path("api/v1/", include(api_v1)),
     path(
         "api/schema/",

@@ -55,6 +55,14 @@ policies.reviews               x . x . . . . x . .
 policies.record_review         x . x . . . . x . .
 policies.view_acknowledgements x x x x x . x . x x
 policies.posters               x x x x x x x . . .
+consent.view                   x x x x x x x . . .
+consent.manage                 x . x . . . x . . .
+consent.campaigns              x . x . . . x . . .
+publishing.check               x x x x x x x . . .
+publishing.approve             x x . . . . . . . .
+publishing.take_down           x x x . . . x . . .
+publishing.audit               x x x . x . . . . .
+publishing.settings            x . . . . . . . . .
 """
 
 
