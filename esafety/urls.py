@@ -25,6 +25,7 @@ urlpatterns = [
     path("audit/", include("esafety.audit.urls")),
     path("incidents/", include("esafety.incidents.urls")),
     path("monitoring/", include("esafety.monitoring.urls")),
+    path("registers/", include("esafety.registers.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

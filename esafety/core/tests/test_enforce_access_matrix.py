@@ -44,6 +44,15 @@ monitoring.enhanced            x . x x . . . . . .
 monitoring.authorise_enhanced  x . . . . . . . . .
 monitoring.lexicon             x . x x . . . . . .
 monitoring.sources             x . x x x . . . . .
+registers.accounts             x . x . x . x . . .
+registers.devices              x . x . x . . . . .
+registers.confiscations        x x x . . . . . . .
+registers.photos               x x x . . . . . . .
+registers.authorise_photos     x . . . . . . . . .
+registers.access_review        x . x . x . . . . .
+registers.sign_off_access_review x . . . . . . . . .
+registers.security_reviews     x . x . x . . . . .
+registers.settings             x . . . x . . . . .
 """
 
 
