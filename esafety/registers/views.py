@@ -20,7 +20,6 @@ from esafety.access import Action, can, requires, roles_at
 from esafety.audit.actions import record
 from esafety.core.types import SchoolRequest
 from esafety.registers import actions, credentials, directory, forms, gates, review
-from esafety.registers.permissions import record_requires
 from esafety.registers.models import (
     CONFISCATION_STEPS,
     Confiscation,
@@ -34,6 +33,7 @@ from esafety.registers.models import (
     SecurityReview,
     stale_devices,
 )
+from esafety.registers.permissions import record_requires
 
 # --- Network accounts ------------------------------------------------------------------------------------------
 
