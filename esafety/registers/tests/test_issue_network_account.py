@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.core import mail
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,7 +48,7 @@ class TestIssueNetworkAccount(BaseTestCase):
             school=self.school, kind=Person.Kind.TRAINEE, first_name="Kieran", last_name="Ashby"
         )
 
-    def issue(self, **data: str) -> object:
+    def issue(self, **data: str) -> HttpResponse:
         return self.client.post(reverse("registers:new_account"), {"aup_on_paper": "on", **data})
 
     def test_it_issues_a_permanent_staff_account_with_no_end(self) -> None:

@@ -3,6 +3,7 @@ searched, perhaps handed to the police, parents informed; each step audited."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,7 +41,7 @@ class TestConfiscationWorkflow(BaseTestCase):
         self.assertRedirects(response, reverse("registers:confiscation", args=[confiscation.pk]))
         return confiscation
 
-    def step(self, confiscation: Confiscation, step: str, **data: str) -> object:
+    def step(self, confiscation: Confiscation, step: str, **data: str) -> HttpResponse:
         return self.client.post(
             reverse("registers:confiscation_step", args=[confiscation.pk, step]),
             {f"{step}-{key}": value for key, value in data.items()},
