@@ -39,6 +39,14 @@ class AupMissing(ValueError):
     """Neither a current acknowledgement in esafety nor a paper AUP was recorded."""
 
 
+class AlreadyIssued(Exception):
+    """The form was sent twice (a reload of the slip): the account exists and its password cannot be shown again."""
+
+    def __init__(self, account: NetworkAccount) -> None:
+        super().__init__(f"{account.label} was already issued from this form.")
+        self.account = account
+
+
 # --- Network accounts ------------------------------------------------------------------------------------------
 
 
@@ -101,9 +109,17 @@ def issue_account(
     reason: str = "",
     aup_on_paper: bool = False,
     aup_on: date | None = None,
+    form_token: str = "",
     request: Any = None,
 ) -> tuple[NetworkAccount, str]:
-    """Issue a network account; returns it and its password, which the caller shows once and forgets."""
+    """Issue a network account; returns it and its password, which the caller shows once and forgets.
+
+    Raises ``AlreadyIssued`` when ``form_token`` already issued an account at this school.
+    """
+    if form_token:
+        earlier = NetworkAccount.objects.filter(school=school, form_token=form_token).first()
+        if earlier is not None:
+            raise AlreadyIssued(earlier)
     if kind != K.STAFF and ends_on is None:
         raise ValueError("A temporary account needs its last day.")
     if kind in NetworkAccount.ON_REQUEST and not (requested_by.strip() and reason.strip()):
@@ -130,6 +146,7 @@ def issue_account(
                     aup=aup,
                     aup_on=aup_on or timezone.localdate(),
                     issued_by=issued_by,
+                    form_token=form_token[:40],
                 )
                 record(
                     "network_account.issue",
@@ -140,6 +157,10 @@ def issue_account(
                 )
                 _queue_push(account, DirectoryPush.Operation.CREATE, password)
         except IntegrityError:
+            if form_token and NetworkAccount.objects.filter(school=school, form_token=form_token).exists():
+                raise AlreadyIssued(
+                    NetworkAccount.objects.get(school=school, form_token=form_token)
+                ) from None
             continue
         return account, password
     raise RuntimeError("could not find a free user name")

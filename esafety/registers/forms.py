@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -73,11 +74,13 @@ class AccountForm(SchoolForm):
         required=False,
         help_text="Needed unless the person has acknowledged it in esafety",
     )
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = self.fields["person"]
         assert isinstance(people, forms.ModelChoiceField)
+        self.fields["token"].initial = secrets.token_urlsafe(24)
         people.queryset = _people(
             self.school,
             Person.Kind.STAFF,
@@ -309,8 +312,8 @@ class SecurityReviewForm(SchoolModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kind = self.instance.kind or self.data.get("kind") or SecurityReview.Kind.NETWORK
-        self.items = SecurityReview.CHECKLIST.get(kind, ())
+        # The checklist belongs to the kind, so it is asked for once the review (and its kind) is saved.
+        self.items = SecurityReview.CHECKLIST.get(self.instance.kind, ()) if self.instance.pk else ()
         for index, item in enumerate(self.items):
             self.fields[f"check_{index}"] = forms.BooleanField(
                 label=item, required=False, initial=bool(self.instance.checklist.get(item))

@@ -137,6 +137,9 @@ class NetworkAccount(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_reason = models.CharField(max_length=300, blank=True)
+    # The issuing form's one-time token: a reload of the slip (which re-sends the form) finds this account instead
+    # of issuing a second one.
+    form_token = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = NetworkAccountQuerySet.as_manager()
 
@@ -147,6 +150,11 @@ class NetworkAccount(models.Model):
             models.UniqueConstraint(fields=["school", "username"], name="network_account_unique_username"),
             models.CheckConstraint(
                 condition=Q(kind="staff") | Q(ends_on__isnull=False), name="network_account_temporary_end"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "form_token"],
+                condition=~Q(form_token=""),
+                name="network_account_form_token",
             ),
         ]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from esafety.accounts.models import Role, User
@@ -57,7 +57,9 @@ def overview(school: Any, today: date | None = None) -> AccessOverview:
         for kind, label in NetworkAccount.Kind.choices
     ]
     users = list(
-        User.objects.filter(is_active=True, role_assignments__school=school)
+        User.objects.filter(
+            Q(role_assignments__school=school) | Q(role_assignments__trust_id=school.trust_id), is_active=True
+        )
         .select_related("person")
         .prefetch_related("role_assignments")
         .distinct()
@@ -68,7 +70,11 @@ def overview(school: Any, today: date | None = None) -> AccessOverview:
         holders = [
             u
             for u in users
-            if any(a.role == role and a.school_id == school.pk for a in u.role_assignments.all())
+            if any(
+                a.role == role
+                and (a.school_id == school.pk or (a.trust_id and a.trust_id == school.trust_id))
+                for a in u.role_assignments.all()
+            )
         ]
         if holders:
             by_role.append((label, holders))

@@ -60,6 +60,7 @@ def account_list(request: SchoolRequest) -> HttpResponse:
             "formats": directory.FORMATS,
             "today": timezone.localdate(),
             "directory_configured": RegisterSettings.for_school(request.school).directory_configured,
+            "may_configure": can(request.user, Action.EDIT_REGISTER_SETTINGS, request.school),
         },
     )
 
@@ -92,8 +93,16 @@ def new_account(request: SchoolRequest) -> HttpResponse:
                 requested_by=data["requested_by"],
                 reason=data["reason"],
                 aup_on_paper=data["aup_on_paper"],
+                form_token=data["token"],
                 request=request,
             )
+        except actions.AlreadyIssued as exc:
+            messages.warning(
+                request,
+                f"{exc.account.label} was already issued from this form, so no second account was made. Its "
+                "password is shown only once: if the slip was not printed, generate a new password here.",
+            )
+            return redirect("registers:account", exc.account.pk)
         except (actions.AupMissing, ValueError) as exc:
             form.add_error("aup_on_paper" if isinstance(exc, actions.AupMissing) else None, str(exc))
         else:
@@ -214,7 +223,14 @@ def device_list(request: SchoolRequest) -> HttpResponse:
     if request.GET.get("stale"):
         rows = [(device, reasons) for device, reasons in rows if reasons]
     return render(
-        request, "registers/devices.html", {"rows": rows, "limits": limits, "stale_count": len(stale)}
+        request,
+        "registers/devices.html",
+        {
+            "rows": rows,
+            "limits": limits,
+            "stale_count": len(stale),
+            "may_configure": can(request.user, Action.EDIT_REGISTER_SETTINGS, request.school),
+        },
     )
 
 

@@ -193,6 +193,17 @@ class TestIssueNetworkAccount(BaseTestCase):
         for url in (reverse("registers:accounts"), reverse("registers:account", args=[account.pk])):
             self.assertNotContains(self.client.get(url), password[:8])
 
+    def test_it_issues_one_account_when_the_slip_is_reloaded(self) -> None:
+        data = {"kind": "staff", "person": str(self.staff_member.pk), "token": "one-form"}
+        first = self.issue(**data)
+        self.assertEqual(first.status_code, 200)
+        again = self.issue(**data)
+        account = NetworkAccount.objects.get()
+        self.assertEqual(
+            (again.status_code, again["Location"]), (302, reverse("registers:account", args=[account.pk]))
+        )
+        self.assertContains(self.client.get(again["Location"]), "no second account was made")
+
     def test_it_disables_an_account_with_a_reason(self) -> None:
         self.issue(kind="staff", person=str(self.staff_member.pk))
         account = NetworkAccount.objects.get()

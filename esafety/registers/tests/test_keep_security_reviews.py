@@ -22,11 +22,16 @@ class TestSecurityReviews(BaseTestCase):
                 "kind": "network",
                 "due_on": f"{today:%Y-%m-%d}",
                 "consulted": "Brightpath IT Support",
-                "check_0": "on",
             },
         )
         review = SecurityReview.objects.get()
-        self.assertRedirects(response, reverse("registers:security_review", args=[review.pk]))
+        url = reverse("registers:security_review", args=[review.pk])
+        self.assertRedirects(response, url)
+        self.assertContains(self.client.get(url), SecurityReview.CHECKLIST["network"][0])
+        data = {"kind": "network", "due_on": f"{today:%Y-%m-%d}", "consulted": "Brightpath IT Support"}
+        self.client.post(url, {**data, "findings": "Wi-Fi key unchanged since 2023", "check_0": "on"})
+        review.refresh_from_db()
+        self.assertEqual(review.findings, "Wi-Fi key unchanged since 2023")
         self.assertEqual(review.consulted, "Brightpath IT Support")
         self.assertEqual(review.checklist[SecurityReview.CHECKLIST["network"][0]], True)
         self.assertEqual(review.checklist[SecurityReview.CHECKLIST["network"][1]], False)

@@ -55,6 +55,7 @@ class TestAccessReview(BaseTestCase):
         self.assertNotIn("student.idle", past)
         self.assertIn("student.idle", unused)
         self.assertIn("esafety: governor", unused, "esafety sign-ins never used are listed too")
+        self.assertIn("esafety: trustlead", unused, "trust-wide roles have access too")
         self.assertNotIn("esafety: teacher ", unused)
         self.assertIn("visitor.gone", page.split("Closed since the last review")[1])
         self.assertIn("Review due", page)
