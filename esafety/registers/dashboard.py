@@ -50,6 +50,21 @@ def panels(request: SchoolRequest) -> list[Panel]:
                     tone="alert",
                 )
             )
+    if can(user, Action.MANAGE_SECURITY_REVIEWS, school) and not can(
+        user, Action.SIGN_OFF_ACCESS_REVIEW, school
+    ):
+        mine = SecurityAction.objects.filter(school=school, owner=user, done_on__isnull=True)
+        if mine.exists():
+            late = mine.filter(due_on__lt=timezone.localdate()).count()
+            result.append(
+                Panel(
+                    "My security actions",
+                    mine.count(),
+                    url=reverse("registers:security_reviews"),
+                    note=f"{late} overdue" if late else "none overdue",
+                    tone="alert" if late else "neutral",
+                )
+            )
     if can(user, Action.SIGN_OFF_ACCESS_REVIEW, school):
         overdue = SecurityAction.objects.filter(
             school=school, done_on__isnull=True, due_on__lt=timezone.localdate()

@@ -29,6 +29,14 @@ class AccessOverview:
     due_on: date
 
     @property
+    def leaver_count(self) -> int:
+        return len(self.leaver_accounts) + len(self.leaver_users)
+
+    @property
+    def unused_count(self) -> int:
+        return len(self.unused_accounts) + len(self.unused_users)
+
+    @property
     def overdue(self) -> bool:
         return self.due_on <= self.today
 

@@ -43,6 +43,7 @@ class TestSecurityReviews(BaseTestCase):
                 "due_on": f"{today - timedelta(days=2):%Y-%m-%d}",
             },
         )
+        self.assertContains(self.client.get(reverse("dashboard")), "My security actions")
         self.login(self.head)
         dashboard = self.client.get(reverse("dashboard"))
         self.assertContains(dashboard, "Overdue security actions")

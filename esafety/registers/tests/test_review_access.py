@@ -50,6 +50,7 @@ class TestAccessReview(BaseTestCase):
         past = page.split('id="past"')[1].split("</section>")[0]
         unused = page.split('id="unused"')[1].split("</section>")[0]
         self.assertIn("mstaffer", leavers)
+        self.assertIn("1 to close", leavers)
         self.assertNotIn("visitor.late", leavers)
         self.assertIn("visitor.late", past)
         self.assertNotIn("student.idle", past)
