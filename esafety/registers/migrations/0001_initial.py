@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("incidents", "0004_alter_evidence_file"),
+        ("incidents", "0003_timeline_restriction_kinds"),
         ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
