@@ -73,6 +73,16 @@ class Action(StrEnum):
     RECORD_TAKE_DOWN = "publishing.take_down"
     AUDIT_WEBSITE = "publishing.audit"
     EDIT_PUBLISHING_SETTINGS = "publishing.settings"
+    # registers
+    MANAGE_NETWORK_ACCOUNTS = "registers.accounts"
+    MANAGE_DEVICES = "registers.devices"  # devices, loans and personal-device exceptions
+    MANAGE_CONFISCATIONS = "registers.confiscations"
+    VIEW_PHOTO_AUTHORISATIONS = "registers.photos"
+    AUTHORISE_PHOTOS = "registers.authorise_photos"
+    VIEW_ACCESS_REVIEW = "registers.access_review"
+    SIGN_OFF_ACCESS_REVIEW = "registers.sign_off_access_review"
+    MANAGE_SECURITY_REVIEWS = "registers.security_reviews"
+    EDIT_REGISTER_SETTINGS = "registers.settings"
 
 
 R = Role
@@ -147,6 +157,23 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.AUDIT_WEBSITE: frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.TECHNICIAN}),
     # Who the delegated editors are, the school's own contact details and web address: the Headteacher.
     Action.EDIT_PUBLISHING_SETTINGS: frozenset({R.HEAD}),
+    # registers
+    # Third-party accounts "will be recorded in the school office"; the Technician sets them up.
+    Action.MANAGE_NETWORK_ACCOUNTS: frozenset({R.HEAD, R.COORDINATOR, R.TECHNICIAN, R.OFFICE}),
+    # Laptops, iPads and anti-virus are the Technician's; the Co-ordinator and Head oversee them.
+    Action.MANAGE_DEVICES: frozenset({R.HEAD, R.COORDINATOR, R.TECHNICIAN}),
+    # The Head's power under the Education and Inspections Act 2006, recorded by the senior leads.
+    Action.MANAGE_CONFISCATIONS: frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR}),
+    # Pictures on personal devices need the Headteacher's authorisation; the leads check who holds one.
+    Action.VIEW_PHOTO_AUTHORISATIONS: frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR}),
+    Action.AUTHORISE_PHOTOS: frozenset({R.HEAD}),
+    # "Who has access to the system" is reviewed by the Head with the Co-ordinator and the Technician.
+    Action.VIEW_ACCESS_REVIEW: frozenset({R.HEAD, R.COORDINATOR, R.TECHNICIAN}),
+    Action.SIGN_OFF_ACCESS_REVIEW: frozenset({R.HEAD}),
+    # Physical and network security reviews: the Head, with the Co-ordinator and the Technician.
+    Action.MANAGE_SECURITY_REVIEWS: frozenset({R.HEAD, R.COORDINATOR, R.TECHNICIAN}),
+    # User-name convention, device limits and the directory connection: the Head and the Technician.
+    Action.EDIT_REGISTER_SETTINGS: frozenset({R.HEAD, R.TECHNICIAN}),
 }
 
 

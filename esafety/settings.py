@@ -198,6 +198,7 @@ INSTALLED_APPS = [
     "esafety.policies",
     "esafety.consent",
     "esafety.publishing",
+    "esafety.registers",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("policies/", include("esafety.policies.urls")),
     path("consent/", include("esafety.consent.urls")),
     path("publishing/", include("esafety.publishing.urls")),
+    path("registers/", include("esafety.registers.urls")),
     path("api/v1/", include(api_v1)),
     path(
         "api/schema/",

@@ -125,7 +125,10 @@ class OutcomeForm(forms.Form):
     referred_on = forms.DateField(label="Date of referral", required=False, widget=DateInput())
     agency_reference = forms.CharField(label="Agency's reference", max_length=100, required=False)
     informed_at = forms.DateTimeField(
-        label="Parents told at", required=False, widget=DateTimeLocalInput(), input_formats=[ISO_DATETIME_LOCAL]
+        label="Parents told at",
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=[ISO_DATETIME_LOCAL],
     )
     informed_by = forms.CharField(label="Told by", max_length=150, required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -63,6 +63,15 @@ publishing.approve             x x . . . . . . . .
 publishing.take_down           x x x . . . x . . .
 publishing.audit               x x x . x . . . . .
 publishing.settings            x . . . . . . . . .
+registers.accounts             x . x . x . x . . .
+registers.devices              x . x . x . . . . .
+registers.confiscations        x x x . . . . . . .
+registers.photos               x x x . . . . . . .
+registers.authorise_photos     x . . . . . . . . .
+registers.access_review        x . x . x . . . . .
+registers.sign_off_access_review x . . . . . . . . .
+registers.security_reviews     x . x . x . . . . .
+registers.settings             x . . . x . . . . .
 """
 
 
