@@ -10,7 +10,9 @@ from typing import Any
 
 from django.apps import apps
 
-AUP_KIND = "acceptable_use"
+# The policies room keeps one Acceptable Use Policy for pupils and one for adults (staff, trainees, supply,
+# visitors and third parties all sign the adults' one).
+AUP_PUPIL, AUP_ADULT = "aup_pupil", "aup_staff"
 
 
 def policies_available() -> bool:
@@ -26,7 +28,8 @@ def has_current_aup(person: Any) -> bool:
     if person is None or not policies_available():
         return False
     actions = import_module("esafety.policies.actions")
-    return bool(actions.has_current_acknowledgement(person, AUP_KIND))
+    kind = AUP_PUPIL if getattr(person, "kind", "") == "pupil" else AUP_ADULT
+    return bool(actions.has_current_acknowledgement(person, kind))
 
 
 def consent_available() -> bool:

@@ -89,4 +89,5 @@ class TestSmallRegisters(BaseTestCase):
         self.assertEqual(PhotoAuthorisation.objects.get().authorised_by, self.head)
         page = self.client.get(reverse("registers:photos"))
         self.assertContains(page, "Expired")
-        self.assertContains(page, "consent register is kept on paper")
+        # The consent room is installed: the Head is pointed at its register, not at paper forms.
+        self.assertContains(page, "Check the consent register for pupils without photo consent")
