@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,7 @@ from esafety.core.models import OutboundEmail
 from esafety.incidents import routing
 from esafety.incidents.evidence import CleanFile, EvidenceRejected, clean_upload, safe_name
 from esafety.incidents.models import (
+    WORKFLOW,
     Category,
     CategoryGuidance,
     Evidence,
@@ -40,6 +40,7 @@ from esafety.incidents.models import (
     IncidentPerson,
     IncidentSettings,
     Outcome,
+    Step,
     TimelineEntry,
 )
 from esafety.people.models import Person
@@ -277,28 +278,9 @@ def _notify_new(incident: Incident, route: routing.Route, reporter: User | None)
 # --- Workflow steps --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Step:
-    name: str
-    method: str
-    timeline: str
-    audit: str
-
-
-STEPS = {
-    "triage": _Step("triage", "triage", TimelineEntry.Kind.TRIAGED, "incident.triage"),
-    "escalate": _Step("escalate", "escalate", TimelineEntry.Kind.ESCALATED, "incident.escalate"),
-    "investigate": _Step(
-        "investigate", "start_investigation", TimelineEntry.Kind.INVESTIGATING, "incident.investigate"
-    ),
-    "close": _Step("close", "close", TimelineEntry.Kind.CLOSED, "incident.close"),
-    "reopen": _Step("reopen", "reopen", TimelineEntry.Kind.REOPENED, "incident.reopen"),
-}
-
-
 def _take_step(
     incident: Incident,
-    step: str,
+    step: Step,
     *,
     by: User,
     reason: str,
@@ -306,13 +288,15 @@ def _take_step(
     request: HttpRequest | None,
     **kwargs: Any,
 ) -> Incident:
-    spec = STEPS[step]
+    transition = WORKFLOW[step]
+    if transition.reason_required and not reason.strip():
+        raise ValueError(f"Say why: “{transition.label}” needs a reason")
     with transaction.atomic():
         before = incident.status
-        getattr(incident, spec.method)(expected_version=expected_version, **kwargs)
-        TimelineEntry.objects.create(incident=incident, actor=by, kind=spec.timeline, text=reason)
+        getattr(incident, transition.method)(expected_version=expected_version, **kwargs)
+        TimelineEntry.objects.create(incident=incident, actor=by, kind=transition.timeline, text=reason)
         record(
-            spec.audit,
+            transition.audit,
             actor=by,
             obj=incident,
             request=request,
@@ -333,7 +317,7 @@ def triage_incident(
     """The Co-ordinator has looked at the report and taken it on (optionally assigning it)."""
     return _take_step(
         incident,
-        "triage",
+        Step.TRIAGE,
         by=by,
         reason=reason,
         expected_version=expected_version,
@@ -353,7 +337,7 @@ def escalate_incident(
     """Hand the incident to the Headteacher (policy: the Co-ordinator "will report it to the Headteacher")."""
     with transaction.atomic():
         _take_step(
-            incident, "escalate", by=by, reason=reason, expected_version=expected_version, request=request
+            incident, Step.ESCALATE, by=by, reason=reason, expected_version=expected_version, request=request
         )
         heads = _users_with(incident.school, [Role.HEAD])
         addresses = {user.email for user in heads if user.email and user != by}
@@ -378,7 +362,7 @@ def start_investigation(
     request: HttpRequest | None = None,
 ) -> Incident:
     return _take_step(
-        incident, "investigate", by=by, reason=reason, expected_version=expected_version, request=request
+        incident, Step.INVESTIGATE, by=by, reason=reason, expected_version=expected_version, request=request
     )
 
 
@@ -391,7 +375,7 @@ def close_incident(
     request: HttpRequest | None = None,
 ) -> Incident:
     return _take_step(
-        incident, "close", by=by, reason=reason, expected_version=expected_version, request=request
+        incident, Step.CLOSE, by=by, reason=reason, expected_version=expected_version, request=request
     )
 
 
@@ -403,10 +387,8 @@ def reopen_incident(
     expected_version: int | None = None,
     request: HttpRequest | None = None,
 ) -> Incident:
-    if not reason.strip():
-        raise ValueError("Say why the incident is reopened")
     return _take_step(
-        incident, "reopen", by=by, reason=reason, expected_version=expected_version, request=request
+        incident, Step.REOPEN, by=by, reason=reason, expected_version=expected_version, request=request
     )
 
 
@@ -470,11 +452,11 @@ def record_outcome(
         TimelineEntry.objects.create(
             incident=incident,
             actor=by,
-            kind=TimelineEntry.Kind.OUTCOME,
+            kind=WORKFLOW[Step.RECORD_OUTCOME].timeline,
             text=outcome.summary + (f"\n{outcome.notes}" if outcome.notes else ""),
         )
         record(
-            "incident.outcome",
+            WORKFLOW[Step.RECORD_OUTCOME].audit,
             actor=by,
             obj=incident,
             request=request,

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from esafety.incidents.models import Category, Incident, IncidentPerson, Outcome
+from esafety.incidents.models import Category, Incident, IncidentPerson, Outcome, Transition
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -112,6 +112,16 @@ class StepForm(forms.Form):
         label="Why (recorded in the audit trail)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, transition: Transition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if self.transition.reason_required and not reason:
+            raise forms.ValidationError("Say why: it goes into the audit trail.")
+        return reason
 
 
 class RestrictionForm(forms.Form):

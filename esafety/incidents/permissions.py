@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from esafety.access import Action, can
-from esafety.incidents.models import Incident, IncidentAction, IncidentSettings
+from esafety.incidents.models import WORKFLOW, Incident, IncidentAction, IncidentSettings, Step, Who
 
 if TYPE_CHECKING:
     from esafety.incidents.models import IncidentQuerySet
@@ -86,16 +86,15 @@ def can_decide(user: Any, incident: Incident) -> bool:
     return not incident.was_escalated or can(user, Action.HANDLE_ESCALATION, incident.school)
 
 
-def allowed_steps(user: Any, incident: Incident) -> list[str]:
-    """The workflow steps ``user`` may take now (assumes they can view the incident)."""
-    steps = []
-    if can_manage(user, incident):
-        steps += [step for step in ("triage", "escalate", "investigate") if incident.can_step(step)]
-        if incident.status == Incident.Status.ESCALATED and not can_decide(user, incident):
-            steps = [step for step in steps if step != "investigate"]
-    if can_decide(user, incident):
-        steps += [step for step in ("record_outcome", "close", "reopen") if incident.can_step(step)]
-    return steps
+def may_take(user: Any, incident: Incident, step: Step) -> bool:
+    """Whether the step is ``user``'s to take on this incident, whatever its status now."""
+    who = WORKFLOW[step].who
+    return can_decide(user, incident) if who == Who.DECIDER else can_manage(user, incident)
+
+
+def allowed_steps(user: Any, incident: Incident) -> list[Step]:
+    """The workflow steps ``user`` may take now (assumes they can view the incident), in workflow order."""
+    return [step for step in WORKFLOW if incident.can_step(step) and may_take(user, incident, step)]
 
 
 def can_restrict(user: Any, incident: Incident) -> bool:

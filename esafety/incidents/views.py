@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch, Q, QuerySet
@@ -40,6 +41,7 @@ from esafety.incidents.forms import (
     StepForm,
 )
 from esafety.incidents.models import (
+    WORKFLOW,
     Category,
     CategoryGuidance,
     Evidence,
@@ -49,6 +51,7 @@ from esafety.incidents.models import (
     IncidentPerson,
     IncidentSettings,
     Outcome,
+    Step,
     WorkflowError,
 )
 from esafety.people.importer import neutralise
@@ -301,14 +304,63 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 # --- One incident ----------------------------------------------------------------------------------------------
 
 
-def _incident_for(request: HttpRequest, incident_id: int) -> Incident:
-    """The incident if the user may open it; 404 otherwise (another school's, or not theirs to see)."""
+def _incident_for(
+    request: HttpRequest, incident_id: int, may: Callable[[Any, Incident], bool] | None = None
+) -> Incident:
+    """The incident if the user may open it (and, given ``may``, do this to it); 404 otherwise, whether it is
+    another school's, not theirs to see or not theirs to change: a refusal never confirms the record exists."""
     incident = get_object_or_404(
         Incident.objects.select_related("school"), pk=incident_id, school=_school(request)
     )
     if not permissions.can_view(request.user, incident):
         raise Http404
+    if may is not None and not may(request.user, incident):
+        raise Http404
     return incident
+
+
+def _render_detail(request: HttpRequest, incident: Incident, *, status: int, **forms: Any) -> HttpResponse:
+    return render(
+        request, "incidents/detail.html", _detail_context(request, incident, **forms), status=status
+    )
+
+
+def _change(
+    request: HttpRequest,
+    incident: Incident,
+    form: forms.Form,
+    call: Callable[[], str | None],
+    *,
+    form_name: str,
+    rejected: tuple[type[Exception], str] | None = None,
+    keep_on_conflict: bool = False,
+) -> HttpResponse:
+    """The shape of every change made from the incident page: check the bound ``form`` (shown again with its
+    errors, status 400), ``call`` the action (which returns the message to flash), and answer a change that lost
+    a race (``IncidentConflict``, or a ``WorkflowError`` because the status moved on) with the incident as it is
+    now. ``rejected`` names an exception the action raises about one field (bad evidence) and that field;
+    ``keep_on_conflict`` shows the form again, typed values kept and armed with the new version (status 409),
+    instead of sending the user back to the page."""
+    if form.is_valid():
+        try:
+            success = call()
+        except (IncidentConflict, WorkflowError):
+            messages.error(request, CONFLICT_MESSAGE)
+            if not keep_on_conflict:
+                return redirect("incidents:detail", incident.pk)
+            incident.refresh_from_db()
+            kept = type(form)(request.POST.copy() | {"version": incident.version})
+            kept.is_valid()
+            return _render_detail(request, incident, status=409, **{form_name: kept})
+        except Exception as error:
+            if rejected is None or not isinstance(error, rejected[0]):
+                raise
+            form.add_error(rejected[1], str(error))
+        else:
+            if success:
+                messages.success(request, success)
+            return redirect("incidents:detail", incident.pk)
+    return _render_detail(request, incident, status=400, **{form_name: form})
 
 
 def _owners(school: Any) -> QuerySet[User]:
@@ -330,12 +382,15 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
         "actions": incident.actions.select_related("owner", "done_by"),
         "outcomes": incident.outcomes.select_related("recorded_by"),
         "steps": [
-            (step, STEP_LABELS[step], forms.get(f"step_{step}") or StepForm(initial=initial))
+            (
+                WORKFLOW[step],
+                forms.get(f"step_{step}") or StepForm(initial=initial, transition=WORKFLOW[step]),
+            )
             for step in steps
-            if step != "record_outcome"
+            if not WORKFLOW[step].own_form
         ],
         "outcome_form": (forms.get("outcome_form") or OutcomeForm(initial=initial))
-        if "record_outcome" in steps
+        if Step.RECORD_OUTCOME in steps
         else None,
         "note_form": (forms.get("note_form") or NoteForm())
         if permissions.can_add_note(user, incident)
@@ -398,15 +453,6 @@ def _people_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     return {"query": query, "found": found}
 
 
-STEP_LABELS = {
-    "triage": "Triage: I have this",
-    "escalate": "Escalate to the Headteacher",
-    "investigate": "Start investigating",
-    "close": "Close the incident",
-    "reopen": "Reopen",
-}
-
-
 @requires(Action.LIST_INCIDENTS, Action.REPORT_INCIDENT)
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_object_or_404(
@@ -427,54 +473,39 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 @require_POST
 @requires(Action.LIST_INCIDENTS)
 def take_step(request: HttpRequest, incident_id: int, step: str) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if step not in STEP_LABELS or step not in permissions.allowed_steps(request.user, incident):
-        messages.error(request, "That step is not open to you for this incident now.")
-        return redirect("incidents:detail", incident.pk)
-    form = StepForm(request.POST)
-    if not form.is_valid():
-        return redirect("incidents:detail", incident.pk)
-    reason = form.cleaned_data["reason"].strip()
-    if step in ("escalate", "reopen") and not reason:
-        form.add_error("reason", "Say why: it goes into the audit trail.")
-        context = _detail_context(request, incident, **{f"step_{step}": form})
-        return render(request, "incidents/detail.html", context, status=400)
-    function = {
-        "triage": actions.triage_incident,
-        "escalate": actions.escalate_incident,
-        "investigate": actions.start_investigation,
-        "close": actions.close_incident,
-        "reopen": actions.reopen_incident,
-    }[step]
-    extra = {"assigned": request.user} if step == "triage" else {}
-    try:
-        function(
+    if step not in Step.values:
+        raise Http404
+    transition = WORKFLOW[Step(step)]
+    incident = _incident_for(
+        request, incident_id, lambda user, incident: permissions.may_take(user, incident, transition.step)
+    )
+    if transition.own_form:
+        raise Http404  # the outcome has its own form and URL
+    form = StepForm(request.POST, transition=transition)
+
+    def call() -> str:
+        extra = {"assigned": request.user} if transition.step == Step.TRIAGE else {}
+        getattr(actions, transition.action)(
             incident,
             by=request.user,
-            reason=reason,
+            reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
             request=request,
             **extra,
         )
-    except (IncidentConflict, WorkflowError):
-        messages.error(request, CONFLICT_MESSAGE)
-        return redirect("incidents:detail", incident.pk)
-    messages.success(request, f"{incident.label}: {incident.get_status_display().lower()}.")
-    return redirect("incidents:detail", incident.pk)
+        return f"{incident.label}: {incident.get_status_display().lower()}."
+
+    return _change(request, incident, form, call, form_name=f"step_{transition.step}")
 
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
 def set_restriction(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_restrict(request.user, incident):
-        raise PermissionDenied
+    incident = _incident_for(request, incident_id, permissions.can_restrict)
     form = RestrictionForm(request.POST)
-    if not form.is_valid():
-        context = _detail_context(request, incident, restriction_form=form)
-        return render(request, "incidents/detail.html", context, status=400)
-    restricted = form.cleaned_data["restricted"]
-    try:
+
+    def call() -> str:
+        restricted = form.cleaned_data["restricted"]
         actions.set_restricted(
             incident,
             by=request.user,
@@ -483,97 +514,65 @@ def set_restriction(request: HttpRequest, incident_id: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             request=request,
         )
-    except (IncidentConflict, WorkflowError):
-        messages.error(request, CONFLICT_MESSAGE)
-        return redirect("incidents:detail", incident.pk)
-    messages.success(
-        request,
-        f"{incident.label}: "
-        + ("restricted to the Headteacher and the named deputy." if restricted else "restriction lifted."),
-    )
-    return redirect("incidents:detail", incident.pk)
+        return f"{incident.label}: " + (
+            "restricted to the Headteacher and the named deputy." if restricted else "restriction lifted."
+        )
+
+    return _change(request, incident, form, call, form_name="restriction_form")
 
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
 def add_outcome(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if "record_outcome" not in permissions.allowed_steps(request.user, incident):
-        messages.error(request, "Recording an outcome is not open to you for this incident now.")
-        return redirect("incidents:detail", incident.pk)
+    incident = _incident_for(
+        request, incident_id, lambda user, incident: permissions.may_take(user, incident, Step.RECORD_OUTCOME)
+    )
     form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "incidents/detail.html",
-            _detail_context(request, incident, outcome_form=form),
-            status=400,
-        )
-    data = dict(form.cleaned_data)
-    version, kind = data.pop("version"), data.pop("kind")
-    try:
+
+    def call() -> str:
+        data = dict(form.cleaned_data)
+        version, kind = data.pop("version"), data.pop("kind")
         actions.record_outcome(
             incident, by=request.user, kind=kind, expected_version=version, request=request, **data
         )
-    except (IncidentConflict, WorkflowError):
-        messages.error(request, CONFLICT_MESSAGE)
-        incident.refresh_from_db()
-        form = OutcomeForm(request.POST.copy() | {"version": incident.version})
-        form.is_valid()
-        return render(
-            request,
-            "incidents/detail.html",
-            _detail_context(request, incident, outcome_form=form),
-            status=409,
-        )
-    messages.success(request, "Outcome recorded.")
-    return redirect("incidents:detail", incident.pk)
+        return "Outcome recorded."
+
+    return _change(request, incident, form, call, form_name="outcome_form", keep_on_conflict=True)
 
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
 def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_add_note(request.user, incident):
-        raise Http404
+    incident = _incident_for(request, incident_id, permissions.can_add_note)
     form = NoteForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request, "incidents/detail.html", _detail_context(request, incident, note_form=form), status=400
-        )
-    actions.add_note(incident, by=request.user, text=form.cleaned_data["text"], request=request)
-    messages.success(request, "Note added.")
-    return redirect("incidents:detail", incident.pk)
+
+    def call() -> str:
+        actions.add_note(incident, by=request.user, text=form.cleaned_data["text"], request=request)
+        return "Note added."
+
+    return _change(request, incident, form, call, form_name="note_form")
 
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
 def add_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_add_note(request.user, incident):
-        raise Http404
+    incident = _incident_for(request, incident_id, permissions.can_add_note)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            actions.add_evidence(
-                incident, by=request.user, files=_read_files(form.cleaned_data["evidence"]), request=request
-            )
-        except EvidenceRejected as rejected:
-            form.add_error("evidence", str(rejected))
-        else:
-            messages.success(request, "Evidence added.")
-            return redirect("incidents:detail", incident.pk)
-    return render(
-        request, "incidents/detail.html", _detail_context(request, incident, evidence_form=form), status=400
+
+    def call() -> str:
+        files = _read_files(form.cleaned_data["evidence"])
+        actions.add_evidence(incident, by=request.user, files=files, request=request)
+        return "Evidence added."
+
+    return _change(
+        request, incident, form, call, form_name="evidence_form", rejected=(EvidenceRejected, "evidence")
     )
 
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
 def add_people(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_manage(request.user, incident):
-        raise Http404
+    incident = _incident_for(request, incident_id, permissions.can_manage)
     if added := actions.add_people(
         incident, by=request.user, people=_picked_people(request), request=request
     ):
@@ -584,24 +583,19 @@ def add_people(request: HttpRequest, incident_id: int) -> HttpResponse:
 @require_POST
 @requires(Action.LIST_INCIDENTS)
 def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_manage(request.user, incident):
-        raise Http404
+    incident = _incident_for(request, incident_id, permissions.can_manage)
     form = ActionForm(request.POST, owners=_owners(incident.school))
-    if not form.is_valid():
-        return render(
-            request, "incidents/detail.html", _detail_context(request, incident, action_form=form), status=400
-        )
-    actions.add_action(incident, by=request.user, request=request, **form.cleaned_data)
-    messages.success(request, "Action added.")
-    return redirect("incidents:detail", incident.pk)
+
+    def call() -> str:
+        actions.add_action(incident, by=request.user, request=request, **form.cleaned_data)
+        return "Action added."
+
+    return _change(request, incident, form, call, form_name="action_form")
 
 
 @requires(Action.LIST_INCIDENTS)
 def edit_incident(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_manage(request.user, incident):
-        raise Http404
+    incident = _incident_for(request, incident_id, permissions.can_manage)
     fields = ("category", "occurred_at", "location", "description", "reporter_actions", "urgent")
     current = {name: getattr(incident, name) for name in fields} | {"version": incident.version}
     if request.method != "POST":
