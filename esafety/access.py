@@ -139,6 +139,24 @@ def schools_of(user: User | Any) -> list[School]:
     return list(cached)
 
 
+def current_school(user: User | Any, *, pk: Any = None, slug: str | None = None) -> School | None:
+    """The one answer to "which school does this request work on?", for pages and the API alike.
+
+    ``slug`` (the API's ``?school=``) names a school explicitly: that school if it is one of the user's, else
+    None, so asking for a school where one holds no role never silently answers about another. Otherwise the
+    school ``pk`` chosen in the session if it is one of theirs (a forged value grants nothing), else their home
+    school, else the first of their schools; None for a visitor or a user with no role anywhere.
+    """
+    schools = schools_of(user)
+    if slug:
+        return next((school for school in schools if school.slug == slug), None)
+    by_id = {school.pk: school for school in schools}
+    for wanted in (pk, getattr(user, "school_id", None)):
+        if wanted in by_id:
+            return by_id[wanted]
+    return schools[0] if schools else None
+
+
 def requires(*actions: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """View decorator: sign-in first, then at least one of ``actions`` at the current school, else 403."""
 

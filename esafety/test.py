@@ -33,6 +33,19 @@ from esafety.people.models import Guardianship, Person, School, Trust
 PASSWORD = "correct horse battery staple"
 
 
+def refusing_database(error: Exception, *, writes_only: bool = False) -> Callable[..., Any]:
+    """A wrapper for ``connection.execute_wrapper`` under which the real connection fails every query (or every
+    INSERT/UPDATE/DELETE) with ``error``, as a database server that went away does: the request meets the failure
+    wherever it first asks the database, instead of a patched function pretending to."""
+
+    def refuse(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        if writes_only and not sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            return execute(sql, params, many, context)
+        raise error
+
+    return refuse
+
+
 @cache
 def _password_hash() -> str:
     # Argon2 on purpose (the production hasher), computed once per test run.

@@ -10,9 +10,7 @@ Other rooms file reports through ``report_incident`` (monitoring turns an alert 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +55,6 @@ __all__ = [
     "add_note",
     "add_people",
     "close_incident",
-    "quiet",
     "complete_action",
     "escalate_incident",
     "record_outcome",
@@ -71,22 +68,6 @@ __all__ = [
 ]
 
 PersonWithRole = Person | tuple[Person, str]
-_QUIET: ContextVar[bool] = ContextVar("incidents_quiet", default=False)
-
-
-@contextmanager
-def quiet() -> Iterator[None]:
-    """Queue no e-mails inside the block: for the demo and bulk loads of past incidents, never for live reports."""
-    token = _QUIET.set(True)
-    try:
-        yield
-    finally:
-        _QUIET.reset(token)
-
-
-def _queue(key: str, to: Iterable[str], subject: str, body: str, *, school: Any) -> None:
-    if not _QUIET.get():
-        queue_email(key, to, subject, body, school=school)
 
 
 def _link(path: str) -> str:
@@ -272,7 +253,7 @@ def _notify_new(incident: Incident, route: routing.Route, reporter: User | None)
         f"Please sign in to review it:\n{_incident_link(incident)}\n\n"
         "For everyone's safety this e-mail carries no details of the report.\n"
     )
-    _queue(f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
+    queue_email(f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
 
 
 # --- Workflow steps --------------------------------------------------------------------------------------------
@@ -342,7 +323,7 @@ def escalate_incident(
         heads = _users_with(incident.school, [Role.HEAD])
         addresses = {user.email for user in heads if user.email and user != by}
         if addresses:
-            _queue(
+            queue_email(
                 f"incident:{incident.pk}:escalated:{incident.version}",
                 addresses,
                 "A safeguarding report has been escalated to you",
@@ -639,7 +620,7 @@ def add_action(
             detail={"action": action.pk, "owner": owner.pk, "due_on": due_on},
         )
         if owner.email and owner != by:
-            _queue(
+            queue_email(
                 f"incident-action:{action.pk}:assigned",
                 [owner.email],
                 "You have a safeguarding action to do",

@@ -4,7 +4,6 @@ decided in ``permissions.py``; every change goes through ``actions.py``."""
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
@@ -17,7 +16,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -25,6 +23,8 @@ from esafety.access import Action, can, requires
 from esafety.accounts.models import Role, RoleAssignment, User
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
+from esafety.core.links import origin_of
+from esafety.core.text import neutralise
 from esafety.incidents import actions, permissions
 from esafety.incidents.actions import report_incident
 from esafety.incidents.evidence import EvidenceRejected, max_bytes
@@ -54,7 +54,6 @@ from esafety.incidents.models import (
     Step,
     WorkflowError,
 )
-from esafety.people.importer import neutralise
 from esafety.people.models import Person
 
 PEOPLE_SEARCH_LIMIT = 25
@@ -406,7 +405,7 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
         "roles": IncidentPerson.Role.choices,
         "can_decide": decide,
         "today": timezone.localdate(),
-        "monitoring_origin": _monitoring_origin(request, incident),
+        "origin": origin_of(request, incident),
         "restriction_form": (
             forms.get("restriction_form")
             or RestrictionForm(initial=initial | {"restricted": "0" if incident.restricted else "1"})
@@ -414,33 +413,6 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
         if permissions.can_restrict(user, incident)
         else None,
     }
-
-
-ALERT_REF = re.compile(r"^alert:(\d{1,18})$")
-
-
-def _monitoring_origin(request: HttpRequest, incident: Incident) -> dict[str, Any] | None:
-    """Where a report filed by monitoring came from, and a link to its alert for those who may open alerts.
-
-    The link needs more than the ``source_ref`` text (an API client can write anything there): the alert must be
-    one the viewer can open at this school (``VIEW_ALERTS``) and must itself point back to this incident.
-    Everyone else learns only that monitoring raised it.
-    """
-    if incident.source != "monitoring":
-        return None
-    match = ALERT_REF.match(incident.source_ref)
-    origin: dict[str, Any] = {"alert": None}
-    if match:
-        from esafety.monitoring.permissions import alerts_visible_to
-
-        alert = (
-            alerts_visible_to(request.user, _school(request))
-            .filter(pk=int(match.group(1)), incident=incident)
-            .first()
-        )
-        if alert is not None:
-            origin["alert"] = {"number": alert.pk, "url": reverse("monitoring:alert", args=[alert.pk])}
-    return origin
 
 
 def _people_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:

@@ -6,6 +6,8 @@ same transaction as the change. Audit labels name records ("Alert #12"), never t
 
 from __future__ import annotations
 
+import imaplib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -22,8 +24,8 @@ from esafety.access import Action, can
 from esafety.accounts.models import Role, User
 from esafety.audit.actions import record
 from esafety.core.actions import queue_email
-from esafety.monitoring import scanning
-from esafety.monitoring.documents import MAX_TEXT, clean
+from esafety.monitoring import imap, scanning
+from esafety.monitoring.documents import MAX_TEXT, clean, parse_email
 from esafety.monitoring.models import (
     Alert,
     Capture,
@@ -35,6 +37,8 @@ from esafety.monitoring.models import (
     WorkflowError,
 )
 from esafety.people.models import Person, School
+
+log = logging.getLogger(__name__)
 
 _CONTEXT_CHARS = 80
 
@@ -101,14 +105,13 @@ def capture_text(
     recipients: Iterable[str] = (),
     actor: Any = None,
     request: Any = None,
-    notify: bool = True,
 ) -> CaptureResult:
     """Scan ``text`` and keep it as a capture with its alerts if anything is of concern (or the person is under
     enhanced monitoring). Idempotent by ``message_id``: the same message twice is one capture.
 
-    ``notify=False`` (the demo, bulk loads of old text) sends no severity-5 e-mail. The capture, its alerts,
-    the audit entry and the severity-5 e-mail commit together, so a caller that marks
-    the message processed after this returns never loses one.
+    Inside ``esafety.core.actions.quiet()`` (the demo, bulk loads of old text) no e-mail is sent. The capture,
+    its alerts, the audit entry and the severity-5 e-mail commit together, so a caller that marks the message
+    processed after this returns never loses one.
     """
     message_id = (message_id or "").strip()[:255]
     if message_id and (existing := Capture.objects.filter(school=school, message_id=message_id).first()):
@@ -169,7 +172,7 @@ def capture_text(
                     "threshold": result.threshold,
                 },
             )
-            if notify and any(a.severity >= 5 for a in alerts):
+            if any(a.severity >= 5 for a in alerts):
                 _notify_urgent(capture)
     except IntegrityError:
         # Another worker stored the same message between our check and our insert: theirs stands.
@@ -624,8 +627,6 @@ def set_source_active(source: Source, *, active: bool, by: User, request: Any = 
 
 def check_source_connection(source: Source, *, by: User, request: Any = None) -> str:
     """Log in to the source's mailbox the way ingestion does; returns "" on success, else the error message."""
-    from esafety.monitoring import imap
-
     error = ""
     try:
         imap.check_login(dict(source.config or {}))
@@ -635,3 +636,60 @@ def check_source_connection(source: Source, *, by: User, request: Any = None) ->
         "source.test", actor=by, obj=source, request=request, detail={"ok": not error, "error": error[:500]}
     )
     return error
+
+
+# --- The journal mailbox (imap.py speaks IMAP; this drives it) ---------------------------------------------
+
+
+def ingest_mailbox(source: Source, *, limit: int | None = None) -> imap.MailboxReport:
+    """Read every unprocessed message of ``source`` (oldest first), capture what is of concern, mark each done.
+
+    Order matters: parse, scan and commit the capture and its alerts, and only then mark the message processed
+    on the server. A crash before the commit loses nothing (the message is still unprocessed); a crash between
+    the commit and the mark re-reads the message next time, and the Message-ID constraint makes that a no-op.
+    """
+    report = imap.MailboxReport()
+    with imap.open_mailbox(dict(source.config or {})) as mailbox:
+        for uid, raw in mailbox.unprocessed(limit):
+            report.fetched += 1
+            try:
+                parsed = parse_email(raw)
+                result = capture_text(
+                    school=source.school,
+                    source=source,
+                    text=parsed.text,
+                    message_id=parsed.message_id,
+                    occurred_at=parsed.occurred_at,
+                    subject=parsed.subject,
+                    sender=parsed.sender,
+                    recipients=parsed.recipients,
+                )
+            except Exception as exc:  # noqa: BLE001 (one bad message must not stop the mailbox; it is retried)
+                log.exception("monitoring: message UID %s of source %s failed", uid, source.pk)
+                report.failed += 1
+                report.errors.append(f"UID {uid.decode()}: {type(exc).__name__}: {exc}")
+                continue
+            if result.capture is None:
+                report.clean += 1
+            elif result.created:
+                report.captured += 1
+            else:
+                report.duplicates += 1
+            mailbox.mark_processed(uid)  # committed: only now may the server forget about it
+    return report
+
+
+def ingest_all(school: School | None = None, *, limit: int | None = None) -> dict[int, imap.MailboxReport]:
+    """Every active journal mailbox (of ``school``, or all schools)."""
+    sources = Source.objects.filter(kind=Source.Kind.IMAP, active=True).select_related("school")
+    if school is not None:
+        sources = sources.filter(school=school)
+    reports = {}
+    for source in sources:
+        try:
+            reports[source.pk] = report = ingest_mailbox(source, limit=limit)
+            source.note_run("; ".join(report.errors))
+        except (imap.MailboxError, imaplib.IMAP4.error, OSError) as exc:
+            log.warning("monitoring: mailbox %s: %s", source.pk, exc)
+            source.note_run(f"{type(exc).__name__}: {exc}")
+    return reports

@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from esafety.core.actions import quiet
 from esafety.core.demo import DemoContext
-from esafety.incidents.actions import quiet
 from esafety.monitoring import actions
 from esafety.monitoring.models import Alert, MonitoringSettings, Source
 
@@ -153,7 +153,6 @@ def build(ctx: DemoContext) -> None:
                 message_id=f"<demo-{number}@{domain}>" if kind == "imap" else f"demo-{kind}-{number}",
                 subject="" if kind != "imap" else rng.choice(["hi", "re: tonight", "", "homework", "?"]),
                 sender=sender if kind == "imap" else "",
-                notify=False,
                 recipients=[f"friend{number}@pupils.{domain}"] if kind == "imap" else [],
             )
             assert result.alerts, f"demo message {number} raised no alert: the lexicon changed"
@@ -178,6 +177,5 @@ def build(ctx: DemoContext) -> None:
                 person=watched,
                 occurred_at=when(days_ago),
                 message_id=f"demo-enhanced-{days_ago}",
-                notify=False,
             )
     ctx.extra["monitoring_watched"] = watched

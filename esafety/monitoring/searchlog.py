@@ -1,7 +1,7 @@
 """Search terms from web filter logs: the query of every Google, Bing, YouTube and DuckDuckGo search.
 
-The filter engine's log parsers (``esafety.filtering.engine.parse_squid_log`` / ``parse_e2guardian_log``) are used
-when present; until then a small fallback reads Squid's native format and any line with a URL in it.
+The lines are read by the filter engine's log parsers (``esafety.filtering.engine.parse_squid_log`` /
+``parse_e2guardian_log``), a plain library with no Django in it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from esafety.filtering import engine
+from esafety.filtering.engine import LogRecord
+
 # host suffix -> query parameters that carry the search terms
 SEARCH_ENGINES: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     (re.compile(r"(^|\.)google\.[a-z.]+$"), ("q",), ("/search", "/webhp", "/")),
@@ -21,7 +24,6 @@ SEARCH_ENGINES: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] =
     (re.compile(r"(^|\.)duckduckgo\.com$"), ("q",), ("/", "/html", "/lite")),
     (re.compile(r"(^|\.)youtube\.com$"), ("search_query", "q"), ("/results", "/search")),
 ]
-_URL = re.compile(r"https?://\S+")
 
 
 @dataclass(frozen=True)
@@ -50,21 +52,6 @@ def query_from_url(url: str) -> tuple[str, str] | None:
     return None
 
 
-def _fallback_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
-    """Squid native: time elapsed client code/status bytes method URL user hierarchy type; else any URL."""
-    for line in lines:
-        fields = line.split()
-        if len(fields) >= 7 and re.match(r"^\d+(\.\d+)?$", fields[0]):
-            yield {
-                "time": datetime.fromtimestamp(float(fields[0]), UTC),
-                "client": fields[2],
-                "url": fields[6],
-                "user": fields[7] if len(fields) > 7 and fields[7] != "-" else "",
-            }
-        elif match := _URL.search(line):
-            yield {"time": None, "client": "", "url": match.group(0), "user": ""}
-
-
 def _get(record: Any, *names: str) -> Any:
     for name in names:
         value = record.get(name) if isinstance(record, dict) else getattr(record, name, None)
@@ -73,18 +60,10 @@ def _get(record: Any, *names: str) -> Any:
     return None
 
 
-def records(lines: list[str], fmt: str = "squid") -> Iterator[Any]:
-    try:
-        from esafety.filtering import engine
-
-        parser = getattr(engine, "parse_e2guardian_log" if fmt == "e2guardian" else "parse_squid_log", None)
-    except ImportError:
-        parser = None
-    if parser is None:
-        yield from _fallback_records(lines)
-        return
-    result = parser(lines)
-    yield from getattr(result, "records", result)
+def records(lines: list[str], fmt: str = "squid") -> list[LogRecord]:
+    """The filter log's requests, read by the filter engine's parser for ``fmt`` ("squid" or "e2guardian")."""
+    parse = engine.parse_e2guardian_log if fmt == "e2guardian" else engine.parse_squid_log
+    return parse(lines).records
 
 
 def search_terms(lines: Iterable[str], fmt: str = "squid") -> Iterator[SearchTerm]:

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,7 +17,7 @@ from esafety.access import Action, can, requires
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
 from esafety.monitoring import actions, scanning
-from esafety.monitoring.documents import parse_email, text_from_file
+from esafety.monitoring.documents import read_upload
 from esafety.monitoring.forms import (
     OPEN,
     AlertFilterForm,
@@ -44,10 +44,7 @@ CHART_WEEKS = 12
 
 
 def incident_url(incident: Any) -> str:
-    try:
-        return reverse("incidents:detail", args=[incident.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("incidents:detail", args=[incident.pk])
 
 
 def _school(request: HttpRequest) -> Any:
@@ -391,22 +388,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, school=school)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        data = upload_file.read()
-        name = upload_file.name or ""
-        meta: dict[str, Any] = {}
-        if name.lower().endswith(".eml") or (data[:4096].count(b":") >= 2 and b"\nSubject:" in data[:8192]):
-            parsed = parse_email(data)
-            text = parsed.text
-            meta = {
-                "subject": parsed.subject,
-                "sender": parsed.sender,
-                "recipients": parsed.recipients,
-                "occurred_at": parsed.occurred_at,
-                "message_id": parsed.message_id,
-            }
-        else:
-            text = text_from_file(name, data) or ""
-            meta = {"subject": f"Uploaded document: {name}"[:255]}
+        text, meta = read_upload(upload_file.name or "", upload_file.read())
         if not text.strip():
             form.add_error("file", "No text could be read from this file (use text, .eml, .docx or PDF).")
         else:

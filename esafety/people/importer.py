@@ -40,6 +40,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from esafety.core.text import looks_like_formula, neutralise
 from esafety.people.models import Guardianship, Person, School
 
 COLUMNS = [
@@ -60,17 +61,6 @@ COLUMNS = [
 ]
 REQUIRED = ("mis_id", "kind", "first_name", "last_name")
 FIELD_FOR_COLUMN = {"class": "class_name"}
-PLAIN_FIELDS = [
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "year_group",
-    "class_name",
-    "job_title",
-    "email",
-    "phone",
-]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 50_000
 LOCAL_ID_PREFIX = "esafety:"
 
@@ -104,13 +94,6 @@ class ImportRejected(Exception):
     def __init__(self, report: ImportReport) -> None:
         super().__init__(f"{len(report.errors)} error(s); nothing was imported")
         self.report = report
-
-
-def looks_like_formula(value: str) -> bool:
-    if not value.startswith(FORMULA_PREFIXES):
-        return False
-    # A phone number such as +44 1632 960123 or a negative number is data, not a formula.
-    return not value.replace(" ", "").lstrip("+-").replace(".", "").isdigit()
 
 
 def _parse_date(value: str) -> date:
@@ -302,10 +285,6 @@ def import_people(school: School, data: bytes, *, actor: Any = None, request: An
                 detail={"created": report.created, "updated": report.updated, "links": report.links_created},
             )
     return report
-
-
-def neutralise(value: str) -> str:
-    return "'" + value if looks_like_formula(value) else value
 
 
 def export_people(school: School) -> str:
