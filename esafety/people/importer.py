@@ -37,8 +37,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
-from django.utils import timezone
 
 from esafety.core.text import looks_like_formula, neutralise
 from esafety.people.models import Guardianship, Person, School
@@ -177,10 +175,18 @@ def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str
     }
 
 
-def import_people(school: School, data: bytes, *, actor: Any = None, request: Any = None) -> ImportReport:
-    """Apply a whole CSV file to ``school``'s directory, or nothing at all. Raises ``ImportRejected``."""
-    from esafety.audit.actions import record
+@dataclass
+class PeopleFile:
+    """A checked CSV file, ready to apply: its rows by MIS ID and the school's people it will update."""
 
+    rows: list[tuple[int, dict[str, Any]]]
+    existing: dict[str, Person]  # by MIS ID, or ``esafety:<id>`` for people added by hand
+    report: ImportReport
+
+
+def read_people(school: School, data: bytes) -> PeopleFile:
+    """Parse and check a whole CSV file against ``school``'s directory, writing nothing. Raises
+    ``ImportRejected`` with every bad row; ``people.actions.import_people`` applies what this returns."""
     text = decode(data)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     report = ImportReport()
@@ -238,53 +244,7 @@ def import_people(school: School, data: bytes, *, actor: Any = None, request: An
                 )
     if report.errors:
         raise ImportRejected(report)
-
-    now = timezone.now()
-    with transaction.atomic():
-        for _, row in rows:
-            person = existing.get(row["mis_id"])
-            if person is None:
-                person = Person.objects.create(
-                    school=school, mis_id=row["mis_id"], created=now, updated=now, **row["values"]
-                )
-                existing[row["mis_id"]] = person
-                report.created += 1
-                continue
-            changed = [name for name, value in row["values"].items() if getattr(person, name) != value]
-            if not changed:
-                report.unchanged += 1
-                continue
-            for name in changed:
-                setattr(person, name, row["values"][name])
-            person.updated = now
-            person.save(update_fields=[*changed, "updated"])
-            report.updated += 1
-        key_of = {person.pk: key for key, person in existing.items()}
-        links = {
-            (key_of[parent_id], key_of[pupil_id])
-            for parent_id, pupil_id in Guardianship.objects.filter(parent__school=school).values_list(
-                "parent_id", "pupil_id"
-            )
-        }
-        for _, row in rows:
-            for child in row["children"]:
-                if (row["mis_id"], child) not in links:
-                    Guardianship.objects.create(
-                        parent=existing[row["mis_id"]],
-                        pupil=existing[child],
-                        relationship=row["relationship"],
-                    )
-                    links.add((row["mis_id"], child))
-                    report.links_created += 1
-        if report.changed:
-            record(
-                "people.import",
-                actor=actor,
-                school=school,
-                request=request,
-                detail={"created": report.created, "updated": report.updated, "links": report.links_created},
-            )
-    return report
+    return PeopleFile(rows, existing, report)
 
 
 def export_people(school: School) -> str:

@@ -10,9 +10,9 @@ from django.utils import timezone
 from esafety.access import Action, can, requires
 from esafety.audit.actions import record
 from esafety.audit.models import AuditEntry
-from esafety.people.actions import DuplicateMisId, save_person
+from esafety.people.actions import DuplicateMisId, import_people, save_person
 from esafety.people.forms import ImportForm, PersonFilterForm, PersonForm
-from esafety.people.importer import COLUMNS, ImportRejected, export_people, import_people
+from esafety.people.importer import COLUMNS, ImportRejected, export_people
 from esafety.people.models import Person
 
 

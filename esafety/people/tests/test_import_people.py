@@ -2,7 +2,8 @@ import csv
 import io
 
 from esafety.audit.models import AuditEntry
-from esafety.people.importer import ImportRejected, export_people, import_people
+from esafety.people.actions import import_people
+from esafety.people.importer import ImportRejected, export_people
 from esafety.people.models import Guardianship, Person
 from esafety.test import BaseTestCase
 
