@@ -32,9 +32,9 @@ class ReportIncidentTests(IncidentTestCase):
         self.assertEqual(Incident.objects.count(), 1)
 
     def test_it_refuses_a_person_of_another_school(self) -> None:
-        outsider_pupil = self.sibling.person
+        riverside_staff = self.sibling.person  # the sibling school's co-ordinator, as a person of Riverside
         with self.assertRaises(ValueError):
-            self.report(people=[outsider_pupil])
+            self.report(people=[riverside_staff])
         self.assertEqual(Incident.objects.count(), 0)
 
     def test_it_keeps_the_source_of_an_automatic_report(self) -> None:
