@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from esafety.accounts.models import TRUST_ROLES, Role
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 
     from esafety.accounts.models import User
     from esafety.people.models import School
@@ -135,8 +135,11 @@ def schools_of(user: User | Any) -> list[School]:
             if school_ids or trust_ids
             else []
         )
-        user._esafety_schools = cached  # type: ignore[attr-defined]
+        user._esafety_schools = cached  # type: ignore[union-attr]  # a per-object cache, like Django's own
     return list(cached)
+
+
+ResponseT = TypeVar("ResponseT", bound="HttpResponseBase")
 
 
 def current_school(user: User | Any, *, pk: Any = None, slug: str | None = None) -> School | None:
@@ -157,12 +160,14 @@ def current_school(user: User | Any, *, pk: Any = None, slug: str | None = None)
     return schools[0] if schools else None
 
 
-def requires(*actions: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def requires(
+    *actions: Action,
+) -> Callable[[Callable[..., ResponseT]], Callable[..., ResponseT | HttpResponseRedirect]]:
     """View decorator: sign-in first, then at least one of ``actions`` at the current school, else 403."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., ResponseT]) -> Callable[..., ResponseT | HttpResponseRedirect]:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> ResponseT | HttpResponseRedirect:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             school = getattr(request, "school", None)

@@ -87,6 +87,21 @@ class BaseTestCase(TestCase):
     school: School
     sibling_school: School
     other_school: School
+    head: User
+    deputy: User
+    coordinator: User
+    technician: User
+    teacher: User
+    teacher2: User
+    office: User
+    governor: User
+    trust_lead: User
+    sibling: User
+    outsider: User
+    pupil: Person
+    pupil2: Person
+    parent: Person
+    staff_member: Person
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -225,7 +240,9 @@ def route(
     unknown = (set(allowed) | set(forbidden)) - set(PERSONAS) - {ANONYMOUS}
     assert not unknown, f"no such persona: {unknown}"
     assert not set(allowed) & set(forbidden), f"{name}: allowed and forbidden at once"
-    return Route(name, frozenset(allowed), method, kwargs, data, refused, frozenset(forbidden), status, anonymous)
+    return Route(
+        name, frozenset(allowed), method, kwargs, data, refused, frozenset(forbidden), status, anonymous
+    )
 
 
 class AccessMatrixTestCase(BaseTestCase):
@@ -279,7 +296,9 @@ class AccessMatrixTestCase(BaseTestCase):
                 want = self.expected(row, who)
                 if want == "allowed":
                     if status in (403, 404, SIGN_IN):
-                        moved.append(f"{row.method} {row.name} as {who}: allowed in the table, answered {got}")
+                        moved.append(
+                            f"{row.method} {row.name} as {who}: allowed in the table, answered {got}"
+                        )
                 elif got != want and not (want == "302" and status == SIGN_IN):
                     moved.append(f"{row.method} {row.name} as {who}: {want} in the table, answered {got}")
         # One failure naming every cell that moved, rather than the first of them.

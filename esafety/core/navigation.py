@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
     from django.http import HttpRequest
 
+    from esafety.core.types import SchoolRequest
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -92,9 +94,9 @@ def room_modules(name: str) -> list[ModuleType]:
 
 
 @cache
-def _panel_providers() -> list[Callable[[HttpRequest], list[Panel]]]:
+def _panel_providers() -> list[Callable[[SchoolRequest], list[Panel]]]:
     return [module.panels for module in room_modules("dashboard") if hasattr(module, "panels")]
 
 
-def panels_for(request: HttpRequest) -> list[Panel]:
+def panels_for(request: SchoolRequest) -> list[Panel]:
     return [panel for provider in _panel_providers() for panel in provider(request)]

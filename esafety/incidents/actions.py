@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EvidenceRejected",
+    "PersonRole",
     "add_action",
     "add_evidence",
     "add_note",
@@ -68,6 +69,7 @@ __all__ = [
 ]
 
 PersonWithRole = Person | tuple[Person, str]
+PersonRole = IncidentPerson.Role  # the roles a person can have in a report, for rooms filing through here
 
 
 def _link(path: str) -> str:
@@ -522,6 +524,11 @@ EDITABLE_FIELDS = (
 )
 
 
+def _label(name: str) -> str:
+    field = Incident._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, Field) else name
+
+
 def update_incident(
     incident: Incident,
     *,
@@ -541,7 +548,7 @@ def update_incident(
                 incident=incident,
                 actor=by,
                 kind=TimelineEntry.Kind.EDITED,
-                text="Changed: " + ", ".join(Incident._meta.get_field(name).verbose_name for name in changed),
+                text="Changed: " + ", ".join(_label(name) for name in changed),
             )
         record("incident.edit", actor=by, obj=incident, request=request, detail={"fields": changed})
     return incident

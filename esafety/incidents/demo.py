@@ -198,7 +198,7 @@ def build(ctx: DemoContext) -> None:
             occurred = datetime.combine(day, time(rng.randrange(8, 16), rng.choice([0, 10, 20, 35, 45])), tz)
             category = rng.choice(categories)
             victim = rng.choice(pupils)
-            people: list[tuple[Person, str]] = []
+            people: list[tuple[Person, IncidentPerson.Role]] = []
             if category == C.CYBERBULLYING:
                 people = [(victim, IncidentPerson.Role.VICTIM)] + [
                     (p, IncidentPerson.Role.SUBJECT)

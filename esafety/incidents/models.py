@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -112,7 +112,9 @@ class Incident(models.Model):
     )
     source_ref = models.CharField(max_length=200, blank=True, help_text="The originating alert or event")
     idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
-    people = models.ManyToManyField("people.Person", through="IncidentPerson", related_name="incidents")
+    people: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "people.Person", through="IncidentPerson", related_name="incidents"
+    )
     reported_at = models.DateTimeField(default=timezone.now, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -234,7 +236,7 @@ class IncidentPerson(models.Model):
         return f"{self.incident.label}: {self.person} ({self.role})"
 
 
-class _EvidenceStorage(LazyObject):
+class _EvidenceStorage(LazyObject, Storage):
     """Evidence lives under MEDIA_ROOT/evidence, outside the web root, and has no URL: a view serves it."""
 
     def _setup(self) -> None:

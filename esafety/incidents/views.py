@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch, Q, QuerySet
 from django.forms.utils import ErrorDict
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -25,6 +25,7 @@ from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
 from esafety.core.links import origin_of
 from esafety.core.text import neutralise
+from esafety.core.types import SchoolRequest
 from esafety.incidents import actions, permissions
 from esafety.incidents.actions import report_incident
 from esafety.incidents.evidence import EvidenceRejected, max_bytes
@@ -63,10 +64,6 @@ CONFLICT_MESSAGE = (
 )
 
 
-def _school(request: HttpRequest) -> Any:
-    return request.school  # type: ignore[attr-defined]
-
-
 def _read_files(files: list[Any]) -> list[tuple[str, bytes]]:
     """Read uploads, refusing one over the limit before reading it all into memory."""
     result = []
@@ -96,10 +93,10 @@ def _search_people(school: Any, query: str) -> QuerySet[Person]:
     return people.order_by("last_name", "first_name", "pk")
 
 
-def _picked_people(request: HttpRequest) -> list[tuple[Person, str]]:
+def _picked_people(request: SchoolRequest) -> list[tuple[Person, str]]:
     """The people ticked in the picker, with the role chosen for each (only people of this school)."""
     ids = [int(value) for value in request.POST.getlist("people") if value.isdigit()][:200]
-    people = Person.objects.filter(school=_school(request), pk__in=ids).in_bulk()
+    people = Person.objects.filter(school=request.school, pk__in=ids).in_bulk()
     picked = []
     for person_id in dict.fromkeys(ids):
         if person := people.get(person_id):
@@ -115,19 +112,19 @@ def _guidance(school: Any) -> dict[str, str]:
 
 
 def _render_report(
-    request: HttpRequest, form: ReportForm, *, status: int = 200, **extra: Any
+    request: SchoolRequest, form: ReportForm, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     picked = _picked_people(request) if request.method == "POST" else []
     query = request.POST.get("find", "").strip() if request.method == "POST" else ""
     picked_ids = {person.pk for person, _ in picked}
     found = [
         person
-        for person in _search_people(_school(request), query)[:PEOPLE_SEARCH_LIMIT]
+        for person in _search_people(request.school, query)[:PEOPLE_SEARCH_LIMIT]
         if person.pk not in picked_ids
     ]
     candidates = [(person, role, True) for person, role in picked]
     candidates += [(person, IncidentPerson.Role.OTHER, False) for person in found]
-    guidance = _guidance(_school(request))
+    guidance = _guidance(request.school)
     context = {
         "form": form,
         "candidates": candidates,
@@ -142,7 +139,7 @@ def _render_report(
 
 
 @requires(Action.REPORT_INCIDENT)
-def new_incident(request: HttpRequest) -> HttpResponse:
+def new_incident(request: SchoolRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_report(request, ReportForm())
     form = ReportForm(request.POST, request.FILES)
@@ -150,9 +147,8 @@ def new_incident(request: HttpRequest) -> HttpResponse:
     if "find_people" in request.POST or "update_people" in request.POST:
         # The picker's search button: show the form again with what was typed, nothing saved yet.
         searching = ReportForm(request.POST)
-        searching._errors = (
-            ErrorDict()
-        )  # bound (keeps what was typed) but not judged: the report is not sent yet
+        # Bound (keeps what was typed) but not judged: the report is not sent yet.
+        searching._errors = ErrorDict()  # type: ignore[attr-defined]  # Django's own "no errors yet" slot
         return _render_report(request, searching, searching=True, chosen_files=chosen_files)
     if not form.is_valid():
         return _render_report(request, form, status=400, chosen_files=chosen_files)
@@ -160,7 +156,7 @@ def new_incident(request: HttpRequest) -> HttpResponse:
     try:
         files = _read_files(data["evidence"])
         incident = report_incident(
-            school=_school(request),
+            school=request.school,
             reporter=request.user,
             category=data["category"],
             description=data["description"],
@@ -188,16 +184,16 @@ def new_incident(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.REPORT_INCIDENT)
-def received(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = get_object_or_404(Incident, pk=incident_id, school=_school(request), reporter=request.user)
+def received(request: SchoolRequest, incident_id: int) -> HttpResponse:
+    incident = get_object_or_404(Incident, pk=incident_id, school=request.school, reporter=request.user)
     return render(request, "incidents/received.html", {"incident": incident})
 
 
 # --- The list and its exports ----------------------------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, QuerySet[Incident]]:
-    school = _school(request)
+def _filtered(request: SchoolRequest) -> tuple[IncidentFilterForm, QuerySet[Incident]]:
+    school = request.school
     form = IncidentFilterForm(request.GET or None)
     incidents = permissions.visible_to(request.user, school)
     if form.is_valid():
@@ -227,12 +223,16 @@ def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, QuerySet[Incide
         incidents = incidents.filter(
             pk__in=IncidentPerson.objects.filter(person_id=person_id).values("incident_id")
         )
-    people = Prefetch("involvements", queryset=IncidentPerson.objects.select_related("person").order_by("pk"))
-    return form, incidents.select_related("reporter").prefetch_related(people).order_by("-occurred_at", "-id")
+    involved = Prefetch(
+        "involvements", queryset=IncidentPerson.objects.select_related("person").order_by("pk")
+    )
+    return form, incidents.select_related("reporter").prefetch_related(involved).order_by(
+        "-occurred_at", "-id"
+    )
 
 
 @requires(Action.LIST_INCIDENTS)
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: SchoolRequest) -> HttpResponse:
     form, incidents = _filtered(request)
     page = Paginator(incidents, 50).get_page(request.GET.get("page"))
     return render(request, "incidents/list.html", {"form": form, "page": page})
@@ -244,7 +244,7 @@ class _Echo:
 
 
 @requires(Action.LIST_INCIDENTS)
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def export_csv(request: SchoolRequest) -> StreamingHttpResponse:
     form, incidents = _filtered(request)
     record(
         "incident.export_csv",
@@ -295,7 +295,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
-        f'attachment; filename="safeguarding-log-{_school(request).slug}-{stamp}.csv"'
+        f'attachment; filename="safeguarding-log-{request.school.slug}-{stamp}.csv"'
     )
     return response
 
@@ -304,12 +304,12 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 def _incident_for(
-    request: HttpRequest, incident_id: int, may: Callable[[Any, Incident], bool] | None = None
+    request: SchoolRequest, incident_id: int, may: Callable[[Any, Incident], bool] | None = None
 ) -> Incident:
     """The incident if the user may open it (and, given ``may``, do this to it); 404 otherwise, whether it is
     another school's, not theirs to see or not theirs to change: a refusal never confirms the record exists."""
     incident = get_object_or_404(
-        Incident.objects.select_related("school"), pk=incident_id, school=_school(request)
+        Incident.objects.select_related("school"), pk=incident_id, school=request.school
     )
     if not permissions.can_view(request.user, incident):
         raise Http404
@@ -318,14 +318,14 @@ def _incident_for(
     return incident
 
 
-def _render_detail(request: HttpRequest, incident: Incident, *, status: int, **forms: Any) -> HttpResponse:
+def _render_detail(request: SchoolRequest, incident: Incident, *, status: int, **forms: Any) -> HttpResponse:
     return render(
         request, "incidents/detail.html", _detail_context(request, incident, **forms), status=status
     )
 
 
 def _change(
-    request: HttpRequest,
+    request: SchoolRequest,
     incident: Incident,
     form: forms.Form,
     call: Callable[[], str | None],
@@ -367,7 +367,7 @@ def _owners(school: Any) -> QuerySet[User]:
     return User.objects.filter(pk__in=staff, is_active=True).order_by("first_name", "last_name")
 
 
-def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> dict[str, Any]:
+def _detail_context(request: SchoolRequest, incident: Incident, **forms: Any) -> dict[str, Any]:
     user = request.user
     steps = permissions.allowed_steps(user, incident)
     manage = permissions.can_manage(user, incident)
@@ -415,7 +415,7 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
     }
 
 
-def _people_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+def _people_search(request: SchoolRequest, incident: Incident) -> dict[str, Any]:
     """The add-people picker on the incident page: a GET search, then a POST of the ticked people."""
     query = request.GET.get("find", "").strip()[:100]
     found = []
@@ -426,13 +426,13 @@ def _people_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:
 
 
 @requires(Action.LIST_INCIDENTS, Action.REPORT_INCIDENT)
-def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = get_object_or_404(
-        Incident.objects.select_related("school"), pk=incident_id, school=_school(request)
+        Incident.objects.select_related("school"), pk=incident_id, school=request.school
     )
     if permissions.sees_only_receipt(request.user, incident):
         return redirect("incidents:received", incident.pk)
-    if not can(request.user, Action.LIST_INCIDENTS, _school(request)):
+    if not can(request.user, Action.LIST_INCIDENTS, request.school):
         if incident.reporter_id == request.user.pk:
             return redirect("incidents:received", incident.pk)
         raise Http404
@@ -444,7 +444,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def take_step(request: HttpRequest, incident_id: int, step: str) -> HttpResponse:
+def take_step(request: SchoolRequest, incident_id: int, step: str) -> HttpResponse:
     if step not in Step.values:
         raise Http404
     transition = WORKFLOW[Step(step)]
@@ -472,7 +472,7 @@ def take_step(request: HttpRequest, incident_id: int, step: str) -> HttpResponse
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def set_restriction(request: HttpRequest, incident_id: int) -> HttpResponse:
+def set_restriction(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for(request, incident_id, permissions.can_restrict)
     form = RestrictionForm(request.POST)
 
@@ -495,7 +495,7 @@ def set_restriction(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def add_outcome(request: HttpRequest, incident_id: int) -> HttpResponse:
+def add_outcome(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for(
         request, incident_id, lambda user, incident: permissions.may_take(user, incident, Step.RECORD_OUTCOME)
     )
@@ -514,7 +514,7 @@ def add_outcome(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
+def add_note(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for(request, incident_id, permissions.can_add_note)
     form = NoteForm(request.POST)
 
@@ -527,7 +527,7 @@ def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def add_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
+def add_evidence(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for(request, incident_id, permissions.can_add_note)
     form = EvidenceForm(request.POST, request.FILES)
 
@@ -543,7 +543,7 @@ def add_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def add_people(request: HttpRequest, incident_id: int) -> HttpResponse:
+def add_people(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for(request, incident_id, permissions.can_manage)
     if added := actions.add_people(
         incident, by=request.user, people=_picked_people(request), request=request
@@ -554,7 +554,7 @@ def add_people(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
+def add_action(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for(request, incident_id, permissions.can_manage)
     form = ActionForm(request.POST, owners=_owners(incident.school))
 
@@ -566,7 +566,7 @@ def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @requires(Action.LIST_INCIDENTS)
-def edit_incident(request: HttpRequest, incident_id: int) -> HttpResponse:
+def edit_incident(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for(request, incident_id, permissions.can_manage)
     fields = ("category", "occurred_at", "location", "description", "reporter_actions", "urgent")
     current = {name: getattr(incident, name) for name in fields} | {"version": incident.version}
@@ -604,9 +604,9 @@ def edit_incident(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @requires(Action.LIST_INCIDENTS)
-def download_evidence(request: HttpRequest, incident_id: int, evidence_id: int) -> FileResponse:
+def download_evidence(request: SchoolRequest, incident_id: int, evidence_id: int) -> FileResponse:
     incident = _incident_for(request, incident_id)
-    evidence = get_object_or_404(Evidence, pk=evidence_id, incident=incident, school=_school(request))
+    evidence = get_object_or_404(Evidence, pk=evidence_id, incident=incident, school=request.school)
     record_view(request, incident, object_repr=incident.label, evidence=evidence.pk)
     # A download, never rendered inline: an uploaded text or PDF cannot run in the site's origin.
     response = FileResponse(
@@ -622,7 +622,7 @@ def download_evidence(request: HttpRequest, incident_id: int, evidence_id: int) 
 
 
 @requires(Action.LIST_INCIDENTS)
-def incident_pdf(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_pdf(request: SchoolRequest, incident_id: int) -> HttpResponse:
     from esafety.incidents.pdf import incident_pdf as build
 
     incident = _incident_for(request, incident_id)
@@ -647,8 +647,8 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 
 @requires(Action.LIST_INCIDENT_ACTIONS)
-def action_list(request: HttpRequest) -> HttpResponse:
-    school, today = _school(request), timezone.localdate()
+def action_list(request: SchoolRequest) -> HttpResponse:
+    school, today = request.school, timezone.localdate()
     base = IncidentAction.objects.filter(school=school, done_at__isnull=True).select_related(
         "incident", "owner"
     )
@@ -662,11 +662,11 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Action.LIST_INCIDENT_ACTIONS)
-def complete_action(request: HttpRequest, action_id: int) -> HttpResponse:
+def complete_action(request: SchoolRequest, action_id: int) -> HttpResponse:
     action = get_object_or_404(
         IncidentAction.objects.select_related("incident", "incident__school"),
         pk=action_id,
-        school=_school(request),
+        school=request.school,
     )
     if action.owner_id != request.user.pk and not permissions.can_manage(request.user, action.incident):
         raise Http404
@@ -683,12 +683,12 @@ def complete_action(request: HttpRequest, action_id: int) -> HttpResponse:
 # --- Chronology ------------------------------------------------------------------------------------------------
 
 
-def _chronology(request: HttpRequest, person: Person) -> list[Incident]:
+def _chronology(request: SchoolRequest, person: Person) -> list[Incident]:
     own = Prefetch(
         "involvements", queryset=IncidentPerson.objects.filter(person=person), to_attr="person_links"
     )
     incidents = (
-        permissions.visible_to(request.user, _school(request))
+        permissions.visible_to(request.user, request.school)
         # IN over the person's links (index person, incident), not EXISTS per incident: the database starts from
         # the few links of this person instead of walking the whole log.
         .filter(pk__in=IncidentPerson.objects.filter(person=person).values("incident_id"))
@@ -706,8 +706,8 @@ def _chronology(request: HttpRequest, person: Person) -> list[Incident]:
 
 
 @requires(Action.LIST_INCIDENTS)
-def chronology(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=person_id, school=_school(request))
+def chronology(request: SchoolRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id, school=request.school)
     incidents = _chronology(request, person)
     record(
         "incident.chronology.view",
@@ -725,10 +725,10 @@ def chronology(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @requires(Action.LIST_INCIDENTS)
-def chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
+def chronology_pdf(request: SchoolRequest, person_id: int) -> HttpResponse:
     from esafety.incidents.pdf import chronology_pdf as build
 
-    person = get_object_or_404(Person, pk=person_id, school=_school(request))
+    person = get_object_or_404(Person, pk=person_id, school=request.school)
     incidents = _chronology(request, person)
     record(
         "incident.chronology.export_pdf",
@@ -738,22 +738,26 @@ def chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
         object_repr=f"Chronology of person {person.pk}",
         detail={"incidents": len(incidents)},
     )
-    return _pdf_response(build(person, incidents, _school(request)), f"chronology-{person.pk}.pdf")
+    return _pdf_response(build(person, incidents, request.school), f"chronology-{person.pk}.pdf")
 
 
 # --- Settings --------------------------------------------------------------------------------------------------
 
 
 @requires(Action.EDIT_INCIDENT_SETTINGS)
-def settings_view(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+def settings_view(request: SchoolRequest) -> HttpResponse:
+    school = request.school
     guidance = dict(CategoryGuidance.objects.filter(school=school).values_list("category", "text"))
     row = IncidentSettings.objects.filter(school=school).first()
     # Only the Headteacher chooses who else sees reports about staff.
     may_name_deputy = can(request.user, Action.VIEW_RESTRICTED_INCIDENTS, school)
     deputies = User.holding(school, [Role.DEPUTY]) if may_name_deputy else None
-    kwargs = {"guidance": guidance, "deputies": deputies, "deputy": row.restricted_deputy if row else None}
-    form = SettingsForm(request.POST or None, **kwargs)
+    form = SettingsForm(
+        request.POST or None,
+        guidance=guidance,
+        deputies=deputies,
+        deputy=row.restricted_deputy if row else None,
+    )
     if request.method == "POST" and form.is_valid():
         texts = {value: form.cleaned_data[f"guidance_{value}"].strip() for value in Category.values}
         extra = {"restricted_deputy": form.cleaned_data["restricted_deputy"]} if may_name_deputy else {}

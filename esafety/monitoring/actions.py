@@ -247,8 +247,7 @@ def evidence_file(capture: Capture) -> tuple[str, bytes]:
 def create_incident_from_alert(alert: Alert, *, by: User, request: Any = None) -> Any:
     """One click: a safeguarding-log incident with the capture attached as evidence, linked both ways
     (the alert points to the incident; the incident's source reference names the alert)."""
-    from esafety.incidents.actions import report_incident
-    from esafety.incidents.models import IncidentPerson
+    from esafety.incidents.actions import PersonRole, report_incident
 
     with transaction.atomic():
         # Lock the alert row only: PostgreSQL cannot lock the nullable side of the person and source joins.
@@ -262,9 +261,7 @@ def create_incident_from_alert(alert: Alert, *, by: User, request: Any = None) -
         capture = alert.capture
         people = []
         if capture.person is not None:
-            role = (
-                IncidentPerson.Role.VICTIM if alert.category == "self_harm" else IncidentPerson.Role.SUBJECT
-            )
+            role = PersonRole.VICTIM if alert.category == "self_harm" else PersonRole.SUBJECT
             people.append((capture.person, role))
         description = (
             f"Raised from monitoring {alert.label}: {alert.get_category_display().lower()}, severity {alert.severity}"
@@ -664,7 +661,7 @@ def ingest_mailbox(source: Source, *, limit: int | None = None) -> imap.MailboxR
                     sender=parsed.sender,
                     recipients=parsed.recipients,
                 )
-            except Exception as exc:  # noqa: BLE001 (one bad message must not stop the mailbox; it is retried)
+            except Exception as exc:  # one bad message must not stop the mailbox; it is logged and retried
                 log.exception("monitoring: message UID %s of source %s failed", uid, source.pk)
                 report.failed += 1
                 report.errors.append(f"UID {uid.decode()}: {type(exc).__name__}: {exc}")

@@ -30,7 +30,7 @@ class CaptureInSerializer(serializers.Serializer):
     person_email = serializers.EmailField(required=False, help_text="Or their e-mail address")
     occurred_at = serializers.DateTimeField(required=False)
     subject = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    source = serializers.CharField(
+    source = serializers.CharField(  # type: ignore[assignment]  # a field called source; the stubs see Field.source
         max_length=100,
         required=False,
         allow_blank=True,

@@ -156,9 +156,11 @@ def build(ctx: DemoContext) -> None:
                 recipients=[f"friend{number}@pupils.{domain}"] if kind == "imap" else [],
             )
             assert result.alerts, f"demo message {number} raised no alert: the lexicon changed"
-            arrived = result.capture.occurred_at
-            Alert.objects.filter(capture=result.capture).update(created=arrived)
-            type(result.capture).objects.filter(pk=result.capture.pk).update(received_at=arrived)
+            capture = result.capture
+            assert capture is not None  # alerts are always kept with their capture
+            arrived = capture.occurred_at
+            Alert.objects.filter(capture=capture).update(created=arrived)
+            type(capture).objects.filter(pk=capture.pk).update(received_at=arrived)
             alert = max(result.alerts, key=lambda a: a.severity)
             reviewer = coordinator if number % 3 else technician
             status, _, note = outcome.partition(":")

@@ -88,9 +88,9 @@ class EnhancedMonitoringForm(forms.ModelForm):
 
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(school=school).order_by(
-            "last_name", "first_name"
-        )
+        person = self.fields["person"]
+        assert isinstance(person, forms.ModelChoiceField)
+        person.queryset = Person.objects.filter(school=school).order_by("last_name", "first_name")
         today = timezone.localdate()
         self.fields["starts"].initial = today
         self.fields["ends"].initial = EnhancedMonitoring.default_ends(today)
@@ -211,9 +211,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(school=school).order_by(
-            "last_name", "first_name"
-        )
+        person = self.fields["person"]
+        assert isinstance(person, forms.ModelChoiceField)
+        person.queryset = Person.objects.filter(school=school).order_by("last_name", "first_name")
 
 
 class ImapSourceForm(forms.Form):

@@ -111,15 +111,16 @@ class Mailbox:
         """``(uid, raw message)`` pairs, fetched without setting \\Seen (BODY.PEEK)."""
         data = _check(self.conn.uid("SEARCH", "UNDELETED", "UNKEYWORD", self.keyword), "SEARCH")
         uids = (data[0] or b"").split()
+        uid: bytes
         for uid in uids[:limit] if limit else uids:
-            raw = _raw_message(_check(self.conn.uid("FETCH", uid, "(BODY.PEEK[])"), "FETCH"))
+            raw = _raw_message(_check(self.conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])"), "FETCH"))
             if raw is not None:  # None: expunged by someone else meanwhile
                 yield uid, raw
 
     def mark_processed(self, uid: bytes) -> None:
-        _check(self.conn.uid("STORE", uid, "+FLAGS", f"({self.keyword})"), "STORE")
+        _check(self.conn.uid("STORE", uid.decode(), "+FLAGS", f"({self.keyword})"), "STORE")
         if self.folder:
-            _check(self.conn.uid("MOVE", uid, _quote(self.folder)), "MOVE")
+            _check(self.conn.uid("MOVE", uid.decode(), _quote(self.folder)), "MOVE")
 
 
 @contextlib.contextmanager

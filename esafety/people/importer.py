@@ -37,6 +37,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Field
 
 from esafety.core.text import looks_like_formula, neutralise
 from esafety.people.models import Guardianship, Person, School
@@ -94,6 +95,11 @@ class ImportRejected(Exception):
         self.report = report
 
 
+def _max_length(name: str) -> int | None:
+    field = Person._meta.get_field(name)
+    return field.max_length if isinstance(field, Field) else None
+
+
 def _parse_date(value: str) -> date:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
@@ -143,7 +149,7 @@ def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str
             report.warnings.append(
                 RowError(line, column, "looks like a spreadsheet formula; stored as plain text")
             )
-        limit = Person._meta.get_field(FIELD_FOR_COLUMN.get(column, column)).max_length
+        limit = _max_length(FIELD_FOR_COLUMN.get(column, column))
         if limit and len(value) > limit:
             report.errors.append(RowError(line, column, f"is longer than {limit} characters"))
         values[FIELD_FOR_COLUMN.get(column, column)] = value

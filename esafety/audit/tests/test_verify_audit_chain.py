@@ -59,7 +59,9 @@ class AuditChainTests(BaseTestCase):
 
     def test_it_detects_a_deleted_last_entry_only_against_a_noted_head(self) -> None:
         # The school notes the head hash (the last entry's hash) somewhere outside the database.
-        fourth, noted = AuditEntry.objects.filter(seq__in=[4, 5]).order_by("seq").values_list("hash", flat=True)
+        fourth, noted = (
+            AuditEntry.objects.filter(seq__in=[4, 5]).order_by("seq").values_list("hash", flat=True)
+        )
         tamper("DELETE FROM audit_auditentry WHERE seq = %s", [5])
         # Truncation leaves a valid shorter chain, so the chain alone cannot tell...
         report = verify_chain()

@@ -10,10 +10,10 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Run everything on one machine: the web server, a background-task worker and the scheduler."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
-    def handle(self, *args, addrport: str, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, addrport: str, **options):
         manage = [sys.executable, "-m", "esafety.cli"]
         worker = "rqworker" if os.environ.get("ESAFETY_TASKS_BACKEND") == "rq" else "db_worker"
         worker_args = ["--job-class", "django_tasks_rq.Job"] if worker == "rqworker" else []
