@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -57,6 +57,9 @@ from esafety.incidents.models import (
 )
 from esafety.people.models import Person
 
+if TYPE_CHECKING:
+    from esafety.people.models import School
+
 PEOPLE_SEARCH_LIMIT = 25
 CONFLICT_MESSAGE = (
     "Someone else changed this incident while you had it open, so your change was not saved. "
@@ -77,7 +80,7 @@ def _read_files(files: list[Any]) -> list[tuple[str, bytes]]:
 # --- Reporting -------------------------------------------------------------------------------------------------
 
 
-def _search_people(school: Any, query: str) -> QuerySet[Person]:
+def _search_people(school: School, query: str) -> QuerySet[Person]:
     people = Person.objects.filter(school=school).current()
     words = query.split()[:4]
     if not words:
@@ -105,7 +108,7 @@ def _picked_people(request: SchoolRequest) -> list[tuple[Person, str]]:
     return picked
 
 
-def _guidance(school: Any) -> dict[str, str]:
+def _guidance(school: School) -> dict[str, str]:
     return dict(
         CategoryGuidance.objects.filter(school=school).exclude(text="").values_list("category", "text")
     )
@@ -362,7 +365,7 @@ def _change(
     return _render_detail(request, incident, status=400, **{form_name: form})
 
 
-def _owners(school: Any) -> QuerySet[User]:
+def _owners(school: School) -> QuerySet[User]:
     staff = RoleAssignment.objects.filter(school=school).exclude(role="governor").values("user_id")
     return User.objects.filter(pk__in=staff, is_active=True).order_by("first_name", "last_name")
 

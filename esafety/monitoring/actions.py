@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -37,6 +37,9 @@ from esafety.monitoring.models import (
     WorkflowError,
 )
 from esafety.people.models import Person, School
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +106,8 @@ def capture_text(
     subject: str = "",
     sender: str = "",
     recipients: Iterable[str] = (),
-    actor: Any = None,
-    request: Any = None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> CaptureResult:
     """Scan ``text`` and keep it as a capture with its alerts if anything is of concern (or the person is under
     enhanced monitoring). Idempotent by ``message_id``: the same message twice is one capture.
@@ -204,7 +207,9 @@ def _notify_urgent(capture: Capture) -> None:
 # Alert review ---------------------------------------------------------------------------------------------
 
 
-def review_alert(alert: Alert, *, by: User, status: str, reason: str = "", request: Any = None) -> Alert:
+def review_alert(
+    alert: Alert, *, by: User, status: str, reason: str = "", request: HttpRequest | None = None
+) -> Alert:
     """Mark ``alert`` reviewed, a false positive (with a reason) or action taken (with a note)."""
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
@@ -244,7 +249,7 @@ def evidence_file(capture: Capture) -> tuple[str, bytes]:
     return f"monitoring-capture-{capture.pk}.txt", ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def create_incident_from_alert(alert: Alert, *, by: User, request: Any = None) -> Any:
+def create_incident_from_alert(alert: Alert, *, by: User, request: HttpRequest | None = None) -> Any:
     """One click: a safeguarding-log incident with the capture attached as evidence, linked both ways
     (the alert points to the incident; the incident's source reference names the alert)."""
     from esafety.incidents.actions import PersonRole, report_incident
@@ -305,7 +310,7 @@ def request_enhanced_monitoring(
     ends: date,
     threshold: int = 1,
     by: User,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> EnhancedMonitoring:
     """Ask for enhanced monitoring of ``person``; when the Headteacher asks, it is authorised at once."""
     if person.school_id != school.pk:
@@ -350,7 +355,7 @@ def _authorise(item: EnhancedMonitoring, by: User, request: Any) -> None:
 
 
 def authorise_enhanced_monitoring(
-    item: EnhancedMonitoring, *, by: User, request: Any = None
+    item: EnhancedMonitoring, *, by: User, request: HttpRequest | None = None
 ) -> EnhancedMonitoring:
     # Only the Headteacher authorises: checked here as well as in the view, so no caller can skip it.
     if not can(by, Action.AUTHORISE_ENHANCED_MONITORING, item.school):
@@ -362,7 +367,7 @@ def authorise_enhanced_monitoring(
 
 
 def decline_enhanced_monitoring(
-    item: EnhancedMonitoring, *, by: User, reason: str, request: Any = None
+    item: EnhancedMonitoring, *, by: User, reason: str, request: HttpRequest | None = None
 ) -> EnhancedMonitoring:
     if not can(by, Action.AUTHORISE_ENHANCED_MONITORING, item.school):
         raise PermissionDenied
@@ -374,7 +379,7 @@ def decline_enhanced_monitoring(
 
 
 def end_enhanced_monitoring(
-    item: EnhancedMonitoring, *, by: User | None, reason: str, request: Any = None
+    item: EnhancedMonitoring, *, by: User | None, reason: str, request: HttpRequest | None = None
 ) -> EnhancedMonitoring:
     with transaction.atomic():
         item = EnhancedMonitoring.objects.select_for_update().get(pk=item.pk)
@@ -410,7 +415,7 @@ def add_lexicon_term(
     first_person: bool = False,
     negatives: str = "",
     by: User,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> LexiconAddition:
     with transaction.atomic():
         term = LexiconAddition.objects.create(
@@ -437,7 +442,7 @@ def add_lexicon_term(
     return term
 
 
-def remove_lexicon_term(term: LexiconAddition, *, by: User, request: Any = None) -> None:
+def remove_lexicon_term(term: LexiconAddition, *, by: User, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         record(
             "lexicon.remove",
@@ -450,7 +455,7 @@ def remove_lexicon_term(term: LexiconAddition, *, by: User, request: Any = None)
 
 
 def suppress_term(
-    *, school: School, rule: str, group: str, reason: str, by: User, request: Any = None
+    *, school: School, rule: str, group: str, reason: str, by: User, request: HttpRequest | None = None
 ) -> LexiconSuppression:
     if not reason.strip():
         raise WorkflowError("A reason is required to suppress a term.")
@@ -468,7 +473,7 @@ def suppress_term(
     return item
 
 
-def remove_suppression(item: LexiconSuppression, *, by: User, request: Any = None) -> None:
+def remove_suppression(item: LexiconSuppression, *, by: User, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         record(
             "lexicon.unsuppress",
@@ -561,7 +566,7 @@ def save_imap_source(
     processed_folder: str = "",
     source: Source | None = None,
     by: User | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> tuple[Source, bool]:
     """Add or update a journal mailbox; returns ``(source, created)``.
 
@@ -611,7 +616,9 @@ def save_imap_source(
     return source, created
 
 
-def set_source_active(source: Source, *, active: bool, by: User, request: Any = None) -> Source:
+def set_source_active(
+    source: Source, *, active: bool, by: User, request: HttpRequest | None = None
+) -> Source:
     """Switch a source on or off: ingestion skips a disabled mailbox, and its captures stay as they are."""
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source.pk)
@@ -622,7 +629,7 @@ def set_source_active(source: Source, *, active: bool, by: User, request: Any = 
     return source
 
 
-def check_source_connection(source: Source, *, by: User, request: Any = None) -> str:
+def check_source_connection(source: Source, *, by: User, request: HttpRequest | None = None) -> str:
     """Log in to the source's mailbox the way ingestion does; returns "" on success, else the error message."""
     error = ""
     try:

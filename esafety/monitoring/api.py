@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from esafety.access import Action
 from esafety.accounts.api import allows
+from esafety.accounts.models import User
 from esafety.monitoring.actions import capture_text, ensure_source
 from esafety.monitoring.documents import MAX_TEXT
 from esafety.monitoring.models import Source
@@ -85,7 +86,7 @@ class CaptureCreate(APIView):
             occurred_at=data.get("occurred_at"),
             subject=data.get("subject", ""),
             sender=data.get("person_email", ""),
-            actor=request.user,
+            actor=request.user if isinstance(request.user, User) else None,
             request=request,
         )
         body = {

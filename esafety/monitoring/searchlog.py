@@ -11,11 +11,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from esafety.filtering import engine
 from esafety.filtering.engine import LogRecord
+
+if TYPE_CHECKING:
+    from esafety.people.models import School
 
 # host suffix -> query parameters that carry the search terms
 SEARCH_ENGINES: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
@@ -92,7 +95,7 @@ def search_terms(lines: Iterable[str], fmt: str = "squid") -> Iterator[SearchTer
         )
 
 
-def ingest_log(school: Any, lines: Iterable[str], *, fmt: str = "squid") -> dict[str, int]:
+def ingest_log(school: School, lines: Iterable[str], *, fmt: str = "squid") -> dict[str, int]:
     """Scan each search in the log as a capture of the ``filter_log`` source; returns counts."""
     from esafety.accounts.models import User
     from esafety.monitoring.actions import capture_text, ensure_source, resolve_person

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +12,8 @@ from esafety.people.importer import ImportReport, read_people
 from esafety.people.models import Guardianship, Person, School
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from esafety.accounts.models import User
 
 
@@ -19,7 +21,9 @@ class DuplicateMisId(Exception):
     pass
 
 
-def save_person(school: School, person: Person, changed: list[str], *, request: Any = None) -> Person:
+def save_person(
+    school: School, person: Person, changed: list[str], *, request: HttpRequest | None = None
+) -> Person:
     """Create or update one person by hand, with an audit entry naming the fields that changed."""
     creating = person.pk is None
     person.school = school
@@ -42,7 +46,7 @@ def save_person(school: School, person: Person, changed: list[str], *, request: 
 
 
 def import_people(
-    school: School, data: bytes, *, actor: User | None = None, request: Any = None
+    school: School, data: bytes, *, actor: User | None = None, request: HttpRequest | None = None
 ) -> ImportReport:
     """Apply a whole CSV file to ``school``'s directory, or nothing at all (``importer.read_people`` checks it
     first and raises ``ImportRejected``). Importing the same file again changes nothing and audits nothing."""
