@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
@@ -236,14 +235,15 @@ class IncidentPerson(models.Model):
         return f"{self.incident.label}: {self.person} ({self.role})"
 
 
-class _EvidenceStorage(LazyObject, Storage):
+class _EvidenceStorage(LazyObject):
     """Evidence lives under MEDIA_ROOT/evidence, outside the web root, and has no URL: a view serves it."""
 
     def _setup(self) -> None:
         self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
 
 
-evidence_storage = _EvidenceStorage()
+# A Storage to everyone who uses it (LazyObject forwards every call), built on first use so tests' MEDIA_ROOT holds.
+evidence_storage = cast(Storage, _EvidenceStorage())
 
 
 def _evidence_path(instance: Evidence, filename: str) -> str:
@@ -443,9 +443,6 @@ class IncidentAction(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
-
-    def is_overdue(self, today: date | None = None) -> bool:
-        return not self.is_done and self.due_on < (today or timezone.localdate())
 
     def mark_done(self, by: User) -> bool:
         """True if this call completed it (False if it was already done: a double click changes nothing)."""
