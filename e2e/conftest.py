@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.support import free_port
+from e2e.support import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "e2e-demo-password-7"
@@ -95,19 +94,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{srv.url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError(
-                    "esafety server did not start:\n" + (var_dir / "gunicorn.log").read_text()
-                ) from None
-            time.sleep(0.2)
+
+    def healthy() -> bool:
+        with urllib.request.urlopen(f"{srv.url}/healthz", timeout=2) as response:
+            return bool(response.status == 200)
+
+    try:
+        wait_until(
+            healthy,
+            what="esafety server did not start",
+            timeout=60,
+            interval=0.2,
+            process=process,
+            retry_on=(OSError,),
+            log=(var_dir / "gunicorn.log").read_text,
+        )
+    except RuntimeError:
+        log.close()
+        raise
     yield srv
     process.terminate()
     process.wait(timeout=20)

@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from e2e.support import free_port
+from e2e.support import free_port, wait_until
 
 DOVECOT = os.environ.get("DOVECOT", "/usr/sbin/dovecot")
 
@@ -153,16 +153,18 @@ def start_dovecot(tmp: Path, *, user: str = "journal", password: str = "journal-
         [DOVECOT, "-F", "-c", str(root / "dovecot.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
     server = Dovecot(root=root, port=port, process=process, user=user, password=password)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            server.connect().logout()
-            return server
-        except (OSError, imaplib.IMAP4.error):
-            if process.poll() is not None or time.monotonic() > deadline:
-                server.stop()
-                raise RuntimeError(f"Dovecot did not start:\n{server.log()}") from None
-            time.sleep(0.1)
+    try:
+        wait_until(
+            lambda: server.connect().logout(),
+            what="Dovecot did not start",
+            process=process,
+            retry_on=(OSError, imaplib.IMAP4.error),
+            log=server.log,
+        )
+    except RuntimeError:
+        server.stop()
+        raise
+    return server
 
 
 def make_message(

@@ -10,10 +10,8 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.support import free_port, serve_directory
+from e2e.support import free_port, port_open, serve_directory, wait_until
 from esafety.filtering.engine import parse_e2guardian_log
 
 pytestmark = pytest.mark.e2e
@@ -72,17 +70,12 @@ def e2guardian(origin: str) -> Iterator[tuple[str, str, Path]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"e2guardian did not start: {output}") from None
-            time.sleep(0.2)
+    try:
+        wait_until(lambda: port_open(port), what="e2guardian did not start", interval=0.2, process=process)
+    except RuntimeError as error:
+        process.kill()
+        output = process.stdout.read().decode() if process.stdout else ""
+        raise RuntimeError(f"{error}: {output}") from None
     try:
         yield f"http://127.0.0.1:{port}", origin, logs / "access.log"
     finally:
@@ -111,10 +104,12 @@ def test_it_reads_the_log_debians_e2guardian_writes(e2guardian: tuple[str, str, 
     fetch(
         proxy, "http://blocked.example/page?q=1"
     )  # e2guardian's block page (its HTTP status varies by template)
-    deadline = time.monotonic() + 20
-    while not (log.exists() and log.read_text().count("\n") >= 2):
-        assert time.monotonic() < deadline, "e2guardian wrote no log lines"
-        time.sleep(0.2)
+    wait_until(
+        lambda: log.exists() and log.read_text().count("\n") >= 2,
+        what="e2guardian wrote no log lines",
+        timeout=20,
+        interval=0.2,
+    )
     result = parse_e2guardian_log(log.read_text().splitlines())
     assert result.skipped_total == 0, dict(result.skipped)
     allowed, blocked = result.records

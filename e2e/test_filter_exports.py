@@ -13,13 +13,12 @@ import socket
 import struct
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from e2e.support import free_port
+from e2e.support import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 # CI lays ../shared beside the checkout; ESAFETY_UT1 points elsewhere.
@@ -137,15 +136,14 @@ rpz:
         ["unbound", "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, (tmp_path / "unbound.log").read_text()
-            try:
-                dns_query(port, "bad.example")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "Unbound did not answer"
-                time.sleep(0.2)
+        wait_until(
+            lambda: dns_query(port, "bad.example") or True,
+            what="Unbound did not answer",
+            interval=0.2,
+            process=proc,
+            retry_on=(OSError,),
+            log=lambda: (tmp_path / "unbound.log").read_text() if (tmp_path / "unbound.log").exists() else "",
+        )
         yield port
     finally:
         proc.terminate()

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from e2e.support import free_port, serve_directory
+from e2e.support import free_port, port_open, serve_directory, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 SQUID = shutil.which("squid") or "/usr/sbin/squid"
@@ -143,14 +141,12 @@ shutdown_lifetime 1 seconds
         [SQUID, "-n", service, "-N", "-f", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert proc.poll() is None, (logs / "cache.log").read_text()
-            assert time.monotonic() < deadline, "Squid did not start listening"
-            time.sleep(0.1)
+        wait_until(
+            lambda: port_open(port),
+            what="Squid did not start listening",
+            process=proc,
+            log=lambda: (logs / "cache.log").read_text() if (logs / "cache.log").exists() else "",
+        )
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()

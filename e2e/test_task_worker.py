@@ -10,25 +10,22 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from e2e.smtp_sink import SmtpSink
+from e2e.support import wait_until
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent
 EMAILS = 12
 
 
-def wait_for(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.05)
+def wait_for(condition: Callable[[], object], timeout: float = 60.0) -> None:
+    wait_until(condition, what="timed out waiting", timeout=timeout, interval=0.05)
 
 
 @pytest.mark.parametrize("backend", ["database", "rq"])

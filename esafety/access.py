@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from esafety.accounts.models import TRUST_ROLES, Role
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 
     from esafety.accounts.models import User
     from esafety.people.models import School
@@ -226,16 +226,39 @@ def schools_of(user: User | Any) -> list[School]:
             if school_ids or trust_ids
             else []
         )
-        user._esafety_schools = cached  # type: ignore[attr-defined]
+        user._esafety_schools = cached  # type: ignore[union-attr]  # a per-object cache, like Django's own
     return list(cached)
 
 
-def requires(*actions: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+ResponseT = TypeVar("ResponseT", bound="HttpResponseBase")
+
+
+def current_school(user: User | Any, *, pk: Any = None, slug: str | None = None) -> School | None:
+    """The one answer to "which school does this request work on?", for pages and the API alike.
+
+    ``slug`` (the API's ``?school=``) names a school explicitly: that school if it is one of the user's, else
+    None, so asking for a school where one holds no role never silently answers about another. Otherwise the
+    school ``pk`` chosen in the session if it is one of theirs (a forged value grants nothing), else their home
+    school, else the first of their schools; None for a visitor or a user with no role anywhere.
+    """
+    schools = schools_of(user)
+    if slug:
+        return next((school for school in schools if school.slug == slug), None)
+    by_id = {school.pk: school for school in schools}
+    for wanted in (pk, getattr(user, "school_id", None)):
+        if wanted in by_id:
+            return by_id[wanted]
+    return schools[0] if schools else None
+
+
+def requires(
+    *actions: Action,
+) -> Callable[[Callable[..., ResponseT]], Callable[..., ResponseT | HttpResponseRedirect]]:
     """View decorator: sign-in first, then at least one of ``actions`` at the current school, else 403."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., ResponseT]) -> Callable[..., ResponseT | HttpResponseRedirect]:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> ResponseT | HttpResponseRedirect:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             school = getattr(request, "school", None)

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from esafety.accounts import api as account_api_auth
@@ -10,7 +10,7 @@ handler403 = "esafety.core.views.permission_denied"
 handler404 = "esafety.core.views.page_not_found"
 handler500 = "esafety.core.views.server_error"
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("me/", account_api.me, name="api-me"),
     path("people/", people_api.PersonList.as_view(), name="api-people"),
     path("", include("esafety.incidents.api_urls")),

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from esafety.monitoring.scanner import Scanner, shipped_lexicon  # noqa: E402
-from esafety.monitoring.scanner.evaluation import build  # noqa: E402
+from esafety.monitoring.scanner import Scanner, shipped_lexicon
+from esafety.monitoring.scanner.evaluation import build
 
 _CHAT = [
     "lol",

@@ -9,7 +9,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
-from esafety.access import Action, can
+from esafety.access import Action, can, current_school
 from esafety.accounts.models import ApiToken
 from esafety.accounts.permissions import needs_second_factor
 
@@ -120,14 +120,8 @@ class SignedInOutsideDebug(BasePermission):
 
 def school_for(request: Any) -> Any:
     """The school an API request works on: the caller's home school or the one named in ?school=<slug>."""
-    from esafety.access import schools_of
-
-    schools = schools_of(request.user)
     wanted = request.query_params.get("school") if hasattr(request, "query_params") else None
-    for school in schools:
-        if (wanted and school.slug == wanted) or (not wanted and school.pk == request.user.school_id):
-            return school
-    return None if wanted else (schools[0] if schools else None)
+    return current_school(request.user, slug=wanted)
 
 
 def allows(action: Action) -> type[BasePermission]:

@@ -7,5 +7,5 @@ class TokenScheme(OpenApiAuthenticationExtension):
     target_class = "esafety.accounts.api.TokenAuthentication"
     name = "tokenAuth"
 
-    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+    def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Token esk_…"}

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from esafety.access import Action, requires
 from esafety.audit.models import AuditEntry, ChainCheck
+from esafety.core.types import SchoolRequest
 
 
 class AuditFilterForm(forms.Form):
@@ -18,10 +19,10 @@ class AuditFilterForm(forms.Form):
 
 
 @requires(Action.VIEW_AUDIT)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: SchoolRequest) -> HttpResponse:
     """The current school's audit trail, newest first."""
     form = AuditFilterForm(request.GET or None)
-    entries = AuditEntry.objects.filter(school=request.school)  # type: ignore[attr-defined]
+    entries = AuditEntry.objects.filter(school=request.school)
     if form.is_valid():
         if q := form.cleaned_data["q"].strip():
             entries = entries.filter(

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from esafety.access import Action, can
 from esafety.core.models import OutboundEmail
 from esafety.core.navigation import Panel
+from esafety.core.types import SchoolRequest
 
 
-def panels(request: HttpRequest) -> list[Panel]:
+def panels(request: SchoolRequest) -> list[Panel]:
     result = []
-    school = request.school  # type: ignore[attr-defined]
+    school = request.school
     if can(request.user, Action.MANAGE_USERS, school):
         uncertain = OutboundEmail.objects.filter(school=school, status=OutboundEmail.Status.UNCERTAIN).count()
         failed = OutboundEmail.objects.filter(school=school, status=OutboundEmail.Status.FAILED).count()

@@ -7,17 +7,16 @@ one seeded random generator, so two runs build the same school.
 
 from __future__ import annotations
 
-import importlib
 import random
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from esafety.accounts.models import Role, RoleAssignment, User
+from esafety.core.navigation import room_modules
 from esafety.people.models import Person, School, Trust
 
 DEMO_TRUST_SLUG = "meadowbank"
@@ -70,15 +69,7 @@ def build_demo(password: str) -> DemoContext:
             other_school=other,
             password=password,
         )
-        for config in apps.get_app_configs():
-            if not config.name.startswith("esafety."):
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
+        for module in room_modules("demo"):
             if builder := getattr(module, "build", None):  # this module itself has none
                 builder(ctx)
     return ctx

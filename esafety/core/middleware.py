@@ -5,8 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from esafety.access import schools_of
-from esafety.people.models import School
+from esafety.access import current_school
 
 SCHOOL_SESSION_KEY = "esafety_school_id"
 
@@ -31,20 +30,6 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def _current_school(request: HttpRequest) -> School | None:
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    schools = schools_of(user)
-    by_id = {school.pk: school for school in schools}
-    chosen = request.session.get(SCHOOL_SESSION_KEY)
-    if chosen in by_id:
-        return by_id[chosen]
-    if user.school_id in by_id:
-        return by_id[user.school_id]
-    return schools[0] if schools else None
-
-
 class CurrentSchoolMiddleware:
     """Sets ``request.school``: the school whose records this request works on.
 
@@ -56,5 +41,5 @@ class CurrentSchoolMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.school = _current_school(request)  # type: ignore[attr-defined]
+        request.school = current_school(request.user, pk=request.session.get(SCHOOL_SESSION_KEY))  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -7,7 +7,7 @@ by defining ``dashboard.panels(request) -> list[Panel]`` in its package.
 
 from __future__ import annotations
 
-import importlib
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -20,8 +20,11 @@ from esafety.access import Action, can
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import ModuleType
 
     from django.http import HttpRequest
+
+    from esafety.core.types import SchoolRequest
 
 
 @dataclass(frozen=True)
@@ -81,21 +84,19 @@ def nav_for(request: HttpRequest) -> list[dict[str, str | bool]]:
     return items
 
 
+def room_modules(name: str) -> list[ModuleType]:
+    """Every installed room's ``<room>.<name>`` module, in ``INSTALLED_APPS`` order (imported with
+    ``autodiscover_modules``, which skips apps that have none and re-raises errors inside one that has)."""
+    autodiscover_modules(name)
+    rooms = [config.name for config in apps.get_app_configs() if config.name.startswith("esafety.")]
+    found = (sys.modules.get(f"{room}.{name}") for room in rooms)
+    return [module for module in found if module is not None]
+
+
 @cache
-def _panel_providers() -> list[Callable[[HttpRequest], list[Panel]]]:
-    providers = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("esafety."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.dashboard")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.dashboard":
-                raise
-            continue
-        providers.append(module.panels)
-    return providers
+def _panel_providers() -> list[Callable[[SchoolRequest], list[Panel]]]:
+    return [module.panels for module in room_modules("dashboard") if hasattr(module, "panels")]
 
 
-def panels_for(request: HttpRequest) -> list[Panel]:
+def panels_for(request: SchoolRequest) -> list[Panel]:
     return [panel for provider in _panel_providers() for panel in provider(request)]

@@ -8,7 +8,7 @@ enqueue is guarded by a row lock on ``PeriodicRun``, so two schedulers never enq
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +31,7 @@ def register(name: str, every: timedelta, task_path: str) -> None:
     REGISTRY[name] = Periodic(name, every, task_path)
 
 
-def enqueue_due(now: timezone.datetime | None = None) -> list[str]:
+def enqueue_due(now: datetime | None = None) -> list[str]:
     """Enqueue every registered task whose interval has passed; return their names."""
     now = now or timezone.now()
     enqueued = []

@@ -16,5 +16,9 @@ if TYPE_CHECKING:
 
 
 class SchoolRequest(HttpRequest):
-    school: School | None  # None only for a signed-in user with no role at any school
-    user: User  # type: ignore[assignment]  # HttpRequest.user is AbstractBaseUser | AnonymousUser in django-stubs
+    """The request of a view behind ``@requires``. ``school`` is never None there: the middleware sets None only
+    for a visitor or a user with no role at any school, and ``can()`` refuses every action at no school, so
+    ``@requires`` answers before the view runs. Code outside such views reads ``getattr(request, "school")``."""
+
+    school: School
+    user: User  # HttpRequest.user is AbstractBaseUser | AnonymousUser in django-stubs

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 from esafety.access import Action, requires, schools_of
 from esafety.core.middleware import SCHOOL_SESSION_KEY
 from esafety.core.navigation import panels_for
+from esafety.core.types import SchoolRequest
 
 
 @requires(Action.VIEW_DASHBOARD)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SchoolRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", {"panels": panels_for(request)})
 
 
@@ -60,7 +61,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         typed = [
             (name, value)
             for name, value in (request.POST.items() if request.method == "POST" else [])
-            if name not in ("csrfmiddlewaretoken", "version", "submission") and value.strip()
+            if name not in ("csrfmiddlewaretoken", "version", "submission") and str(value).strip()
         ]
         return render(None, "503.html", {"typed": typed}, status=503)
     return render(None, "500.html", status=500)

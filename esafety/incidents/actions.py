@@ -10,10 +10,7 @@ Other rooms file reports through ``report_incident`` (monitoring turns an alert 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +29,7 @@ from esafety.core.models import OutboundEmail
 from esafety.incidents import routing
 from esafety.incidents.evidence import CleanFile, EvidenceRejected, clean_upload, safe_name
 from esafety.incidents.models import (
+    WORKFLOW,
     Category,
     CategoryGuidance,
     Evidence,
@@ -40,23 +38,26 @@ from esafety.incidents.models import (
     IncidentPerson,
     IncidentSettings,
     Outcome,
+    Step,
     TimelineEntry,
 )
 from esafety.people.models import Person
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
     from esafety.people.models import School
 
 __all__ = [
+    "linkable_incidents",
     "EvidenceRejected",
+    "PersonRole",
     "add_action",
     "add_evidence",
     "add_note",
     "add_people",
     "close_incident",
-    "quiet",
     "complete_action",
     "escalate_incident",
     "record_outcome",
@@ -70,22 +71,14 @@ __all__ = [
 ]
 
 PersonWithRole = Person | tuple[Person, str]
-_QUIET: ContextVar[bool] = ContextVar("incidents_quiet", default=False)
+PersonRole = IncidentPerson.Role  # the roles a person can have in a report, for rooms filing through here
 
 
-@contextmanager
-def quiet() -> Iterator[None]:
-    """Queue no e-mails inside the block: for the demo and bulk loads of past incidents, never for live reports."""
-    token = _QUIET.set(True)
-    try:
-        yield
-    finally:
-        _QUIET.reset(token)
-
-
-def _queue(key: str, to: Iterable[str], subject: str, body: str, *, school: Any) -> None:
-    if not _QUIET.get():
-        queue_email(key, to, subject, body, school=school)
+def linkable_incidents(school: School, category: str | None = None) -> QuerySet[Incident]:
+    """Incidents another room may link one of its records to (a confiscation to the incident it belongs to):
+    the school's unrestricted ones, newest first. Restricted reports about staff are never offered."""
+    incidents = Incident.objects.filter(school=school, restricted=False).order_by("-occurred_at")
+    return incidents.filter(category=category) if category else incidents
 
 
 def _link(path: str) -> str:
@@ -271,34 +264,15 @@ def _notify_new(incident: Incident, route: routing.Route, reporter: User | None)
         f"Please sign in to review it:\n{_incident_link(incident)}\n\n"
         "For everyone's safety this e-mail carries no details of the report.\n"
     )
-    _queue(f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
+    queue_email(f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
 
 
 # --- Workflow steps --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Step:
-    name: str
-    method: str
-    timeline: str
-    audit: str
-
-
-STEPS = {
-    "triage": _Step("triage", "triage", TimelineEntry.Kind.TRIAGED, "incident.triage"),
-    "escalate": _Step("escalate", "escalate", TimelineEntry.Kind.ESCALATED, "incident.escalate"),
-    "investigate": _Step(
-        "investigate", "start_investigation", TimelineEntry.Kind.INVESTIGATING, "incident.investigate"
-    ),
-    "close": _Step("close", "close", TimelineEntry.Kind.CLOSED, "incident.close"),
-    "reopen": _Step("reopen", "reopen", TimelineEntry.Kind.REOPENED, "incident.reopen"),
-}
-
-
 def _take_step(
     incident: Incident,
-    step: str,
+    step: Step,
     *,
     by: User,
     reason: str,
@@ -306,13 +280,15 @@ def _take_step(
     request: HttpRequest | None,
     **kwargs: Any,
 ) -> Incident:
-    spec = STEPS[step]
+    transition = WORKFLOW[step]
+    if transition.reason_required and not reason.strip():
+        raise ValueError(f"Say why: “{transition.label}” needs a reason")
     with transaction.atomic():
         before = incident.status
-        getattr(incident, spec.method)(expected_version=expected_version, **kwargs)
-        TimelineEntry.objects.create(incident=incident, actor=by, kind=spec.timeline, text=reason)
+        getattr(incident, transition.method)(expected_version=expected_version, **kwargs)
+        TimelineEntry.objects.create(incident=incident, actor=by, kind=transition.timeline, text=reason)
         record(
-            spec.audit,
+            transition.audit,
             actor=by,
             obj=incident,
             request=request,
@@ -333,7 +309,7 @@ def triage_incident(
     """The Co-ordinator has looked at the report and taken it on (optionally assigning it)."""
     return _take_step(
         incident,
-        "triage",
+        Step.TRIAGE,
         by=by,
         reason=reason,
         expected_version=expected_version,
@@ -353,12 +329,12 @@ def escalate_incident(
     """Hand the incident to the Headteacher (policy: the Co-ordinator "will report it to the Headteacher")."""
     with transaction.atomic():
         _take_step(
-            incident, "escalate", by=by, reason=reason, expected_version=expected_version, request=request
+            incident, Step.ESCALATE, by=by, reason=reason, expected_version=expected_version, request=request
         )
         heads = _users_with(incident.school, [Role.HEAD])
         addresses = {user.email for user in heads if user.email and user != by}
         if addresses:
-            _queue(
+            queue_email(
                 f"incident:{incident.pk}:escalated:{incident.version}",
                 addresses,
                 "A safeguarding report has been escalated to you",
@@ -378,7 +354,7 @@ def start_investigation(
     request: HttpRequest | None = None,
 ) -> Incident:
     return _take_step(
-        incident, "investigate", by=by, reason=reason, expected_version=expected_version, request=request
+        incident, Step.INVESTIGATE, by=by, reason=reason, expected_version=expected_version, request=request
     )
 
 
@@ -391,7 +367,7 @@ def close_incident(
     request: HttpRequest | None = None,
 ) -> Incident:
     return _take_step(
-        incident, "close", by=by, reason=reason, expected_version=expected_version, request=request
+        incident, Step.CLOSE, by=by, reason=reason, expected_version=expected_version, request=request
     )
 
 
@@ -403,10 +379,8 @@ def reopen_incident(
     expected_version: int | None = None,
     request: HttpRequest | None = None,
 ) -> Incident:
-    if not reason.strip():
-        raise ValueError("Say why the incident is reopened")
     return _take_step(
-        incident, "reopen", by=by, reason=reason, expected_version=expected_version, request=request
+        incident, Step.REOPEN, by=by, reason=reason, expected_version=expected_version, request=request
     )
 
 
@@ -470,11 +444,11 @@ def record_outcome(
         TimelineEntry.objects.create(
             incident=incident,
             actor=by,
-            kind=TimelineEntry.Kind.OUTCOME,
+            kind=WORKFLOW[Step.RECORD_OUTCOME].timeline,
             text=outcome.summary + (f"\n{outcome.notes}" if outcome.notes else ""),
         )
         record(
-            "incident.outcome",
+            WORKFLOW[Step.RECORD_OUTCOME].audit,
             actor=by,
             obj=incident,
             request=request,
@@ -559,6 +533,11 @@ EDITABLE_FIELDS = (
 )
 
 
+def _label(name: str) -> str:
+    field = Incident._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, Field) else name
+
+
 def update_incident(
     incident: Incident,
     *,
@@ -578,7 +557,7 @@ def update_incident(
                 incident=incident,
                 actor=by,
                 kind=TimelineEntry.Kind.EDITED,
-                text="Changed: " + ", ".join(Incident._meta.get_field(name).verbose_name for name in changed),
+                text="Changed: " + ", ".join(_label(name) for name in changed),
             )
         record("incident.edit", actor=by, obj=incident, request=request, detail={"fields": changed})
     return incident
@@ -657,7 +636,7 @@ def add_action(
             detail={"action": action.pk, "owner": owner.pk, "due_on": due_on},
         )
         if owner.email and owner != by:
-            _queue(
+            queue_email(
                 f"incident-action:{action.pk}:assigned",
                 [owner.email],
                 "You have a safeguarding action to do",

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from esafety.access import Action
 from esafety.accounts.api import allows
+from esafety.accounts.models import User
 from esafety.audit.actions import record_view
 from esafety.incidents import permissions
 from esafety.incidents.actions import report_incident
@@ -53,7 +54,7 @@ class IncidentCreateSerializer(serializers.Serializer):
     evidence = EvidenceUploadSerializer(many=True, required=False, default=list)
     urgent = serializers.BooleanField(required=False, default=False)
     about_staff = serializers.BooleanField(required=False, default=False)
-    source = serializers.CharField(
+    source = serializers.CharField(  # type: ignore[assignment]  # a field called source; the stubs see Field.source
         max_length=80, required=False, default="", help_text="e.g. the product name"
     )
     external_id = serializers.CharField(
@@ -165,10 +166,12 @@ class IncidentListCreate(generics.ListAPIView):
         data = payload.validated_data
         school = request.school  # type: ignore[attr-defined]
         key_source = request.headers.get("Idempotency-Key", "").strip() or data["external_id"]
+        reporter = request.user
+        assert isinstance(reporter, User)  # allows() has let only signed-in users through
         try:
             incident = report_incident(
                 school=school,
-                reporter=request.user,
+                reporter=reporter,
                 category=data["category"],
                 description=data["description"],
                 occurred_at=data.get("occurred_at"),

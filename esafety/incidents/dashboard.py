@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from esafety.access import Action, can
 from esafety.core.navigation import Panel
+from esafety.core.types import SchoolRequest
 from esafety.incidents.models import Incident, IncidentAction
 from esafety.incidents.permissions import visible_to
 
 
-def panels(request: HttpRequest) -> list[Panel]:
-    school = request.school  # type: ignore[attr-defined]
+def panels(request: SchoolRequest) -> list[Panel]:
+    school = request.school
     user = request.user
     result = []
     list_url = reverse("incidents:list")

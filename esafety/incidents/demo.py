@@ -1,7 +1,7 @@
 """Demo safeguarding log: about a hundred past incidents over the last two school years, all fictional.
 
 Built through the real actions (so timelines, audit entries and outcomes are what the app itself would write),
-then back-dated. No e-mail is queued (``actions.quiet``). Deterministic: every choice comes from ``ctx.rng``.
+then back-dated. No e-mail is queued (``esafety.core.actions.quiet``). Deterministic: every choice comes from ``ctx.rng``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from esafety.core.actions import quiet
 from esafety.core.demo import DemoContext
 from esafety.incidents import actions
 from esafety.incidents.models import (
@@ -186,7 +187,7 @@ def build(ctx: DemoContext) -> None:
     categories = [category for category, weight in WEIGHTS for _ in range(weight)]
     now = timezone.now()
     tz = timezone.get_current_timezone()
-    with actions.quiet():
+    with quiet():
         for index in range(COUNT):
             # Oldest first, about two school years back, so reference numbers rise with time.
             # Denser towards today, as a live log is: a dozen in the last month, the rest spread further back.
@@ -197,7 +198,7 @@ def build(ctx: DemoContext) -> None:
             occurred = datetime.combine(day, time(rng.randrange(8, 16), rng.choice([0, 10, 20, 35, 45])), tz)
             category = rng.choice(categories)
             victim = rng.choice(pupils)
-            people: list[tuple[Person, str]] = []
+            people: list[tuple[Person, IncidentPerson.Role]] = []
             if category == C.CYBERBULLYING:
                 people = [(victim, IncidentPerson.Role.VICTIM)] + [
                     (p, IncidentPerson.Role.SUBJECT)
@@ -238,7 +239,7 @@ def build(ctx: DemoContext) -> None:
         _staff_case(ctx, now)
         _open_work(ctx, now)
     # Two recent reports by the teacher still waiting for the Co-ordinator, and one filed by monitoring.
-    with actions.quiet():
+    with quiet():
         for hours, category in ((3, C.INAPPROPRIATE_CONTENT), (26, C.CYBERBULLYING)):
             pupil = rng.choice([p for p in pupils if p.class_name == "Kestrels"])
             actions.report_incident(

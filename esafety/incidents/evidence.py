@@ -8,27 +8,15 @@ camera serial numbers and embedded thumbnails that may show more than the croppe
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from esafety.core.text import decode_text, looks_like_email
+
 ALLOWED_DESCRIPTION = "screenshots (PNG, JPEG, GIF, WebP), PDF documents, e-mails (.eml) and plain text"
 MAX_PIXELS = 40_000_000  # decompression bombs: a 20 MB PNG can claim billions of pixels
-_HEADER_LINE = re.compile(rb"^[A-Za-z0-9-]{1,76}:[ \t]", re.MULTILINE)
-_EMAIL_HEADERS = {
-    b"from",
-    b"to",
-    b"subject",
-    b"date",
-    b"received",
-    b"return-path",
-    b"message-id",
-    b"mime-version",
-    b"delivered-to",
-    b"content-type",
-}
 
 
 class EvidenceRejected(ValueError):
@@ -47,20 +35,8 @@ def max_bytes() -> int:
 
 
 def _is_text(data: bytes) -> bool:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            return False
-    return not any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text)
-
-
-def _is_email(data: bytes) -> bool:
-    head = re.split(rb"\r?\n\r?\n", data[:8192], maxsplit=1)[0]
-    names = {match.group(0).split(b":", 1)[0].lower() for match in _HEADER_LINE.finditer(head)}
-    return len(names & _EMAIL_HEADERS) >= 2 and head[:1] not in (b" ", b"\t")
+    text = decode_text(data, strict=True)
+    return text is not None and not any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text)
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
@@ -76,7 +52,7 @@ def sniff(data: bytes) -> tuple[str, str] | None:
     if data.startswith(b"%PDF-"):
         return "application/pdf", "pdf"
     if data and _is_text(data[:65536]):
-        return ("message/rfc822", "eml") if _is_email(data) else ("text/plain", "txt")
+        return ("message/rfc822", "eml") if looks_like_email(data) else ("text/plain", "txt")
     return None
 
 

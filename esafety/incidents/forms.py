@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from esafety.core.widgets import ISO_DATETIME_LOCAL, DateInput, DateTimeLocalInput
-from esafety.incidents.models import Category, Incident, IncidentPerson, Outcome
+from esafety.incidents.models import Category, Incident, IncidentPerson, Outcome, Transition
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -98,6 +98,16 @@ class StepForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, transition: Transition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if self.transition.reason_required and not reason:
+            raise forms.ValidationError("Say why: it goes into the audit trail.")
+        return reason
+
 
 class RestrictionForm(forms.Form):
     restricted = forms.TypedChoiceField(
@@ -137,7 +147,7 @@ class OutcomeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         from esafety.incidents.actions import validate_outcome
 
-        data = super().clean()
+        data = super().clean() or {}
         for name, message in validate_outcome(data.get("kind", ""), data).items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, message)
@@ -152,15 +162,23 @@ class EvidenceForm(forms.Form):
     evidence = MultipleFileField(label="Add evidence files")
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    """Staff shown by name (falling back to the user name), not by ``str(user)``."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
 class ActionForm(forms.Form):
     title = forms.CharField(label="Action", max_length=200)
-    owner = forms.ModelChoiceField(label="Owner", queryset=None)  # type: ignore[arg-type]
+    owner = UserChoiceField(label="Owner", queryset=None)
     due_on = forms.DateField(label="Due", widget=DateInput())
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
-        self.fields["owner"].label_from_instance = lambda user: user.get_full_name() or user.username
+        owner = self.fields["owner"]
+        assert isinstance(owner, UserChoiceField)
+        owner.queryset = owners
 
 
 class EditForm(forms.Form):
@@ -192,12 +210,11 @@ class SettingsForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         if deputies is not None:
-            field = forms.ModelChoiceField(
+            field = UserChoiceField(
                 label="Deputy who sees reports about staff",
                 queryset=deputies,
                 required=False,
                 initial=deputy,
                 help_text="With the Headteacher, the only person who can open reports about a member of staff.",
             )
-            field.label_from_instance = lambda user: user.get_full_name() or user.username
             self.fields["restricted_deputy"] = field

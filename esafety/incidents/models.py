@@ -9,14 +9,18 @@ e-mail lives in ``incidents/actions.py``.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import LazyObject
+
+if TYPE_CHECKING:
+    from esafety.accounts.models import User
 
 
 class IncidentConflict(Exception):
@@ -107,7 +111,9 @@ class Incident(models.Model):
     )
     source_ref = models.CharField(max_length=200, blank=True, help_text="The originating alert or event")
     idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
-    people = models.ManyToManyField("people.Person", through="IncidentPerson", related_name="incidents")
+    people: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "people.Person", through="IncidentPerson", related_name="incidents"
+    )
     reported_at = models.DateTimeField(default=timezone.now, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -153,27 +159,18 @@ class Incident(models.Model):
         return self.escalated_at is not None
 
     # --- Workflow: one row, one step, guarded by the status and the version the caller saw ---------------------
-
-    TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-        "triage": (("reported",), "triaged"),
-        "escalate": (("reported", "triaged", "investigating"), "escalated"),
-        "investigate": (("triaged", "escalated"), "investigating"),
-        "record_outcome": (("triaged", "escalated", "investigating", "outcome_recorded"), "outcome_recorded"),
-        "close": (("outcome_recorded",), "closed"),
-        "reopen": (("closed",), "investigating"),
-    }
+    # Which step goes from where to where is declared once, in ``WORKFLOW`` below.
 
     def can_step(self, step: str) -> bool:
-        sources, _ = self.TRANSITIONS[step]
-        return self.status in sources
+        return self.status in WORKFLOW[Step(step)].sources
 
-    def _step(self, step: str, expected_version: int | None = None, **changes: Any) -> None:
-        sources, target = self.TRANSITIONS[step]
-        if self.status not in sources:
+    def _step(self, step: Step, expected_version: int | None = None, **changes: Any) -> None:
+        transition = WORKFLOW[step]
+        if self.status not in transition.sources:
             raise WorkflowError(
-                f"{self.label} is {self.get_status_display().lower()}: step “{step}” does not apply"
+                f"{self.label} is {self.get_status_display().lower()}: step “{step.value}” does not apply"
             )
-        self.update_fields(expected_version, status=target, **changes)
+        self.update_fields(expected_version, status=transition.target, **changes)
 
     def update_fields(self, expected_version: int | None = None, **changes: Any) -> None:
         """Write ``changes`` only if nobody has changed the row since version ``expected_version`` was read.
@@ -192,23 +189,23 @@ class Incident(models.Model):
             setattr(self, name, value)
         self.version, self.updated_at = version + 1, now
 
-    def triage(self, *, expected_version: int | None = None, assigned: Any = None) -> None:
-        self._step("triage", expected_version, **({"assigned": assigned} if assigned else {}))
+    def triage(self, *, expected_version: int | None = None, assigned: User | None = None) -> None:
+        self._step(Step.TRIAGE, expected_version, **({"assigned": assigned} if assigned else {}))
 
     def escalate(self, *, expected_version: int | None = None) -> None:
-        self._step("escalate", expected_version, escalated_at=timezone.now(), urgent=True)
+        self._step(Step.ESCALATE, expected_version, escalated_at=timezone.now(), urgent=True)
 
     def start_investigation(self, *, expected_version: int | None = None) -> None:
-        self._step("investigate", expected_version)
+        self._step(Step.INVESTIGATE, expected_version)
 
     def mark_outcome_recorded(self, *, expected_version: int | None = None) -> None:
-        self._step("record_outcome", expected_version)
+        self._step(Step.RECORD_OUTCOME, expected_version)
 
     def close(self, *, expected_version: int | None = None) -> None:
-        self._step("close", expected_version, closed_at=timezone.now())
+        self._step(Step.CLOSE, expected_version, closed_at=timezone.now())
 
     def reopen(self, *, expected_version: int | None = None) -> None:
-        self._step("reopen", expected_version, closed_at=None)
+        self._step(Step.REOPEN, expected_version, closed_at=None)
 
     def set_restricted(self, restricted: bool, *, expected_version: int | None = None) -> None:
         """Mark the incident as about a member of staff, or lift that; a no-op request is refused, so a
@@ -245,7 +242,8 @@ class _EvidenceStorage(LazyObject):
         self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT, base_url=None)
 
 
-evidence_storage = _EvidenceStorage()
+# A Storage to everyone who uses it (LazyObject forwards every call), built on first use so tests' MEDIA_ROOT holds.
+evidence_storage = cast(Storage, _EvidenceStorage())
 
 
 def _evidence_path(instance: Evidence, filename: str) -> str:
@@ -306,6 +304,117 @@ class TimelineEntry(models.Model):
         return f"{self.incident.label} {self.kind}"
 
 
+class Step(models.TextChoices):
+    """The steps of an incident's workflow; the label is the button that takes the step."""
+
+    TRIAGE = "triage", "Triage: I have this"
+    ESCALATE = "escalate", "Escalate to the Headteacher"
+    INVESTIGATE = "investigate", "Start investigating"
+    RECORD_OUTCOME = "record_outcome", "Record outcome"
+    CLOSE = "close", "Close the incident"
+    REOPEN = "reopen", "Reopen"
+
+
+class Who(models.TextChoices):
+    """Who may take a step, on top of seeing the incident (the rules are in ``permissions.py``)."""
+
+    HANDLER = "handler", "Whoever may work on the incident (can_manage)"
+    DECIDER = "decider", "Its handler, or the Head's side once it was escalated (can_decide)"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of the workflow, read by the model (sources, target), ``actions.py`` (timeline, audit, the
+    function that takes it), ``permissions.py`` (who), the views (reason, own form) and the detail template."""
+
+    step: Step
+    sources: frozenset[str]
+    target: str
+    who: Who
+    action: str  # the function in incidents/actions.py that takes the step
+    method: str  # the Incident method that changes the row
+    timeline: str  # TimelineEntry.Kind written when the step is taken
+    reason_required: bool = False
+    own_form: bool = False  # recorded through its own form (the outcome form), not the step button
+    secondary: bool = False  # drawn as a quieter button: rarely the next step someone means
+
+    @property
+    def label(self) -> str:
+        return str(self.step.label)
+
+    @property
+    def audit(self) -> str:
+        return "incident.outcome" if self.step == Step.RECORD_OUTCOME else f"incident.{self.step.value}"
+
+
+_S = Incident.Status
+# Once escalated, an incident is the Head's side's to decide (Who.DECIDER): starting the investigation, the outcome,
+# closing and reopening. Before escalation a DECIDER step is open to every handler (see permissions.can_decide).
+WORKFLOW: dict[Step, Transition] = {
+    transition.step: transition
+    for transition in (
+        Transition(
+            step=Step.TRIAGE,
+            sources=frozenset({_S.REPORTED}),
+            target=_S.TRIAGED,
+            who=Who.HANDLER,
+            action="triage_incident",
+            method="triage",
+            timeline=TimelineEntry.Kind.TRIAGED,
+        ),
+        Transition(
+            step=Step.ESCALATE,
+            sources=frozenset({_S.REPORTED, _S.TRIAGED, _S.INVESTIGATING}),
+            target=_S.ESCALATED,
+            who=Who.HANDLER,
+            action="escalate_incident",
+            method="escalate",
+            timeline=TimelineEntry.Kind.ESCALATED,
+            reason_required=True,
+        ),
+        Transition(
+            step=Step.INVESTIGATE,
+            sources=frozenset({_S.TRIAGED, _S.ESCALATED}),
+            target=_S.INVESTIGATING,
+            who=Who.DECIDER,
+            action="start_investigation",
+            method="start_investigation",
+            timeline=TimelineEntry.Kind.INVESTIGATING,
+        ),
+        Transition(
+            step=Step.RECORD_OUTCOME,
+            sources=frozenset({_S.TRIAGED, _S.ESCALATED, _S.INVESTIGATING, _S.OUTCOME_RECORDED}),
+            target=_S.OUTCOME_RECORDED,
+            who=Who.DECIDER,
+            action="record_outcome",
+            method="mark_outcome_recorded",
+            timeline=TimelineEntry.Kind.OUTCOME,
+            own_form=True,
+        ),
+        Transition(
+            step=Step.CLOSE,
+            sources=frozenset({_S.OUTCOME_RECORDED}),
+            target=_S.CLOSED,
+            who=Who.DECIDER,
+            action="close_incident",
+            method="close",
+            timeline=TimelineEntry.Kind.CLOSED,
+            secondary=True,
+        ),
+        Transition(
+            step=Step.REOPEN,
+            sources=frozenset({_S.CLOSED}),
+            target=_S.INVESTIGATING,
+            who=Who.DECIDER,
+            action="reopen_incident",
+            method="reopen",
+            timeline=TimelineEntry.Kind.REOPENED,
+            reason_required=True,
+        ),
+    )
+}
+
+
 class IncidentAction(models.Model):
     """Something someone must do about an incident, by a date."""
 
@@ -335,10 +444,7 @@ class IncidentAction(models.Model):
     def is_done(self) -> bool:
         return self.done_at is not None
 
-    def is_overdue(self, today: Any = None) -> bool:
-        return not self.is_done and self.due_on < (today or timezone.localdate())
-
-    def mark_done(self, by: Any) -> bool:
+    def mark_done(self, by: User) -> bool:
         """True if this call completed it (False if it was already done: a double click changes nothing)."""
         now = timezone.now()
         updated = IncidentAction.objects.filter(pk=self.pk, done_at__isnull=True).update(

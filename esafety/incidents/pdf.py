@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from fpdf import FPDF
 
 from esafety.incidents.models import Incident
 
+if TYPE_CHECKING:
+    from esafety.accounts.models import User
+    from esafety.people.models import School
+
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
 
 
 class _Document(FPDF):
-    def __init__(self, title: str, school: Any) -> None:
+    def __init__(self, title: str, school: School) -> None:
         super().__init__(format="A4")
         self.doc_title, self.school_name = title, school.name
         self.set_title(title)
@@ -77,7 +81,7 @@ def _when(value: Any) -> str:
     return timezone.localtime(value).strftime("%d %b %Y %H:%M") if value else ""
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
@@ -135,7 +139,7 @@ def incident_pdf(incident: Incident) -> bytes:
     return bytes(pdf.output())
 
 
-def chronology_pdf(person: Any, incidents: list[Incident], school: Any) -> bytes:
+def chronology_pdf(person: Any, incidents: list[Incident], school: School) -> bytes:
     pdf = _Document(f"Chronology of {person.full_name}", school)
     pdf.heading(f"Chronology: {person.description}")
     pdf.para(

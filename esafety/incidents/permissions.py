@@ -15,12 +15,13 @@ the Head, recording the outcome and closing need ``HANDLE_ESCALATION``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from esafety.access import Action, can
-from esafety.incidents.models import Incident, IncidentAction, IncidentSettings
+from esafety.incidents.models import WORKFLOW, Incident, IncidentAction, IncidentSettings, Step, Who
 
 if TYPE_CHECKING:
+    from esafety.accounts.models import User
     from esafety.incidents.models import IncidentQuerySet
     from esafety.people.models import School
 
@@ -35,14 +36,14 @@ def named_deputy_id(school: School) -> int | None:
     return cache
 
 
-def sees_restricted(user: Any, school: School) -> bool:
+def sees_restricted(user: User, school: School) -> bool:
     if can(user, Action.VIEW_RESTRICTED_INCIDENTS, school):
         return True
     deputy = named_deputy_id(school)
     return deputy is not None and deputy == user.pk and can(user, Action.LIST_INCIDENTS, school)
 
 
-def visible_to(user: Any, school: School | None) -> IncidentQuerySet:
+def visible_to(user: User, school: School | None) -> IncidentQuerySet:
     """The incidents of ``school`` that ``user`` may open."""
     if school is None or not can(user, Action.LIST_INCIDENTS, school):
         return Incident.objects.none()
@@ -61,49 +62,48 @@ def visible_to(user: Any, school: School | None) -> IncidentQuerySet:
     return incidents.filter(restricted=False, pk__in=mine)
 
 
-def can_view(user: Any, incident: Incident) -> bool:
+def can_view(user: User, incident: Incident) -> bool:
     return visible_to(user, incident.school).filter(pk=incident.pk).exists()
 
 
-def sees_only_receipt(user: Any, incident: Incident) -> bool:
+def sees_only_receipt(user: User, incident: Incident) -> bool:
     """The reporter of a restricted incident learns only that it arrived."""
     return (
         incident.restricted and incident.reporter_id == user.pk and not sees_restricted(user, incident.school)
     )
 
 
-def can_manage(user: Any, incident: Incident) -> bool:
+def can_manage(user: User, incident: Incident) -> bool:
     """Triage, edit, add notes, actions and evidence, start an investigation."""
     if incident.restricted:
         return sees_restricted(user, incident.school)
     return can(user, Action.TRIAGE_INCIDENT, incident.school)
 
 
-def can_decide(user: Any, incident: Incident) -> bool:
+def can_decide(user: User, incident: Incident) -> bool:
     """Record outcomes, close and reopen: the Head's side once the incident was escalated."""
     if not can_manage(user, incident):
         return False
     return not incident.was_escalated or can(user, Action.HANDLE_ESCALATION, incident.school)
 
 
-def allowed_steps(user: Any, incident: Incident) -> list[str]:
-    """The workflow steps ``user`` may take now (assumes they can view the incident)."""
-    steps = []
-    if can_manage(user, incident):
-        steps += [step for step in ("triage", "escalate", "investigate") if incident.can_step(step)]
-        if incident.status == Incident.Status.ESCALATED and not can_decide(user, incident):
-            steps = [step for step in steps if step != "investigate"]
-    if can_decide(user, incident):
-        steps += [step for step in ("record_outcome", "close", "reopen") if incident.can_step(step)]
-    return steps
+def may_take(user: User, incident: Incident, step: Step) -> bool:
+    """Whether the step is ``user``'s to take on this incident, whatever its status now."""
+    who = WORKFLOW[step].who
+    return can_decide(user, incident) if who == Who.DECIDER else can_manage(user, incident)
 
 
-def can_restrict(user: Any, incident: Incident) -> bool:
+def allowed_steps(user: User, incident: Incident) -> list[Step]:
+    """The workflow steps ``user`` may take now (assumes they can view the incident), in workflow order."""
+    return [step for step in WORKFLOW if incident.can_step(step) and may_take(user, incident, step)]
+
+
+def can_restrict(user: User, incident: Incident) -> bool:
     """Mark an incident as about a member of staff after filing, or lift that: the Headteacher only (not the
     named deputy, whose sight of restricted reports is the Head's choice)."""
     return can(user, Action.VIEW_RESTRICTED_INCIDENTS, incident.school)
 
 
-def can_add_note(user: Any, incident: Incident) -> bool:
+def can_add_note(user: User, incident: Incident) -> bool:
     # The reporter may add what they learn later (a further screenshot, a remark) to their own report.
     return can_manage(user, incident) or (incident.reporter_id == user.pk and not incident.restricted)

@@ -4,19 +4,18 @@ decided in ``permissions.py``; every change goes through ``actions.py``."""
 from __future__ import annotations
 
 import csv
-import re
+from collections.abc import Callable
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.db.models import Prefetch, Q, QuerySet
 from django.forms.utils import ErrorDict
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -24,6 +23,9 @@ from esafety.access import Action, can, requires
 from esafety.accounts.models import Role, RoleAssignment, User
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
+from esafety.core.origins import origin_of
+from esafety.core.text import neutralise
+from esafety.core.types import SchoolRequest
 from esafety.incidents import actions, permissions
 from esafety.incidents.actions import report_incident
 from esafety.incidents.evidence import EvidenceRejected, max_bytes
@@ -40,6 +42,7 @@ from esafety.incidents.forms import (
     StepForm,
 )
 from esafety.incidents.models import (
+    WORKFLOW,
     Category,
     CategoryGuidance,
     Evidence,
@@ -49,20 +52,19 @@ from esafety.incidents.models import (
     IncidentPerson,
     IncidentSettings,
     Outcome,
+    Step,
     WorkflowError,
 )
-from esafety.people.importer import neutralise
 from esafety.people.models import Person
+
+if TYPE_CHECKING:
+    from esafety.people.models import School
 
 PEOPLE_SEARCH_LIMIT = 25
 CONFLICT_MESSAGE = (
     "Someone else changed this incident while you had it open, so your change was not saved. "
     "Below is the incident as it is now: check it and try again."
 )
-
-
-def _school(request: HttpRequest) -> Any:
-    return request.school  # type: ignore[attr-defined]
 
 
 def _read_files(files: list[Any]) -> list[tuple[str, bytes]]:
@@ -78,7 +80,7 @@ def _read_files(files: list[Any]) -> list[tuple[str, bytes]]:
 # --- Reporting -------------------------------------------------------------------------------------------------
 
 
-def _search_people(school: Any, query: str) -> QuerySet[Person]:
+def _search_people(school: School, query: str) -> QuerySet[Person]:
     people = Person.objects.filter(school=school).current()
     words = query.split()[:4]
     if not words:
@@ -94,10 +96,10 @@ def _search_people(school: Any, query: str) -> QuerySet[Person]:
     return people.order_by("last_name", "first_name", "pk")
 
 
-def _picked_people(request: HttpRequest) -> list[tuple[Person, str]]:
+def _picked_people(request: SchoolRequest) -> list[tuple[Person, str]]:
     """The people ticked in the picker, with the role chosen for each (only people of this school)."""
     ids = [int(value) for value in request.POST.getlist("people") if value.isdigit()][:200]
-    people = Person.objects.filter(school=_school(request), pk__in=ids).in_bulk()
+    people = Person.objects.filter(school=request.school, pk__in=ids).in_bulk()
     picked = []
     for person_id in dict.fromkeys(ids):
         if person := people.get(person_id):
@@ -106,26 +108,26 @@ def _picked_people(request: HttpRequest) -> list[tuple[Person, str]]:
     return picked
 
 
-def _guidance(school: Any) -> dict[str, str]:
+def _guidance(school: School) -> dict[str, str]:
     return dict(
         CategoryGuidance.objects.filter(school=school).exclude(text="").values_list("category", "text")
     )
 
 
 def _render_report(
-    request: HttpRequest, form: ReportForm, *, status: int = 200, **extra: Any
+    request: SchoolRequest, form: ReportForm, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     picked = _picked_people(request) if request.method == "POST" else []
     query = request.POST.get("find", "").strip() if request.method == "POST" else ""
     picked_ids = {person.pk for person, _ in picked}
     found = [
         person
-        for person in _search_people(_school(request), query)[:PEOPLE_SEARCH_LIMIT]
+        for person in _search_people(request.school, query)[:PEOPLE_SEARCH_LIMIT]
         if person.pk not in picked_ids
     ]
     candidates = [(person, role, True) for person, role in picked]
     candidates += [(person, IncidentPerson.Role.OTHER, False) for person in found]
-    guidance = _guidance(_school(request))
+    guidance = _guidance(request.school)
     context = {
         "form": form,
         "candidates": candidates,
@@ -140,7 +142,7 @@ def _render_report(
 
 
 @requires(Action.REPORT_INCIDENT)
-def new_incident(request: HttpRequest) -> HttpResponse:
+def new_incident(request: SchoolRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_report(request, ReportForm())
     form = ReportForm(request.POST, request.FILES)
@@ -148,9 +150,8 @@ def new_incident(request: HttpRequest) -> HttpResponse:
     if "find_people" in request.POST or "update_people" in request.POST:
         # The picker's search button: show the form again with what was typed, nothing saved yet.
         searching = ReportForm(request.POST)
-        searching._errors = (
-            ErrorDict()
-        )  # bound (keeps what was typed) but not judged: the report is not sent yet
+        # Bound (keeps what was typed) but not judged: the report is not sent yet.
+        searching._errors = ErrorDict()  # type: ignore[attr-defined]  # Django's own "no errors yet" slot
         return _render_report(request, searching, searching=True, chosen_files=chosen_files)
     if not form.is_valid():
         return _render_report(request, form, status=400, chosen_files=chosen_files)
@@ -158,7 +159,7 @@ def new_incident(request: HttpRequest) -> HttpResponse:
     try:
         files = _read_files(data["evidence"])
         incident = report_incident(
-            school=_school(request),
+            school=request.school,
             reporter=request.user,
             category=data["category"],
             description=data["description"],
@@ -186,16 +187,16 @@ def new_incident(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.REPORT_INCIDENT)
-def received(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = get_object_or_404(Incident, pk=incident_id, school=_school(request), reporter=request.user)
+def received(request: SchoolRequest, incident_id: int) -> HttpResponse:
+    incident = get_object_or_404(Incident, pk=incident_id, school=request.school, reporter=request.user)
     return render(request, "incidents/received.html", {"incident": incident})
 
 
 # --- The list and its exports ----------------------------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, QuerySet[Incident]]:
-    school = _school(request)
+def _filtered(request: SchoolRequest) -> tuple[IncidentFilterForm, QuerySet[Incident]]:
+    school = request.school
     form = IncidentFilterForm(request.GET or None)
     incidents = permissions.visible_to(request.user, school)
     if form.is_valid():
@@ -225,12 +226,16 @@ def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, QuerySet[Incide
         incidents = incidents.filter(
             pk__in=IncidentPerson.objects.filter(person_id=person_id).values("incident_id")
         )
-    people = Prefetch("involvements", queryset=IncidentPerson.objects.select_related("person").order_by("pk"))
-    return form, incidents.select_related("reporter").prefetch_related(people).order_by("-occurred_at", "-id")
+    involved = Prefetch(
+        "involvements", queryset=IncidentPerson.objects.select_related("person").order_by("pk")
+    )
+    return form, incidents.select_related("reporter").prefetch_related(involved).order_by(
+        "-occurred_at", "-id"
+    )
 
 
 @requires(Action.LIST_INCIDENTS)
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: SchoolRequest) -> HttpResponse:
     form, incidents = _filtered(request)
     page = Paginator(incidents, 50).get_page(request.GET.get("page"))
     return render(request, "incidents/list.html", {"form": form, "page": page})
@@ -242,7 +247,7 @@ class _Echo:
 
 
 @requires(Action.LIST_INCIDENTS)
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def export_csv(request: SchoolRequest) -> StreamingHttpResponse:
     form, incidents = _filtered(request)
     record(
         "incident.export_csv",
@@ -293,7 +298,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
-        f'attachment; filename="safeguarding-log-{_school(request).slug}-{stamp}.csv"'
+        f'attachment; filename="safeguarding-log-{request.school.slug}-{stamp}.csv"'
     )
     return response
 
@@ -301,22 +306,71 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 # --- One incident ----------------------------------------------------------------------------------------------
 
 
-def _incident_for(request: HttpRequest, incident_id: int) -> Incident:
-    """The incident if the user may open it; 404 otherwise (another school's, or not theirs to see)."""
+def _incident_for(
+    request: SchoolRequest, incident_id: int, may: Callable[[Any, Incident], bool] | None = None
+) -> Incident:
+    """The incident if the user may open it (and, given ``may``, do this to it); 404 otherwise, whether it is
+    another school's, not theirs to see or not theirs to change: a refusal never confirms the record exists."""
     incident = get_object_or_404(
-        Incident.objects.select_related("school"), pk=incident_id, school=_school(request)
+        Incident.objects.select_related("school"), pk=incident_id, school=request.school
     )
     if not permissions.can_view(request.user, incident):
+        raise Http404
+    if may is not None and not may(request.user, incident):
         raise Http404
     return incident
 
 
-def _owners(school: Any) -> QuerySet[User]:
+def _render_detail(request: SchoolRequest, incident: Incident, *, status: int, **forms: Any) -> HttpResponse:
+    return render(
+        request, "incidents/detail.html", _detail_context(request, incident, **forms), status=status
+    )
+
+
+def _change(
+    request: SchoolRequest,
+    incident: Incident,
+    form: forms.Form,
+    call: Callable[[], str | None],
+    *,
+    form_name: str,
+    rejected: tuple[type[Exception], str] | None = None,
+    keep_on_conflict: bool = False,
+) -> HttpResponse:
+    """The shape of every change made from the incident page: check the bound ``form`` (shown again with its
+    errors, status 400), ``call`` the action (which returns the message to flash), and answer a change that lost
+    a race (``IncidentConflict``, or a ``WorkflowError`` because the status moved on) with the incident as it is
+    now. ``rejected`` names an exception the action raises about one field (bad evidence) and that field;
+    ``keep_on_conflict`` shows the form again, typed values kept and armed with the new version (status 409),
+    instead of sending the user back to the page."""
+    if form.is_valid():
+        try:
+            success = call()
+        except (IncidentConflict, WorkflowError):
+            messages.error(request, CONFLICT_MESSAGE)
+            if not keep_on_conflict:
+                return redirect("incidents:detail", incident.pk)
+            incident.refresh_from_db()
+            kept = type(form)(request.POST.copy() | {"version": incident.version})
+            kept.is_valid()
+            return _render_detail(request, incident, status=409, **{form_name: kept})
+        except Exception as error:
+            if rejected is None or not isinstance(error, rejected[0]):
+                raise
+            form.add_error(rejected[1], str(error))
+        else:
+            if success:
+                messages.success(request, success)
+            return redirect("incidents:detail", incident.pk)
+    return _render_detail(request, incident, status=400, **{form_name: form})
+
+
+def _owners(school: School) -> QuerySet[User]:
     staff = RoleAssignment.objects.filter(school=school).exclude(role="governor").values("user_id")
     return User.objects.filter(pk__in=staff, is_active=True).order_by("first_name", "last_name")
 
 
-def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> dict[str, Any]:
+def _detail_context(request: SchoolRequest, incident: Incident, **forms: Any) -> dict[str, Any]:
     user = request.user
     steps = permissions.allowed_steps(user, incident)
     manage = permissions.can_manage(user, incident)
@@ -330,12 +384,15 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
         "actions": incident.actions.select_related("owner", "done_by"),
         "outcomes": incident.outcomes.select_related("recorded_by"),
         "steps": [
-            (step, STEP_LABELS[step], forms.get(f"step_{step}") or StepForm(initial=initial))
+            (
+                WORKFLOW[step],
+                forms.get(f"step_{step}") or StepForm(initial=initial, transition=WORKFLOW[step]),
+            )
             for step in steps
-            if step != "record_outcome"
+            if not WORKFLOW[step].own_form
         ],
         "outcome_form": (forms.get("outcome_form") or OutcomeForm(initial=initial))
-        if "record_outcome" in steps
+        if Step.RECORD_OUTCOME in steps
         else None,
         "note_form": (forms.get("note_form") or NoteForm())
         if permissions.can_add_note(user, incident)
@@ -351,7 +408,7 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
         "roles": IncidentPerson.Role.choices,
         "can_decide": decide,
         "today": timezone.localdate(),
-        "monitoring_origin": _monitoring_origin(request, incident),
+        "origin": origin_of(request, incident),
         "restriction_form": (
             forms.get("restriction_form")
             or RestrictionForm(initial=initial | {"restricted": "0" if incident.restricted else "1"})
@@ -361,34 +418,7 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
     }
 
 
-ALERT_REF = re.compile(r"^alert:(\d{1,18})$")
-
-
-def _monitoring_origin(request: HttpRequest, incident: Incident) -> dict[str, Any] | None:
-    """Where a report filed by monitoring came from, and a link to its alert for those who may open alerts.
-
-    The link needs more than the ``source_ref`` text (an API client can write anything there): the alert must be
-    one the viewer can open at this school (``VIEW_ALERTS``) and must itself point back to this incident.
-    Everyone else learns only that monitoring raised it.
-    """
-    if incident.source != "monitoring":
-        return None
-    match = ALERT_REF.match(incident.source_ref)
-    origin: dict[str, Any] = {"alert": None}
-    if match:
-        from esafety.monitoring.permissions import alerts_visible_to
-
-        alert = (
-            alerts_visible_to(request.user, _school(request))
-            .filter(pk=int(match.group(1)), incident=incident)
-            .first()
-        )
-        if alert is not None:
-            origin["alert"] = {"number": alert.pk, "url": reverse("monitoring:alert", args=[alert.pk])}
-    return origin
-
-
-def _people_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+def _people_search(request: SchoolRequest, incident: Incident) -> dict[str, Any]:
     """The add-people picker on the incident page: a GET search, then a POST of the ticked people."""
     query = request.GET.get("find", "").strip()[:100]
     found = []
@@ -398,23 +428,14 @@ def _people_search(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     return {"query": query, "found": found}
 
 
-STEP_LABELS = {
-    "triage": "Triage: I have this",
-    "escalate": "Escalate to the Headteacher",
-    "investigate": "Start investigating",
-    "close": "Close the incident",
-    "reopen": "Reopen",
-}
-
-
 @requires(Action.LIST_INCIDENTS, Action.REPORT_INCIDENT)
-def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = get_object_or_404(
-        Incident.objects.select_related("school"), pk=incident_id, school=_school(request)
+        Incident.objects.select_related("school"), pk=incident_id, school=request.school
     )
     if permissions.sees_only_receipt(request.user, incident):
         return redirect("incidents:received", incident.pk)
-    if not can(request.user, Action.LIST_INCIDENTS, _school(request)):
+    if not can(request.user, Action.LIST_INCIDENTS, request.school):
         if incident.reporter_id == request.user.pk:
             return redirect("incidents:received", incident.pk)
         raise Http404
@@ -426,55 +447,40 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def take_step(request: HttpRequest, incident_id: int, step: str) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if step not in STEP_LABELS or step not in permissions.allowed_steps(request.user, incident):
-        messages.error(request, "That step is not open to you for this incident now.")
-        return redirect("incidents:detail", incident.pk)
-    form = StepForm(request.POST)
-    if not form.is_valid():
-        return redirect("incidents:detail", incident.pk)
-    reason = form.cleaned_data["reason"].strip()
-    if step in ("escalate", "reopen") and not reason:
-        form.add_error("reason", "Say why: it goes into the audit trail.")
-        context = _detail_context(request, incident, **{f"step_{step}": form})
-        return render(request, "incidents/detail.html", context, status=400)
-    function = {
-        "triage": actions.triage_incident,
-        "escalate": actions.escalate_incident,
-        "investigate": actions.start_investigation,
-        "close": actions.close_incident,
-        "reopen": actions.reopen_incident,
-    }[step]
-    extra = {"assigned": request.user} if step == "triage" else {}
-    try:
-        function(
+def take_step(request: SchoolRequest, incident_id: int, step: str) -> HttpResponse:
+    if step not in Step.values:
+        raise Http404
+    transition = WORKFLOW[Step(step)]
+    incident = _incident_for(
+        request, incident_id, lambda user, incident: permissions.may_take(user, incident, transition.step)
+    )
+    if transition.own_form:
+        raise Http404  # the outcome has its own form and URL
+    form = StepForm(request.POST, transition=transition)
+
+    def call() -> str:
+        extra = {"assigned": request.user} if transition.step == Step.TRIAGE else {}
+        getattr(actions, transition.action)(
             incident,
             by=request.user,
-            reason=reason,
+            reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
             request=request,
             **extra,
         )
-    except (IncidentConflict, WorkflowError):
-        messages.error(request, CONFLICT_MESSAGE)
-        return redirect("incidents:detail", incident.pk)
-    messages.success(request, f"{incident.label}: {incident.get_status_display().lower()}.")
-    return redirect("incidents:detail", incident.pk)
+        return f"{incident.label}: {incident.get_status_display().lower()}."
+
+    return _change(request, incident, form, call, form_name=f"step_{transition.step}")
 
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def set_restriction(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_restrict(request.user, incident):
-        raise PermissionDenied
+def set_restriction(request: SchoolRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id, permissions.can_restrict)
     form = RestrictionForm(request.POST)
-    if not form.is_valid():
-        context = _detail_context(request, incident, restriction_form=form)
-        return render(request, "incidents/detail.html", context, status=400)
-    restricted = form.cleaned_data["restricted"]
-    try:
+
+    def call() -> str:
+        restricted = form.cleaned_data["restricted"]
         actions.set_restricted(
             incident,
             by=request.user,
@@ -483,97 +489,65 @@ def set_restriction(request: HttpRequest, incident_id: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             request=request,
         )
-    except (IncidentConflict, WorkflowError):
-        messages.error(request, CONFLICT_MESSAGE)
-        return redirect("incidents:detail", incident.pk)
-    messages.success(
-        request,
-        f"{incident.label}: "
-        + ("restricted to the Headteacher and the named deputy." if restricted else "restriction lifted."),
-    )
-    return redirect("incidents:detail", incident.pk)
+        return f"{incident.label}: " + (
+            "restricted to the Headteacher and the named deputy." if restricted else "restriction lifted."
+        )
+
+    return _change(request, incident, form, call, form_name="restriction_form")
 
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def add_outcome(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if "record_outcome" not in permissions.allowed_steps(request.user, incident):
-        messages.error(request, "Recording an outcome is not open to you for this incident now.")
-        return redirect("incidents:detail", incident.pk)
+def add_outcome(request: SchoolRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(
+        request, incident_id, lambda user, incident: permissions.may_take(user, incident, Step.RECORD_OUTCOME)
+    )
     form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "incidents/detail.html",
-            _detail_context(request, incident, outcome_form=form),
-            status=400,
-        )
-    data = dict(form.cleaned_data)
-    version, kind = data.pop("version"), data.pop("kind")
-    try:
+
+    def call() -> str:
+        data = dict(form.cleaned_data)
+        version, kind = data.pop("version"), data.pop("kind")
         actions.record_outcome(
             incident, by=request.user, kind=kind, expected_version=version, request=request, **data
         )
-    except (IncidentConflict, WorkflowError):
-        messages.error(request, CONFLICT_MESSAGE)
-        incident.refresh_from_db()
-        form = OutcomeForm(request.POST.copy() | {"version": incident.version})
-        form.is_valid()
-        return render(
-            request,
-            "incidents/detail.html",
-            _detail_context(request, incident, outcome_form=form),
-            status=409,
-        )
-    messages.success(request, "Outcome recorded.")
-    return redirect("incidents:detail", incident.pk)
+        return "Outcome recorded."
+
+    return _change(request, incident, form, call, form_name="outcome_form", keep_on_conflict=True)
 
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def add_note(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_add_note(request.user, incident):
-        raise Http404
+def add_note(request: SchoolRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id, permissions.can_add_note)
     form = NoteForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request, "incidents/detail.html", _detail_context(request, incident, note_form=form), status=400
-        )
-    actions.add_note(incident, by=request.user, text=form.cleaned_data["text"], request=request)
-    messages.success(request, "Note added.")
-    return redirect("incidents:detail", incident.pk)
+
+    def call() -> str:
+        actions.add_note(incident, by=request.user, text=form.cleaned_data["text"], request=request)
+        return "Note added."
+
+    return _change(request, incident, form, call, form_name="note_form")
 
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def add_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_add_note(request.user, incident):
-        raise Http404
+def add_evidence(request: SchoolRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id, permissions.can_add_note)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            actions.add_evidence(
-                incident, by=request.user, files=_read_files(form.cleaned_data["evidence"]), request=request
-            )
-        except EvidenceRejected as rejected:
-            form.add_error("evidence", str(rejected))
-        else:
-            messages.success(request, "Evidence added.")
-            return redirect("incidents:detail", incident.pk)
-    return render(
-        request, "incidents/detail.html", _detail_context(request, incident, evidence_form=form), status=400
+
+    def call() -> str:
+        files = _read_files(form.cleaned_data["evidence"])
+        actions.add_evidence(incident, by=request.user, files=files, request=request)
+        return "Evidence added."
+
+    return _change(
+        request, incident, form, call, form_name="evidence_form", rejected=(EvidenceRejected, "evidence")
     )
 
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def add_people(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_manage(request.user, incident):
-        raise Http404
+def add_people(request: SchoolRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id, permissions.can_manage)
     if added := actions.add_people(
         incident, by=request.user, people=_picked_people(request), request=request
     ):
@@ -583,25 +557,20 @@ def add_people(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.LIST_INCIDENTS)
-def add_action(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_manage(request.user, incident):
-        raise Http404
+def add_action(request: SchoolRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id, permissions.can_manage)
     form = ActionForm(request.POST, owners=_owners(incident.school))
-    if not form.is_valid():
-        return render(
-            request, "incidents/detail.html", _detail_context(request, incident, action_form=form), status=400
-        )
-    actions.add_action(incident, by=request.user, request=request, **form.cleaned_data)
-    messages.success(request, "Action added.")
-    return redirect("incidents:detail", incident.pk)
+
+    def call() -> str:
+        actions.add_action(incident, by=request.user, request=request, **form.cleaned_data)
+        return "Action added."
+
+    return _change(request, incident, form, call, form_name="action_form")
 
 
 @requires(Action.LIST_INCIDENTS)
-def edit_incident(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = _incident_for(request, incident_id)
-    if not permissions.can_manage(request.user, incident):
-        raise Http404
+def edit_incident(request: SchoolRequest, incident_id: int) -> HttpResponse:
+    incident = _incident_for(request, incident_id, permissions.can_manage)
     fields = ("category", "occurred_at", "location", "description", "reporter_actions", "urgent")
     current = {name: getattr(incident, name) for name in fields} | {"version": incident.version}
     if request.method != "POST":
@@ -638,9 +607,9 @@ def edit_incident(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @requires(Action.LIST_INCIDENTS)
-def download_evidence(request: HttpRequest, incident_id: int, evidence_id: int) -> FileResponse:
+def download_evidence(request: SchoolRequest, incident_id: int, evidence_id: int) -> FileResponse:
     incident = _incident_for(request, incident_id)
-    evidence = get_object_or_404(Evidence, pk=evidence_id, incident=incident, school=_school(request))
+    evidence = get_object_or_404(Evidence, pk=evidence_id, incident=incident, school=request.school)
     record_view(request, incident, object_repr=incident.label, evidence=evidence.pk)
     # A download, never rendered inline: an uploaded text or PDF cannot run in the site's origin.
     response = FileResponse(
@@ -656,7 +625,7 @@ def download_evidence(request: HttpRequest, incident_id: int, evidence_id: int) 
 
 
 @requires(Action.LIST_INCIDENTS)
-def incident_pdf(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_pdf(request: SchoolRequest, incident_id: int) -> HttpResponse:
     from esafety.incidents.pdf import incident_pdf as build
 
     incident = _incident_for(request, incident_id)
@@ -681,8 +650,8 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 
 @requires(Action.LIST_INCIDENT_ACTIONS)
-def action_list(request: HttpRequest) -> HttpResponse:
-    school, today = _school(request), timezone.localdate()
+def action_list(request: SchoolRequest) -> HttpResponse:
+    school, today = request.school, timezone.localdate()
     base = IncidentAction.objects.filter(school=school, done_at__isnull=True).select_related(
         "incident", "owner"
     )
@@ -696,11 +665,11 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Action.LIST_INCIDENT_ACTIONS)
-def complete_action(request: HttpRequest, action_id: int) -> HttpResponse:
+def complete_action(request: SchoolRequest, action_id: int) -> HttpResponse:
     action = get_object_or_404(
         IncidentAction.objects.select_related("incident", "incident__school"),
         pk=action_id,
-        school=_school(request),
+        school=request.school,
     )
     if action.owner_id != request.user.pk and not permissions.can_manage(request.user, action.incident):
         raise Http404
@@ -717,12 +686,12 @@ def complete_action(request: HttpRequest, action_id: int) -> HttpResponse:
 # --- Chronology ------------------------------------------------------------------------------------------------
 
 
-def _chronology(request: HttpRequest, person: Person) -> list[Incident]:
+def _chronology(request: SchoolRequest, person: Person) -> list[Incident]:
     own = Prefetch(
         "involvements", queryset=IncidentPerson.objects.filter(person=person), to_attr="person_links"
     )
     incidents = (
-        permissions.visible_to(request.user, _school(request))
+        permissions.visible_to(request.user, request.school)
         # IN over the person's links (index person, incident), not EXISTS per incident: the database starts from
         # the few links of this person instead of walking the whole log.
         .filter(pk__in=IncidentPerson.objects.filter(person=person).values("incident_id"))
@@ -740,8 +709,8 @@ def _chronology(request: HttpRequest, person: Person) -> list[Incident]:
 
 
 @requires(Action.LIST_INCIDENTS)
-def chronology(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=person_id, school=_school(request))
+def chronology(request: SchoolRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id, school=request.school)
     incidents = _chronology(request, person)
     record(
         "incident.chronology.view",
@@ -759,10 +728,10 @@ def chronology(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @requires(Action.LIST_INCIDENTS)
-def chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
+def chronology_pdf(request: SchoolRequest, person_id: int) -> HttpResponse:
     from esafety.incidents.pdf import chronology_pdf as build
 
-    person = get_object_or_404(Person, pk=person_id, school=_school(request))
+    person = get_object_or_404(Person, pk=person_id, school=request.school)
     incidents = _chronology(request, person)
     record(
         "incident.chronology.export_pdf",
@@ -772,22 +741,26 @@ def chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
         object_repr=f"Chronology of person {person.pk}",
         detail={"incidents": len(incidents)},
     )
-    return _pdf_response(build(person, incidents, _school(request)), f"chronology-{person.pk}.pdf")
+    return _pdf_response(build(person, incidents, request.school), f"chronology-{person.pk}.pdf")
 
 
 # --- Settings --------------------------------------------------------------------------------------------------
 
 
 @requires(Action.EDIT_INCIDENT_SETTINGS)
-def settings_view(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+def settings_view(request: SchoolRequest) -> HttpResponse:
+    school = request.school
     guidance = dict(CategoryGuidance.objects.filter(school=school).values_list("category", "text"))
     row = IncidentSettings.objects.filter(school=school).first()
     # Only the Headteacher chooses who else sees reports about staff.
     may_name_deputy = can(request.user, Action.VIEW_RESTRICTED_INCIDENTS, school)
     deputies = User.holding(school, [Role.DEPUTY]) if may_name_deputy else None
-    kwargs = {"guidance": guidance, "deputies": deputies, "deputy": row.restricted_deputy if row else None}
-    form = SettingsForm(request.POST or None, **kwargs)
+    form = SettingsForm(
+        request.POST or None,
+        guidance=guidance,
+        deputies=deputies,
+        deputy=row.restricted_deputy if row else None,
+    )
     if request.method == "POST" and form.is_valid():
         texts = {value: form.cleaned_data[f"guidance_{value}"].strip() for value in Category.values}
         extra = {"restricted_deputy": form.cleaned_data["restricted_deputy"]} if may_name_deputy else {}

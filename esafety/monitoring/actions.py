@@ -6,10 +6,12 @@ same transaction as the change. Audit labels name records ("Alert #12"), never t
 
 from __future__ import annotations
 
+import imaplib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -22,8 +24,8 @@ from esafety.access import Action, can
 from esafety.accounts.models import Role, User
 from esafety.audit.actions import record
 from esafety.core.actions import queue_email
-from esafety.monitoring import scanning
-from esafety.monitoring.documents import MAX_TEXT, clean
+from esafety.monitoring import imap, scanning
+from esafety.monitoring.documents import MAX_TEXT, clean, parse_email
 from esafety.monitoring.models import (
     Alert,
     Capture,
@@ -35,6 +37,11 @@ from esafety.monitoring.models import (
     WorkflowError,
 )
 from esafety.people.models import Person, School
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+log = logging.getLogger(__name__)
 
 _CONTEXT_CHARS = 80
 
@@ -99,16 +106,15 @@ def capture_text(
     subject: str = "",
     sender: str = "",
     recipients: Iterable[str] = (),
-    actor: Any = None,
-    request: Any = None,
-    notify: bool = True,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> CaptureResult:
     """Scan ``text`` and keep it as a capture with its alerts if anything is of concern (or the person is under
     enhanced monitoring). Idempotent by ``message_id``: the same message twice is one capture.
 
-    ``notify=False`` (the demo, bulk loads of old text) sends no severity-5 e-mail. The capture, its alerts,
-    the audit entry and the severity-5 e-mail commit together, so a caller that marks
-    the message processed after this returns never loses one.
+    Inside ``esafety.core.actions.quiet()`` (the demo, bulk loads of old text) no e-mail is sent. The capture,
+    its alerts, the audit entry and the severity-5 e-mail commit together, so a caller that marks the message
+    processed after this returns never loses one.
     """
     message_id = (message_id or "").strip()[:255]
     if message_id and (existing := Capture.objects.filter(school=school, message_id=message_id).first()):
@@ -169,7 +175,7 @@ def capture_text(
                     "threshold": result.threshold,
                 },
             )
-            if notify and any(a.severity >= 5 for a in alerts):
+            if any(a.severity >= 5 for a in alerts):
                 _notify_urgent(capture)
     except IntegrityError:
         # Another worker stored the same message between our check and our insert: theirs stands.
@@ -201,7 +207,9 @@ def _notify_urgent(capture: Capture) -> None:
 # Alert review ---------------------------------------------------------------------------------------------
 
 
-def review_alert(alert: Alert, *, by: User, status: str, reason: str = "", request: Any = None) -> Alert:
+def review_alert(
+    alert: Alert, *, by: User, status: str, reason: str = "", request: HttpRequest | None = None
+) -> Alert:
     """Mark ``alert`` reviewed, a false positive (with a reason) or action taken (with a note)."""
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
@@ -241,11 +249,10 @@ def evidence_file(capture: Capture) -> tuple[str, bytes]:
     return f"monitoring-capture-{capture.pk}.txt", ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def create_incident_from_alert(alert: Alert, *, by: User, request: Any = None) -> Any:
+def create_incident_from_alert(alert: Alert, *, by: User, request: HttpRequest | None = None) -> Any:
     """One click: a safeguarding-log incident with the capture attached as evidence, linked both ways
     (the alert points to the incident; the incident's source reference names the alert)."""
-    from esafety.incidents.actions import report_incident
-    from esafety.incidents.models import IncidentPerson
+    from esafety.incidents.actions import PersonRole, report_incident
 
     with transaction.atomic():
         # Lock the alert row only: PostgreSQL cannot lock the nullable side of the person and source joins.
@@ -259,9 +266,7 @@ def create_incident_from_alert(alert: Alert, *, by: User, request: Any = None) -
         capture = alert.capture
         people = []
         if capture.person is not None:
-            role = (
-                IncidentPerson.Role.VICTIM if alert.category == "self_harm" else IncidentPerson.Role.SUBJECT
-            )
+            role = PersonRole.VICTIM if alert.category == "self_harm" else PersonRole.SUBJECT
             people.append((capture.person, role))
         description = (
             f"Raised from monitoring {alert.label}: {alert.get_category_display().lower()}, severity {alert.severity}"
@@ -305,7 +310,7 @@ def request_enhanced_monitoring(
     ends: date,
     threshold: int = 1,
     by: User,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> EnhancedMonitoring:
     """Ask for enhanced monitoring of ``person``; when the Headteacher asks, it is authorised at once."""
     if person.school_id != school.pk:
@@ -350,7 +355,7 @@ def _authorise(item: EnhancedMonitoring, by: User, request: Any) -> None:
 
 
 def authorise_enhanced_monitoring(
-    item: EnhancedMonitoring, *, by: User, request: Any = None
+    item: EnhancedMonitoring, *, by: User, request: HttpRequest | None = None
 ) -> EnhancedMonitoring:
     # Only the Headteacher authorises: checked here as well as in the view, so no caller can skip it.
     if not can(by, Action.AUTHORISE_ENHANCED_MONITORING, item.school):
@@ -362,7 +367,7 @@ def authorise_enhanced_monitoring(
 
 
 def decline_enhanced_monitoring(
-    item: EnhancedMonitoring, *, by: User, reason: str, request: Any = None
+    item: EnhancedMonitoring, *, by: User, reason: str, request: HttpRequest | None = None
 ) -> EnhancedMonitoring:
     if not can(by, Action.AUTHORISE_ENHANCED_MONITORING, item.school):
         raise PermissionDenied
@@ -374,7 +379,7 @@ def decline_enhanced_monitoring(
 
 
 def end_enhanced_monitoring(
-    item: EnhancedMonitoring, *, by: User | None, reason: str, request: Any = None
+    item: EnhancedMonitoring, *, by: User | None, reason: str, request: HttpRequest | None = None
 ) -> EnhancedMonitoring:
     with transaction.atomic():
         item = EnhancedMonitoring.objects.select_for_update().get(pk=item.pk)
@@ -410,7 +415,7 @@ def add_lexicon_term(
     first_person: bool = False,
     negatives: str = "",
     by: User,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> LexiconAddition:
     with transaction.atomic():
         term = LexiconAddition.objects.create(
@@ -437,7 +442,7 @@ def add_lexicon_term(
     return term
 
 
-def remove_lexicon_term(term: LexiconAddition, *, by: User, request: Any = None) -> None:
+def remove_lexicon_term(term: LexiconAddition, *, by: User, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         record(
             "lexicon.remove",
@@ -450,7 +455,7 @@ def remove_lexicon_term(term: LexiconAddition, *, by: User, request: Any = None)
 
 
 def suppress_term(
-    *, school: School, rule: str, group: str, reason: str, by: User, request: Any = None
+    *, school: School, rule: str, group: str, reason: str, by: User, request: HttpRequest | None = None
 ) -> LexiconSuppression:
     if not reason.strip():
         raise WorkflowError("A reason is required to suppress a term.")
@@ -468,7 +473,7 @@ def suppress_term(
     return item
 
 
-def remove_suppression(item: LexiconSuppression, *, by: User, request: Any = None) -> None:
+def remove_suppression(item: LexiconSuppression, *, by: User, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         record(
             "lexicon.unsuppress",
@@ -561,7 +566,7 @@ def save_imap_source(
     processed_folder: str = "",
     source: Source | None = None,
     by: User | None = None,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> tuple[Source, bool]:
     """Add or update a journal mailbox; returns ``(source, created)``.
 
@@ -611,7 +616,9 @@ def save_imap_source(
     return source, created
 
 
-def set_source_active(source: Source, *, active: bool, by: User, request: Any = None) -> Source:
+def set_source_active(
+    source: Source, *, active: bool, by: User, request: HttpRequest | None = None
+) -> Source:
     """Switch a source on or off: ingestion skips a disabled mailbox, and its captures stay as they are."""
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source.pk)
@@ -622,10 +629,8 @@ def set_source_active(source: Source, *, active: bool, by: User, request: Any = 
     return source
 
 
-def check_source_connection(source: Source, *, by: User, request: Any = None) -> str:
+def check_source_connection(source: Source, *, by: User, request: HttpRequest | None = None) -> str:
     """Log in to the source's mailbox the way ingestion does; returns "" on success, else the error message."""
-    from esafety.monitoring import imap
-
     error = ""
     try:
         imap.check_login(dict(source.config or {}))
@@ -635,3 +640,60 @@ def check_source_connection(source: Source, *, by: User, request: Any = None) ->
         "source.test", actor=by, obj=source, request=request, detail={"ok": not error, "error": error[:500]}
     )
     return error
+
+
+# --- The journal mailbox (imap.py speaks IMAP; this drives it) ---------------------------------------------
+
+
+def ingest_mailbox(source: Source, *, limit: int | None = None) -> imap.MailboxReport:
+    """Read every unprocessed message of ``source`` (oldest first), capture what is of concern, mark each done.
+
+    Order matters: parse, scan and commit the capture and its alerts, and only then mark the message processed
+    on the server. A crash before the commit loses nothing (the message is still unprocessed); a crash between
+    the commit and the mark re-reads the message next time, and the Message-ID constraint makes that a no-op.
+    """
+    report = imap.MailboxReport()
+    with imap.open_mailbox(dict(source.config or {})) as mailbox:
+        for uid, raw in mailbox.unprocessed(limit):
+            report.fetched += 1
+            try:
+                parsed = parse_email(raw)
+                result = capture_text(
+                    school=source.school,
+                    source=source,
+                    text=parsed.text,
+                    message_id=parsed.message_id,
+                    occurred_at=parsed.occurred_at,
+                    subject=parsed.subject,
+                    sender=parsed.sender,
+                    recipients=parsed.recipients,
+                )
+            except Exception as exc:  # one bad message must not stop the mailbox; it is logged and retried
+                log.exception("monitoring: message UID %s of source %s failed", uid, source.pk)
+                report.failed += 1
+                report.errors.append(f"UID {uid.decode()}: {type(exc).__name__}: {exc}")
+                continue
+            if result.capture is None:
+                report.clean += 1
+            elif result.created:
+                report.captured += 1
+            else:
+                report.duplicates += 1
+            mailbox.mark_processed(uid)  # committed: only now may the server forget about it
+    return report
+
+
+def ingest_all(school: School | None = None, *, limit: int | None = None) -> dict[int, imap.MailboxReport]:
+    """Every active journal mailbox (of ``school``, or all schools)."""
+    sources = Source.objects.filter(kind=Source.Kind.IMAP, active=True).select_related("school")
+    if school is not None:
+        sources = sources.filter(school=school)
+    reports = {}
+    for source in sources:
+        try:
+            reports[source.pk] = report = ingest_mailbox(source, limit=limit)
+            source.note_run("; ".join(report.errors))
+        except (imap.MailboxError, imaplib.IMAP4.error, OSError) as exc:
+            log.warning("monitoring: mailbox %s: %s", source.pk, exc)
+            source.note_run(f"{type(exc).__name__}: {exc}")
+    return reports

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from django.http import HttpRequest
 from django.urls import reverse
 
 from esafety.access import Action, can
 from esafety.core.navigation import Panel
+from esafety.core.types import SchoolRequest
 from esafety.monitoring.models import Alert
 
 
-def panels(request: HttpRequest) -> list[Panel]:
+def panels(request: SchoolRequest) -> list[Panel]:
     school = getattr(request, "school", None)
     if not can(request.user, Action.VIEW_ALERTS, school):
         return []

@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from esafety.core.actions import quiet
 from esafety.core.demo import DemoContext
-from esafety.incidents.actions import quiet
 from esafety.monitoring import actions
 from esafety.monitoring.models import Alert, MonitoringSettings, Source
 
@@ -153,13 +153,14 @@ def build(ctx: DemoContext) -> None:
                 message_id=f"<demo-{number}@{domain}>" if kind == "imap" else f"demo-{kind}-{number}",
                 subject="" if kind != "imap" else rng.choice(["hi", "re: tonight", "", "homework", "?"]),
                 sender=sender if kind == "imap" else "",
-                notify=False,
                 recipients=[f"friend{number}@pupils.{domain}"] if kind == "imap" else [],
             )
             assert result.alerts, f"demo message {number} raised no alert: the lexicon changed"
-            arrived = result.capture.occurred_at
-            Alert.objects.filter(capture=result.capture).update(created=arrived)
-            type(result.capture).objects.filter(pk=result.capture.pk).update(received_at=arrived)
+            capture = result.capture
+            assert capture is not None  # alerts are always kept with their capture
+            arrived = capture.occurred_at
+            Alert.objects.filter(capture=capture).update(created=arrived)
+            type(capture).objects.filter(pk=capture.pk).update(received_at=arrived)
             alert = max(result.alerts, key=lambda a: a.severity)
             reviewer = coordinator if number % 3 else technician
             status, _, note = outcome.partition(":")
@@ -178,6 +179,5 @@ def build(ctx: DemoContext) -> None:
                 person=watched,
                 occurred_at=when(days_ago),
                 message_id=f"demo-enhanced-{days_ago}",
-                notify=False,
             )
     ctx.extra["monitoring_watched"] = watched

@@ -16,6 +16,9 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
+from typing import Any
+
+from esafety.core.text import decode_text, looks_like_email
 
 MAX_TEXT = 1_000_000  # characters kept per capture: a journal message is not a novel
 MAX_PDF_PAGES = 200
@@ -89,15 +92,6 @@ def text_from_pdf(data: bytes) -> str:
         return ""
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", "replace")
-
-
 def text_from_file(name: str, data: bytes) -> str | None:
     """Text of an attachment or upload by its kind (decided from the bytes first), or None if not supported."""
     lower = name.lower()
@@ -108,13 +102,13 @@ def text_from_file(name: str, data: bytes) -> str | None:
     if b"\x00" in data[:4096]:
         return None
     if lower.endswith((".htm", ".html")) or lower == "text.html":
-        return text_from_html(_decode(data))
+        return text_from_html(decode_text(data))
     if (
         lower.endswith((".txt", ".text", ".csv", ".md", ".eml"))
         or lower.startswith("text.")
         or "." not in lower
     ):
-        return _decode(data)
+        return decode_text(data)
     return None
 
 
@@ -134,8 +128,8 @@ def _part_text(part: EmailMessage) -> str:
         content = part.get_content()
     except Exception:  # noqa: BLE001 (unknown charsets, broken transfer encodings)
         payload = part.get_payload(decode=True)
-        content = _decode(payload) if isinstance(payload, bytes) else ""
-    return content if isinstance(content, str) else _decode(content)
+        content = decode_text(payload) if isinstance(payload, bytes) else ""
+    return content if isinstance(content, str) else decode_text(content)
 
 
 def parse_email(raw: bytes) -> ParsedMessage:
@@ -197,3 +191,19 @@ def parse_email(raw: bytes) -> ParsedMessage:
         text=clean(text),
         attachments=[a.split("\n", 1)[0] for a in attachments],
     )
+
+
+def read_upload(name: str, data: bytes) -> tuple[str, dict[str, Any]]:
+    """The text of a document someone handed in, and what ``capture_text`` should know about it: an e-mail
+    (by its name or its headers) gives its subject, sender, recipients, date and Message-ID; any other document
+    its name. The text is empty when nothing could be read."""
+    if name.lower().endswith(".eml") or looks_like_email(data):
+        parsed = parse_email(data)
+        return parsed.text, {
+            "subject": parsed.subject,
+            "sender": parsed.sender,
+            "recipients": parsed.recipients,
+            "occurred_at": parsed.occurred_at,
+            "message_id": parsed.message_id,
+        }
+    return text_from_file(name, data) or "", {"subject": f"Uploaded document: {name}"[:255]}

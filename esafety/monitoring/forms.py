@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -17,6 +17,9 @@ from esafety.monitoring.models import (
 )
 from esafety.monitoring.scanner import LexiconError, shipped_lexicon
 from esafety.people.models import Person
+
+if TYPE_CHECKING:
+    from esafety.people.models import School
 
 OPEN = "open"
 
@@ -87,11 +90,11 @@ class EnhancedMonitoringForm(forms.ModelForm):
             "ends": "Enhanced monitoring ends by itself after this date.",
         }
 
-    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(school=school).order_by(
-            "last_name", "first_name"
-        )
+        person = self.fields["person"]
+        assert isinstance(person, forms.ModelChoiceField)
+        person.queryset = Person.objects.filter(school=school).order_by("last_name", "first_name")
         today = timezone.localdate()
         self.fields["starts"].initial = today
         self.fields["ends"].initial = EnhancedMonitoring.default_ends(today)
@@ -119,7 +122,7 @@ class LexiconAdditionForm(forms.ModelForm):
         fields = ["phrase", "category", "severity", "first_person", "negatives"]
         widgets = {"negatives": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.school = school
 
@@ -141,7 +144,7 @@ class LexiconAdditionForm(forms.ModelForm):
         pass
 
 
-def group_choices(school: Any) -> list[tuple[str, str]]:
+def group_choices(school: School) -> list[tuple[str, str]]:
     people = Person.objects.filter(school=school)
     years = sorted(set(people.exclude(year_group="").values_list("year_group", flat=True)))
     classes = sorted(set(people.exclude(class_name="").values_list("class_name", flat=True)))
@@ -169,7 +172,7 @@ class LexiconSuppressionForm(forms.ModelForm):
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"reason": "Why this term is expected from this group (kept in the audit trail)."}
 
-    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.school = school
         self.fields["group"] = forms.ChoiceField(label="For", choices=group_choices(school))
@@ -210,11 +213,11 @@ class UploadForm(forms.Form):
         help_text="Leave empty to take the person from the e-mail's sender, if any.",
     )
 
-    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(school=school).order_by(
-            "last_name", "first_name"
-        )
+        person = self.fields["person"]
+        assert isinstance(person, forms.ModelChoiceField)
+        person.queryset = Person.objects.filter(school=school).order_by("last_name", "first_name")
 
 
 class ImapSourceForm(forms.Form):
@@ -245,7 +248,7 @@ class ImapSourceForm(forms.Form):
         help_text="Leave empty to mark them with a keyword instead.",
     )
 
-    def __init__(self, *args: Any, school: Any, source: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School, source: Any = None, **kwargs: Any) -> None:
         if source is not None and "initial" not in kwargs:
             config = source.config or {}
             kwargs["initial"] = {

@@ -1,5 +1,8 @@
 """The journal mailbox: the school's mail system copies every message to an IMAP mailbox; esafety reads it.
 
+This module speaks IMAP only; ``actions.ingest_mailbox`` drives it (and the scan), so the two never import
+each other.
+
 Order matters. For each unprocessed message: fetch it without setting \\Seen (BODY.PEEK), parse, scan, commit
 the capture and its alerts, and only then mark the message processed on the server (a keyword, or a move to a
 folder). A crash before the commit loses nothing (the message is still unprocessed); a crash between the commit
@@ -13,11 +16,9 @@ import imaplib
 import logging
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-
-from esafety.monitoring.documents import parse_email
-from esafety.monitoring.models import Source
 
 log = logging.getLogger(__name__)
 
@@ -98,74 +99,43 @@ def _raw_message(data: Any) -> bytes | None:
     return None
 
 
-def ingest_mailbox(source: Source, *, limit: int | None = None) -> MailboxReport:
-    """Read every unprocessed message of ``source`` (oldest first), capture what is of concern, mark each done."""
-    from esafety.monitoring.actions import capture_text
+class Mailbox:
+    """One logged-in journal mailbox: the unprocessed messages, oldest first, and marking one processed."""
 
-    config = dict(source.config or {})
+    def __init__(self, conn: imaplib.IMAP4, config: dict[str, Any], keyword: str) -> None:
+        self.conn, self.keyword = conn, keyword
+        self.folder = str(config.get("processed_folder") or "")
+        _check(conn.select(_quote(str(config.get("mailbox") or "INBOX"))), "SELECT")
+
+    def unprocessed(self, limit: int | None = None) -> Iterator[tuple[bytes, bytes]]:
+        """``(uid, raw message)`` pairs, fetched without setting \\Seen (BODY.PEEK)."""
+        data = _check(self.conn.uid("SEARCH", "UNDELETED", "UNKEYWORD", self.keyword), "SEARCH")
+        uids = (data[0] or b"").split()
+        uid: bytes
+        for uid in uids[:limit] if limit else uids:
+            raw = _raw_message(_check(self.conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])"), "FETCH"))
+            if raw is not None:  # None: expunged by someone else meanwhile
+                yield uid, raw
+
+    def mark_processed(self, uid: bytes) -> None:
+        _check(self.conn.uid("STORE", uid.decode(), "+FLAGS", f"({self.keyword})"), "STORE")
+        if self.folder:
+            _check(self.conn.uid("MOVE", uid.decode(), _quote(self.folder)), "MOVE")
+
+
+@contextlib.contextmanager
+def open_mailbox(config: dict[str, Any]) -> Iterator[Mailbox]:
+    """The mailbox of a source's ``config``, logged out again when the block ends."""
     keyword = str(config.get("processed_keyword") or DEFAULT_KEYWORD)
-    if not _KEYWORD.match(keyword):
+    if not _KEYWORD.match(keyword):  # refused before any connection is made
         raise MailboxError(f"processed_keyword {keyword!r} is not a valid IMAP keyword")
-    folder = str(config.get("processed_folder") or "")
-    report = MailboxReport()
     conn = connect(config)
     try:
-        _check(conn.select(_quote(str(config.get("mailbox") or "INBOX"))), "SELECT")
-        data = _check(conn.uid("SEARCH", "UNDELETED", "UNKEYWORD", keyword), "SEARCH")
-        uids = (data[0] or b"").split()
-        for uid in uids[:limit] if limit else uids:
-            raw = _raw_message(_check(conn.uid("FETCH", uid, "(BODY.PEEK[])"), "FETCH"))
-            if raw is None:
-                continue  # expunged by someone else meanwhile
-            report.fetched += 1
-            try:
-                parsed = parse_email(raw)
-                result = capture_text(
-                    school=source.school,
-                    source=source,
-                    text=parsed.text,
-                    message_id=parsed.message_id,
-                    occurred_at=parsed.occurred_at,
-                    subject=parsed.subject,
-                    sender=parsed.sender,
-                    recipients=parsed.recipients,
-                )
-            except Exception as exc:  # noqa: BLE001 (one bad message must not stop the mailbox; it is retried)
-                log.exception("monitoring: message UID %s of source %s failed", uid, source.pk)
-                report.failed += 1
-                report.errors.append(f"UID {uid.decode()}: {type(exc).__name__}: {exc}")
-                continue
-            if result.capture is None:
-                report.clean += 1
-            elif result.created:
-                report.captured += 1
-            else:
-                report.duplicates += 1
-            # Committed: only now may the server forget about it.
-            _check(conn.uid("STORE", uid, "+FLAGS", f"({keyword})"), "STORE")
-            if folder:
-                _check(conn.uid("MOVE", uid, _quote(folder)), "MOVE")
+        yield Mailbox(conn, config, keyword)
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             conn.logout()
-    return report
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def ingest_all(school: Any = None, *, limit: int | None = None) -> dict[int, MailboxReport]:
-    """Every active journal mailbox (of ``school``, or all schools)."""
-    sources = Source.objects.filter(kind=Source.Kind.IMAP, active=True).select_related("school")
-    if school is not None:
-        sources = sources.filter(school=school)
-    reports = {}
-    for source in sources:
-        try:
-            reports[source.pk] = report = ingest_mailbox(source, limit=limit)
-            source.note_run("; ".join(report.errors))
-        except (MailboxError, imaplib.IMAP4.error, OSError) as exc:
-            log.warning("monitoring: mailbox %s: %s", source.pk, exc)
-            source.note_run(f"{type(exc).__name__}: {exc}")
-    return reports

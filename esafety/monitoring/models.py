@@ -7,7 +7,7 @@ with ``Action.VIEW_ALERTS`` and kept only as long as the school's retention sett
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from esafety.monitoring.scanner import CATEGORIES
+
+if TYPE_CHECKING:
+    from esafety.accounts.models import User
+    from esafety.people.models import School
 
 CATEGORY_LABELS = {
     "self_harm": "Self-harm and suicide",
@@ -59,7 +63,7 @@ class MonitoringSettings(models.Model):
         return f"Monitoring settings of {self.school}"
 
     @classmethod
-    def for_school(cls, school: Any) -> MonitoringSettings:
+    def for_school(cls, school: School) -> MonitoringSettings:
         found, _ = cls.objects.get_or_create(school=school)
         return found
 
@@ -204,7 +208,7 @@ class Alert(models.Model):
     def is_open(self) -> bool:
         return self.status in (self.Status.NEW, self.Status.REVIEWED)
 
-    def _review(self, status: str, by: Any, reason: str = "", **changes: Any) -> None:
+    def _review(self, status: str, by: User, reason: str = "", **changes: Any) -> None:
         if not self.is_open:
             raise WorkflowError(f"{self.label} is already closed ({self.get_status_display()}).")
         self.status = status
@@ -215,22 +219,22 @@ class Alert(models.Model):
             setattr(self, name, value)
         self.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", *changes])
 
-    def mark_reviewed(self, by: Any, note: str = "") -> None:
+    def mark_reviewed(self, by: User, note: str = "") -> None:
         if self.status != self.Status.NEW:
             raise WorkflowError(f"{self.label} has already been reviewed.")
         self._review(self.Status.REVIEWED, by, note)
 
-    def mark_false_positive(self, by: Any, reason: str) -> None:
+    def mark_false_positive(self, by: User, reason: str) -> None:
         if not reason.strip():
             raise WorkflowError("Say why this is a false positive.")
         self._review(self.Status.FALSE_POSITIVE, by, reason.strip())
 
-    def mark_action_taken(self, by: Any, note: str) -> None:
+    def mark_action_taken(self, by: User, note: str) -> None:
         if not note.strip():
             raise WorkflowError("Say what was done.")
         self._review(self.Status.ACTION_TAKEN, by, note.strip())
 
-    def link_incident(self, incident: Any, by: Any) -> None:
+    def link_incident(self, incident: Any, by: User) -> None:
         self._review(self.Status.INCIDENT, by, "", incident=incident)
 
 
@@ -308,14 +312,14 @@ class EnhancedMonitoring(models.Model):
             return "awaiting authorisation"
         return "active" if self.is_active() else "scheduled"
 
-    def authorise(self, by: Any) -> None:
+    def authorise(self, by: User) -> None:
         if self.authorised_at or self.declined_at or self.ended_at:
             raise WorkflowError(f"{self.label} is not awaiting authorisation.")
         self.authorised_by = by
         self.authorised_at = timezone.now()
         self.save(update_fields=["authorised_by", "authorised_at"])
 
-    def decline(self, by: Any, reason: str) -> None:
+    def decline(self, by: User, reason: str) -> None:
         if self.authorised_at or self.declined_at or self.ended_at:
             raise WorkflowError(f"{self.label} is not awaiting authorisation.")
         self.declined_at = timezone.now()
@@ -323,7 +327,7 @@ class EnhancedMonitoring(models.Model):
         self.end_reason = reason[:300]
         self.save(update_fields=["declined_at", "ended_by", "end_reason"])
 
-    def end(self, by: Any = None, reason: str = "") -> None:
+    def end(self, by: User | None = None, reason: str = "") -> None:
         if self.ended_at or self.declined_at:
             raise WorkflowError(f"{self.label} has already ended.")
         self.ended_at = timezone.now()

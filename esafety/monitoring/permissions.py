@@ -6,19 +6,23 @@ and only that school's. Every view that shows a capture's text records the view 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from esafety.access import Action, can
 from esafety.monitoring.models import Alert, Capture
 
+if TYPE_CHECKING:
+    from esafety.accounts.models import User
+    from esafety.people.models import School
 
-def alerts_visible_to(user: Any, school: Any) -> Any:
+
+def alerts_visible_to(user: User, school: School) -> Any:
     if not can(user, Action.VIEW_ALERTS, school):
         return Alert.objects.none()
     return Alert.objects.filter(school=school).select_related("capture", "capture__person", "capture__source")
 
 
-def captures_visible_to(user: Any, school: Any) -> Any:
+def captures_visible_to(user: User, school: School) -> Any:
     if not can(user, Action.VIEW_ALERTS, school):
         return Capture.objects.none()
     return Capture.objects.filter(school=school).select_related("person", "source")

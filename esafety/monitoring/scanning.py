@@ -14,11 +14,14 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from esafety.monitoring.scanner import EvaluationReport, Hit, Lexicon, Scanner, evaluate, shipped_lexicon
+
+if TYPE_CHECKING:
+    from esafety.people.models import School
 
 _CACHE_SIZE = 16
 _cache: OrderedDict[str, Scanner] = OrderedDict()
@@ -48,7 +51,7 @@ def build_scanner(
     return scanner
 
 
-def school_data(school: Any) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def school_data(school: School) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     from esafety.monitoring.models import LexiconAddition, LexiconSuppression
 
     additions = [a.as_data() for a in LexiconAddition.objects.filter(school=school).order_by("pk")]
@@ -56,7 +59,7 @@ def school_data(school: Any) -> tuple[list[dict[str, object]], list[dict[str, ob
     return additions, suppressions
 
 
-def scanner_for(school: Any) -> Scanner:
+def scanner_for(school: School) -> Scanner:
     return build_scanner(*school_data(school))
 
 
@@ -82,7 +85,7 @@ class ScanResult:
     enhanced: Any  # the active EnhancedMonitoring for the person, or None
 
 
-def active_enhanced(school: Any, person: Any, on: date | None = None) -> Any:
+def active_enhanced(school: School, person: Any, on: date | None = None) -> Any:
     from esafety.monitoring.models import EnhancedMonitoring
 
     if person is None:
@@ -95,7 +98,7 @@ def active_enhanced(school: Any, person: Any, on: date | None = None) -> Any:
     )
 
 
-def scan(school: Any, text: str, person: Any = None, *, on: date | None = None) -> ScanResult:
+def scan(school: School, text: str, person: Any = None, *, on: date | None = None) -> ScanResult:
     """Hits for ``text`` written by ``person`` at ``school``, with the school's terms and the person's groups.
 
     Enhanced monitoring lowers the threshold to its own (usually 1).
@@ -120,7 +123,7 @@ class Preview:
 
 
 def preview(
-    school: Any,
+    school: School,
     *,
     additions: Iterable[Mapping[str, object]] = (),
     suppressions: Iterable[Mapping[str, object]] = (),

@@ -1,7 +1,7 @@
 """Search terms from web filter logs: the query of every Google, Bing, YouTube and DuckDuckGo search.
 
-The filter engine's log parsers (``esafety.filtering.engine.parse_squid_log`` / ``parse_e2guardian_log``) are used
-when present; until then a small fallback reads Squid's native format and any line with a URL in it.
+The lines are read by the filter engine's log parsers (``esafety.filtering.engine.parse_squid_log`` /
+``parse_e2guardian_log``), a plain library with no Django in it.
 """
 
 from __future__ import annotations
@@ -11,8 +11,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
+
+from esafety.filtering import engine
+from esafety.filtering.engine import LogRecord
+
+if TYPE_CHECKING:
+    from esafety.people.models import School
 
 # host suffix -> query parameters that carry the search terms
 SEARCH_ENGINES: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
@@ -21,7 +27,6 @@ SEARCH_ENGINES: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] =
     (re.compile(r"(^|\.)duckduckgo\.com$"), ("q",), ("/", "/html", "/lite")),
     (re.compile(r"(^|\.)youtube\.com$"), ("search_query", "q"), ("/results", "/search")),
 ]
-_URL = re.compile(r"https?://\S+")
 
 
 @dataclass(frozen=True)
@@ -50,21 +55,6 @@ def query_from_url(url: str) -> tuple[str, str] | None:
     return None
 
 
-def _fallback_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
-    """Squid native: time elapsed client code/status bytes method URL user hierarchy type; else any URL."""
-    for line in lines:
-        fields = line.split()
-        if len(fields) >= 7 and re.match(r"^\d+(\.\d+)?$", fields[0]):
-            yield {
-                "time": datetime.fromtimestamp(float(fields[0]), UTC),
-                "client": fields[2],
-                "url": fields[6],
-                "user": fields[7] if len(fields) > 7 and fields[7] != "-" else "",
-            }
-        elif match := _URL.search(line):
-            yield {"time": None, "client": "", "url": match.group(0), "user": ""}
-
-
 def _get(record: Any, *names: str) -> Any:
     for name in names:
         value = record.get(name) if isinstance(record, dict) else getattr(record, name, None)
@@ -73,18 +63,10 @@ def _get(record: Any, *names: str) -> Any:
     return None
 
 
-def records(lines: list[str], fmt: str = "squid") -> Iterator[Any]:
-    try:
-        from esafety.filtering import engine
-
-        parser = getattr(engine, "parse_e2guardian_log" if fmt == "e2guardian" else "parse_squid_log", None)
-    except ImportError:
-        parser = None
-    if parser is None:
-        yield from _fallback_records(lines)
-        return
-    result = parser(lines)
-    yield from getattr(result, "records", result)
+def records(lines: list[str], fmt: str = "squid") -> list[LogRecord]:
+    """The filter log's requests, read by the filter engine's parser for ``fmt`` ("squid" or "e2guardian")."""
+    parse = engine.parse_e2guardian_log if fmt == "e2guardian" else engine.parse_squid_log
+    return parse(lines).records
 
 
 def search_terms(lines: Iterable[str], fmt: str = "squid") -> Iterator[SearchTerm]:
@@ -113,7 +95,7 @@ def search_terms(lines: Iterable[str], fmt: str = "squid") -> Iterator[SearchTer
         )
 
 
-def ingest_log(school: Any, lines: Iterable[str], *, fmt: str = "squid") -> dict[str, int]:
+def ingest_log(school: School, lines: Iterable[str], *, fmt: str = "squid") -> dict[str, int]:
     """Scan each search in the log as a capture of the ``filter_log`` source; returns counts."""
     from esafety.accounts.models import User
     from esafety.monitoring.actions import capture_text, ensure_source, resolve_person

@@ -10,7 +10,7 @@ from django_tasks import task
 
 @task()
 def poll_mailboxes() -> int:
-    from esafety.monitoring.imap import ingest_all
+    from esafety.monitoring.actions import ingest_all
 
     return sum(report.fetched for report in ingest_all().values())
 

@@ -7,17 +7,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from esafety.access import Action, can, requires
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
+from esafety.core.types import SchoolRequest
 from esafety.monitoring import actions, scanning
-from esafety.monitoring.documents import parse_email, text_from_file
+from esafety.monitoring.documents import read_upload
 from esafety.monitoring.forms import (
     OPEN,
     AlertFilterForm,
@@ -44,20 +45,13 @@ CHART_WEEKS = 12
 
 
 def incident_url(incident: Any) -> str:
-    try:
-        return reverse("incidents:detail", args=[incident.pk])
-    except NoReverseMatch:
-        return ""
-
-
-def _school(request: HttpRequest) -> Any:
-    return request.school  # type: ignore[attr-defined]
+    return reverse("incidents:detail", args=[incident.pk])
 
 
 @requires(Action.VIEW_ALERTS)
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: SchoolRequest) -> HttpResponse:
     """The queue: most severe first, with the words around each hit."""
-    school = _school(request)
+    school = request.school
     form = AlertFilterForm(request.GET or None)
     alerts = alerts_visible_to(request.user, school)
     status = OPEN
@@ -108,12 +102,12 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_alert(request: HttpRequest, pk: int) -> Alert:
-    return get_object_or_404(alerts_visible_to(request.user, _school(request)), pk=pk)
+def _get_alert(request: SchoolRequest, pk: int) -> Alert:
+    return get_object_or_404(alerts_visible_to(request.user, request.school), pk=pk)
 
 
 @requires(Action.VIEW_ALERTS)
-def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_detail(request: SchoolRequest, pk: int) -> HttpResponse:
     alert = _get_alert(request, pk)
     capture = alert.capture
     record_view(request, capture, alert=alert.pk)
@@ -132,7 +126,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_ALERTS)
-def alert_review(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_review(request: SchoolRequest, pk: int) -> HttpResponse:
     alert = _get_alert(request, pk)
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -150,7 +144,7 @@ def alert_review(request: HttpRequest, pk: int) -> HttpResponse:
         except WorkflowError as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("monitoring:alert", pk=alert.pk)
     if request.POST.get("next") == "alert":
         return redirect("monitoring:alert", pk=alert.pk)
@@ -159,9 +153,9 @@ def alert_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.VIEW_ALERTS)
-def alert_incident(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_incident(request: SchoolRequest, pk: int) -> HttpResponse:
     alert = _get_alert(request, pk)
-    if not can(request.user, Action.REPORT_INCIDENT, _school(request)):
+    if not can(request.user, Action.REPORT_INCIDENT, request.school):
         raise PermissionDenied
     try:
         incident = actions.create_incident_from_alert(alert, by=request.user, request=request)
@@ -175,14 +169,14 @@ def alert_incident(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.VIEW_ALERTS)
-def person_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def person_summary(request: SchoolRequest, pk: int) -> HttpResponse:
     """A person's alerts over the last weeks: a bar per week, its height the sum of severities."""
-    school = _school(request)
+    school = request.school
     person = get_object_or_404(Person, pk=pk, school=school)
     alerts = alerts_visible_to(request.user, school).filter(capture__person=person)
     today = timezone.localdate()
     first = today - timedelta(days=today.weekday() + 7 * (CHART_WEEKS - 1))
-    weeks = [
+    weeks: list[dict[str, Any]] = [
         {"start": first + timedelta(weeks=i), "score": 0, "count": 0, "top": 0} for i in range(CHART_WEEKS)
     ]
     for alert in alerts.filter(capture__occurred_at__date__gte=first).exclude(
@@ -227,8 +221,8 @@ def person_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.MANAGE_ENHANCED_MONITORING)
-def enhanced_list(request: HttpRequest) -> HttpResponse:
-    school = _school(request)
+def enhanced_list(request: SchoolRequest) -> HttpResponse:
+    school = request.school
     form = EnhancedMonitoringForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -270,8 +264,8 @@ def enhanced_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Action.AUTHORISE_ENHANCED_MONITORING)
-def enhanced_authorise(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(EnhancedMonitoring, pk=pk, school=_school(request))
+def enhanced_authorise(request: SchoolRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(EnhancedMonitoring, pk=pk, school=request.school)
     try:
         if request.POST.get("decision") == "decline":
             form = ReasonForm(request.POST)
@@ -292,8 +286,8 @@ def enhanced_authorise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.MANAGE_ENHANCED_MONITORING)
-def enhanced_end(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(EnhancedMonitoring, pk=pk, school=_school(request))
+def enhanced_end(request: SchoolRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(EnhancedMonitoring, pk=pk, school=request.school)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason to end enhanced monitoring early.")
@@ -309,9 +303,9 @@ def enhanced_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Action.MANAGE_LEXICON)
-def lexicon(request: HttpRequest) -> HttpResponse:
+def lexicon(request: SchoolRequest) -> HttpResponse:
     """School terms and suppressions, each previewed against the evaluation set before it is saved."""
-    school = _school(request)
+    school = request.school
     kind = request.POST.get("form") if request.method == "POST" else None
     term_form = LexiconAdditionForm(request.POST if kind == "term" else None, school=school, prefix="term")
     suppress_form = LexiconSuppressionForm(
@@ -370,8 +364,8 @@ def lexicon(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(Action.MANAGE_LEXICON)
-def lexicon_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    school = _school(request)
+def lexicon_remove(request: SchoolRequest, kind: str, pk: int) -> HttpResponse:
+    school = request.school
     if kind == "term":
         actions.remove_lexicon_term(
             get_object_or_404(LexiconAddition, pk=pk, school=school), by=request.user, request=request
@@ -385,28 +379,13 @@ def lexicon_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @requires(Action.VIEW_ALERTS)
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: SchoolRequest) -> HttpResponse:
     """Scan a document someone handed in: text, .eml, .docx or PDF."""
-    school = _school(request)
+    school = request.school
     form = UploadForm(request.POST or None, request.FILES or None, school=school)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        data = upload_file.read()
-        name = upload_file.name or ""
-        meta: dict[str, Any] = {}
-        if name.lower().endswith(".eml") or (data[:4096].count(b":") >= 2 and b"\nSubject:" in data[:8192]):
-            parsed = parse_email(data)
-            text = parsed.text
-            meta = {
-                "subject": parsed.subject,
-                "sender": parsed.sender,
-                "recipients": parsed.recipients,
-                "occurred_at": parsed.occurred_at,
-                "message_id": parsed.message_id,
-            }
-        else:
-            text = text_from_file(name, data) or ""
-            meta = {"subject": f"Uploaded document: {name}"[:255]}
+        text, meta = read_upload(upload_file.name or "", upload_file.read())
         if not text.strip():
             form.add_error("file", "No text could be read from this file (use text, .eml, .docx or PDF).")
         else:
@@ -436,10 +415,10 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.MANAGE_MONITORING_SOURCES)
-def sources(request: HttpRequest) -> HttpResponse:
+def sources(request: SchoolRequest) -> HttpResponse:
     """Where text comes from. Connection settings only: no captured text is shown here."""
     rows = []
-    for source in Source.objects.filter(school=_school(request)).order_by("kind", "name"):
+    for source in Source.objects.filter(school=request.school).order_by("kind", "name"):
         config = source.config or {}
         summary = ""
         if source.kind == Source.Kind.IMAP:
@@ -457,14 +436,14 @@ def sources(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/sources.html", {"rows": rows})
 
 
-def _imap_source(request: HttpRequest, pk: int) -> Source:
-    return get_object_or_404(Source, pk=pk, school=_school(request), kind=Source.Kind.IMAP)
+def _imap_source(request: SchoolRequest, pk: int) -> Source:
+    return get_object_or_404(Source, pk=pk, school=request.school, kind=Source.Kind.IMAP)
 
 
 @requires(Action.MANAGE_MONITORING_SOURCES)
-def source_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def source_form(request: SchoolRequest, pk: int | None = None) -> HttpResponse:
     """Add (``pk`` None) or edit a journal mailbox, the way ``esafety monitoring_source`` does."""
-    school = _school(request)
+    school = request.school
     source = _imap_source(request, pk) if pk is not None else None
     form = ImapSourceForm(request.POST or None, school=school, source=source)
     if request.method == "POST" and form.is_valid():
@@ -491,8 +470,8 @@ def source_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 @requires(Action.MANAGE_MONITORING_SOURCES)
-def source_active(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source, pk=pk, school=_school(request))
+def source_active(request: SchoolRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source, pk=pk, school=request.school)
     active = request.POST.get("active") == "1"
     actions.set_source_active(source, active=active, by=request.user, request=request)
     messages.success(request, f"{source.name}: {'enabled' if active else 'disabled'}.")
@@ -501,7 +480,7 @@ def source_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Action.MANAGE_MONITORING_SOURCES)
-def source_test(request: HttpRequest, pk: int) -> HttpResponse:
+def source_test(request: SchoolRequest, pk: int) -> HttpResponse:
     source = _imap_source(request, pk)
     if error := actions.check_source_connection(source, by=request.user, request=request):
         messages.error(request, f"{source.name}: could not sign in to the mailbox. {error}")

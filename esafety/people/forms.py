@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from esafety.core.widgets import DateInput
@@ -9,7 +11,7 @@ class ImportForm(forms.Form):
         label="CSV file from your MIS", help_text="UTF-8 CSV with a header row; see the column list."
     )
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
+    def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError("The file is over 20 MB: split it into several files.")
@@ -44,8 +46,8 @@ class PersonForm(forms.ModelForm):
             "left_on": DateInput(),
         }
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if cleaned.get("kind") == Person.Kind.PUPIL and not cleaned.get("year_group"):
             self.add_error("year_group", "Pupils need a year group.")
         return cleaned

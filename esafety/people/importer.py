@@ -37,9 +37,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
-from django.utils import timezone
+from django.db.models import Field
 
+from esafety.core.text import looks_like_formula, neutralise
 from esafety.people.models import Guardianship, Person, School
 
 COLUMNS = [
@@ -60,17 +60,6 @@ COLUMNS = [
 ]
 REQUIRED = ("mis_id", "kind", "first_name", "last_name")
 FIELD_FOR_COLUMN = {"class": "class_name"}
-PLAIN_FIELDS = [
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "year_group",
-    "class_name",
-    "job_title",
-    "email",
-    "phone",
-]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 50_000
 LOCAL_ID_PREFIX = "esafety:"
 
@@ -106,11 +95,9 @@ class ImportRejected(Exception):
         self.report = report
 
 
-def looks_like_formula(value: str) -> bool:
-    if not value.startswith(FORMULA_PREFIXES):
-        return False
-    # A phone number such as +44 1632 960123 or a negative number is data, not a formula.
-    return not value.replace(" ", "").lstrip("+-").replace(".", "").isdigit()
+def _max_length(name: str) -> int | None:
+    field = Person._meta.get_field(name)
+    return field.max_length if isinstance(field, Field) else None
 
 
 def _parse_date(value: str) -> date:
@@ -162,7 +149,7 @@ def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str
             report.warnings.append(
                 RowError(line, column, "looks like a spreadsheet formula; stored as plain text")
             )
-        limit = Person._meta.get_field(FIELD_FOR_COLUMN.get(column, column)).max_length
+        limit = _max_length(FIELD_FOR_COLUMN.get(column, column))
         if limit and len(value) > limit:
             report.errors.append(RowError(line, column, f"is longer than {limit} characters"))
         values[FIELD_FOR_COLUMN.get(column, column)] = value
@@ -194,10 +181,18 @@ def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str
     }
 
 
-def import_people(school: School, data: bytes, *, actor: Any = None, request: Any = None) -> ImportReport:
-    """Apply a whole CSV file to ``school``'s directory, or nothing at all. Raises ``ImportRejected``."""
-    from esafety.audit.actions import record
+@dataclass
+class PeopleFile:
+    """A checked CSV file, ready to apply: its rows by MIS ID and the school's people it will update."""
 
+    rows: list[tuple[int, dict[str, Any]]]
+    existing: dict[str, Person]  # by MIS ID, or ``esafety:<id>`` for people added by hand
+    report: ImportReport
+
+
+def read_people(school: School, data: bytes) -> PeopleFile:
+    """Parse and check a whole CSV file against ``school``'s directory, writing nothing. Raises
+    ``ImportRejected`` with every bad row; ``people.actions.import_people`` applies what this returns."""
     text = decode(data)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     report = ImportReport()
@@ -255,57 +250,7 @@ def import_people(school: School, data: bytes, *, actor: Any = None, request: An
                 )
     if report.errors:
         raise ImportRejected(report)
-
-    now = timezone.now()
-    with transaction.atomic():
-        for _, row in rows:
-            person = existing.get(row["mis_id"])
-            if person is None:
-                person = Person.objects.create(
-                    school=school, mis_id=row["mis_id"], created=now, updated=now, **row["values"]
-                )
-                existing[row["mis_id"]] = person
-                report.created += 1
-                continue
-            changed = [name for name, value in row["values"].items() if getattr(person, name) != value]
-            if not changed:
-                report.unchanged += 1
-                continue
-            for name in changed:
-                setattr(person, name, row["values"][name])
-            person.updated = now
-            person.save(update_fields=[*changed, "updated"])
-            report.updated += 1
-        key_of = {person.pk: key for key, person in existing.items()}
-        links = {
-            (key_of[parent_id], key_of[pupil_id])
-            for parent_id, pupil_id in Guardianship.objects.filter(parent__school=school).values_list(
-                "parent_id", "pupil_id"
-            )
-        }
-        for _, row in rows:
-            for child in row["children"]:
-                if (row["mis_id"], child) not in links:
-                    Guardianship.objects.create(
-                        parent=existing[row["mis_id"]],
-                        pupil=existing[child],
-                        relationship=row["relationship"],
-                    )
-                    links.add((row["mis_id"], child))
-                    report.links_created += 1
-        if report.changed:
-            record(
-                "people.import",
-                actor=actor,
-                school=school,
-                request=request,
-                detail={"created": report.created, "updated": report.updated, "links": report.links_created},
-            )
-    return report
-
-
-def neutralise(value: str) -> str:
-    return "'" + value if looks_like_formula(value) else value
+    return PeopleFile(rows, existing, report)
 
 
 def export_people(school: School) -> str:

@@ -3,23 +3,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from esafety.access import Action, can, requires
 from esafety.audit.actions import record
 from esafety.audit.models import AuditEntry
-from esafety.people.actions import DuplicateMisId, save_person
+from esafety.core.types import SchoolRequest
+from esafety.people.actions import DuplicateMisId, import_people, save_person
 from esafety.people.forms import ImportForm, PersonFilterForm, PersonForm
-from esafety.people.importer import COLUMNS, ImportRejected, export_people, import_people
+from esafety.people.importer import COLUMNS, ImportRejected, export_people
 from esafety.people.models import Person
 
 
 @requires(Action.VIEW_PEOPLE)
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: SchoolRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None)
-    people = Person.objects.filter(school=request.school).current()  # type: ignore[attr-defined]
+    people = Person.objects.filter(school=request.school).current()
     if form.is_valid():
         if q := form.cleaned_data["q"].strip():
             for word in q.split()[:4]:
@@ -37,13 +38,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/list.html",
-        {"form": form, "page": page, "can_manage": can(request.user, Action.MANAGE_PEOPLE, request.school)},  # type: ignore[attr-defined]
+        {"form": form, "page": page, "can_manage": can(request.user, Action.MANAGE_PEOPLE, request.school)},
     )
 
 
 @requires(Action.VIEW_PEOPLE)
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=person_id, school=request.school)  # type: ignore[attr-defined]
+def person_detail(request: SchoolRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id, school=request.school)
     parents = Person.objects.filter(children_links__pupil=person)
     children = Person.objects.filter(parent_links__parent=person)
     return render(
@@ -53,15 +54,15 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "parents": parents,
             "children": children,
-            "can_manage": can(request.user, Action.MANAGE_PEOPLE, request.school),  # type: ignore[attr-defined]
+            "can_manage": can(request.user, Action.MANAGE_PEOPLE, request.school),
         },
     )
 
 
 @requires(Action.MANAGE_PEOPLE)
-def person_edit(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+def person_edit(request: SchoolRequest, person_id: int | None = None) -> HttpResponse:
     """Add or correct one person by hand (visitors, third-party users, or a fix before the next MIS import)."""
-    school = request.school  # type: ignore[attr-defined]
+    school = request.school
     person = get_object_or_404(Person, pk=person_id, school=school) if person_id else Person(school=school)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -76,12 +77,12 @@ def person_edit(request: HttpRequest, person_id: int | None = None) -> HttpRespo
 
 
 @requires(Action.MANAGE_PEOPLE)
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: SchoolRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = import_people(request.school, form.cleaned_data["file"].read(), request=request)  # type: ignore[attr-defined]
+            report = import_people(request.school, form.cleaned_data["file"].read(), request=request)
         except ImportRejected as rejected:
             report = rejected.report
         else:
@@ -94,8 +95,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.MANAGE_PEOPLE)
-def export_view(request: HttpRequest) -> HttpResponse:
-    school = request.school  # type: ignore[attr-defined]
+def export_view(request: SchoolRequest) -> HttpResponse:
+    school = request.school
     record("people.export", school=school, request=request, kind=AuditEntry.Kind.EXPORT)
     response = HttpResponse(export_people(school), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()

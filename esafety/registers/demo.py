@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from esafety.core.demo import DemoContext
-from esafety.incidents.models import Category, Incident
+from esafety.incidents.actions import linkable_incidents
 from esafety.people.models import Person
 from esafety.registers import actions
 from esafety.registers.models import (
@@ -171,11 +171,9 @@ def build(ctx: DemoContext) -> None:
 
     # A past confiscation, linked to a device-misuse incident of the demo log when there is one.
     pupils = ctx.extra.get("pupils") or list(Person.objects.filter(school=school, kind=Person.Kind.PUPIL))
-    incident = (
-        Incident.objects.filter(school=school, category=Category.DEVICE_MISUSE)
-        .order_by("-occurred_at")
-        .first()
-    )
+    incident = linkable_incidents(
+        school, "device_misuse"
+    ).first()  # the log's "Device misuse or confiscation"
     pupil = rng.choice([p for p in pupils if p.year_group == "Year 6"] or pupils)
     taken = (incident.occurred_at if incident else now - timedelta(days=21)) + timedelta(minutes=20)
     confiscation = actions.record_confiscation(

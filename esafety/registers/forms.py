@@ -244,14 +244,14 @@ class ConfiscationForm(SchoolModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from esafety.incidents.models import Incident
+        from esafety.incidents.actions import linkable_incidents
 
         self.fields["taken_from"].queryset = _people(self.school, Person.Kind.PUPIL)  # type: ignore[attr-defined]
         # The Education and Inspections Act power is the Headteacher's: the record names the Head who authorised.
         self.fields["authorised_by"].queryset = _staff_users(self.school, Role.HEAD)  # type: ignore[attr-defined]
         self.fields["authorised_by"].label = "Authorised by (the Headteacher)"
         incidents = self.fields["incident"]
-        incidents.queryset = Incident.objects.filter(school=self.school, restricted=False)  # type: ignore[attr-defined]
+        incidents.queryset = linkable_incidents(self.school)  # type: ignore[attr-defined]
         incidents.help_text = "The safeguarding log entry this belongs to"
         self.fields["taken_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 

@@ -60,7 +60,7 @@ def parse_date(text: str) -> date | None:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
-            return datetime.strptime(text[:10], fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
+            return datetime.strptime(text[:10], fmt).date()  # a calendar date: no time zone to attach
         except ValueError:
             continue
     raise ValueError(f"“{text}” is not a date (use 2026-11-30 or 30/11/2026)")

@@ -58,10 +58,21 @@ class AuditChainTests(BaseTestCase):
         self.assertIn("missing", report.first_break.reason)
 
     def test_it_detects_a_deleted_last_entry_only_against_a_noted_head(self) -> None:
-        head_before = verify_chain().head_hash
+        # The school notes the head hash (the last entry's hash) somewhere outside the database.
+        fourth, noted = (
+            AuditEntry.objects.filter(seq__in=[4, 5]).order_by("seq").values_list("hash", flat=True)
+        )
         tamper("DELETE FROM audit_auditentry WHERE seq = %s", [5])
-        # Truncation leaves a valid shorter chain: the head hash the school noted down no longer matches.
-        self.assertNotEqual(verify_chain().head_hash, head_before)
+        # Truncation leaves a valid shorter chain, so the chain alone cannot tell...
+        report = verify_chain()
+        self.assertTrue(report.ok)
+        self.assertEqual(report.checked, 4)
+        # ...but the head it reports is the fourth entry's, not the one noted: comparing them shows the loss.
+        self.assertEqual(report.head_hash, fourth)
+        self.assertNotEqual(report.head_hash, noted)
+        out = StringIO()
+        call_command("verify_audit", stdout=out)
+        self.assertIn(f"4 entries verified. Head hash: {fourth}", out.getvalue())
 
     def test_it_detects_reordered_entries(self) -> None:
         tamper("UPDATE audit_auditentry SET seq = %s WHERE seq = %s", [100, 2])

@@ -1,5 +1,5 @@
+import socket
 from datetime import timedelta
-from unittest import mock
 
 from django.core import mail
 from django.test import override_settings
@@ -10,6 +10,14 @@ from esafety.core.models import OutboundEmail
 from esafety.core.schedule import enqueue_due
 from esafety.core.tasks import CLAIM_TIMEOUT, deliver, deliver_outbox
 from esafety.test import BaseTestCase
+
+
+def closed_port() -> int:
+    """A loopback port with nothing listening (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -37,12 +45,16 @@ class DeliverEmailTests(BaseTestCase):
 
     def test_it_keeps_a_failed_email_for_a_retry(self) -> None:
         email = OutboundEmail.objects.create(key="k", to=["a@school.example"], subject="s", body="b")
-        with mock.patch(
-            "django.core.mail.EmailMessage.send", side_effect=ConnectionRefusedError("mail server down")
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=closed_port(),
+            EMAIL_TIMEOUT=5,
         ):
-            self.assertFalse(deliver(email.pk))
+            self.assertFalse(deliver(email.pk))  # a real SMTP connection to a port nobody listens on
         email.refresh_from_db()
-        self.assertEqual((email.status, email.attempts, email.last_error), ("failed", 1, "mail server down"))
+        self.assertEqual((email.status, email.attempts), ("failed", 1))
+        self.assertIn("refused", email.last_error.lower())
         self.assertEqual(deliver_outbox.call(), 1)
         self.assertEqual(len(mail.outbox), 1)
 

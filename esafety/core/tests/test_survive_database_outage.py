@@ -1,9 +1,7 @@
-from unittest import mock
-
-from django.db import OperationalError
+from django.db import OperationalError, ProgrammingError, connection
 from django.test import Client, override_settings
 
-from esafety.test import BaseTestCase
+from esafety.test import BaseTestCase, refusing_database
 
 
 @override_settings(DEBUG=False)
@@ -14,9 +12,7 @@ class DatabaseOutageTests(BaseTestCase):
         self.login(self.teacher)
         client: Client = self.client
         client.raise_request_exception = False
-        with mock.patch(
-            "esafety.core.middleware._current_school", side_effect=OperationalError("connection refused")
-        ):
+        with connection.execute_wrapper(refusing_database(OperationalError("connection refused"))):
             response = client.post(
                 "/incidents/new/",
                 {"description": "He said <script>x()</script> to Ava", "location": "ICT suite"},
@@ -29,7 +25,7 @@ class DatabaseOutageTests(BaseTestCase):
     def test_it_keeps_the_plain_error_page_for_other_failures(self) -> None:
         self.login(self.teacher)
         self.client.raise_request_exception = False
-        with mock.patch("esafety.core.middleware._current_school", side_effect=RuntimeError("bug")):
+        with connection.execute_wrapper(refusing_database(ProgrammingError("no such column: bug"))):
             response = self.client.get("/")
         self.assertEqual(response.status_code, 500)
         self.assertContains(response, "Something went wrong", status_code=500)

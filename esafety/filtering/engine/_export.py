@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -299,7 +300,8 @@ def export(policy: Policy, group: str, fmt: str, output: str | os.PathLike[str] 
         else:
             e2guardian(data, folder)
         return
-    text = {"squid-acl": squid_acl, "rpz": rpz, "hosts": hosts}[fmt](data)
+    writers: dict[str, Callable[[ExportData], str]] = {"squid-acl": squid_acl, "rpz": rpz, "hosts": hosts}
+    text = writers[fmt](data)
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

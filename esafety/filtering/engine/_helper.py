@@ -119,7 +119,7 @@ class Helper:
             channel = tokens.pop(0) + b" "
         try:
             return channel + self._reply(tokens)
-        except Exception as exc:  # one bad line must cost one BH reply, never the helper or the framing
+        except Exception as exc:  # noqa: BLE001 - one bad line must cost one BH reply, never the helper or the framing
             detail = quote(f"{type(exc).__name__}: {exc}"[:200], safe=" ")
             return channel + b'BH message="' + detail.encode() + b'"'
 

@@ -184,7 +184,7 @@ def _valid_expression(pattern: str) -> bool:
 
     try:
         re2.Set.SearchSet().Add(pattern)
-    except Exception:  # re2.error, or TypeError/ValueError on odd input
+    except Exception:  # noqa: BLE001 - re2.error, or TypeError/ValueError on odd input
         return False
     return True
 

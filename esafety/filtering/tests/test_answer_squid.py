@@ -176,9 +176,9 @@ def test_it_reloads_a_changed_policy_without_dropping_requests(tmp_path: Path) -
     assert proc.stdin is not None and proc.stdout is not None
 
     def ask(url: bytes) -> bytes:
-        proc.stdin.write(url + EXTRAS + b"\n")  # type: ignore[union-attr]
-        proc.stdin.flush()  # type: ignore[union-attr]
-        return proc.stdout.readline().rstrip(b"\n")  # type: ignore[union-attr]
+        proc.stdin.write(url + EXTRAS + b"\n")
+        proc.stdin.flush()
+        return proc.stdout.readline().rstrip(b"\n")
 
     try:
         assert ask(b"http://newly-denied.example/") == b"ERR"

@@ -127,8 +127,8 @@ def test_it_follows_local_time_across_summer_time(policy: Policy) -> None:
 def test_it_runs_windows_past_midnight(tmp_path: Path) -> None:
     text = POLICY.replace('start = "09:00"\nend = "15:30"', 'start = "22:00"\nend = "06:00"')
     policy = make_policy(tmp_path, text)
-    sunday_night = datetime(2024, 1, 20, 23, 0)  # Saturday 23:00: window of Saturday? no: days are mon-fri
-    assert decide(policy, "http://games.example/", group="pupils", when=sunday_night).allowed
+    saturday_night = datetime(2024, 1, 20, 23, 0)  # Saturday 23:00: no window starts on a Saturday (mon-fri)
+    assert decide(policy, "http://games.example/", group="pupils", when=saturday_night).allowed
     friday_late = datetime(2024, 1, 19, 23, 0)
     saturday_early = datetime(2024, 1, 20, 5, 0)  # belongs to Friday's window
     monday_early = datetime(2024, 1, 15, 5, 0)  # belongs to Sunday's window: none

@@ -141,6 +141,34 @@ class WorkflowTests(IncidentTestCase):
         )
         self.assertContains(response, "Say why", status_code=400)
 
+    def test_it_requires_a_reason_to_escalate_or_reopen_through_the_actions_too(self) -> None:
+        incident = self.report()
+        with self.assertRaises(ValueError):
+            actions.escalate_incident(incident, by=self.coordinator, reason=" ")
+        incident.refresh_from_db()
+        self.assertEqual(incident.status, "reported")
+
+    def test_it_answers_404_for_a_step_that_does_not_exist_or_has_its_own_form(self) -> None:
+        incident = self.report()
+        self.login(self.coordinator)
+        for step in ("publish", "record_outcome"):
+            response = self.client.post(
+                reverse("incidents:step", args=[incident.pk, step]), {"version": incident.version}
+            )
+            self.assertEqual(response.status_code, 404, step)
+
+    def test_it_explains_a_step_the_status_has_moved_past(self) -> None:
+        incident = self.report()
+        self.login(self.coordinator)
+        response = self.client.post(
+            reverse("incidents:step", args=[incident.pk, "close"]),
+            {"version": incident.version, "reason": "Done"},
+            follow=True,
+        )
+        self.assertContains(response, "Someone else changed this incident")
+        incident.refresh_from_db()
+        self.assertEqual(incident.status, "reported")
+
 
 class PeopleTests(IncidentTestCase):
     def test_it_adds_people_to_an_incident_from_its_page(self) -> None:

@@ -15,7 +15,7 @@ class IncidentApiTests(IncidentTestCase):
         _, key = ApiToken.issue(user, "test", second_factor=True)
         return {"HTTP_AUTHORIZATION": f"Token {key}"}
 
-    def post(self, user: object, payload: dict, **headers: str):  # type: ignore[no-untyped-def]
+    def post(self, user: object, payload: dict, **headers: str):
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(
                 URL, payload, content_type="application/json", **self.auth(user), **headers

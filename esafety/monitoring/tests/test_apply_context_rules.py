@@ -13,7 +13,7 @@ def scanner() -> Scanner:
 
 
 def rules(scanner: Scanner, text: str, **kwargs: object) -> set[str]:
-    return {h.rule for h in scanner.scan(text, **kwargs)}  # type: ignore[arg-type]
+    return {h.rule for h in scanner.scan(text, **kwargs)}
 
 
 @pytest.mark.parametrize(

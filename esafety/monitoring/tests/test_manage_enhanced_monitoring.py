@@ -21,7 +21,7 @@ class EnhancedMonitoringTests(MonitoringTestCase):
         )
         self.today = timezone.localdate()
 
-    def request(self, by=None, **kwargs):  # type: ignore[no-untyped-def]
+    def request(self, by=None, **kwargs):
         kwargs.setdefault("starts", self.today)
         kwargs.setdefault("ends", self.today + timedelta(days=14))
         return actions.request_enhanced_monitoring(

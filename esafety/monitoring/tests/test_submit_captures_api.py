@@ -8,11 +8,11 @@ URL = "/api/v1/monitoring/captures/"
 
 
 class SubmitCapturesApiTests(MonitoringTestCase):
-    def token(self, user) -> str:  # type: ignore[no-untyped-def]
+    def token(self, user) -> str:
         _, key = ApiToken.issue(user, "test", second_factor=True)
         return key
 
-    def post(self, user, data):  # type: ignore[no-untyped-def]
+    def post(self, user, data):
         return self.client.post(
             URL, data, content_type="application/json", HTTP_AUTHORIZATION=f"Token {self.token(user)}"
         )

@@ -50,7 +50,7 @@ def make_pdf(text: str) -> bytes:
 
 
 class UploadDocumentTests(MonitoringTestCase):
-    def upload(self, name: str, data: bytes, **extra: object):  # type: ignore[no-untyped-def]
+    def upload(self, name: str, data: bytes, **extra: object):
         self.login(self.technician)
         return self.client.post(
             reverse("monitoring:upload"), {"file": SimpleUploadedFile(name, data), **extra}

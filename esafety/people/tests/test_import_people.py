@@ -2,7 +2,8 @@ import csv
 import io
 
 from esafety.audit.models import AuditEntry
-from esafety.people.importer import ImportRejected, export_people, import_people
+from esafety.people.actions import import_people
+from esafety.people.importer import ImportRejected, export_people
 from esafety.people.models import Guardianship, Person
 from esafety.test import BaseTestCase
 
@@ -16,7 +17,7 @@ GOOD = HEADER + (
 
 
 class ImportPeopleTests(BaseTestCase):
-    def import_text(self, text: str, encoding: str = "utf-8"):  # type: ignore[no-untyped-def]
+    def import_text(self, text: str, encoding: str = "utf-8"):
         return import_people(self.school, text.encode(encoding), actor=self.office)
 
     def test_it_imports_a_good_file_with_parent_links(self) -> None:

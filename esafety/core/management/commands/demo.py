@@ -23,7 +23,7 @@ LOGINS = [
 class Command(BaseCommand):
     help = "Build the fictional demo trust (Hollybrook Primary and Riverside Infant) with logins."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--password", help="Password for every demo login (default: generated and printed)"
         )
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing but print logins if it exists"
         )
 
-    def handle(self, *args, password, password_file, if_empty, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, password, password_file, if_empty, **options):
         if password is None and password_file:
             path = Path(password_file)
             if path.exists():

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from esafety.monitoring.imap import MailboxError, ingest_mailbox
+from esafety.monitoring.actions import ingest_mailbox
+from esafety.monitoring.imap import MailboxError
 from esafety.monitoring.models import Source
 
 

@@ -10,7 +10,7 @@ from esafety.people.models import School, Trust
 class Command(BaseCommand):
     help = "Set up a real school with its Headteacher's account (who then adds everyone else in the web app)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("name", help="e.g. 'Hollybrook Primary School'")
         parser.add_argument("--trust", help="Trust or local authority name (created if new)")
         parser.add_argument("--urn", default="", help="DfE URN")
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--head-email", required=True)
         parser.add_argument("--head-name", default="", help="'First Last'")
 
-    def handle(self, *args, name, trust, urn, head_username, head_email, head_name, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, name, trust, urn, head_username, head_email, head_name, **options):
         slug = slugify(name)[:60]
         if School.objects.filter(slug=slug).exists():
             raise CommandError(f"A school with the short name {slug!r} already exists.")

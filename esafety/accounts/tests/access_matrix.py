@@ -1,0 +1,51 @@
+"""Who may use the account pages, written by hand from the access and sign-in issues: everyone signs in and
+out; a signed-in user changes their own password and keeps their own API tokens (another user's token is
+404); the Head and the deputy manage the school's users (another school's user is 404, even to a Head there).
+The second-factor page sends a user who has passed it on (302); the QR code exists only while enrolling."""
+
+from __future__ import annotations
+
+from esafety.test import ANONYMOUS, PERSONAS, BaseTestCase, route
+
+MANAGERS = ("head", "deputy", "outsider")  # the outsider is Head of their own school
+
+
+def _teacher(case: BaseTestCase) -> dict[str, int]:
+    return {"user_id": case.teacher.pk}
+
+
+def _teachers_token(case: BaseTestCase) -> dict[str, int]:
+    from esafety.accounts.models import ApiToken
+
+    token, _ = ApiToken.issue(case.teacher, "Filter")
+    return {"token_id": token.pk}
+
+
+MATRIX = [
+    route("login", *PERSONAS, ANONYMOUS),
+    route("logout", *PERSONAS, method="POST", status=302),
+    route("second_factor", *PERSONAS, status=302),
+    route("enrolment_qr", refused=404),  # every persona here has a confirmed device
+    route("password_change", *PERSONAS),
+    route("user_list", *MANAGERS),
+    route("user_new", *MANAGERS),
+    # Hollybrook's teacher: a Head of another school gets 404, everyone without the right 403.
+    route(
+        "user_detail",
+        "head",
+        "deputy",
+        kwargs=_teacher,
+        refused=404,
+        forbidden=tuple(name for name in PERSONAS if name not in MANAGERS),
+    ),
+    route("api_tokens", *PERSONAS),
+    route("api_tokens", *PERSONAS, method="POST", data=lambda case: {"name": "Filter"}),
+    route(
+        "revoke_api_token",
+        "teacher",
+        method="POST",
+        kwargs=_teachers_token,
+        refused=404,
+    ),
+    route("api-me", *PERSONAS, anonymous=401),
+]

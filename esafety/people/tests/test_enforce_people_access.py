@@ -1,0 +1,6 @@
+from esafety.people.tests.access_matrix import MATRIX
+from esafety.test import AccessMatrixTestCase
+
+
+class TestPeopleAccess(AccessMatrixTestCase):
+    matrix = MATRIX
