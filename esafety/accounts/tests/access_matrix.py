@@ -27,6 +27,7 @@ MATRIX = [
     route("second_factor", *PERSONAS, status=302),
     route("enrolment_qr", refused=404),  # every persona here has a confirmed device
     route("password_change", *PERSONAS),
+    route("my_account", *PERSONAS),
     route("user_list", *MANAGERS),
     route("user_new", *MANAGERS),
     # Hollybrook's teacher: a Head of another school gets 404, everyone without the right 403.
