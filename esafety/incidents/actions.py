@@ -62,6 +62,7 @@ __all__ = [
     "record_outcome",
     "reopen_incident",
     "report_incident",
+    "restrict_if_about_staff",
     "send_overdue_reminders",
     "set_restricted",
     "start_investigation",
@@ -258,7 +259,9 @@ def report_incident(
     return incident
 
 
-def _notify_new(incident: Incident, route: routing.Route, reporter: User | None) -> None:
+def _notify_new(
+    incident: Incident, route: routing.Route, reporter: User | None, *, key: str | None = None
+) -> None:
     recipients = _users_with(incident.school, route.notify)
     if route.notify_named_deputy and (deputy_id := _settings_for(incident.school).restricted_deputy_id):
         recipients += list(User.objects.filter(pk=deputy_id, is_active=True))
@@ -271,7 +274,7 @@ def _notify_new(incident: Incident, route: routing.Route, reporter: User | None)
         f"Please sign in to review it:\n{_incident_link(incident)}\n\n"
         "For everyone's safety this e-mail carries no details of the report.\n"
     )
-    _queue(f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
+    _queue(key or f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
 
 
 # --- Workflow steps --------------------------------------------------------------------------------------------
@@ -545,6 +548,13 @@ def add_people(
                 request=request,
                 detail={"added": [link.person_id for link in new]},
             )
+            added = [(link.person, link.role) for link in new]
+            restrict_if_about_staff(
+                incident,
+                by=by,
+                report=routing.report_for(incident.category, added, about_staff=False, urgent=False),
+                request=request,
+            )
     return len(new)
 
 
@@ -581,7 +591,46 @@ def update_incident(
                 text="Changed: " + ", ".join(Incident._meta.get_field(name).verbose_name for name in changed),
             )
         record("incident.edit", actor=by, obj=incident, request=request, detail={"fields": changed})
+        if "category" in changed:
+            subjects = [(link.person, link.role) for link in incident.involvements.select_related("person")]
+            restrict_if_about_staff(
+                incident,
+                by=by,
+                report=routing.report_for(incident.category, subjects, about_staff=False, urgent=False),
+                request=request,
+            )
     return incident
+
+
+def restrict_if_about_staff(
+    incident: Incident, *, by: User | None, report: routing.Report, request: HttpRequest | None = None
+) -> bool:
+    """Apply the filing-time routing to a change that may have made the report one about staff.
+
+    ``report`` describes the change (the new category, the people just added). If routing says "restricted" and
+    the incident is not, it is restricted now, with a timeline entry, an audit entry and the detail-free e-mail
+    to the Head and the named deputy, exactly as a report filed that way. Never lifts a restriction: only the
+    Head does that, with a reason. Call inside the change's transaction. Returns whether it restricted.
+    """
+    route = routing.route(report)
+    if not route.restricted or incident.restricted:
+        return False
+    incident.update_fields(None, restricted=True)
+    TimelineEntry.objects.create(
+        incident=incident,
+        actor=by,
+        kind=TimelineEntry.Kind.RESTRICTED,
+        text=f"Restricted when it changed: {routing.describe(route)}.",
+    )
+    record(
+        "incident.restrict",
+        actor=by,
+        obj=incident,
+        request=request,
+        detail={"restricted": True, "rules": route.rules, "automatic": True},
+    )
+    _notify_new(incident, route, by, key=f"incident:{incident.pk}:restricted")
+    return True
 
 
 def set_restricted(

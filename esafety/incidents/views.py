@@ -578,7 +578,21 @@ def add_people(request: HttpRequest, incident_id: int) -> HttpResponse:
         incident, by=request.user, people=_picked_people(request), request=request
     ):
         messages.success(request, f"{added} {'person' if added == 1 else 'people'} added.")
-    return redirect("incidents:detail", incident.pk)
+    return _back_to_incident(request, incident)
+
+
+def _back_to_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
+    """After a change that may have restricted the incident (it is now about staff), say so to a user who can no
+    longer open it, instead of sending them to a 404."""
+    incident.refresh_from_db(fields=["restricted", "version"])
+    if permissions.can_view(request.user, incident):
+        return redirect("incidents:detail", incident.pk)
+    messages.info(
+        request,
+        f"{incident.label} is now about a member of staff: it has gone to the Headteacher and is no longer "
+        "in your list.",
+    )
+    return redirect("incidents:list")
 
 
 @require_POST
@@ -634,7 +648,7 @@ def edit_incident(request: HttpRequest, incident_id: int) -> HttpResponse:
         }
         return render(request, "incidents/edit.html", context, status=409)
     messages.success(request, "Changes saved.")
-    return redirect("incidents:detail", incident.pk)
+    return _back_to_incident(request, incident)
 
 
 @requires(Action.LIST_INCIDENTS)
