@@ -9,15 +9,18 @@ from datetime import datetime, time
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat, Lower
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_POST
 
 from esafety.access import Action, can, requires
@@ -94,9 +97,46 @@ def _search_people(school: Any, query: str) -> QuerySet[Person]:
     return people.order_by("last_name", "first_name", "pk")
 
 
+def _browses_people(request: HttpRequest) -> bool:
+    return can(request.user, Action.VIEW_PEOPLE, _school(request))
+
+
+def _exact_name_matches(school: Any, query: str) -> QuerySet[Person]:
+    """People whose full name (first or preferred name, then surname) is exactly ``query``, ignoring case and
+    spacing: a reporter who may not browse the directory can name someone they know, but not list a class."""
+    name = " ".join(query.split()).casefold()
+    if not name:
+        return Person.objects.none()
+    people = Person.objects.filter(school=school).current()
+    people = people.annotate(
+        _full=Lower(Concat("first_name", Value(" "), "last_name")),
+        _preferred=Lower(Concat("preferred_name", Value(" "), "last_name")),
+    )
+    return people.filter(Q(_full=name) | Q(_preferred=name)).order_by("pk")
+
+
+def _picker_search(request: HttpRequest, query: str) -> QuerySet[Person]:
+    """The report form's search: the directory for roles with ``people.view``, exact names for the rest."""
+    if _browses_people(request):
+        return _search_people(_school(request), query)
+    return _exact_name_matches(_school(request), query)
+
+
+def _pick_token(request: HttpRequest, person_id: int) -> str:
+    """Proof, for a reporter who may not browse the directory, that the picker showed them this person: without
+    it, posting ids back would name whoever they belong to."""
+    return signing.Signer(salt="incidents.picker").sign(f"{request.user.pk}:{person_id}").rsplit(":", 1)[1]
+
+
 def _picked_people(request: HttpRequest) -> list[tuple[Person, str]]:
     """The people ticked in the picker, with the role chosen for each (only people of this school)."""
     ids = [int(value) for value in request.POST.getlist("people") if value.isdigit()][:200]
+    if not _browses_people(request):
+        ids = [
+            pk
+            for pk in ids
+            if constant_time_compare(request.POST.get(f"pick_{pk}", ""), _pick_token(request, pk))
+        ]
     people = Person.objects.filter(school=_school(request), pk__in=ids).in_bulk()
     picked = []
     for person_id in dict.fromkeys(ids):
@@ -120,11 +160,23 @@ def _render_report(
     picked_ids = {person.pk for person, _ in picked}
     found = [
         person
-        for person in _search_people(_school(request), query)[:PEOPLE_SEARCH_LIMIT]
+        for person in _picker_search(request, query)[:PEOPLE_SEARCH_LIMIT]
         if person.pk not in picked_ids
     ]
-    candidates = [(person, role, True) for person, role in picked]
-    candidates += [(person, IncidentPerson.Role.OTHER, False) for person in found]
+    # (person, role, ticked, label, pick token): a reporter who may not browse the directory sees only the name
+    # they typed, not the class or job that tells where to find the person.
+    browses = _browses_people(request)
+    candidates = [
+        (
+            person,
+            role,
+            ticked,
+            person.description if browses else person.full_name,
+            "" if browses else _pick_token(request, person.pk),
+        )
+        for person, role, ticked in [(p, r, True) for p, r in picked]
+        + [(p, IncidentPerson.Role.OTHER, False) for p in found]
+    ]
     guidance = _guidance(_school(request))
     context = {
         "form": form,
@@ -134,6 +186,7 @@ def _render_report(
         "roles": IncidentPerson.Role.choices,
         "guidance": [(Category(key).label, text) for key, text in guidance.items()],
         "max_mb": max_bytes() // (1024 * 1024),
+        "browses_people": browses,
         **extra,
     }
     return render(request, "incidents/new.html", context, status=status)
