@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from esafety.accounts.models import Role, User
 from esafety.audit.actions import record
+from esafety.core import antivirus
 from esafety.core.actions import queue_email
 from esafety.core.models import OutboundEmail
 from esafety.incidents import routing
@@ -152,9 +153,25 @@ def _store_evidence(
     return stored
 
 
-def _clean_all(evidence: Iterable[tuple[str, bytes]]) -> list[tuple[str, CleanFile]]:
-    """Check every file before anything is saved: one bad file rejects the whole submission, keeping nothing."""
-    return [(name, clean_upload(name, data)) for name, data in evidence]
+def _clean_all(
+    evidence: Iterable[tuple[str, bytes]],
+    *,
+    school: School | None = None,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+) -> list[tuple[str, CleanFile]]:
+    """Check every file before anything is saved: one bad file rejects the whole submission, keeping nothing.
+    Each file is virus-scanned first (an infected one is refused and the refusal audited)."""
+    cleaned = []
+    for name, data in evidence:
+        try:
+            antivirus.scan_or_refuse(
+                name, data, where="incidents.evidence", actor=by, school=school, request=request
+            )
+        except antivirus.Infected as refused:
+            raise EvidenceRejected(str(refused)) from None
+        cleaned.append((name, clean_upload(name, data)))
+    return cleaned
 
 
 def report_incident(
@@ -196,7 +213,7 @@ def report_incident(
             existing.replayed = True  # type: ignore[attr-defined]
             return existing
     involved = _normalise_people(school, people)
-    files = _clean_all(evidence)
+    files = _clean_all(evidence, school=school, by=reporter, request=request)
     route = routing.route(
         routing.report_for(category, involved, about_staff=about_staff, urgent=bool(urgent))
     )
@@ -507,7 +524,7 @@ def add_note(incident: Incident, *, by: User, text: str, request: HttpRequest | 
 def add_evidence(
     incident: Incident, *, by: User, files: Iterable[tuple[str, bytes]], request: HttpRequest | None = None
 ) -> list[Evidence]:
-    cleaned = _clean_all(files)
+    cleaned = _clean_all(files, school=incident.school, by=by, request=request)
     with transaction.atomic():
         stored = _store_evidence(incident, cleaned, by)
         for evidence in stored:

@@ -29,7 +29,7 @@ from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
 from esafety.incidents import actions, permissions
 from esafety.incidents.actions import report_incident
-from esafety.incidents.evidence import EvidenceRejected, max_bytes
+from esafety.incidents.evidence import EvidenceRejected, max_bytes, pdf_has_javascript
 from esafety.incidents.forms import (
     ActionForm,
     EditForm,
@@ -710,16 +710,28 @@ def download_evidence(request: HttpRequest, incident_id: int, evidence_id: int) 
     evidence = get_object_or_404(Evidence, pk=evidence_id, incident=incident, school=_school(request))
     record_view(request, incident, object_repr=incident.label, evidence=evidence.pk)
     # A download, never rendered inline: an uploaded text or PDF cannot run in the site's origin.
+    flag = _javascript_flag(evidence)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
         content_type=evidence.content_type,
-        filename=f"incident-{incident.number}-evidence-{evidence.pk}.{evidence.extension}",
+        filename=f"incident-{incident.number}-evidence-{evidence.pk}{flag}.{evidence.extension}",
     )
+    if flag:
+        response["X-Esafety-Warning"] = "PDF contains JavaScript: open it with JavaScript turned off"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _javascript_flag(evidence: Evidence) -> str:
+    """A PDF that carries JavaScript downloads with a name that says so (and a header for tools): PDF readers
+    run it on opening, and it may be what the report is about."""
+    if evidence.content_type != "application/pdf":
+        return ""
+    with evidence.file.open("rb") as handle:
+        return "-CONTAINS-JAVASCRIPT" if pdf_has_javascript(handle.read()) else ""
 
 
 @requires(Action.LIST_INCIDENTS)

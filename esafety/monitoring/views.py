@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from esafety.access import Action, can, requires
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
+from esafety.core import antivirus
 from esafety.monitoring import actions, scanning
 from esafety.monitoring.documents import parse_email, text_from_file
 from esafety.monitoring.forms import (
@@ -393,6 +394,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         upload_file = form.cleaned_data["file"]
         data = upload_file.read()
         name = upload_file.name or ""
+        try:
+            antivirus.scan_or_refuse(name, data, where="monitoring.upload", school=school, request=request)
+        except antivirus.Infected as refused:
+            form.add_error("file", str(refused))
+            return render(request, "monitoring/upload.html", {"form": form}, status=400)
         meta: dict[str, Any] = {}
         if name.lower().endswith(".eml") or (data[:4096].count(b":") >= 2 and b"\nSubject:" in data[:8192]):
             parsed = parse_email(data)
