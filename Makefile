@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml 2>/
 PG_URL ?= postgres://postgres@127.0.0.1:5432/esafety_ci
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-postgres test-e2e lint bench clean
+.PHONY: install run test test-postgres test-e2e test-drills lint bench clean
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ test-postgres: install
 # End-to-end tests with real components: Chromium, Squid, Dovecot, squidGuard, Unbound (.ci/run installs them).
 test-e2e: install
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+# The security drills that take minutes: Schemathesis over the API as two schools' users (see docs/security.md).
+test-drills: install
+	$(BIN)/pytest -m drill $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
