@@ -63,8 +63,15 @@ def throwaway_cluster() -> Iterator[None]:
     assert PORT != 5432, "never the machine's main cluster"
     pg("pg_dropcluster", "--stop", version(), NAME, check=False)
     pg(
-        "pg_createcluster", version(), NAME, "-p", str(PORT), "--start",
-        "--", "--auth-host=trust", "--auth-local=trust",
+        "pg_createcluster",
+        version(),
+        NAME,
+        "-p",
+        str(PORT),
+        "--start",
+        "--",
+        "--auth-host=trust",
+        "--auth-local=trust",
     )
     try:
         wait_ready()
@@ -74,9 +81,21 @@ def throwaway_cluster() -> Iterator[None]:
 
 
 def manage(database_url: str, *args: str, extra_env: dict[str, str] | None = None, **kwargs: object) -> str:
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1", "ESAFETY_REQUIRE_2FA": "0", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "1",
+        "ESAFETY_REQUIRE_2FA": "0",
+        **(extra_env or {}),
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "esafety.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-        check=True, timeout=600, **kwargs,  # type: ignore[arg-type]
+        [sys.executable, "-m", "esafety.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+        **kwargs,  # type: ignore[arg-type]
     )
     return result.stdout

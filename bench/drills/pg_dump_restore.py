@@ -40,6 +40,12 @@ for n in range({count}):
 COUNT = "from esafety.audit.models import AuditEntry; print(AuditEntry.objects.count())"
 
 
+def client(program: str, *args: str) -> None:
+    """Run a PostgreSQL client program against the drill cluster."""
+    where = ["-h", "127.0.0.1", "-p", str(_cluster.PORT), "-U", "postgres"]
+    subprocess.run([program, *where, *args], check=True, timeout=300)
+
+
 def main() -> None:
     with _cluster.throwaway_cluster(), tempfile.TemporaryDirectory() as tmp:
         live = _cluster.createdb("esafety_live")
@@ -50,25 +56,19 @@ def main() -> None:
         time.sleep(3)  # let the writer get going: the dump must be taken mid-write
         dump = Path(tmp) / "live.dump"
         started = time.monotonic()
-        subprocess.run(
-            ["pg_dump", "-h", "127.0.0.1", "-p", str(_cluster.PORT), "-U", "postgres", "-Fc", "-f", str(dump),
-             "esafety_live"],
-            check=True, timeout=300,
-        )
+        client("pg_dump", "-Fc", "-f", str(dump), "esafety_live")
         dumped = time.monotonic() - started
         writer.join()
         restored = _cluster.createdb("esafety_restored")
-        subprocess.run(
-            ["pg_restore", "-h", "127.0.0.1", "-p", str(_cluster.PORT), "-U", "postgres", "-d", "esafety_restored",
-             "--no-owner", str(dump)],
-            check=True, timeout=300,
-        )
+        client("pg_restore", "-d", "esafety_restored", "--no-owner", str(dump))
         verified = _cluster.manage(restored, "verify_audit").strip()
         live_entries = int(_cluster.manage(live, "shell", "-c", COUNT).split()[-1])
         copy_entries = int(_cluster.manage(restored, "shell", "-c", COUNT).split()[-1])
         live_verified = _cluster.manage(live, "verify_audit").strip()
         print(f"pg_dump during writes: {dumped:.1f} s, {dump.stat().st_size / 1024:.0f} KiB")
-        print(f"audit entries: live {live_entries} at the end, restored copy {copy_entries} (taken mid-write)")
+        print(
+            f"audit entries: live {live_entries} at the end, restored copy {copy_entries} (taken mid-write)"
+        )
         print(f"restored copy: {verified}")
         print(f"live database: {live_verified}")
         if not (0 < copy_entries < live_entries):

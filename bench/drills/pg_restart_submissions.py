@@ -75,7 +75,9 @@ def main() -> None:
                         )
                     break
                 except (OperationalError, InterfaceError):
-                    refused += 1  # the form would come back with "nothing was saved"; the reporter sends again
+                    refused += (
+                        1  # the form would come back with "nothing was saved"; the reporter sends again
+                    )
                     retries += 1
                     connection.close()
                     close_old_connections()
@@ -91,11 +93,15 @@ def main() -> None:
         numbers = list(Incident.objects.filter(school=school).values_list("number", flat=True))
         lost = SUBMISSIONS - len(set(keys))
         duplicated = len(keys) - len(set(keys))
-        print(f"submissions: {SUBMISSIONS}, crash restarts: {len(outages)} "
-              f"(unreachable {', '.join(f'{s:.1f} s' for s in outages)})")
+        print(
+            f"submissions: {SUBMISSIONS}, crash restarts: {len(outages)} "
+            f"(unreachable {', '.join(f'{s:.1f} s' for s in outages)})"
+        )
         print(f"refused during outages (form given back, sent again): {refused}")
-        print(f"stored: {len(set(keys))}, lost: {lost}, duplicated: {duplicated}, "
-              f"numbers gap-free: {sorted(numbers) == list(range(1, len(numbers) + 1))}")
+        print(
+            f"stored: {len(set(keys))}, lost: {lost}, duplicated: {duplicated}, "
+            f"numbers gap-free: {sorted(numbers) == list(range(1, len(numbers) + 1))}"
+        )
         print(f"time: {elapsed:.1f} s")
         connection.close()
         if lost or duplicated or len(outages) != RESTARTS:

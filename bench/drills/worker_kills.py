@@ -48,7 +48,10 @@ def main() -> None:
         while True:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "esafety.cli", "db_worker", "--no-startup-delay", "--interval", "0.1"],
-                env=env, cwd=_cluster.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env=env,
+                cwd=_cluster.ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             try:
                 worker.wait(timeout=KILL_EVERY)
@@ -65,7 +68,9 @@ def main() -> None:
         elapsed = time.monotonic() - started
     ids = Counter(message["Message-ID"] for message in sink.messages)
     twice = [message_id for message_id, count in ids.items() if count > 1]
-    print(f"notifications: {EMAILS}, worker SIGKILLs: {kills} (every {KILL_EVERY:.0f} s), time {elapsed:.0f} s")
+    print(
+        f"notifications: {EMAILS}, worker SIGKILLs: {kills} (every {KILL_EVERY:.0f} s), time {elapsed:.0f} s"
+    )
     print(f"accepted by the SMTP sink: {sink.count()}, distinct: {len(ids)}, sent twice: {len(twice)}")
     print(f"outbox at the end: {status}")
     sink.close()

@@ -11,7 +11,7 @@ import uuid
 
 from locust import HttpUser, between, task
 
-PASSWORD = "load-test-password"
+PASSWORD = "load-test-password"  # noqa: S105 (the throwaway demo password run.py sets)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 INCIDENT = re.compile(r'href="/incidents/(\d+)/"')

@@ -60,8 +60,13 @@ def main() -> None:
 
     def manage(*command: str) -> str:
         return subprocess.run(
-            [sys.executable, "-m", "esafety.cli", *command], env=env, cwd=ROOT, check=True, capture_output=True,
-            text=True, timeout=600,
+            [sys.executable, "-m", "esafety.cli", *command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
         ).stdout
 
     gunicorn = None
@@ -69,10 +74,30 @@ def main() -> None:
         manage("migrate", "--noinput", "-v", "0")
         manage("collectstatic", "--noinput", "-v", "0")
         manage("demo", "--password", "load-test-password")
-        before = int(manage("shell", "-c", "from esafety.incidents.models import Incident; print(Incident.objects.count())").split()[-1])
+        before = int(
+            manage(
+                "shell",
+                "-c",
+                "from esafety.incidents.models import Incident; print(Incident.objects.count())",
+            ).split()[-1]
+        )
         gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "esafety.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "60"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "esafety.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "2",
+                "--timeout",
+                "60",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while True:
@@ -85,14 +110,40 @@ def main() -> None:
                 time.sleep(0.2)
         prefix = var / "locust"
         subprocess.run(
-            [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless", "-u", str(args.users),
-             "-r", "10", "-t", f"{int(args.minutes * 60)}s", "--host", f"http://127.0.0.1:{port}",
-             "--csv", str(prefix), "--only-summary"],
-            cwd=ROOT, check=False, timeout=args.minutes * 60 + 120, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(HERE / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(args.users),
+                "-r",
+                "10",
+                "-t",
+                f"{int(args.minutes * 60)}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+            ],
+            cwd=ROOT,
+            check=False,
+            timeout=args.minutes * 60 + 120,
+            capture_output=True,
         )
-        after = int(manage("shell", "-c", "from esafety.incidents.models import Incident; print(Incident.objects.count())").split()[-1])
+        after = int(
+            manage(
+                "shell",
+                "-c",
+                "from esafety.incidents.models import Incident; print(Incident.objects.count())",
+            ).split()[-1]
+        )
         duplicates = manage(
-            "shell", "-c",
+            "shell",
+            "-c",
             "from django.db.models import Count; from esafety.incidents.models import Incident; "
             "print(Incident.objects.exclude(idempotency_key='').values('idempotency_key').annotate(n=Count('id'))"
             ".filter(n__gt=1).count())",
@@ -103,16 +154,26 @@ def main() -> None:
         requests, failures = int(total["Request Count"]), int(total["Failure Count"])
         sent = rows.get("send report", {"Request Count": "0", "Failure Count": "0"})
         accepted = int(sent["Request Count"]) - int(sent["Failure Count"])
-        print(f"users: {args.users}, duration: {args.minutes:g} min, gunicorn workers: 2, PostgreSQL on loopback")
-        print(f"requests: {requests}, {float(total['Requests/s']):.1f} req/s, errors: {failures} "
-              f"({100 * failures / max(requests, 1):.2f} %)")
-        print(f"latency: p50 {total['50%']} ms, p95 {total['95%']} ms, p99 {total['99%']} ms, max {float(total['Max Response Time']):.0f} ms")
+        print(
+            f"users: {args.users}, duration: {args.minutes:g} min, gunicorn workers: 2, PostgreSQL on loopback"
+        )
+        print(
+            f"requests: {requests}, {float(total['Requests/s']):.1f} req/s, errors: {failures} "
+            f"({100 * failures / max(requests, 1):.2f} %)"
+        )
+        print(
+            f"latency: p50 {total['50%']} ms, p95 {total['95%']} ms, p99 {total['99%']} ms, max {float(total['Max Response Time']):.0f} ms"
+        )
         for name in ("dashboard", "incident list", "send report", "triage queue", "triage"):
             if name in rows:
                 row = rows[name]
-                print(f"  {name}: {row['Request Count']} requests, p50 {row['50%']} ms, p95 {row['95%']} ms, p99 {row['99%']} ms")
-        print(f"writes counted back: {after - before} new incidents for {accepted} accepted reports; "
-              f"duplicate idempotency keys: {duplicates}")
+                print(
+                    f"  {name}: {row['Request Count']} requests, p50 {row['50%']} ms, p95 {row['95%']} ms, p99 {row['99%']} ms"
+                )
+        print(
+            f"writes counted back: {after - before} new incidents for {accepted} accepted reports; "
+            f"duplicate idempotency keys: {duplicates}"
+        )
     finally:
         if gunicorn is not None:
             gunicorn.terminate()

@@ -62,7 +62,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         return JsonResponse({"detail": "The request could not be read."}, status=400)
     if too_big:
         return HttpResponse("The upload is larger than the limit.", status=413, content_type="text/plain")
-    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
