@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/esafety_ci
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: install run test test-postgres test-e2e lint bench clean
+.PHONY: install run test test-postgres test-e2e test-drills lint bench clean
 
 install: $(STAMP)
 
@@ -38,6 +38,10 @@ test-postgres: install
 # End-to-end tests with real components: Chromium, Squid, Dovecot, squidGuard, Unbound (.ci/run installs them).
 test-e2e: install
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+# The security drills that take minutes: Schemathesis over the API as two schools' users (see docs/security.md).
+test-drills: install
+	$(BIN)/pytest -m drill $(PYTEST_ARGS)
 
 # ruff (format owns the layout), mypy on the whole package with django-stubs (strict on the two engines), and
 # the import-linter contracts in pyproject.toml (docs/architecture.md). DEBUG=1: mypy's Django plugin loads the

@@ -322,8 +322,10 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ESAFETY_MAX_UPLOAD_MB = env_int("ESAFETY_MAX_UPLOAD_MB", 20, minimum=1)
+# A JSON body (the API) carries one evidence file of the documented size in base64 (4/3), plus the report itself.
+DATA_UPLOAD_MAX_MEMORY_SIZE = ESAFETY_MAX_UPLOAD_MB * 1024 * 1024 * 4 // 3 + 1024 * 1024
+ESAFETY_CLAMD_SOCKET = env_str("ESAFETY_CLAMD_SOCKET", "")  # clamd's Unix socket; empty: uploads go unscanned
 
 globals().update(email_from_url(env_str("EMAIL_URL", "console:")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "esafety <esafety@localhost>")

@@ -6,6 +6,7 @@ from esafety.accounts import api_views as account_api
 from esafety.core import views as core_views
 from esafety.people import api as people_api
 
+handler400 = "esafety.core.views.bad_request"
 handler403 = "esafety.core.views.permission_denied"
 handler404 = "esafety.core.views.page_not_found"
 handler500 = "esafety.core.views.server_error"

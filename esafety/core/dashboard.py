@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from esafety.access import Action, can
+from esafety.core import antivirus
 from esafety.core.models import OutboundEmail
 from esafety.core.navigation import Panel
 from esafety.core.types import SchoolRequest
@@ -21,4 +22,20 @@ def panels(request: SchoolRequest) -> list[Panel]:
                     tone="warn",
                 )
             )
+        result += _scanner_panel()
     return result
+
+
+def _scanner_panel() -> list[Panel]:
+    """Uploads are accepted unscanned rather than lost when clamd is down: whoever runs the school must know."""
+    state = antivirus.status()
+    if state.answering:
+        return []
+    return [
+        Panel(
+            "Virus scanning is off",
+            "off",
+            note=f"Uploaded files are stored unscanned: {state.problem}. See docs/deployment.md.",
+            tone="alert",
+        )
+    ]

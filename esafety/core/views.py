@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from esafety.access import Action, requires, schools_of
@@ -46,7 +49,26 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", status=403)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400; for the API, JSON with a reason, and 413 when the body is over the limit (a client can act on it)."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    if request.path.startswith("/api/"):
+        if too_big:
+            limit = settings.ESAFETY_MAX_UPLOAD_MB
+            detail = (
+                f"The request body is larger than the API accepts: at most one evidence file of {limit} MB "
+                "(base64-encoded) per request. Send large files one request at a time."
+            )
+            return JsonResponse({"detail": detail}, status=413)
+        return JsonResponse({"detail": "The request could not be read."}, status=400)
+    if too_big:
+        return HttpResponse("The upload is larger than the limit.", status=413, content_type="text/plain")
+    return defaults.bad_request(request, exception)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)  # API clients parse JSON, never our page
     return render(request, "404.html", status=404)
 
 

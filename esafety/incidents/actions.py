@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from esafety.accounts.models import Role, User
 from esafety.audit.actions import record
+from esafety.core import antivirus
 from esafety.core.actions import queue_email
 from esafety.core.models import OutboundEmail
 from esafety.incidents import routing
@@ -63,6 +64,7 @@ __all__ = [
     "record_outcome",
     "reopen_incident",
     "report_incident",
+    "restrict_if_about_staff",
     "send_overdue_reminders",
     "set_restricted",
     "start_investigation",
@@ -144,9 +146,25 @@ def _store_evidence(
     return stored
 
 
-def _clean_all(evidence: Iterable[tuple[str, bytes]]) -> list[tuple[str, CleanFile]]:
-    """Check every file before anything is saved: one bad file rejects the whole submission, keeping nothing."""
-    return [(name, clean_upload(name, data)) for name, data in evidence]
+def _clean_all(
+    evidence: Iterable[tuple[str, bytes]],
+    *,
+    school: School | None = None,
+    by: User | None = None,
+    request: HttpRequest | None = None,
+) -> list[tuple[str, CleanFile]]:
+    """Check every file before anything is saved: one bad file rejects the whole submission, keeping nothing.
+    Each file is virus-scanned first (an infected one is refused and the refusal audited)."""
+    cleaned = []
+    for name, data in evidence:
+        try:
+            antivirus.scan_or_refuse(
+                name, data, where="incidents.evidence", actor=by, school=school, request=request
+            )
+        except antivirus.Infected as refused:
+            raise EvidenceRejected(str(refused)) from None
+        cleaned.append((name, clean_upload(name, data)))
+    return cleaned
 
 
 def report_incident(
@@ -188,7 +206,7 @@ def report_incident(
             existing.replayed = True  # type: ignore[attr-defined]
             return existing
     involved = _normalise_people(school, people)
-    files = _clean_all(evidence)
+    files = _clean_all(evidence, school=school, by=reporter, request=request)
     route = routing.route(
         routing.report_for(category, involved, about_staff=about_staff, urgent=bool(urgent))
     )
@@ -251,7 +269,9 @@ def report_incident(
     return incident
 
 
-def _notify_new(incident: Incident, route: routing.Route, reporter: User | None) -> None:
+def _notify_new(
+    incident: Incident, route: routing.Route, reporter: User | None, *, key: str | None = None
+) -> None:
     recipients = _users_with(incident.school, route.notify)
     if route.notify_named_deputy and (deputy_id := _settings_for(incident.school).restricted_deputy_id):
         recipients += list(User.objects.filter(pk=deputy_id, is_active=True))
@@ -264,7 +284,7 @@ def _notify_new(incident: Incident, route: routing.Route, reporter: User | None)
         f"Please sign in to review it:\n{_incident_link(incident)}\n\n"
         "For everyone's safety this e-mail carries no details of the report.\n"
     )
-    queue_email(f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
+    queue_email(key or f"incident:{incident.pk}:reported", addresses, subject, body, school=incident.school)
 
 
 # --- Workflow steps --------------------------------------------------------------------------------------------
@@ -478,7 +498,7 @@ def add_note(incident: Incident, *, by: User, text: str, request: HttpRequest | 
 def add_evidence(
     incident: Incident, *, by: User, files: Iterable[tuple[str, bytes]], request: HttpRequest | None = None
 ) -> list[Evidence]:
-    cleaned = _clean_all(files)
+    cleaned = _clean_all(files, school=incident.school, by=by, request=request)
     with transaction.atomic():
         stored = _store_evidence(incident, cleaned, by)
         for evidence in stored:
@@ -518,6 +538,13 @@ def add_people(
                 obj=incident,
                 request=request,
                 detail={"added": [link.person_id for link in new]},
+            )
+            added = [(link.person, link.role) for link in new]
+            restrict_if_about_staff(
+                incident,
+                by=by,
+                report=routing.report_for(incident.category, added, about_staff=False, urgent=False),
+                request=request,
             )
     return len(new)
 
@@ -560,7 +587,46 @@ def update_incident(
                 text="Changed: " + ", ".join(_label(name) for name in changed),
             )
         record("incident.edit", actor=by, obj=incident, request=request, detail={"fields": changed})
+        if "category" in changed:
+            subjects = [(link.person, link.role) for link in incident.involvements.select_related("person")]
+            restrict_if_about_staff(
+                incident,
+                by=by,
+                report=routing.report_for(incident.category, subjects, about_staff=False, urgent=False),
+                request=request,
+            )
     return incident
+
+
+def restrict_if_about_staff(
+    incident: Incident, *, by: User | None, report: routing.Report, request: HttpRequest | None = None
+) -> bool:
+    """Apply the filing-time routing to a change that may have made the report one about staff.
+
+    ``report`` describes the change (the new category, the people just added). If routing says "restricted" and
+    the incident is not, it is restricted now, with a timeline entry, an audit entry and the detail-free e-mail
+    to the Head and the named deputy, exactly as a report filed that way. Never lifts a restriction: only the
+    Head does that, with a reason. Call inside the change's transaction. Returns whether it restricted.
+    """
+    route = routing.route(report)
+    if not route.restricted or incident.restricted:
+        return False
+    incident.update_fields(None, restricted=True)
+    TimelineEntry.objects.create(
+        incident=incident,
+        actor=by,
+        kind=TimelineEntry.Kind.RESTRICTED,
+        text=f"Restricted when it changed: {routing.describe(route)}.",
+    )
+    record(
+        "incident.restrict",
+        actor=by,
+        obj=incident,
+        request=request,
+        detail={"restricted": True, "rules": route.rules, "automatic": True},
+    )
+    _notify_new(incident, route, by, key=f"incident:{incident.pk}:restricted")
+    return True
 
 
 def set_restricted(

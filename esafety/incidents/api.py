@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -136,6 +136,9 @@ def _queryset(request: Any) -> Any:
     )
 
 
+ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
+
+
 class IncidentListCreate(generics.ListAPIView):
     """``GET``: incidents the caller may see at the school (``?school=<slug>``, ``?status=``, ``?category=``).
     ``POST``: file a concern; idempotent on the ``Idempotency-Key`` header or ``external_id``."""
@@ -155,7 +158,12 @@ class IncidentListCreate(generics.ListAPIView):
 
     @extend_schema(
         request=IncidentCreateSerializer,
-        responses={201: IncidentReceiptSerializer, 200: IncidentReceiptSerializer},
+        responses={
+            201: IncidentReceiptSerializer,
+            200: IncidentReceiptSerializer,
+            400: OpenApiTypes.OBJECT,  # {field: [reasons]}, as DRF reports validation errors
+            413: ERROR,
+        },
         parameters=[
             OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)
         ],
@@ -205,6 +213,10 @@ class IncidentDetail(generics.RetrieveAPIView):
 
     serializer_class = IncidentSerializer
     permission_classes = [allows(Action.LIST_INCIDENTS)]
+
+    @extend_schema(responses={200: IncidentSerializer, 404: ERROR})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def get_object(self) -> Incident:
         incident = get_object_or_404(_queryset(self.request), pk=self.kwargs["pk"])

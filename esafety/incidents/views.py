@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat, Lower
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_POST
 
 from esafety.access import Action, can, requires
@@ -28,7 +31,7 @@ from esafety.core.text import neutralise
 from esafety.core.types import SchoolRequest
 from esafety.incidents import actions, permissions
 from esafety.incidents.actions import report_incident
-from esafety.incidents.evidence import EvidenceRejected, max_bytes
+from esafety.incidents.evidence import EvidenceRejected, max_bytes, pdf_has_javascript
 from esafety.incidents.forms import (
     ActionForm,
     EditForm,
@@ -96,9 +99,46 @@ def _search_people(school: School, query: str) -> QuerySet[Person]:
     return people.order_by("last_name", "first_name", "pk")
 
 
+def _browses_people(request: SchoolRequest) -> bool:
+    return can(request.user, Action.VIEW_PEOPLE, request.school)
+
+
+def _exact_name_matches(school: Any, query: str) -> QuerySet[Person]:
+    """People whose full name (first or preferred name, then surname) is exactly ``query``, ignoring case and
+    spacing: a reporter who may not browse the directory can name someone they know, but not list a class."""
+    name = " ".join(query.split()).casefold()
+    if not name:
+        return Person.objects.none()
+    people = Person.objects.filter(school=school).current()
+    people = people.annotate(
+        _full=Lower(Concat("first_name", Value(" "), "last_name")),
+        _preferred=Lower(Concat("preferred_name", Value(" "), "last_name")),
+    )
+    return people.filter(Q(_full=name) | Q(_preferred=name)).order_by("pk")
+
+
+def _picker_search(request: SchoolRequest, query: str) -> QuerySet[Person]:
+    """The report form's search: the directory for roles with ``people.view``, exact names for the rest."""
+    if _browses_people(request):
+        return _search_people(request.school, query)
+    return _exact_name_matches(request.school, query)
+
+
+def _pick_token(request: SchoolRequest, person_id: int) -> str:
+    """Proof, for a reporter who may not browse the directory, that the picker showed them this person: without
+    it, posting ids back would name whoever they belong to."""
+    return signing.Signer(salt="incidents.picker").sign(f"{request.user.pk}:{person_id}").rsplit(":", 1)[1]
+
+
 def _picked_people(request: SchoolRequest) -> list[tuple[Person, str]]:
     """The people ticked in the picker, with the role chosen for each (only people of this school)."""
     ids = [int(value) for value in request.POST.getlist("people") if value.isdigit()][:200]
+    if not _browses_people(request):
+        ids = [
+            pk
+            for pk in ids
+            if constant_time_compare(request.POST.get(f"pick_{pk}", ""), _pick_token(request, pk))
+        ]
     people = Person.objects.filter(school=request.school, pk__in=ids).in_bulk()
     picked = []
     for person_id in dict.fromkeys(ids):
@@ -122,11 +162,23 @@ def _render_report(
     picked_ids = {person.pk for person, _ in picked}
     found = [
         person
-        for person in _search_people(request.school, query)[:PEOPLE_SEARCH_LIMIT]
+        for person in _picker_search(request, query)[:PEOPLE_SEARCH_LIMIT]
         if person.pk not in picked_ids
     ]
-    candidates = [(person, role, True) for person, role in picked]
-    candidates += [(person, IncidentPerson.Role.OTHER, False) for person in found]
+    # (person, role, ticked, label, pick token): a reporter who may not browse the directory sees only the name
+    # they typed, not the class or job that tells where to find the person.
+    browses = _browses_people(request)
+    candidates = [
+        (
+            person,
+            role,
+            ticked,
+            person.description if browses else person.full_name,
+            "" if browses else _pick_token(request, person.pk),
+        )
+        for person, role, ticked in [(p, r, True) for p, r in picked]
+        + [(p, IncidentPerson.Role.OTHER, False) for p in found]
+    ]
     guidance = _guidance(request.school)
     context = {
         "form": form,
@@ -136,6 +188,7 @@ def _render_report(
         "roles": IncidentPerson.Role.choices,
         "guidance": [(Category(key).label, text) for key, text in guidance.items()],
         "max_mb": max_bytes() // (1024 * 1024),
+        "browses_people": browses,
         **extra,
     }
     return render(request, "incidents/new.html", context, status=status)
@@ -552,7 +605,21 @@ def add_people(request: SchoolRequest, incident_id: int) -> HttpResponse:
         incident, by=request.user, people=_picked_people(request), request=request
     ):
         messages.success(request, f"{added} {'person' if added == 1 else 'people'} added.")
-    return redirect("incidents:detail", incident.pk)
+    return _back_to_incident(request, incident)
+
+
+def _back_to_incident(request: SchoolRequest, incident: Incident) -> HttpResponse:
+    """After a change that may have restricted the incident (it is now about staff), say so to a user who can no
+    longer open it, instead of sending them to a 404."""
+    incident.refresh_from_db(fields=["restricted", "version"])
+    if permissions.can_view(request.user, incident):
+        return redirect("incidents:detail", incident.pk)
+    messages.info(
+        request,
+        f"{incident.label} is now about a member of staff: it has gone to the Headteacher and is no longer "
+        "in your list.",
+    )
+    return redirect("incidents:list")
 
 
 @require_POST
@@ -603,7 +670,7 @@ def edit_incident(request: SchoolRequest, incident_id: int) -> HttpResponse:
         }
         return render(request, "incidents/edit.html", context, status=409)
     messages.success(request, "Changes saved.")
-    return redirect("incidents:detail", incident.pk)
+    return _back_to_incident(request, incident)
 
 
 @requires(Action.LIST_INCIDENTS)
@@ -612,16 +679,28 @@ def download_evidence(request: SchoolRequest, incident_id: int, evidence_id: int
     evidence = get_object_or_404(Evidence, pk=evidence_id, incident=incident, school=request.school)
     record_view(request, incident, object_repr=incident.label, evidence=evidence.pk)
     # A download, never rendered inline: an uploaded text or PDF cannot run in the site's origin.
+    flag = _javascript_flag(evidence)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
         content_type=evidence.content_type,
-        filename=f"incident-{incident.number}-evidence-{evidence.pk}.{evidence.extension}",
+        filename=f"incident-{incident.number}-evidence-{evidence.pk}{flag}.{evidence.extension}",
     )
+    if flag:
+        response["X-Esafety-Warning"] = "PDF contains JavaScript: open it with JavaScript turned off"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _javascript_flag(evidence: Evidence) -> str:
+    """A PDF that carries JavaScript downloads with a name that says so (and a header for tools): PDF readers
+    run it on opening, and it may be what the report is about."""
+    if evidence.content_type != "application/pdf":
+        return ""
+    with evidence.file.open("rb") as handle:
+        return "-CONTAINS-JAVASCRIPT" if pdf_has_javascript(handle.read()) else ""
 
 
 @requires(Action.LIST_INCIDENTS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -60,7 +61,8 @@ class CaptureCreate(APIView):
     permission_classes = [allows(Action.VIEW_ALERTS)]
 
     @extend_schema(
-        request=CaptureInSerializer, responses={200: CaptureOutSerializer, 201: CaptureOutSerializer}
+        request=CaptureInSerializer,
+        responses={200: CaptureOutSerializer, 201: CaptureOutSerializer, 400: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
         incoming = CaptureInSerializer(data=request.data)

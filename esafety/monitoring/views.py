@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from esafety.access import Action, can, requires
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
+from esafety.core import antivirus
 from esafety.core.types import SchoolRequest
 from esafety.monitoring import actions, scanning
 from esafety.monitoring.documents import read_upload
@@ -385,7 +386,14 @@ def upload(request: SchoolRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, school=school)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        text, meta = read_upload(upload_file.name or "", upload_file.read())
+        data = upload_file.read()
+        name = upload_file.name or ""
+        try:
+            antivirus.scan_or_refuse(name, data, where="monitoring.upload", school=school, request=request)
+        except antivirus.Infected as refused:
+            form.add_error("file", str(refused))
+            return render(request, "monitoring/upload.html", {"form": form}, status=400)
+        text, meta = read_upload(name, data)
         if not text.strip():
             form.add_error("file", "No text could be read from this file (use text, .eml, .docx or PDF).")
         else:

@@ -37,7 +37,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Field
 
 from esafety.core.text import looks_like_formula, neutralise
 from esafety.people.models import Guardianship, Person, School
@@ -95,11 +94,6 @@ class ImportRejected(Exception):
         self.report = report
 
 
-def _max_length(name: str) -> int | None:
-    field = Person._meta.get_field(name)
-    return field.max_length if isinstance(field, Field) else None
-
-
 def _parse_date(value: str) -> date:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
@@ -120,9 +114,41 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+def _unquote(value: str) -> str:
+    """Undo our own export's neutralising apostrophe, so an exported file re-imports as the same people."""
+    return value[1:] if value.startswith("'") and looks_like_formula(value[1:]) else value
+
+
+def _model_errors(line: int, values: dict[str, Any], relationship: str) -> list[RowError]:
+    """Check each value against the field that will hold it (length, e-mail form...), so that nothing is stored
+    that the directory's own edit form would then refuse."""
+    errors = []
+    column_for = {field: column for column, field in FIELD_FOR_COLUMN.items()}
+    checks = [(Person._meta.get_field(name), name, value) for name, value in values.items() if name != "kind"]
+    checks.append((Guardianship._meta.get_field("relationship"), "relationship", relationship))
+    for model_field, name, value in checks:
+        if value in ("", None):
+            continue  # required cells are reported as such above
+        try:
+            model_field.clean(value, None)
+        except ValidationError as exc:
+            errors.append(RowError(line, column_for.get(name, name), " ".join(exc.messages)))
+    return errors
+
+
 def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str, Any] | None:
     row = {key: (value or "").strip() for key, value in raw.items()}
     errors_before = len(report.errors)
+    for column, value in row.items():
+        if "\x00" in value:
+            # PostgreSQL cannot store a NUL in text, and no MIS puts one in a name: the file is damaged.
+            report.errors.append(
+                RowError(line, column, "contains a NUL byte: the file is damaged or not a CSV")
+            )
+    if len(report.errors) > errors_before:
+        return None
+    row["mis_id"] = _unquote(row.get("mis_id", ""))
+    row["relationship"] = _unquote(row.get("relationship", ""))
     for column in REQUIRED:
         if not row.get(column):
             report.errors.append(RowError(line, column, "is required"))
@@ -142,22 +168,18 @@ def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str
         "email",
         "phone",
     ):
-        value = row.get(column, "")
-        if value.startswith("'") and looks_like_formula(value[1:]):
-            value = value[1:]  # our own export's neutralising apostrophe
+        value = _unquote(row.get(column, ""))
         if looks_like_formula(value):
             report.warnings.append(
                 RowError(line, column, "looks like a spreadsheet formula; stored as plain text")
             )
-        limit = _max_length(FIELD_FOR_COLUMN.get(column, column))
-        if limit and len(value) > limit:
-            report.errors.append(RowError(line, column, f"is longer than {limit} characters"))
         values[FIELD_FOR_COLUMN.get(column, column)] = value
     if values["email"]:
         try:
             validate_email(values["email"])
         except ValidationError:
             report.errors.append(RowError(line, "email", f"“{values['email']}” is not an e-mail address"))
+            values["email"] = ""  # reported once, in words a school office reads
     for column, field_name in (("date_of_birth", "date_of_birth"), ("left_on", "left_on")):
         value = row.get(column, "")
         values[field_name] = None
@@ -168,7 +190,8 @@ def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str
                 report.errors.append(RowError(line, column, f"“{value}” {exc}"))
     if kind == Person.Kind.PUPIL and not values["year_group"]:
         report.errors.append(RowError(line, "year_group", "is required for pupils"))
-    children = [child.strip() for child in row.get("children", "").split(";") if child.strip()]
+    report.errors += _model_errors(line, {"mis_id": row["mis_id"], **values}, row["relationship"])
+    children = [_unquote(child.strip()) for child in row.get("children", "").split(";") if child.strip()]
     if children and kind != Person.Kind.PARENT:
         report.errors.append(RowError(line, "children", "only parents and carers have children listed"))
     if len(report.errors) > errors_before:

@@ -104,7 +104,7 @@ class ReportFormTests(IncidentTestCase):
         self.assertEqual(Incident.objects.count(), 0)
 
     def test_it_searches_the_directory_without_losing_the_report(self) -> None:
-        self.login(self.governor)
+        self.login(self.teacher)
         response = self.client.post(
             reverse("incidents:new"), self.form_data(find="Bramley", find_people="1", people=[])
         )
