@@ -53,6 +53,17 @@ class Action(StrEnum):
     MANAGE_LEXICON = "monitoring.lexicon"
     MANAGE_MONITORING_SOURCES = "monitoring.sources"
 
+    # training, curriculum and governance
+    VIEW_OWN_TRAINING = "training.view_own"
+    MANAGE_TRAINING = "training.manage"  # sessions, attendance, requirements and everyone's records
+    VIEW_CURRICULUM = "curriculum.view"
+    RECORD_LESSON = "curriculum.record_lesson"
+    MANAGE_CURRICULUM = "curriculum.manage"  # the plan, resources and their reviews
+    VIEW_GOVERNANCE = "governance.view"  # dashboard, annual review and governors' report
+    CONDUCT_FILTERING_REVIEW = "governance.review"
+    EDIT_RESPONSIBLE_PEOPLE = "governance.responsible_people"
+    MANAGE_RETENTION = "governance.retention"  # retention schedule, legal holds, subject access exports
+
 
 R = Role
 ALL_STAFF = frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.DSL, R.TECHNICIAN, R.TEACHER, R.OFFICE})
@@ -91,6 +102,25 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_LEXICON: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
     # Mailbox connection settings: the ICT Technician runs the mail system; no captured text is shown there.
     Action.MANAGE_MONITORING_SOURCES: frozenset({R.HEAD, R.COORDINATOR, R.DSL, R.TECHNICIAN}),
+    # training, curriculum and governance
+    # Every member of staff sees their own CPD record; governors have induction and safeguarding training too.
+    Action.VIEW_OWN_TRAINING: ALL_STAFF | {R.GOVERNOR},
+    # "Co-ordinator and Head see all": they run the CPD programme the policy describes.
+    Action.MANAGE_TRAINING: frozenset({R.HEAD, R.COORDINATOR}),
+    # E-safety is "embedded throughout the school curriculum": every member of staff may see the coverage.
+    Action.VIEW_CURRICULUM: ALL_STAFF,
+    # Those who teach record the lessons they delivered.
+    Action.RECORD_LESSON: frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.TEACHER}),
+    # Resources are "reviewed by curriculum co-ordinators": the E-Safety Co-ordinator, and the Head.
+    Action.MANAGE_CURRICULUM: frozenset({R.HEAD, R.COORDINATOR}),
+    # "The Headteacher and Governors have ultimate responsibility"; the Co-ordinator prepares the evidence.
+    Action.VIEW_GOVERNANCE: frozenset({R.HEAD, R.COORDINATOR, R.GOVERNOR}),
+    # DfE standards: SLT, the DSL and IT support review filtering and monitoring with the governor.
+    Action.CONDUCT_FILTERING_REVIEW: frozenset({R.HEAD, R.COORDINATOR, R.GOVERNOR}),
+    # Naming the SLT lead and governor is the senior leadership's decision, prepared by the Co-ordinator.
+    Action.EDIT_RESPONSIBLE_PEOPLE: frozenset({R.HEAD, R.COORDINATOR}),
+    # Retention, legal holds and subject access release personal data: the Head and the Co-ordinator only.
+    Action.MANAGE_RETENTION: frozenset({R.HEAD, R.COORDINATOR}),
 }
 
 

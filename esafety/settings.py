@@ -171,6 +171,8 @@ INSTALLED_APPS = [
     "esafety.audit",
     "esafety.incidents",
     "esafety.monitoring",
+    "esafety.training",
+    "esafety.governance",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,9 @@ urlpatterns = [
     path("audit/", include("esafety.audit.urls")),
     path("incidents/", include("esafety.incidents.urls")),
     path("monitoring/", include("esafety.monitoring.urls")),
+    path("training/", include("esafety.training.urls")),
+    path("curriculum/", include("esafety.training.curriculum_urls")),
+    path("governance/", include("esafety.governance.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

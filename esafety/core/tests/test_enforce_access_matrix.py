@@ -46,6 +46,15 @@ monitoring.enhanced            x . x x . . . . . .
 monitoring.authorise_enhanced  x . . . . . . . . .
 monitoring.lexicon             x . x x . . . . . .
 monitoring.sources             x . x x x . . . . .
+training.view_own              x x x x x x x x . .
+training.manage                x . x . . . . . . .
+curriculum.view                x x x x x x x . . .
+curriculum.record_lesson       x x x . . x . . . .
+curriculum.manage              x . x . . . . . . .
+governance.view                x . x . . . . x . .
+governance.review              x . x . . . . x . .
+governance.responsible_people  x . x . . . . . . .
+governance.retention           x . x . . . . . . .
 """
 
 
