@@ -199,3 +199,25 @@ def requires(*actions: Action) -> Callable[[Callable[..., HttpResponse]], Callab
 def allowed_actions(user: User | Any, school: School | None) -> frozenset[Action]:
     roles = roles_at(user, school)
     return frozenset(action for action, allowed in PERMISSIONS.items() if roles & allowed)
+
+
+def requires_record(*actions: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Like ``requires`` for URLs that name a record: a refusal answers 404, as a missing record does, so
+    that it never confirms the record exists."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from django.http import Http404
+
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            school = getattr(request, "school", None)
+            if not any(can(request.user, action, school) for action in actions):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapper.required_actions = actions  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from esafety.access import Action, can, requires
+from esafety.access import Action, can, requires, requires_record
 from esafety.audit.actions import record
 from esafety.audit.models import AuditEntry
 from esafety.core.types import SchoolRequest
@@ -118,7 +118,7 @@ def _review_page(
     return render(request, "governance/review.html", context, status=status)
 
 
-@requires(Action.CONDUCT_FILTERING_REVIEW)
+@requires_record(Action.CONDUCT_FILTERING_REVIEW)
 def review(request: SchoolRequest, year: int) -> HttpResponse:
     review = get_object_or_404(FilteringReview, school=request.school, year=year)
     answers = {a.item: a for a in review.answers.all()}
@@ -157,7 +157,7 @@ def review(request: SchoolRequest, year: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Action.CONDUCT_FILTERING_REVIEW)
+@requires_record(Action.CONDUCT_FILTERING_REVIEW)
 def add_action(request: SchoolRequest, year: int) -> HttpResponse:
     review = get_object_or_404(FilteringReview, school=request.school, year=year)
     form = ActionForm(request.POST, school=request.school)
@@ -170,7 +170,7 @@ def add_action(request: SchoolRequest, year: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Action.CONDUCT_FILTERING_REVIEW)
+@requires_record(Action.CONDUCT_FILTERING_REVIEW)
 def complete_action(request: SchoolRequest, action_id: int) -> HttpResponse:
     action = get_object_or_404(
         ReviewAction.objects.select_related("review"), pk=action_id, school=request.school
@@ -181,7 +181,7 @@ def complete_action(request: SchoolRequest, action_id: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Action.CONDUCT_FILTERING_REVIEW)
+@requires_record(Action.CONDUCT_FILTERING_REVIEW)
 def sign_review(request: SchoolRequest, year: int) -> HttpResponse:
     review = get_object_or_404(FilteringReview, school=request.school, year=year)
     try:
@@ -302,7 +302,7 @@ def place_hold(request: SchoolRequest) -> HttpResponse:
 
 
 @require_POST
-@requires(Action.MANAGE_RETENTION)
+@requires_record(Action.MANAGE_RETENTION)
 def lift_hold(request: SchoolRequest, hold_id: int) -> HttpResponse:
     hold = get_object_or_404(LegalHold, pk=hold_id, school=request.school)
     if actions.lift_hold(hold, by=request.user):
@@ -320,8 +320,10 @@ def run_disposal(request: SchoolRequest) -> HttpResponse:
     return redirect("governance:retention")
 
 
-@requires(Action.MANAGE_RETENTION)
+@requires_record(Action.MANAGE_RETENTION)
 def subject_access(request: SchoolRequest, person_id: int, fmt: str) -> HttpResponse:
+    if fmt not in ("pdf", "json"):
+        raise Http404
     person = get_object_or_404(Person, pk=person_id, school=request.school)
     bundle = actions.subject_access(request.school, person, by=request.user, fmt=fmt)
     if fmt == "json":

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from esafety.access import Action, can, requires
+from esafety.access import Action, can, requires, requires_record
 from esafety.audit.actions import record
 from esafety.core.types import SchoolRequest
 from esafety.training import actions
@@ -94,7 +94,7 @@ def add_resource(request: SchoolRequest) -> HttpResponse:
 
 
 @require_POST
-@requires(Action.MANAGE_CURRICULUM)
+@requires_record(Action.MANAGE_CURRICULUM)
 def review_resource(request: SchoolRequest, resource_id: int) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=resource_id, school=request.school)
     form = ReviewResourceForm(request.POST)

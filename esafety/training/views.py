@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from esafety.access import Action, can, requires
+from esafety.access import Action, can, requires, requires_record
 from esafety.audit.actions import record_view
 from esafety.core.types import SchoolRequest
 from esafety.people.models import Person
@@ -78,7 +78,7 @@ def session_list(request: SchoolRequest) -> HttpResponse:
     return render(request, "training/sessions.html", {"form": form, "sessions": sessions})
 
 
-@requires(Action.MANAGE_TRAINING)
+@requires_record(Action.MANAGE_TRAINING)
 def session_detail(request: SchoolRequest, session_id: int) -> HttpResponse:
     session = get_object_or_404(TrainingSession, pk=session_id, school=request.school)
     form = AttendanceForm(request.POST or None, school=request.school)
@@ -103,7 +103,7 @@ def _attendance(request: SchoolRequest, attendance_id: int) -> Attendance:
 
 
 @require_POST
-@requires(Action.VIEW_OWN_TRAINING)
+@requires_record(Action.VIEW_OWN_TRAINING)
 def upload_certificate(request: SchoolRequest, attendance_id: int) -> HttpResponse:
     attendance = _attendance(request, attendance_id)
     form = CertificateForm(request.POST, request.FILES)
@@ -128,7 +128,7 @@ def upload_certificate(request: SchoolRequest, attendance_id: int) -> HttpRespon
     return redirect(back)
 
 
-@requires(Action.VIEW_OWN_TRAINING)
+@requires_record(Action.VIEW_OWN_TRAINING)
 def download_certificate(request: SchoolRequest, attendance_id: int) -> FileResponse:
     attendance = _attendance(request, attendance_id)
     if not attendance.certificate:
@@ -146,7 +146,7 @@ def download_certificate(request: SchoolRequest, attendance_id: int) -> FileResp
 
 
 @require_POST
-@requires(Action.VIEW_OWN_TRAINING)
+@requires_record(Action.VIEW_OWN_TRAINING)
 def complete_induction(request: SchoolRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(
         InductionItem.objects.select_related("person"), pk=item_id, school=request.school
@@ -205,7 +205,7 @@ def send_reminders(request: SchoolRequest) -> HttpResponse:
     return redirect("training:overdue")
 
 
-@requires(Action.MANAGE_TRAINING)
+@requires_record(Action.MANAGE_TRAINING)
 def person_record(request: SchoolRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, school=request.school)
     return render(request, "training/person.html", {"record": _record_context(request, person)})
