@@ -66,7 +66,9 @@ def _teachers_attendance(case: BaseTestCase) -> Attendance:
 
 def _teachers_item(case: BaseTestCase) -> InductionItem:
     item, _ = InductionItem.objects.get_or_create(
-        person=case.teacher.person, title="Test item", defaults={"school": case.school, "due_on": date(2026, 9, 10)}
+        person=case.teacher.person,
+        title="Test item",
+        defaults={"school": case.school, "due_on": date(2026, 9, 10)},
     )
     return item
 
