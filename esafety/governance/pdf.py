@@ -65,7 +65,7 @@ class Document(FPDF):
         self.multi_cell(0, 5, self.clean(text), new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
-    def facts(self, rows: Any, label_width: float = 60) -> None:
+    def facts(self, rows: Any, label_width: float = 72) -> None:
         for label, value in rows:
             self.set_font(self.family, "B", 10)
             self.cell(label_width, 5, self.clean(label))
