@@ -87,14 +87,20 @@ class ReviewForm(forms.Form):
         verdicts = [("", "Not answered yet"), *ReviewAnswer.Verdict.choices]
         for item in standards.ITEMS:
             answer = answers.get(item.key)
+            # Every item has an "Answer" field: tie each to its own item's text for screen readers.
+            described = {"aria-describedby": f"text-{item.key}"}
             self.fields[f"verdict__{item.key}"] = forms.ChoiceField(
-                label="Answer", choices=verdicts, required=False, initial=answer.verdict if answer else ""
+                label="Answer",
+                choices=verdicts,
+                required=False,
+                initial=answer.verdict if answer else "",
+                widget=forms.Select(attrs=described),
             )
             self.fields[f"comment__{item.key}"] = forms.CharField(
                 label="Comment",
                 required=False,
                 initial=answer.comment if answer else "",
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, **described}),
             )
             if not measured.get(item.key):
                 self.fields[f"reported_by__{item.key}"] = forms.CharField(
@@ -102,6 +108,9 @@ class ReviewForm(forms.Form):
                     required=False,
                     max_length=150,
                     initial=answer.reported_by if answer else "",
+                    widget=forms.TextInput(
+                        attrs={"aria-describedby": f"id_reported_by__{item.key}_help text-{item.key}"}
+                    ),
                     help_text="esafety holds no figure for this: whose statement is the answer based on? "
                     "(e.g. 'Filtering provider's certificate, 2 Sep' or 'ICT technician')",
                 )
