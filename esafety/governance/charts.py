@@ -16,8 +16,9 @@ from django.utils.safestring import SafeString
 WIDTH = 640
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 230
-VALUE_WIDTH = 70
+LABEL_WIDTH = 270
+VALUE_WIDTH = 60
+LABEL_CHARACTERS = 36  # what fits in LABEL_WIDTH at the chart's font size
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def bar_chart(title: str, series: Sequence[tuple[str, float]], unit: str = "") -
             (
                 LABEL_WIDTH - 8,
                 bar.y + BAR_HEIGHT * 0.7,
-                bar.label[:38],
+                _short(bar.label),
                 LABEL_WIDTH,
                 bar.y,
                 f"{bar.width:.1f}",
@@ -82,6 +83,10 @@ def bar_chart(title: str, series: Sequence[tuple[str, float]], unit: str = "") -
         description,
         rows,
     )
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"
 
 
 def _slug(text: str) -> str:

@@ -9,7 +9,7 @@ from collections import Counter
 from statistics import median
 from typing import TYPE_CHECKING
 
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from esafety.governance.evidence import Measure, Period, monthly, register
@@ -19,14 +19,14 @@ if TYPE_CHECKING:
     from esafety.people.models import School
 
 
-def _in_period(school: School, period: Period) -> object:
+def _in_period(school: School, period: Period) -> QuerySet[Incident]:
     return Incident.objects.filter(
         school=school, occurred_at__gte=period.start_at, occurred_at__lt=period.end_at
     )
 
 
 def by_category(school: School, period: Period) -> Measure:
-    counts = Counter(_in_period(school, period).values_list("category", flat=True))  # type: ignore[attr-defined]
+    counts = Counter(_in_period(school, period).values_list("category", flat=True))
     series = tuple(
         (Category(value).label, float(count))
         for value, count in counts.most_common()
@@ -42,7 +42,7 @@ def by_month(school: School, period: Period) -> Measure:
     days = [
         timezone.localtime(at).date()
         for at in _in_period(school, period).values_list("occurred_at", flat=True)
-    ]  # type: ignore[attr-defined]
+    ]
     series = monthly(period, days)
     busiest = max(series, key=lambda pair: pair[1]) if days else None
     note = f"; busiest month {busiest[0]} ({int(busiest[1])})" if busiest else ""
@@ -56,7 +56,7 @@ def by_month(school: School, period: Period) -> Measure:
 
 
 def response(school: School, period: Period) -> Measure:
-    incidents = _in_period(school, period).annotate(  # type: ignore[attr-defined]
+    incidents = _in_period(school, period).annotate(
         first_triage=Min("timeline__at", filter=Q(timeline__kind=TimelineEntry.Kind.TRIAGED))
     )
     to_triage = [

@@ -9,6 +9,8 @@ from collections import Counter
 from statistics import median
 from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+
 from esafety.governance.evidence import Measure, Period, register
 from esafety.monitoring.models import SEVERITY_CHOICES, Alert
 
@@ -16,12 +18,12 @@ if TYPE_CHECKING:
     from esafety.people.models import School
 
 
-def _alerts(school: School, period: Period) -> object:
+def _alerts(school: School, period: Period) -> QuerySet[Alert]:
     return Alert.objects.filter(school=school, created__gte=period.start_at, created__lt=period.end_at)
 
 
 def by_severity(school: School, period: Period) -> Measure:
-    counts = Counter(_alerts(school, period).values_list("severity", flat=True))  # type: ignore[attr-defined]
+    counts = Counter(_alerts(school, period).values_list("severity", flat=True))
     series = tuple((label, float(counts.get(value, 0))) for value, label in SEVERITY_CHOICES)
     total = sum(counts.values())
     serious = counts.get(4, 0) + counts.get(5, 0)
@@ -38,11 +40,11 @@ def time_to_review(school: School, period: Period) -> Measure:
     """Hours from an alert being raised to its first human review, median overall and per severity."""
     alerts = _alerts(school, period)
     hours: dict[int, list[float]] = {}
-    for severity, created, reviewed in alerts.filter(reviewed_at__isnull=False).values_list(  # type: ignore[attr-defined]
+    for severity, created, reviewed in alerts.filter(reviewed_at__isnull=False).values_list(
         "severity", "created", "reviewed_at"
     ):
         hours.setdefault(severity, []).append(max((reviewed - created).total_seconds(), 0) / 3600)
-    still_open = alerts.open().count()  # type: ignore[attr-defined]
+    still_open = alerts.open().count()
     everything = [h for values in hours.values() for h in values]
     if not everything:
         return Measure(

@@ -33,7 +33,6 @@ K, A, S = SessionKind, Audience, Strand
 REQUIREMENTS = [
     (K.SAFEGUARDING_INSET, A.STAFF, 12, 30, "E-Safety Policy: CPD programme; KCSIE Part 1 (annual update)"),
     (K.ESAFETY_BRIEFING, A.STAFF, 12, 60, "E-Safety Policy: in-school support based on staff needs"),
-    (K.INDUCTION_STAFF, A.STAFF, 0, 20, "E-Safety Policy: induction for all new staff"),
     (K.INDUCTION_TRAINEE, A.TRAINEE, 0, 10, "E-Safety Policy: induction"),
     (K.SAFEGUARDING_INSET, A.TRAINEE, 12, 30, "KCSIE Part 1"),
     (K.INDUCTION_SUPPLY, A.SUPPLY, 0, 1, "E-Safety Policy: induction; KCSIE (supply staff)"),
