@@ -83,6 +83,16 @@ class Action(StrEnum):
     SIGN_OFF_ACCESS_REVIEW = "registers.sign_off_access_review"
     MANAGE_SECURITY_REVIEWS = "registers.security_reviews"
     EDIT_REGISTER_SETTINGS = "registers.settings"
+    # training, curriculum and governance
+    VIEW_OWN_TRAINING = "training.view_own"
+    MANAGE_TRAINING = "training.manage"  # sessions, attendance, requirements and everyone's records
+    VIEW_CURRICULUM = "curriculum.view"
+    RECORD_LESSON = "curriculum.record_lesson"
+    MANAGE_CURRICULUM = "curriculum.manage"  # the plan, resources and their reviews
+    VIEW_GOVERNANCE = "governance.view"  # dashboard, annual review and governors' report
+    CONDUCT_FILTERING_REVIEW = "governance.review"
+    EDIT_RESPONSIBLE_PEOPLE = "governance.responsible_people"
+    MANAGE_RETENTION = "governance.retention"  # retention schedule, legal holds, subject access exports
 
 
 R = Role
@@ -174,6 +184,25 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_SECURITY_REVIEWS: frozenset({R.HEAD, R.COORDINATOR, R.TECHNICIAN}),
     # User-name convention, device limits and the directory connection: the Head and the Technician.
     Action.EDIT_REGISTER_SETTINGS: frozenset({R.HEAD, R.TECHNICIAN}),
+    # training, curriculum and governance
+    # Every member of staff sees their own CPD record; governors have induction and safeguarding training too.
+    Action.VIEW_OWN_TRAINING: ALL_STAFF | {R.GOVERNOR},
+    # "Co-ordinator and Head see all": they run the CPD programme the policy describes.
+    Action.MANAGE_TRAINING: frozenset({R.HEAD, R.COORDINATOR}),
+    # E-safety is "embedded throughout the school curriculum": every member of staff may see the coverage.
+    Action.VIEW_CURRICULUM: ALL_STAFF,
+    # Those who teach record the lessons they delivered.
+    Action.RECORD_LESSON: frozenset({R.HEAD, R.DEPUTY, R.COORDINATOR, R.TEACHER}),
+    # Resources are "reviewed by curriculum co-ordinators": the E-Safety Co-ordinator, and the Head.
+    Action.MANAGE_CURRICULUM: frozenset({R.HEAD, R.COORDINATOR}),
+    # "The Headteacher and Governors have ultimate responsibility"; the Co-ordinator prepares the evidence.
+    Action.VIEW_GOVERNANCE: frozenset({R.HEAD, R.COORDINATOR, R.GOVERNOR}),
+    # DfE standards: SLT, the DSL and IT support review filtering and monitoring with the governor.
+    Action.CONDUCT_FILTERING_REVIEW: frozenset({R.HEAD, R.COORDINATOR, R.GOVERNOR}),
+    # Naming the SLT lead and governor is the senior leadership's decision, prepared by the Co-ordinator.
+    Action.EDIT_RESPONSIBLE_PEOPLE: frozenset({R.HEAD, R.COORDINATOR}),
+    # Retention, legal holds and subject access release personal data: the Head and the Co-ordinator only.
+    Action.MANAGE_RETENTION: frozenset({R.HEAD, R.COORDINATOR}),
 }
 
 
@@ -275,3 +304,25 @@ def requires(
 def allowed_actions(user: User | Any, school: School | None) -> frozenset[Action]:
     roles = roles_at(user, school)
     return frozenset(action for action, allowed in PERMISSIONS.items() if roles & allowed)
+
+
+def requires_record(*actions: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Like ``requires`` for URLs that name a record: a refusal answers 404, as a missing record does, so
+    that it never confirms the record exists."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from django.http import Http404
+
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            school = getattr(request, "school", None)
+            if not any(can(request.user, action, school) for action in actions):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapper.required_actions = actions  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator

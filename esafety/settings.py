@@ -199,6 +199,8 @@ INSTALLED_APPS = [
     "esafety.consent",
     "esafety.publishing",
     "esafety.registers",
+    "esafety.training",
+    "esafety.governance",
 ]
 
 MIDDLEWARE = [

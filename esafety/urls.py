@@ -31,6 +31,9 @@ urlpatterns = [
     path("consent/", include("esafety.consent.urls")),
     path("publishing/", include("esafety.publishing.urls")),
     path("registers/", include("esafety.registers.urls")),
+    path("training/", include("esafety.training.urls")),
+    path("curriculum/", include("esafety.training.curriculum_urls")),
+    path("governance/", include("esafety.governance.urls")),
     path("api/v1/", include(api_v1)),
     path(
         "api/schema/",

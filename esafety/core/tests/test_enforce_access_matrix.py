@@ -80,6 +80,15 @@ registers.access_review        x . x . x . . . . .
 registers.sign_off_access_review x . . . . . . . . .
 registers.security_reviews     x . x . x . . . . .
 registers.settings             x . . . x . . . . .
+training.view_own              x x x x x x x x . .
+training.manage                x . x . . . . . . .
+curriculum.view                x x x x x x x . . .
+curriculum.record_lesson       x x x . . x . . . .
+curriculum.manage              x . x . . . . . . .
+governance.view                x . x . . . . x . .
+governance.review              x . x . . . . x . .
+governance.responsible_people  x . x . . . . . . .
+governance.retention           x . x . . . . . . .
 """
 
 
