@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from esafety.accounts.models import TRUST_ROLES, Role
 
@@ -280,11 +281,9 @@ def current_school(user: User | Any, *, pk: Any = None, slug: str | None = None)
     return schools[0] if schools else None
 
 
-def requires(
-    *actions: Action,
+def _guard(
+    actions: tuple[Action, ...], refusal: type[Exception]
 ) -> Callable[[Callable[..., ResponseT]], Callable[..., ResponseT | HttpResponseRedirect]]:
-    """View decorator: sign-in first, then at least one of ``actions`` at the current school, else 403."""
-
     def decorator(view: Callable[..., ResponseT]) -> Callable[..., ResponseT | HttpResponseRedirect]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> ResponseT | HttpResponseRedirect:
@@ -292,37 +291,30 @@ def requires(
                 return redirect_to_login(request.get_full_path())
             school = getattr(request, "school", None)
             if not any(can(request.user, action, school) for action in actions):
-                raise PermissionDenied
+                raise refusal
             return view(request, *args, **kwargs)
 
         wrapper.required_actions = actions  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
+
+
+def requires(
+    *actions: Action,
+) -> Callable[[Callable[..., ResponseT]], Callable[..., ResponseT | HttpResponseRedirect]]:
+    """View decorator: sign-in first, then at least one of ``actions`` at the current school, else 403."""
+    return _guard(actions, PermissionDenied)
+
+
+def requires_record(
+    *actions: Action,
+) -> Callable[[Callable[..., ResponseT]], Callable[..., ResponseT | HttpResponseRedirect]]:
+    """Like ``requires`` for URLs that name a record: a refusal answers 404, as a missing record does, so that it
+    never confirms the record exists."""
+    return _guard(actions, Http404)
 
 
 def allowed_actions(user: User | Any, school: School | None) -> frozenset[Action]:
     roles = roles_at(user, school)
     return frozenset(action for action, allowed in PERMISSIONS.items() if roles & allowed)
-
-
-def requires_record(*actions: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Like ``requires`` for URLs that name a record: a refusal answers 404, as a missing record does, so
-    that it never confirms the record exists."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            from django.http import Http404
-
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            school = getattr(request, "school", None)
-            if not any(can(request.user, action, school) for action in actions):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        wrapper.required_actions = actions  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorator

@@ -12,11 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from esafety.access import Action, can, requires
+from esafety.access import Action, can, requires, requires_record
 from esafety.consent import actions
 from esafety.consent.forms import AnswerForm, CampaignForm, RecordConsentForm, WithdrawForm
 from esafety.consent.models import PUBLISHED_USES, STAFF_USES, Campaign, Consent, Standing, Use
-from esafety.consent.permissions import record_requires
 from esafety.core.links import LinkRefused, open_link
 from esafety.core.types import SchoolRequest
 from esafety.people.models import Person
@@ -146,13 +145,13 @@ def _render_person(
     )
 
 
-@record_requires(Action.VIEW_CONSENTS)
+@requires_record(Action.VIEW_CONSENTS)
 def person_detail(request: SchoolRequest, person_id: int) -> HttpResponse:
     return _render_person(request, _person(request, person_id))
 
 
 @require_POST
-@record_requires(Action.MANAGE_CONSENTS)
+@requires_record(Action.MANAGE_CONSENTS)
 def record(request: SchoolRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     form = RecordConsentForm(request.POST, person=person)
@@ -179,7 +178,7 @@ def record(request: SchoolRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.MANAGE_CONSENTS)
+@requires_record(Action.MANAGE_CONSENTS)
 def withdraw(request: SchoolRequest, consent_id: int) -> HttpResponse:
     consent = get_object_or_404(Consent, pk=consent_id, school=request.school)
     form = WithdrawForm(request.POST, consent=consent, prefix=f"w{consent.pk}")
@@ -258,7 +257,7 @@ def new_campaign(request: SchoolRequest) -> HttpResponse:
     return render(request, "consent/new_campaign.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@record_requires(Action.RUN_CONSENT_CAMPAIGNS)
+@requires_record(Action.RUN_CONSENT_CAMPAIGNS)
 def campaign_detail(request: SchoolRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id, school=request.school)
     rows = list(campaign.requests.select_related("pupil", "parent"))
@@ -283,7 +282,7 @@ def campaign_detail(request: SchoolRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.RUN_CONSENT_CAMPAIGNS)
+@requires_record(Action.RUN_CONSENT_CAMPAIGNS)
 def renew_campaign(request: SchoolRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id, school=request.school)
     renewal = actions.renew_campaign(campaign, user=request.user, request=request)
@@ -292,7 +291,7 @@ def renew_campaign(request: SchoolRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.RUN_CONSENT_CAMPAIGNS)
+@requires_record(Action.RUN_CONSENT_CAMPAIGNS)
 def close_campaign(request: SchoolRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id, school=request.school)
     campaign.close()

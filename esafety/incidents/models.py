@@ -246,6 +246,12 @@ class _EvidenceStorage(LazyObject):
 evidence_storage = cast(Storage, _EvidenceStorage())
 
 
+def _evidence_storage() -> Storage:
+    """The field's storage as a callable, so migrations name this function instead of baking in the MEDIA_ROOT of
+    whichever machine ran makemigrations."""
+    return evidence_storage
+
+
 def _evidence_path(instance: Evidence, filename: str) -> str:
     # The name on disk is ours, never the uploader's: no path tricks, no guessable names, no executable suffix.
     return f"evidence/{instance.school_id}/{uuid.uuid4().hex}.{instance.extension}"
@@ -254,7 +260,7 @@ def _evidence_path(instance: Evidence, filename: str) -> str:
 class Evidence(models.Model):
     incident = models.ForeignKey(Incident, models.CASCADE, related_name="evidence")
     school = models.ForeignKey("people.School", models.PROTECT, related_name="+")
-    file = models.FileField(upload_to=_evidence_path, storage=evidence_storage, max_length=200)
+    file = models.FileField(upload_to=_evidence_path, storage=_evidence_storage, max_length=200)
     original_name = models.CharField(max_length=200, help_text="As uploaded; shown, never used as a path")
     content_type = models.CharField(max_length=60, help_text="Detected from the content, not the name")
     extension = models.CharField(max_length=8)

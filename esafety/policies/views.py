@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from esafety.access import Action, can, requires
+from esafety.access import Action, can, requires, requires_record
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
 from esafety.core.links import LinkRefused, open_link
@@ -44,7 +44,6 @@ from esafety.policies.models import (
     Policy,
     PolicyVersion,
 )
-from esafety.policies.permissions import requires_record
 
 PUBLIC_STATUSES = (PolicyVersion.Status.PUBLISHED, PolicyVersion.Status.SUPERSEDED)
 

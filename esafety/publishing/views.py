@@ -14,8 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from esafety.access import Action, can, requires
-from esafety.consent.permissions import record_requires
+from esafety.access import Action, can, requires, requires_record
 from esafety.core.types import SchoolRequest
 from esafety.people.models import Person
 from esafety.publishing import actions
@@ -202,13 +201,13 @@ def _render_detail(
     )
 
 
-@record_requires(Action.CHECK_PUBLICATION)
+@requires_record(Action.CHECK_PUBLICATION)
 def detail(request: SchoolRequest, publication_id: int) -> HttpResponse:
     return _render_detail(request, _publication(request, publication_id))
 
 
 @require_POST
-@record_requires(Action.CHECK_PUBLICATION)
+@requires_record(Action.CHECK_PUBLICATION)
 def revise(request: SchoolRequest, publication_id: int) -> HttpResponse:
     publication = _publication(request, publication_id)
     try:
@@ -244,7 +243,7 @@ def revise(request: SchoolRequest, publication_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.CHECK_PUBLICATION)
+@requires_record(Action.CHECK_PUBLICATION)
 def take_step(request: SchoolRequest, publication_id: int, step: str) -> HttpResponse:
     publication = _publication(request, publication_id)
     # A step the user may not take answers 404, like a record they may not see (one rule for the whole room).
@@ -262,7 +261,7 @@ def take_step(request: SchoolRequest, publication_id: int, step: str) -> HttpRes
     return redirect("publishing:detail", publication.pk)
 
 
-@record_requires(Action.CHECK_PUBLICATION)
+@requires_record(Action.CHECK_PUBLICATION)
 def appearances(request: SchoolRequest, person_id: int) -> HttpResponse:
     """Every recorded publication where the person appears, so each can be taken down after a withdrawal."""
     person = get_object_or_404(Person, pk=person_id, school=request.school)
@@ -283,7 +282,7 @@ def appearances(request: SchoolRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.RECORD_TAKE_DOWN)
+@requires_record(Action.RECORD_TAKE_DOWN)
 def record_removal(request: SchoolRequest, appearance_id: int) -> HttpResponse:
     appearance = get_object_or_404(Appearance, pk=appearance_id, publication__school=request.school)
     actions.record_removal(appearance, user=request.user, request=request)
@@ -321,7 +320,7 @@ def run_audit(request: SchoolRequest) -> HttpResponse:
     return redirect("publishing:audit", audit.pk)
 
 
-@record_requires(Action.AUDIT_WEBSITE)
+@requires_record(Action.AUDIT_WEBSITE)
 def audit_detail(request: SchoolRequest, audit_id: int) -> HttpResponse:
     audit = get_object_or_404(WebsiteAudit, pk=audit_id, school=request.school)
     pages = [

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from esafety.access import Action, can, requires, roles_at
+from esafety.access import Action, can, requires, requires_record, roles_at
 from esafety.audit.actions import record
 from esafety.core.types import SchoolRequest
 from esafety.registers import actions, credentials, directory, forms, gates, review
@@ -33,7 +33,6 @@ from esafety.registers.models import (
     SecurityReview,
     stale_devices,
 )
-from esafety.registers.permissions import record_requires
 
 # --- Network accounts ------------------------------------------------------------------------------------------
 
@@ -118,7 +117,7 @@ def _account(request: SchoolRequest, account_id: int) -> NetworkAccount:
     return get_object_or_404(NetworkAccount, pk=account_id, school=request.school)
 
 
-@record_requires(Action.MANAGE_NETWORK_ACCOUNTS)
+@requires_record(Action.MANAGE_NETWORK_ACCOUNTS)
 def account_detail(request: SchoolRequest, account_id: int) -> HttpResponse:
     account = _account(request, account_id)
     return render(
@@ -129,7 +128,7 @@ def account_detail(request: SchoolRequest, account_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.MANAGE_NETWORK_ACCOUNTS)
+@requires_record(Action.MANAGE_NETWORK_ACCOUNTS)
 def account_password(request: SchoolRequest, account_id: int) -> HttpResponse:
     account = _account(request, account_id)
     try:
@@ -141,7 +140,7 @@ def account_password(request: SchoolRequest, account_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.MANAGE_NETWORK_ACCOUNTS)
+@requires_record(Action.MANAGE_NETWORK_ACCOUNTS)
 def account_disable(request: SchoolRequest, account_id: int) -> HttpResponse:
     account = _account(request, account_id)
     form = forms.ReasonForm(request.POST)
@@ -268,7 +267,7 @@ def _device_page(request: SchoolRequest, device: Device, **context: Any) -> Http
     )
 
 
-@record_requires(Action.MANAGE_DEVICES)
+@requires_record(Action.MANAGE_DEVICES)
 def device_detail(request: SchoolRequest, device_id: int) -> HttpResponse:
     device = _device(request, device_id)
     if request.method == "POST":
@@ -288,7 +287,7 @@ def device_detail(request: SchoolRequest, device_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.MANAGE_DEVICES)
+@requires_record(Action.MANAGE_DEVICES)
 def issue_device(request: SchoolRequest, device_id: int) -> HttpResponse:
     device = _device(request, device_id)
     form = forms.IssueDeviceForm(request.POST, school=request.school)
@@ -311,7 +310,7 @@ def issue_device(request: SchoolRequest, device_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.MANAGE_DEVICES)
+@requires_record(Action.MANAGE_DEVICES)
 def return_device(request: SchoolRequest, device_id: int) -> HttpResponse:
     device = _device(request, device_id)
     form = forms.ReturnDeviceForm(request.POST)
@@ -402,7 +401,7 @@ def _steps_for(request: SchoolRequest, confiscation: Confiscation) -> list[tuple
     ]
 
 
-@record_requires(Action.MANAGE_CONFISCATIONS)
+@requires_record(Action.MANAGE_CONFISCATIONS)
 def confiscation_detail(request: SchoolRequest, confiscation_id: int) -> HttpResponse:
     confiscation = get_object_or_404(Confiscation, pk=confiscation_id, school=request.school)
     return render(
@@ -413,7 +412,7 @@ def confiscation_detail(request: SchoolRequest, confiscation_id: int) -> HttpRes
 
 
 @require_POST
-@record_requires(Action.MANAGE_CONFISCATIONS)
+@requires_record(Action.MANAGE_CONFISCATIONS)
 def confiscation_step(request: SchoolRequest, confiscation_id: int, step: str) -> HttpResponse:
     confiscation = get_object_or_404(Confiscation, pk=confiscation_id, school=request.school)
     if step not in CONFISCATION_STEPS:
@@ -549,7 +548,7 @@ def new_security_review(request: SchoolRequest) -> HttpResponse:
     return render(request, "registers/security_review.html", {"form": form, "review": None})
 
 
-@record_requires(Action.MANAGE_SECURITY_REVIEWS)
+@requires_record(Action.MANAGE_SECURITY_REVIEWS)
 def security_review(request: SchoolRequest, review_id: int) -> HttpResponse:
     item = get_object_or_404(SecurityReview, pk=review_id, school=request.school)
     form = forms.SecurityReviewForm(request.POST or None, instance=item, school=request.school)
@@ -573,7 +572,7 @@ def security_review(request: SchoolRequest, review_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.MANAGE_SECURITY_REVIEWS)
+@requires_record(Action.MANAGE_SECURITY_REVIEWS)
 def add_security_action(request: SchoolRequest, review_id: int) -> HttpResponse:
     item = get_object_or_404(SecurityReview, pk=review_id, school=request.school)
     form = forms.SecurityActionForm(request.POST, school=request.school)
@@ -596,7 +595,7 @@ def add_security_action(request: SchoolRequest, review_id: int) -> HttpResponse:
 
 
 @require_POST
-@record_requires(Action.MANAGE_SECURITY_REVIEWS)
+@requires_record(Action.MANAGE_SECURITY_REVIEWS)
 def complete_security_action(request: SchoolRequest, action_id: int) -> HttpResponse:
     item = get_object_or_404(SecurityAction, pk=action_id, school=request.school)
     if item.done_on is None:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import LazyObject
@@ -83,6 +84,11 @@ class _CertificateStorage(LazyObject):
 certificate_storage = _CertificateStorage()
 
 
+def _certificate_storage() -> Storage:
+    """A callable, so that migrations name it rather than bake in one machine's MEDIA_ROOT."""
+    return cast(Storage, certificate_storage)
+
+
 def _certificate_path(instance: Attendance, filename: str) -> str:
     # Our name, never the uploader's: no path tricks, no guessable names.
     return f"training/{instance.session.school_id}/{uuid.uuid4().hex}.{instance.certificate_extension}"
@@ -92,7 +98,7 @@ class Attendance(models.Model):
     session = models.ForeignKey(TrainingSession, models.CASCADE, related_name="attendances")
     person = models.ForeignKey("people.Person", models.CASCADE, related_name="training_attendances")
     certificate = models.FileField(
-        upload_to=_certificate_path, storage=certificate_storage, max_length=200, blank=True
+        upload_to=_certificate_path, storage=_certificate_storage, max_length=200, blank=True
     )
     certificate_name = models.CharField(max_length=150, blank=True, help_text="As uploaded; shown only")
     certificate_type = models.CharField(max_length=40, blank=True)
