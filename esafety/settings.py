@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "esafety.audit",
     "esafety.incidents",
     "esafety.monitoring",
+    "esafety.filtering",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ api_v1 = [
     path("people/", people_api.PersonList.as_view(), name="api-people"),
     path("", include("esafety.incidents.api_urls")),
     path("", include("esafety.monitoring.api_urls")),
+    path("", include("esafety.filtering.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("audit/", include("esafety.audit.urls")),
     path("incidents/", include("esafety.incidents.urls")),
     path("monitoring/", include("esafety.monitoring.urls")),
+    path("filtering/", include("esafety.filtering.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

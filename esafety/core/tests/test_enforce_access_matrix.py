@@ -44,6 +44,15 @@ monitoring.enhanced            x . x x . . . . . .
 monitoring.authorise_enhanced  x . . . . . . . . .
 monitoring.lexicon             x . x x . . . . . .
 monitoring.sources             x . x x x . . . . .
+filtering.manage               x . x . x . . . . .
+filtering.request              x x x x x x x . . .
+filtering.review               . . x . . . . . . .
+filtering.approve              x . . . . . . . . .
+filtering.apply                . . . . x . . . . .
+filtering.reports              x . x . x . . x . .
+filtering.check                x x x x x x x . . .
+filtering.report_site          x x x x x x x x x .
+filtering.items                x . x . . . . . . .
 """
 
 
