@@ -5,7 +5,7 @@ from esafety.filtering import views
 app_name = "filtering"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("groups/new/", views.edit_group, name="new_group"),
+    path("groups/new/", views.new_group, name="new_group"),
     path("groups/<int:group_id>/", views.edit_group, name="group"),
     path("categories/<int:category_id>/illegal/", views.mark_illegal, name="mark_illegal"),
     path("chain/", views.set_chain, name="chain"),

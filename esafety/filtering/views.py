@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
@@ -41,6 +44,25 @@ from esafety.filtering.models import (
     RequestConflict,
 )
 from esafety.filtering.workflow import WORKFLOW
+
+
+def record_of(*needed: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """``requires`` for pages that name a record: refused as 404, like a record of another school, so a refusal
+    never confirms the record exists."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: SchoolRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not any(can(request.user, action, request.school) for action in needed):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapper.required_actions = needed  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
 
 
 def _school(request: SchoolRequest) -> Any:
@@ -82,7 +104,16 @@ def index(request: SchoolRequest) -> HttpResponse:
 
 
 @requires(Action.MANAGE_FILTERING)
-def edit_group(request: SchoolRequest, group_id: int | None = None) -> HttpResponse:
+def new_group(request: SchoolRequest) -> HttpResponse:
+    return _edit_group(request, None)
+
+
+@record_of(Action.MANAGE_FILTERING)
+def edit_group(request: SchoolRequest, group_id: int) -> HttpResponse:
+    return _edit_group(request, group_id)
+
+
+def _edit_group(request: SchoolRequest, group_id: int | None) -> HttpResponse:
     school = _school(request)
     group = (
         get_object_or_404(FilterGroup, pk=group_id, school=school) if group_id else FilterGroup(school=school)
@@ -119,7 +150,7 @@ def edit_group(request: SchoolRequest, group_id: int | None = None) -> HttpRespo
 
 
 @require_POST
-@requires(Action.MANAGE_FILTERING)
+@record_of(Action.MANAGE_FILTERING)
 def mark_illegal(request: SchoolRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(FilterCategory, pk=category_id, school=_school(request))
     form = forms.ReasonForm(request.POST)
@@ -174,7 +205,7 @@ def versions(request: SchoolRequest) -> HttpResponse:
     )
 
 
-@requires(Action.MANAGE_FILTERING)
+@record_of(Action.MANAGE_FILTERING)
 def version_detail(request: SchoolRequest, version_id: int) -> HttpResponse:
     school = _school(request)
     version = get_object_or_404(PolicyVersion, pk=version_id, school=school)
@@ -195,7 +226,7 @@ def version_detail(request: SchoolRequest, version_id: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Action.MANAGE_FILTERING)
+@record_of(Action.MANAGE_FILTERING)
 def rollback(request: SchoolRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(PolicyVersion, pk=version_id, school=_school(request))
     form = forms.ReasonForm(request.POST)
@@ -233,7 +264,7 @@ def items(request: SchoolRequest) -> HttpResponse:
 
 
 @require_POST
-@requires(Action.HANDLE_FILTER_ITEMS)
+@record_of(Action.HANDLE_FILTER_ITEMS)
 def item_incident(request: SchoolRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(AttemptItem, pk=item_id, school=_school(request))
     try:
@@ -246,7 +277,7 @@ def item_incident(request: SchoolRequest, item_id: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Action.HANDLE_FILTER_ITEMS)
+@record_of(Action.HANDLE_FILTER_ITEMS)
 def item_dismiss(request: SchoolRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(AttemptItem, pk=item_id, school=_school(request))
     actions.dismiss_item(item, by=request.user, request=request)
@@ -328,7 +359,7 @@ def _visible_request(request: SchoolRequest, request_id: int) -> ChangeRequest:
     return get_object_or_404(permissions.visible_requests(request.user, _school(request)), pk=request_id)
 
 
-@requires(Action.REQUEST_FILTER_CHANGE, Action.MANAGE_FILTERING)
+@record_of(Action.REQUEST_FILTER_CHANGE, Action.MANAGE_FILTERING)
 def request_detail(request: SchoolRequest, request_id: int) -> HttpResponse:
     item = _visible_request(request, request_id)
     return render(
@@ -346,7 +377,7 @@ def request_detail(request: SchoolRequest, request_id: int) -> HttpResponse:
 
 
 @require_POST
-@requires(Action.REQUEST_FILTER_CHANGE, Action.MANAGE_FILTERING)
+@record_of(Action.REQUEST_FILTER_CHANGE, Action.MANAGE_FILTERING)
 def request_step(request: SchoolRequest, request_id: int, step: str) -> HttpResponse:
     item = _visible_request(request, request_id)
     transition = WORKFLOW.get(step)
@@ -597,7 +628,7 @@ def check(request: SchoolRequest) -> HttpResponse:
     )
 
 
-@requires(Action.CHECK_LESSON_LINKS)
+@record_of(Action.CHECK_LESSON_LINKS)
 def check_detail(request: SchoolRequest, check_id: int) -> HttpResponse:
     done = get_object_or_404(LinkCheck, pk=check_id, school=_school(request))
     return render(
@@ -607,7 +638,7 @@ def check_detail(request: SchoolRequest, check_id: int) -> HttpResponse:
     )
 
 
-@requires(Action.CHECK_LESSON_LINKS)
+@record_of(Action.CHECK_LESSON_LINKS)
 def class_links(request: SchoolRequest, class_slug: str) -> HttpResponse:
     """The approved ("tested first") links of one class: a page pupils can be given instead of open searching."""
     school = _school(request)
