@@ -123,7 +123,9 @@ def _scan_searches(school: School, record: engine.LogRecord, person_id: int | No
     found = query_from_url(record.url)
     if found is None:
         return False
-    key = "filterlog:" + hashlib.sha256(record.line.encode("utf-8", "replace")).hexdigest()[:40]
+    # The same request gives the same key: re-reading a log (or a rotated copy) scans nothing twice.
+    raw = f"{record.time.isoformat()}|{record.client}|{record.user}|{record.url}"
+    key = "filterlog:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()[:40]
     capture_text(
         school=school,
         source=ensure_source(school, Source.Kind.FILTER_LOG),

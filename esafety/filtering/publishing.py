@@ -249,7 +249,7 @@ def latest_version(school: School) -> PolicyVersion | None:
 
 
 @lru_cache(maxsize=32)
-def _load(path: str, mtime_ns: int) -> engine.Policy:
+def _load(path: str, signature: tuple[int, int, int]) -> engine.Policy:
     return engine.load_policy(path)
 
 
@@ -260,7 +260,8 @@ def load_published(school: School) -> engine.Policy | None:
         stat = path.stat()
     except FileNotFoundError:
         return None
-    return _load(str(path), stat.st_mtime_ns)
+    # Each publication renames a new file into place: a new inode even when two land within one clock tick.
+    return _load(str(path), (stat.st_ino, stat.st_size, stat.st_mtime_ns))
 
 
 def probe_policy(school: School) -> engine.Policy:
