@@ -126,11 +126,11 @@ def _edit_group(request: SchoolRequest, group_id: int | None) -> HttpResponse:
     if group.pk:
         initial["windows"] = json.dumps(group.windows) if group.windows else ""
     form = forms.GroupForm(request.POST or None, school=school, initial=initial)
+    if group.pk:
+        del form.fields["name"]  # the engine's name of a group stays: Squid configurations refer to it
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
-        if group.pk:
-            changes.pop("name")  # the engine's name of a group stays: Squid configurations refer to it
-        elif FilterGroup.objects.filter(school=school, name=changes["name"]).exists():
+        if not group.pk and FilterGroup.objects.filter(school=school, name=changes["name"]).exists():
             form.add_error("name", "There is already a group with this name.")
         if not form.errors:
             try:
