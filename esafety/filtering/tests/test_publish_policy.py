@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from esafety.filtering import actions, publishing
+from esafety.filtering import actions, engine, publishing
 from esafety.filtering.models import FilterGroup, PolicyChange, PolicyVersion
 from esafety.filtering.tests.helpers import FilteringTestCase
 
@@ -97,7 +97,7 @@ class TestPublishPolicy(FilteringTestCase):
     def test_it_keeps_the_version_in_force_when_the_engine_refuses_the_new_one(self) -> None:
         group = FilterGroup.objects.get(school=self.school, name="pupils")
         FilterGroup.objects.filter(pk=group.pk).update(clients=["not-a-network"])
-        with self.assertRaises(Exception):
+        with self.assertRaises(engine.PolicyError):
             actions.publish(self.school, by=self.technician, reason="Broken")
         self.assertEqual(PolicyVersion.objects.filter(school=self.school).count(), 1)
         self.assertIsNotNone(publishing.load_published(self.school))
