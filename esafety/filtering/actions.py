@@ -8,6 +8,7 @@ role may do: unblocking, allowing around or un-marking illegal-content categorie
 from __future__ import annotations
 
 import difflib
+import ipaddress
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -689,17 +690,25 @@ def check_links(
 # Known URLs per category: what the filter test expects to be blocked. The names come from the demo lists and
 # from UT1's own entries; a school with other lists adds its own through the illegal-content test URLs.
 def _sample_urls(school: School, category: str, count: int = 2) -> list[str]:
-    folder = publishing.lists_dir(school) / category / "domains"
+    """The first host names (not addresses) of the category's list: known entries the filter must block."""
+    urls: list[str] = []
     try:
-        with open(folder, encoding="utf-8", errors="replace") as fh:
-            hosts = [
-                line.strip()
-                for line, _ in zip(fh, range(200), strict=False)
-                if line.strip() and not line.startswith("#")
-            ]
+        with open(
+            publishing.lists_dir(school) / category / "domains", encoding="utf-8", errors="replace"
+        ) as fh:
+            for line in fh:
+                host = line.strip()
+                if not host or host.startswith("#"):
+                    continue
+                try:
+                    ipaddress.ip_address(host)
+                except ValueError:
+                    urls.append(f"http://{host}/")
+                    if len(urls) == count:
+                        break
     except OSError:
-        return []
-    return [f"http://{h}/" for h in hosts if not h[0].isdigit()][:count]
+        pass
+    return urls
 
 
 def run_filter_test(school: School, *, by: User | None, request: HttpRequest | None = None) -> FilterTestRun:

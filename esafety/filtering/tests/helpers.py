@@ -9,7 +9,7 @@ from typing import Any
 
 from django.test import override_settings
 
-from esafety.filtering import actions
+from esafety.filtering import actions, publishing
 from esafety.filtering.models import ChangeRequest, FilterCategory, FilterGroup, LinkCheck, PolicyVersion
 from esafety.test import BaseTestCase
 
@@ -45,6 +45,11 @@ class FilteringTestCase(BaseTestCase):
                 )
         cls.version = actions.publish(cls.school, by=cls.technician, reason="First")
         cls.other_version = actions.publish(cls.other_school, by=cls.outsider, reason="First")
+
+    def setUp(self) -> None:
+        super().setUp()
+        # The database is rolled back after each test but the published files are not: put version 1 back.
+        publishing.write_version(self.school, self.version.number, publishing.compile_policy(self.school))
 
     def file(self, by: Any = None, school: Any = None, **kw: Any) -> ChangeRequest:
         defaults: dict[str, Any] = {
