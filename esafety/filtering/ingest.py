@@ -179,78 +179,92 @@ def ingest_lines(
             )
         if searches and not rec.blocked and _scan_searches(school, rec, person_id):
             totals.searches += 1
-    _add_counts(school, counts)
+    day_totals = _add_counts(school, counts)
     BlockedEvent.objects.bulk_create(events, batch_size=2000)
-    _raise_items(school, events)
+    _raise_items(school, events, day_totals)
     return totals
 
 
-def _add_counts(school: School, counts: Counter[tuple[Any, int | None, str, bool]]) -> None:
-    merged: dict[tuple[Any, int | None, str], list[int]] = {}
+Key = tuple[Any, int | None, str]  # (day, person id, category)
+
+
+def _add_counts(school: School, counts: Counter[tuple[Any, int | None, str, bool]]) -> dict[Key, int]:
+    """Add the counts to the day rows (one query to read, one per changed row, one bulk insert); returns the
+    day's blocked total for every key touched."""
+    merged: dict[Key, list[int]] = {}
     for (day, person_id, category, blocked), n in counts.items():
         merged.setdefault((day, person_id, category), [0, 0])[1 if blocked else 0] += n
     if not merged:
-        return
+        return {}
     days = {k[0] for k in merged}
     existing = {
         (row.day, row.person_id, row.category): row
         for row in DailyCount.objects.filter(school=school, day__in=days)
     }
-    new = []
+    new, changed, totals = [], [], {}
     for key, (allowed, blocked) in merged.items():
         row = existing.get(key)
         if row is None:
-            new.append(
-                DailyCount(
-                    school=school,
-                    day=key[0],
-                    person_id=key[1],
-                    category=key[2],
-                    allowed=allowed,
-                    blocked=blocked,
-                )
+            row = DailyCount(
+                school=school, day=key[0], person_id=key[1], category=key[2], allowed=0, blocked=0
             )
+            new.append(row)
         else:
-            DailyCount.objects.filter(pk=row.pk).update(
-                allowed=F("allowed") + allowed, blocked=F("blocked") + blocked
-            )
+            changed.append(row)
+        row.allowed += allowed
+        row.blocked += blocked
+        totals[key] = row.blocked
+    # Safe without F() expressions: the caller holds the write transaction for the whole chunk (SQLite takes
+    # the database lock at BEGIN IMMEDIATE; on PostgreSQL one ingest runs per log source).
+    DailyCount.objects.bulk_update(changed, ["allowed", "blocked"], batch_size=500)
     DailyCount.objects.bulk_create(new, batch_size=2000)
+    return totals
 
 
-def _raise_items(school: School, events: list[BlockedEvent]) -> None:
+def _raise_items(school: School, events: list[BlockedEvent], totals: dict[Key, int]) -> None:
     """Repeated attempts at a blocked category by one person in a day (the day's count reaching the school's
     threshold), and visits that got through to a listed site, become items for the Co-ordinator: one per kind,
     person, category and day, its count kept up to date."""
     threshold = publishing.settings_for(school).repeat_threshold
-    seen: dict[tuple[str, int | None, str, Any], list[Any]] = {}
+    wanted: dict[tuple[str, int | None, str, Any], list[Any]] = {}
     for event in events:
-        kind = AttemptItem.Kind.GOT_THROUGH if event.got_through else AttemptItem.Kind.REPEATED
-        if kind == AttemptItem.Kind.REPEATED and event.person_id is None:
-            continue  # nobody to talk to: it stays in the counts and the reports
-        entry = seen.setdefault(
-            (kind, event.person_id, event.category, timezone.localdate(event.at)), [0, event.url]
-        )
-        entry[0] += 1
-    for (kind, person_id, category, day), (n, example) in seen.items():
-        lookup = {"school": school, "kind": kind, "person_id": person_id, "category": category, "day": day}
-        if kind == AttemptItem.Kind.REPEATED:
-            total = sum(
-                DailyCount.objects.filter(
-                    school=school, day=day, person_id=person_id, category=category
-                ).values_list("blocked", flat=True)
+        day = timezone.localdate(event.at)
+        if event.got_through:
+            entry = wanted.setdefault(
+                (AttemptItem.Kind.GOT_THROUGH, event.person_id, event.category, day), [0, event.url]
             )
-            if total >= threshold:
-                AttemptItem.objects.update_or_create(
-                    **lookup,
-                    defaults={"count": total},
-                    create_defaults={"count": total, "example": example[:2000]},
+            entry[0] += 1
+        elif (
+            event.person_id is not None and totals.get((day, event.person_id, event.category), 0) >= threshold
+        ):
+            key = (AttemptItem.Kind.REPEATED, event.person_id, event.category, day)
+            wanted.setdefault(key, [totals[(day, event.person_id, event.category)], event.url])
+    if not wanted:
+        return
+    existing = {
+        (item.kind, item.person_id, item.category, item.day): item
+        for item in AttemptItem.objects.filter(school=school, day__in={k[3] for k in wanted})
+    }
+    new, changed = [], []
+    for key, (n, example) in wanted.items():
+        item = existing.get(key)
+        if item is None:
+            new.append(
+                AttemptItem(
+                    school=school,
+                    kind=key[0],
+                    person_id=key[1],
+                    category=key[2],
+                    day=key[3],
+                    count=n,
+                    example=example[:2000],
                 )
-        else:
-            item, created = AttemptItem.objects.get_or_create(
-                **lookup, defaults={"count": n, "example": example[:2000]}
             )
-            if not created:
-                AttemptItem.objects.filter(pk=item.pk).update(count=F("count") + n)
+        else:
+            item.count = item.count + n if key[0] == AttemptItem.Kind.GOT_THROUGH else n
+            changed.append(item)
+    AttemptItem.objects.bulk_update(changed, ["count"], batch_size=500)
+    AttemptItem.objects.bulk_create(new, batch_size=500)
 
 
 def _head_digest(fh: Any) -> str:
