@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from esafety.access import Action
 from esafety.accounts.api import allows
@@ -99,6 +99,7 @@ class RequestListCreate(generics.ListAPIView):
             found = found.filter(status=value)
         return found
 
+    @extend_schema(request=FileRequestSerializer, responses={201: ChangeRequestSerializer})
     def post(self, request: Request) -> Response:
         payload = FileRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -142,11 +143,17 @@ class RequestDetail(generics.RetrieveAPIView):
         )  # type: ignore[attr-defined]
 
 
-class RequestStep(APIView):
+class RequestStep(generics.GenericAPIView):
     """``POST /api/v1/filtering/requests/<id>/<step>/`` with ``reason`` (and ``version``): one step of the chain."""
 
     permission_classes = [allows(Action.REQUEST_FILTER_CHANGE)]
+    serializer_class = StepSerializer
 
+    @extend_schema(
+        operation_id="filtering_requests_step",
+        request=StepSerializer,
+        responses={200: ChangeRequestSerializer},
+    )
     def post(self, request: Request, pk: int, step: str) -> Response:
         item = get_object_or_404(permissions.visible_requests(request.user, request.school), pk=pk)  # type: ignore[attr-defined]
         transition = WORKFLOW.get(step)

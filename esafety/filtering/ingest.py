@@ -155,9 +155,10 @@ def ingest_lines(
     totals = Totals(lines=len(lines), records=len(result.records), malformed=Counter(result.skipped))
     counts: Counter[tuple[Any, int | None, str, bool]] = Counter()
     events = []
+    zone = timezone.get_current_timezone()  # once, not per line: the lookup goes through a thread-local
     for rec in result.records:
         person_id = attributor.person_id(rec.user, rec.client, rec.time)
-        day = timezone.localdate(rec.time)
+        day = rec.time.astimezone(zone).date()
         category = rec.category or "-"
         counts[(day, person_id, category if rec.blocked else "-", rec.blocked)] += 1
         if rec.blocked or rec.visited_blocked_site:
