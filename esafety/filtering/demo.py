@@ -4,9 +4,11 @@ week of filter-log data, all built through the real actions and drawn from ``ctx
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
+from esafety.accounts.models import User
 from esafety.core.demo import DemoContext
 from esafety.filtering import actions, ingest, publishing
 from esafety.filtering.models import ChangeRequest, FilterCategory, FilterGroup, NetworkAccount
@@ -145,7 +147,7 @@ def build(ctx: DemoContext) -> None:
     # Requests at every stage of the chain.
     with quiet():
 
-        def file(by, kind, url, reason, **kw):  # type: ignore[no-untyped-def]
+        def file(by: User, kind: str, url: str, reason: str, **kw: Any) -> ChangeRequest:
             defaults = {
                 "scope": ChangeRequest.Scope.GROUP,
                 "group": "pupils",
