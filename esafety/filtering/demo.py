@@ -250,13 +250,18 @@ def build(ctx: DemoContext) -> None:
             else:
                 url, blocked = f"http://{rng.choice(ordinary)}", False
             lines.append(_squid_line(at, client, accounts.get(pupil.pk, "-"), url, blocked))
-        # One pupil keeps trying chat sites: an item for the Co-ordinator.
-        if day == 2:
-            keen = older[3]
-            for minute in range(8):
-                at = timezone.make_aware(datetime.combine(date, time(13, minute * 3)))
-                lines.append(
-                    _squid_line(at, "10.10.4.99", accounts[keen.pk], f"http://{chat[minute]}/", True)
-                )
+    # On the last school day one pupil keeps trying chat sites, and two HTTPS visits got through to listed sites
+    # (tunnels the filter could not see into): items for the Co-ordinator.
+    last = next(d for d in ((now - timedelta(days=n)).date() for n in range(1, 8)) if d.weekday() < 5)
+    keen = older[3]
+    for minute in range(8):
+        at = timezone.make_aware(datetime.combine(last, time(13, minute * 3)))
+        lines.append(_squid_line(at, "10.10.4.99", accounts[keen.pk], f"http://{chat[minute]}/", True))
+    for minute, pupil in ((10, older[5]), (40, older[9])):
+        at = timezone.make_aware(datetime.combine(last, time(11, minute)))
+        lines.append(
+            f"{at.timestamp():.3f}     80 10.10.4.120 TCP_TUNNEL/200 5120 CONNECT {social[minute % 7]}:443 "
+            f"{accounts[pupil.pk]} HIER_DIRECT/203.0.113.5 -"
+        )
     lines.sort(key=lambda line: float(line.split()[0]))
     ingest.ingest_lines(school, lines, "squid", policy=publishing.load_published(school), searches=False)
