@@ -36,9 +36,13 @@ def write_log(path: Path, lines: int, rng: random.Random) -> None:
             if i % 100 == 99:
                 fh.write("garbage line\n")
             elif rng.random() < 0.05:
-                fh.write(f"{at:.3f}      0 10.10.4.{i % 250} TCP_REDIRECT/302 310 GET http://{rng.choice(chat)}/ {user} HIER_NONE/- text/html\n")
+                fh.write(
+                    f"{at:.3f}      0 10.10.4.{i % 250} TCP_REDIRECT/302 310 GET http://{rng.choice(chat)}/ {user} HIER_NONE/- text/html\n"
+                )
             else:
-                fh.write(f"{at:.3f}     12 10.10.4.{i % 250} TCP_MISS/200 2048 GET http://{rng.choice(ordinary)} {user} HIER_DIRECT/203.0.113.6 text/html\n")
+                fh.write(
+                    f"{at:.3f}     12 10.10.4.{i % 250} TCP_MISS/200 2048 GET http://{rng.choice(ordinary)} {user} HIER_DIRECT/203.0.113.6 text/html\n"
+                )
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
@@ -54,7 +58,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="esafety-bench-ingest-"))
     log = work / "access.log"
     write_log(log, args.lines, random.Random(7))
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{work}/bench.sqlite3", "ESAFETY_VAR_DIR": str(work)}
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{work}/bench.sqlite3",
+        "ESAFETY_VAR_DIR": str(work),
+    }
     manage = [sys.executable, "-m", "esafety.cli"]
     subprocess.run([*manage, "migrate", "-v", "0"], check=True, env=env, cwd=ROOT)
     setup = (
