@@ -94,6 +94,16 @@ class Action(StrEnum):
     CONDUCT_FILTERING_REVIEW = "governance.review"
     EDIT_RESPONSIBLE_PEOPLE = "governance.responsible_people"
     MANAGE_RETENTION = "governance.retention"  # retention schedule, legal holds, subject access exports
+    # filtering
+    MANAGE_FILTERING = "filtering.manage"  # group policies, publish, rollback, filter test, log items
+    REQUEST_FILTER_CHANGE = "filtering.request"
+    REVIEW_FILTER_REQUEST = "filtering.review"  # the Co-ordinator's step
+    APPROVE_FILTER_REQUEST = "filtering.approve"  # the Headteacher's step
+    APPLY_FILTER_REQUEST = "filtering.apply"  # the ICT Technician's step
+    VIEW_FILTER_REPORTS = "filtering.reports"
+    CHECK_LESSON_LINKS = "filtering.check"
+    REPORT_SITE = "filtering.report_site"
+    HANDLE_FILTER_ITEMS = "filtering.items"
 
 
 R = Role
@@ -204,6 +214,25 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EDIT_RESPONSIBLE_PEOPLE: frozenset({R.HEAD, R.COORDINATOR}),
     # Retention, legal holds and subject access release personal data: the Head and the Co-ordinator only.
     Action.MANAGE_RETENTION: frozenset({R.HEAD, R.COORDINATOR}),
+    # filtering
+    # The policy's chain names exactly these three: Co-ordinator, Headteacher, ICT Technician.
+    Action.MANAGE_FILTERING: frozenset({R.HEAD, R.COORDINATOR, R.TECHNICIAN}),
+    # "Requests for changes to the filtering" come from any member of staff.
+    Action.REQUEST_FILTER_CHANGE: ALL_STAFF,
+    # "... directed to the E-safety Co-ordinator in the first instance"
+    Action.REVIEW_FILTER_REQUEST: frozenset({R.COORDINATOR}),
+    # "... who will forward these to the Head"
+    Action.APPROVE_FILTER_REQUEST: frozenset({R.HEAD}),
+    # "... and then the ICT Technician"
+    Action.APPLY_FILTER_REQUEST: frozenset({R.TECHNICIAN}),
+    # Governors review filtering yearly (DfE standards); they see counts, never pupils' names (a record rule).
+    Action.VIEW_FILTER_REPORTS: frozenset({R.HEAD, R.COORDINATOR, R.TECHNICIAN, R.GOVERNOR}),
+    # "All activities using the internet ... will be tested first": every member of staff checks links.
+    Action.CHECK_LESSON_LINKS: ALL_STAFF,
+    # An inappropriate site "must be reported": anyone who signs in may report one.
+    Action.REPORT_SITE: EVERYONE - {R.TRUST_ADMIN},
+    # Items from the logs name pupils: for the Co-ordinator (and the Headteacher), who turn them into incidents.
+    Action.HANDLE_FILTER_ITEMS: frozenset({R.HEAD, R.COORDINATOR}),
 }
 
 

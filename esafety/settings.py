@@ -195,6 +195,7 @@ INSTALLED_APPS = [
     "esafety.audit",
     "esafety.incidents",
     "esafety.monitoring",
+    "esafety.filtering",
     "esafety.policies",
     "esafety.consent",
     "esafety.publishing",
@@ -393,6 +394,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"FilterRequestKindEnum": "esafety.filtering.models.ChangeRequest.Kind"},
 }
 
 # --- Logging --------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("people/", people_api.PersonList.as_view(), name="api-people"),
     path("", include("esafety.incidents.api_urls")),
     path("", include("esafety.monitoring.api_urls")),
+    path("", include("esafety.filtering.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("training/", include("esafety.training.urls")),
     path("curriculum/", include("esafety.training.curriculum_urls")),
     path("governance/", include("esafety.governance.urls")),
+    path("filtering/", include("esafety.filtering.urls")),
     path("api/v1/", include(api_v1)),
     path(
         "api/schema/",

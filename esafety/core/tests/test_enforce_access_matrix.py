@@ -89,6 +89,15 @@ governance.view                x . x . . . . x . .
 governance.review              x . x . . . . x . .
 governance.responsible_people  x . x . . . . . . .
 governance.retention           x . x . . . . . . .
+filtering.manage               x . x . x . . . . .
+filtering.request              x x x x x x x . . .
+filtering.review               . . x . . . . . . .
+filtering.approve              x . . . . . . . . .
+filtering.apply                . . . . x . . . . .
+filtering.reports              x . x . x . . x . .
+filtering.check                x x x x x x x . . .
+filtering.report_site          x x x x x x x x x .
+filtering.items                x . x . . . . . . .
 """
 
 

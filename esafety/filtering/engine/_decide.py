@@ -1,6 +1,7 @@
 """The decision: one pure function from (policy, URL, who, when) to allow or block.
 
-Precedence, as the issue fixes it: the group's ``allow`` list beats everything; then its ``deny`` list (and the
+Precedence, as the issue fixes it: the policy's ``always_block`` categories (illegal content) beat everything,
+the group's ``allow`` list included; then the group's ``allow`` list; then its ``deny`` list (and the
 deny lists of active time windows); then the blocked categories, where the most specific match is reported (a
 URL-list entry, then the longest listed domain suffix, then an expression); then ``block_ip_literals``; then the
 group's ``default``. A request the parser refuses is blocked when the group's ``block_invalid`` is set (by default,
@@ -79,6 +80,11 @@ def decide_parsed(policy: Policy, group: Group, parsed: ParsedURL, when: datetim
         info = policy.host_info(host, parsed.host_type != "domain")
     hits, url_entry, special = info
     allow_bit, deny_bit = policy.group_bits[name]
+    always = policy.always_mask
+    if always:
+        found = _listed(policy, hits, url_entry, parsed, always)
+        if found:
+            return Decision(False, policy.category_name(group, found), parsed.url, name)
     if special & allow_bit or (group.allow.prefixes and group.allow.matches_prefix(parsed)):
         return Decision(True, "-", parsed.url, name, _safe_search(policy, group, parsed))
     if special & deny_bit or (group.deny.prefixes and group.deny.matches_prefix(parsed)):
@@ -91,17 +97,9 @@ def decide_parsed(policy: Policy, group: Group, parsed: ParsedURL, when: datetim
     else:
         mask = policy.base_mask[name]
     if mask:
-        if url_entry >= 0:
-            for _, found in policy.lists.url_hits(host, parsed.path_query, url_entry):
-                if found & mask:
-                    return Decision(False, policy.category_name(group, found & mask), parsed.url, name)
-        for _, found in hits:
-            if found & mask:
-                return Decision(False, policy.category_name(group, found & mask), parsed.url, name)
-        if mask & policy.expression_categories:
-            found = policy.lists.expression_mask(parsed.host_path, mask)
-            if found:
-                return Decision(False, policy.category_name(group, found), parsed.url, name)
+        found = _listed(policy, hits, url_entry, parsed, mask)
+        if found:
+            return Decision(False, policy.category_name(group, found), parsed.url, name)
     if group.block_ip_literals and parsed.host_type != "domain":
         return Decision(False, "ip-literal", parsed.url, name)
     if group.default == "block":
@@ -109,6 +107,20 @@ def decide_parsed(policy: Policy, group: Group, parsed: ParsedURL, when: datetim
     if group.safe_search:
         return Decision(True, "-", parsed.url, name, _safe_search(policy, group, parsed))
     return Decision(True, "-", parsed.url, name)
+
+
+def _listed(policy: Policy, hits: list[tuple[int, int]], url_entry: int, parsed: ParsedURL, mask: int) -> int:
+    """The categories of ``mask`` that list this URL (URL entries, domain suffixes, expressions), or 0."""
+    if url_entry >= 0:
+        for _, found in policy.lists.url_hits(parsed.host, parsed.path_query, url_entry):
+            if found & mask:
+                return found & mask
+    for _, found in hits:
+        if found & mask:
+            return found & mask
+    if mask & policy.expression_categories:
+        return policy.lists.expression_mask(parsed.host_path, mask)
+    return 0
 
 
 def _safe_search(policy: Policy, group: Group, parsed: ParsedURL) -> str | None:

@@ -241,7 +241,9 @@ class Helper:
         allow_bit, deny_bit = policy.group_bits[group.name]
         mask = policy.base_mask[group.name]
         if special & (allow_bit | deny_bit) or any(found & mask for _, found in hits):
-            expressions = False  # decided by the host before expressions were reached
+            # Decided by the host before expressions were reached, unless an always-blocked category has
+            # expressions: those run before the allow list, on every path.
+            expressions = bool(policy.always_mask & policy.expression_categories)
         elif decision.category in ("-", "ip-literal", "default"):
             expressions = bool(mask & policy.expression_categories)
         else:

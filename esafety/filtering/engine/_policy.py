@@ -159,7 +159,7 @@ class Group:
     users: tuple[str, ...] = ()
 
 
-_TOP_KEYS = {"lists", "block_page", "timezone", "default_group", "cache_dir", "groups"}
+_TOP_KEYS = {"lists", "block_page", "timezone", "default_group", "cache_dir", "groups", "always_block"}
 _GROUP_KEYS = {
     "block",
     "allow",
@@ -188,8 +188,10 @@ class Policy:
         default_group: str | None = None,
         path: Path | None = None,
         lists_dir: Path | None = None,
+        always_block: tuple[str, ...] = (),
     ) -> None:
         self.groups = groups
+        self.always_block = always_block
         self.lists = lists
         self.block_page = block_page
         self.timezone = timezone
@@ -198,7 +200,7 @@ class Policy:
         self.lists_dir = lists_dir
         self.warnings: list[str] = []
         for group in groups.values():
-            names = set(group.block).union(*(w.block for w in group.windows))
+            names = set(group.block).union(always_block, *(w.block for w in group.windows))
             for name in sorted(names - set(lists.categories)):
                 self.warnings.append(f"group {group.name}: category {name!r} has no list")
         # Per group: the ordered (bit, name) pairs used to report a category when several match; the policy
@@ -207,11 +209,11 @@ class Policy:
         self.base_mask: dict[str, int] = {}
         for name, group in groups.items():
             ordered: list[str] = []
-            for cat in (*group.block, *(c for w in group.windows for c in w.block)):
+            for cat in (*always_block, *group.block, *(c for w in group.windows for c in w.block)):
                 if cat not in ordered:
                     ordered.append(cat)
             self._order[name] = tuple((lists.category_mask([c]), c) for c in ordered if c in lists.categories)
-            self.base_mask[name] = lists.category_mask(group.block)
+            self.base_mask[name] = lists.category_mask([*always_block, *group.block])
         self._minute_cache: tuple[int, dict[str, tuple[int, tuple[HostSet, ...]]]] = (-1, {})
         self._group_cache: dict[tuple[str, str], Group | None] = {}
         self._zone: Any = None
@@ -231,6 +233,8 @@ class Policy:
             for host in group.deny.hosts:
                 self._special[host] = self._special.get(host, 0) | (1 << (2 * i + 1))
         self.expression_categories = lists.expression_categories
+        # Categories nobody may unblock or allow around (illegal content): checked before a group's allow list.
+        self.always_mask = lists.category_mask(always_block)
 
     def host_info(self, host: str, is_ip: bool) -> tuple[list[tuple[int, int]], int, int]:
         """``(listed suffixes with category masks, longest first; URL-list handle; allow/deny group bits)``."""
@@ -481,6 +485,7 @@ def parse_policy(
         raise PolicyError(f"default_group {default_group!r} is not a group")
     timezone = _expect(data.get("timezone", "Europe/London"), str, "timezone")
     block_page = _expect(data.get("block_page", ""), str, "block_page")
+    always_block = tuple(_str_list(data.get("always_block", []), "always_block"))
     lists_dir = None
     if "lists" in data:
         lists_dir = (base / _expect(data["lists"], str, "lists")).resolve()
@@ -492,7 +497,7 @@ def parse_policy(
             raise PolicyError(str(exc)) from None
     else:
         lists = Lists(_serialise(_Compiled([])), source="empty")
-    return Policy(groups, lists, block_page, timezone, default_group, path, lists_dir)
+    return Policy(groups, lists, block_page, timezone, default_group, path, lists_dir, always_block)
 
 
 def load_policy(path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None) -> Policy:

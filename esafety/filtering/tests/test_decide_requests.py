@@ -202,3 +202,44 @@ def test_it_warns_about_categories_without_lists(policy: Policy, tmp_path: Path)
     other = make_policy(tmp_path, POLICY.replace('"chat", "malware"', '"chat", "violence", "malware"'))
     assert any("violence" in w for w in other.warnings)
     assert not policy.warnings
+
+
+ALWAYS_POLICY = """\
+lists = "lists"
+always_block = ["illegal"]
+
+[groups.pupils]
+block = ["chat"]
+allow = ["hidden.illegal.example", "chat.example", "mixed.example/child"]
+
+[groups.staff]
+allow = ["illegal.example"]
+default = "block"
+"""
+
+ALWAYS_LISTS = {
+    "illegal": {"domains": ["illegal.example"], "urls": ["mixed.example/child-abuse"]},
+    "chat": {"domains": ["chat.example"], "urls": []},
+}
+
+
+@pytest.mark.parametrize(
+    ("group", "url", "category"),
+    [
+        # always_block beats the group's allow list, for every group, also where the group blocks nothing.
+        ("pupils", "http://illegal.example/", "illegal"),
+        ("pupils", "http://hidden.illegal.example/x", "illegal"),
+        ("staff", "http://www.illegal.example/", "illegal"),
+        ("pupils", "http://mixed.example/child-abuse/1", "illegal"),
+        ("staff", "http://mixed.example/child-abuse/1", "illegal"),
+        # An ordinary category stays allowable.
+        ("pupils", "http://chat.example/", "-"),
+        ("pupils", "http://mixed.example/children", "-"),
+    ],
+)
+def test_it_blocks_always_blocked_categories_whatever_else_allows(
+    tmp_path: Path, group: str, url: str, category: str
+) -> None:
+    policy = load_policy(write_policy(tmp_path, ALWAYS_POLICY, ALWAYS_LISTS))
+    decision = decide(policy, url, group=group)
+    assert decision.category == category and decision.allowed is (category == "-")
