@@ -558,14 +558,13 @@ def report_site(
     block request for the whole school, in one step. Returns (incident, request); the request is None when the
     address cannot be read as a site (the incident is still filed)."""
     from esafety.incidents.actions import report_incident
-    from esafety.incidents.models import Category
 
     description = _need_reason(description)
     with transaction.atomic():
         incident = report_incident(
             school=school,
             reporter=by,
-            category=Category.INAPPROPRIATE_CONTENT,
+            category="inappropriate_content",  # the log's "Inappropriate website or content"
             description=f"Inappropriate website reported: {url.strip()[:500]}\n\n{description}",
             source="filtering",
             request=request,
@@ -590,7 +589,6 @@ def report_site(
 def item_to_incident(item: AttemptItem, *, by: User, request: HttpRequest | None = None) -> Any:
     """Turn a filter-log item into an incident in the safeguarding log (one click)."""
     from esafety.incidents.actions import report_incident
-    from esafety.incidents.models import Category
 
     if item.status != AttemptItem.Status.OPEN:
         raise ValidationError("This item has already been handled.")
@@ -598,7 +596,7 @@ def item_to_incident(item: AttemptItem, *, by: User, request: HttpRequest | None
         incident = report_incident(
             school=item.school,
             reporter=by,
-            category=Category.INAPPROPRIATE_CONTENT,
+            category="inappropriate_content",  # the log's "Inappropriate website or content"
             description=f"{item.get_kind_display()} ({item.category}) on {item.day:%d %B %Y}: "
             f"{item.count} request(s), e.g. {item.example[:300]}",
             people=[item.person] if item.person else [],

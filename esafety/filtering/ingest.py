@@ -115,12 +115,10 @@ class Totals:
 
 def _scan_searches(school: School, record: engine.LogRecord, person_id: int | None) -> bool:
     """Search terms go to the monitoring scanner through its public actions (idempotent per log line)."""
-    from esafety.monitoring.actions import capture_text, ensure_source
-    from esafety.monitoring.models import Source
-    from esafety.monitoring.searchlog import query_from_url
+    from esafety.monitoring.actions import capture_text, ensure_source, search_query_in
     from esafety.people.models import Person
 
-    found = query_from_url(record.url)
+    found = search_query_in(record.url)
     if found is None:
         return False
     # The same request gives the same key: re-reading a log (or a rotated copy) scans nothing twice.
@@ -128,7 +126,7 @@ def _scan_searches(school: School, record: engine.LogRecord, person_id: int | No
     key = "filterlog:" + hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()[:40]
     capture_text(
         school=school,
-        source=ensure_source(school, Source.Kind.FILTER_LOG),
+        source=ensure_source(school, "filter_log"),  # monitoring's "Search terms from filter logs"
         text=found[1],
         person=Person.objects.filter(pk=person_id).first() if person_id else None,
         message_id=key,

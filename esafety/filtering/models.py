@@ -144,8 +144,8 @@ GROUP_FIELDS = (
 class NetworkAccount(models.Model):
     """The name a person signs in to the network with, as the proxy logs it (e.g. ``ava.ashdown``)."""
 
-    school = models.ForeignKey("people.School", models.CASCADE, related_name="network_accounts")
-    person = models.ForeignKey("people.Person", models.CASCADE, related_name="network_accounts")
+    school = models.ForeignKey("people.School", models.CASCADE, related_name="filter_accounts")
+    person = models.ForeignKey("people.Person", models.CASCADE, related_name="filter_accounts")
     username = models.CharField(max_length=150)
 
     class Meta:
@@ -207,7 +207,7 @@ class PolicyVersion(models.Model):
     class Meta:
         ordering = ["-number"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "number"], name="policy_version_unique_number")
+            models.UniqueConstraint(fields=["school", "number"], name="filter_policy_version_unique_number")
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,7 @@ from esafety.access import Action, can
 from esafety.accounts.models import Role, User
 from esafety.audit.actions import record
 from esafety.core.actions import queue_email
-from esafety.monitoring import imap, scanning
+from esafety.monitoring import imap, scanning, searchlog
 from esafety.monitoring.documents import MAX_TEXT, clean, parse_email
 from esafety.monitoring.models import (
     Alert,
@@ -697,3 +697,9 @@ def ingest_all(school: School | None = None, *, limit: int | None = None) -> dic
             log.warning("monitoring: mailbox %s: %s", source.pk, exc)
             source.note_run(f"{type(exc).__name__}: {exc}")
     return reports
+
+
+def search_query_in(url: str) -> tuple[str, str] | None:
+    """(search engine, terms) when ``url`` is a search-results address, else None: how the filtering room hands
+    the search terms in its logs to the scanner."""
+    return searchlog.query_from_url(url)

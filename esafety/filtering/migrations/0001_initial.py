@@ -941,7 +941,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="policyversion",
             constraint=models.UniqueConstraint(
-                fields=("school", "number"), name="policy_version_unique_number"
+                fields=("school", "number"), name="filter_policy_version_unique_number"
             ),
         ),
     ]
