@@ -13,9 +13,11 @@ Configuration (lexicon files, additions, suppressions, threshold) always comes i
 """
 
 from esafety.monitoring.scanner._evaluate import (
+    EVALUATION_SETS,
     EvaluationReport,
     LabelledMessage,
     evaluate,
+    evaluate_sets,
     load_evaluation_set,
 )
 from esafety.monitoring.scanner._lexicon import (
@@ -36,6 +38,7 @@ from esafety.monitoring.scanner._scan import DEFAULT_THRESHOLD, Hit, Scanner
 __all__ = [
     "CATEGORIES",
     "DEFAULT_THRESHOLD",
+    "EVALUATION_SETS",
     "Entry",
     "EvaluationReport",
     "Hit",
@@ -49,6 +52,7 @@ __all__ = [
     "Topic",
     "available_backends",
     "evaluate",
+    "evaluate_sets",
     "load_evaluation_set",
     "load_lexicon",
     "normalise",

@@ -1,7 +1,16 @@
-"""Recall and false alerts of a scanner on the labelled evaluation set shipped in ``evaluation/``.
+"""Recall and false alerts of a scanner on the labelled evaluation sets shipped in ``evaluation/``.
 
-The Co-ordinator's "see the effect before saving" is ``evaluate(Scanner(candidate_lexicon))`` next to
-``evaluate(Scanner(current_lexicon))``.
+Two sets, always reported apart:
+
+``original``
+    ``evaluation/messages.jsonl``, written alongside the lexicon: it catches regressions, not real-world accuracy.
+``heldout``
+    ``evaluation/heldout/*.jsonl``, frozen before the lexicon was widened and written by authors who saw only the
+    category definitions: the honest measure. Nobody tunes the lexicon on its sentences, so only its aggregate
+    figures are ever shown.
+
+The Co-ordinator's "see the effect before saving" is ``evaluate_sets(Scanner(candidate_lexicon))`` next to
+``evaluate_sets(Scanner(current_lexicon))``.
 """
 
 from __future__ import annotations
@@ -17,7 +26,16 @@ from esafety.monitoring.scanner._lexicon import CATEGORIES
 if TYPE_CHECKING:
     from esafety.monitoring.scanner._scan import Scanner
 
-__all__ = ["EvaluationReport", "LabelledMessage", "evaluate", "load_evaluation_set"]
+__all__ = [
+    "EVALUATION_SETS",
+    "EvaluationReport",
+    "LabelledMessage",
+    "evaluate",
+    "evaluate_sets",
+    "load_evaluation_set",
+]
+
+EVALUATION_SETS = ("original", "heldout")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +55,12 @@ class EvaluationReport:
     false_alerts: int  # benign messages with at least one alert
     missed: dict[str, list[str]] = field(default_factory=dict)  # category -> ids not found
     false_alert_ids: list[str] = field(default_factory=list)
+    name: str = ""  # which evaluation set ("original", "heldout"), or "" for messages passed in
+
+    @property
+    def macro_recall(self) -> float:
+        """The mean of the categories' recalls (each category counts the same, however many messages)."""
+        return sum(self.recall.values()) / len(self.recall) if self.recall else 0.0
 
     @property
     def false_alerts_per_1000(self) -> float:
@@ -50,12 +74,16 @@ class EvaluationReport:
         )
 
     def format(self) -> str:
-        lines = [f"{'category':<16}{'recall':>8}{'found':>8}{'of':>6}"]
+        lines = [
+            f"{self.name} set" if self.name else "evaluation",
+            f"{'category':<16}{'recall':>8}{'found':>8}{'of':>6}",
+        ]
         for category in sorted(self.recall):
             found = self.positives[category] - len(self.missed.get(category, []))
             lines.append(
                 f"{category:<16}{self.recall[category]:>8.1%}{found:>8}{self.positives[category]:>6}"
             )
+        lines.append(f"{'macro recall':<16}{self.macro_recall:>8.1%}")
         lines.append(
             f"false alerts: {self.false_alerts} of {self.benign} benign messages"
             f" = {self.false_alerts_per_1000:.1f} per 1,000 (threshold {self.threshold})"
@@ -63,11 +91,26 @@ class EvaluationReport:
         return "\n".join(lines)
 
 
-def load_evaluation_set() -> list[LabelledMessage]:
-    """The labelled messages shipped in ``evaluation/messages.jsonl``."""
-    path = resources.files("esafety.monitoring.scanner") / "evaluation" / "messages.jsonl"
+def load_evaluation_set(name: str = "original") -> list[LabelledMessage]:
+    """The labelled messages of one shipped set: ``"original"`` (``evaluation/messages.jsonl``) or
+    ``"heldout"`` (``evaluation/heldout/*.jsonl``, every author's file in name order)."""
+    folder = resources.files("esafety.monitoring.scanner") / "evaluation"
+    if name == "original":
+        paths = [folder / "messages.jsonl"]
+    elif name == "heldout":
+        heldout = folder / "heldout"
+        paths = sorted((p for p in heldout.iterdir() if p.name.endswith(".jsonl")), key=lambda p: p.name)
+    else:
+        raise ValueError(f"unknown evaluation set {name!r} (one of {', '.join(EVALUATION_SETS)})")
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for path in paths:
+        out.extend(_read(path.read_text(encoding="utf-8")))
+    return out
+
+
+def _read(text: str) -> list[LabelledMessage]:
+    out = []
+    for line in text.splitlines():
         if line.strip():
             raw = json.loads(line)
             out.append(
@@ -87,13 +130,14 @@ def evaluate(
     *,
     threshold: int = 1,
     groups: Sequence[str] = (),
+    name: str = "original",
 ) -> EvaluationReport:
-    """How ``scanner`` does on ``messages`` (default: the shipped evaluation set).
+    """How ``scanner`` does on ``messages`` (default: the shipped set called ``name``).
 
     A labelled message counts as found for a category when at least one hit of that category is reported; a
     benign message with any hit is a false alert.
     """
-    items = list(load_evaluation_set() if messages is None else messages)
+    items = list(load_evaluation_set(name) if messages is None else messages)
     results = scanner.scan_many([m.text for m in items], threshold=threshold, groups=groups)
     positives = {c: 0 for c in CATEGORIES}
     missed: dict[str, list[str]] = {c: [] for c in CATEGORIES}
@@ -120,4 +164,14 @@ def evaluate(
         false_alerts=false_alerts,
         missed={c: ids for c, ids in missed.items() if ids},
         false_alert_ids=false_ids,
+        name=name if messages is None else "",
     )
+
+
+def evaluate_sets(
+    scanner: Scanner, *, threshold: int = 1, groups: Sequence[str] = ()
+) -> dict[str, EvaluationReport]:
+    """``evaluate`` on every shipped set, by set name (``"original"``, ``"heldout"``)."""
+    return {
+        name: evaluate(scanner, threshold=threshold, groups=groups, name=name) for name in EVALUATION_SETS
+    }
