@@ -20,7 +20,8 @@ from schemathesis.checks import load_all_checks
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from esafety.accounts.models import ApiToken
-from esafety.incidents.actions import quiet, report_incident
+from esafety.core.actions import quiet
+from esafety.incidents.actions import report_incident
 from esafety.incidents.models import Category, Incident
 from esafety.test import BaseTestCase
 from esafety.wsgi import application

@@ -21,7 +21,8 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from esafety.filtering.engine import parse_e2guardian_log, parse_squid_log
 from esafety.incidents.evidence import EvidenceRejected, clean_upload, pdf_has_javascript, sniff
 from esafety.monitoring.documents import parse_email, text_from_file, text_from_html
-from esafety.people.importer import COLUMNS, ImportRejected, import_people
+from esafety.people.actions import import_people
+from esafety.people.importer import COLUMNS, ImportRejected
 from esafety.people.models import Person, School, Trust
 
 LIMIT_SECONDS = 1.0

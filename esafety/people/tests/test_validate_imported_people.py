@@ -7,7 +7,8 @@ edited).
 
 from __future__ import annotations
 
-from esafety.people.importer import ImportRejected, export_people, import_people
+from esafety.people.actions import import_people
+from esafety.people.importer import ImportRejected, export_people
 from esafety.people.models import Guardianship, Person
 from esafety.test import BaseTestCase, make_person
 
