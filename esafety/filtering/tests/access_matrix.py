@@ -130,4 +130,47 @@ MATRIX = [
         kwargs=lambda c: {"check_id": c.link_check(c.other_school, c.outsider).pk},
         refused=404,
     ),
+    # A step of the chain from the request's page: the Co-ordinator's "forward", posted without a reason. Those
+    # who may see the request but whose step it is not (the requester, the Head, the Technician) get 403; to
+    # everyone else the request does not exist.
+    route(
+        "filtering:request_step",
+        "coordinator",
+        method="POST",
+        kwargs=lambda c: {"request_id": c.file().pk, "step": "forward"},
+        refused=404,
+        forbidden=("head", "technician", "teacher"),
+    ),
+    # The API (issue 10: "REST endpoints ... with the same rules"). A caller who is not signed in gets 401; a
+    # governor or trust lead, with no part in requests, 403 before any record is looked up.
+    route("api-filter-requests", *STAFF_ELSEWHERE, anonymous=401),
+    route("api-filter-requests", *STAFF_ELSEWHERE, method="POST", data=lambda c: {}, anonymous=401),
+    route(
+        "api-filter-request",
+        "teacher",
+        *CHAIN,
+        kwargs=lambda c: {"pk": c.file().pk},
+        refused=404,
+        forbidden=("governor", "trust_lead"),
+        anonymous=401,
+    ),
+    route(
+        "api-filter-request",
+        "outsider",
+        kwargs=lambda c: {"pk": c.file(by=c.outsider, school=c.other_school).pk},
+        refused=404,
+        forbidden=("governor", "trust_lead"),
+        anonymous=401,
+    ),
+    # The Co-ordinator's step, posted without its reason: the Co-ordinator is answered (400, the reason is
+    # missing); the Head and the Technician, who see the request but whose step this is not, get 403.
+    route(
+        "api-filter-request-step",
+        "coordinator",
+        method="POST",
+        kwargs=lambda c: {"pk": c.file().pk, "step": "forward"},
+        refused=404,
+        forbidden=("head", "technician", "teacher", "governor", "trust_lead"),
+        anonymous=401,
+    ),
 ]
