@@ -94,7 +94,7 @@ class RequestListCreate(generics.ListAPIView):
     def get_queryset(self) -> Any:
         found = permissions.visible_requests(self.request.user, self.request.school).select_related(
             "requester"
-        )  # type: ignore[attr-defined]
+        )
         if value := self.request.query_params.get("status"):
             found = found.filter(status=value)
         return found
@@ -140,7 +140,7 @@ class RequestDetail(generics.RetrieveAPIView):
     def get_object(self) -> ChangeRequest:
         return get_object_or_404(
             permissions.visible_requests(self.request.user, self.request.school), pk=self.kwargs["pk"]
-        )  # type: ignore[attr-defined]
+        )
 
 
 class RequestStep(generics.GenericAPIView):

@@ -93,7 +93,7 @@ class AccountForm(SchoolForm):
             self.fields["aup_on_paper"].help_text = "Required: acknowledgements are recorded on paper"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind, person = data.get("kind"), data.get("person")
         if person is not None:
             data["first_name"] = data.get("first_name") or person.preferred_name or person.first_name
@@ -229,7 +229,7 @@ class ExceptionForm(SchoolModelForm):
         self.fields["person"].queryset = _people(self.school)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The end is before the start.")
@@ -289,7 +289,7 @@ class PhotoAuthorisationForm(SchoolModelForm):
         self.fields["consent_checked"].help_text = gates.consent_note()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The end is before the start.")

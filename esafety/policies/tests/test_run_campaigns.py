@@ -176,7 +176,7 @@ class RunCampaignsTests(PolicyTestCase):
         )
         self.login(self.coordinator)
         scan = self.client.get(reverse("policies:scan", args=[acknowledgement.pk]))
-        self.assertEqual(b"".join(scan.streaming_content), b"%PDF-1.4 signed")  # type: ignore[attr-defined]
+        self.assertEqual(b"".join(scan.streaming_content), b"%PDF-1.4 signed")
 
     def test_it_lists_parents_who_have_not_signed_the_code_of_conduct_this_year(self) -> None:
         code = self.publish(kind="parent_code", title="Parent Code of Conduct", slug="parent-code")
