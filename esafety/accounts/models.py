@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -122,7 +123,7 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(
-        cls, user: User, name: str, expires: timezone.datetime | None = None, *, second_factor: bool = False
+        cls, user: User, name: str, expires: datetime | None = None, *, second_factor: bool = False
     ) -> tuple[ApiToken, str]:
         """Create a token and return it with its key, which is shown once and never stored."""
         key = "esk_" + secrets.token_urlsafe(32)

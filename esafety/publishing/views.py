@@ -235,7 +235,7 @@ def revise(request: SchoolRequest, publication_id: int) -> HttpResponse:
         )
     except actions.BadInput as exc:
         return _render_detail(request, publication, revise=form, formset=formset, status=400, error=str(exc))
-    if latest.clean:
+    if latest.is_clean:
         messages.success(request, "Checked again: nothing found. It can now be approved.")
     else:
         messages.warning(request, f"Checked again: {len(latest.findings)} thing(s) still to look at.")
