@@ -26,7 +26,8 @@ from esafety.accounts.models import User
 def me(request: Request) -> Response:
     """Who the token belongs to, and what they may do at each of their schools."""
     user = request.user
-    assert isinstance(user, User)  # IsAuthenticated, the default permission, lets only signed-in users through
+    # IsAuthenticated, the default permission, lets only signed-in users through.
+    assert isinstance(user, User)
     schools: list[dict[str, Any]] = [
         {
             "slug": school.slug,
@@ -36,6 +37,4 @@ def me(request: Request) -> Response:
         }
         for school in schools_of(user)
     ]
-    return Response(
-        {"username": user.username, "name": user.get_full_name(), "schools": schools}
-    )
+    return Response({"username": user.username, "name": user.get_full_name(), "schools": schools})

@@ -18,10 +18,10 @@ from rest_framework.response import Response
 
 from esafety.access import Action
 from esafety.accounts.api import allows
+from esafety.accounts.models import User
 from esafety.filtering import actions, permissions
 from esafety.filtering.models import ChangeRequest, RequestConflict
 from esafety.filtering.workflow import WORKFLOW
-from esafety.accounts.models import User
 from esafety.people.models import Person, School
 
 

@@ -67,7 +67,9 @@ def build(ctx: DemoContext) -> None:
             school=school, title=title, channel=channel, body=body, media=media, user=users["teacher"]
         )
         reason = (
-            "" if check.is_clean else "Photos chosen with the class teacher; the register was checked on the day"
+            ""
+            if check.is_clean
+            else "Photos chosen with the class teacher; the register was checked on the day"
         )
         step = "approve" if check.is_clean else "approve_anyway"
         actions.take_step(publication, step, user=users["head"], reason=reason)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from pathlib import Path
 from importlib import resources
+from pathlib import Path
 
 import pytest
 

@@ -78,7 +78,7 @@ class RunCampaignsTests(PolicyTestCase):
                 version, audience=A.ALL_STAFF, closes_on=self.closes(), by=self.coordinator
             )
             actions.start_campaign(version, audience=A.VISITORS, closes_on=self.closes(), by=self.coordinator)
-        by_address = {message.to[0]: message.body for message in mail.outbox}
+        by_address = {message.to[0]: str(message.body) for message in mail.outbox}
         self.assertIn("/policies/mine/", by_address["teacher@school.example"])
         self.assertNotIn("/policies/sign/", by_address["teacher@school.example"])
         self.assertRegex(by_address["vic@visit.example"], r"/policies/sign/[\w-]{40,}/")
