@@ -13,6 +13,7 @@ import hmac
 import os
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -365,7 +366,7 @@ else:
 
 # --- API ------------------------------------------------------------------------------------------------------
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "esafety.accounts.api.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

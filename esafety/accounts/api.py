@@ -95,6 +95,10 @@ class BadTokenThrottle(_SettingsRate, SimpleRateThrottle):
     past the rate every key from that address is refused, the right one too, until the window passes."""
 
     scope = "bad_token"
+    # Set by SimpleRateThrottle.__init__ from parse_rate(); djangorestframework-stubs leave them out. The
+    # bad_token rate is always configured, so neither is None here.
+    num_requests: int
+    duration: int
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from esafety.access import allowed_actions, roles_at, schools_of
+from esafety.accounts.models import User
 
 
 @extend_schema(
@@ -24,15 +25,16 @@ from esafety.access import allowed_actions, roles_at, schools_of
 @api_view(["GET"])
 def me(request: Request) -> Response:
     """Who the token belongs to, and what they may do at each of their schools."""
+    user = request.user
+    # IsAuthenticated, the default permission, lets only signed-in users through.
+    assert isinstance(user, User)
     schools: list[dict[str, Any]] = [
         {
             "slug": school.slug,
             "name": school.name,
-            "roles": sorted(roles_at(request.user, school)),
-            "actions": sorted(allowed_actions(request.user, school)),
+            "roles": sorted(roles_at(user, school)),
+            "actions": sorted(allowed_actions(user, school)),
         }
-        for school in schools_of(request.user)
+        for school in schools_of(user)
     ]
-    return Response(
-        {"username": request.user.username, "name": request.user.get_full_name(), "schools": schools}
-    )
+    return Response({"username": user.username, "name": user.get_full_name(), "schools": schools})

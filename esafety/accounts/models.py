@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -46,6 +48,10 @@ class User(AbstractUser):
     # The last time this user passed a two-factor check: an API token issued before the user's roles needed
     # two-factor sign-in works again only once they have passed one.
     second_factor_passed = models.DateTimeField(null=True, blank=True, editable=False)
+
+    if TYPE_CHECKING:
+        # django_otp's OTPMiddleware sets this on request.user for each request; it is not a model method.
+        def is_verified(self) -> bool: ...
 
     class Meta:
         ordering = ["username"]
@@ -122,7 +128,7 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(
-        cls, user: User, name: str, expires: timezone.datetime | None = None, *, second_factor: bool = False
+        cls, user: User, name: str, expires: datetime | None = None, *, second_factor: bool = False
     ) -> tuple[ApiToken, str]:
         """Create a token and return it with its key, which is shown once and never stored."""
         key = "esk_" + secrets.token_urlsafe(32)

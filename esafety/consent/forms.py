@@ -42,12 +42,12 @@ class RecordConsentForm(forms.Form):
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
+        given_by = self.fields["given_by"]
+        assert isinstance(given_by, forms.ModelChoiceField)
         if person.kind == Person.Kind.PUPIL:
-            self.fields["given_by"].queryset = Person.objects.filter(children_links__pupil=person).order_by(
-                "last_name"
-            )
+            given_by.queryset = Person.objects.filter(children_links__pupil=person).order_by("last_name")
         else:
-            self.fields["given_by"].queryset = Person.objects.filter(pk=person.pk)
+            given_by.queryset = Person.objects.filter(pk=person.pk)
             self.fields["given_by"].help_text = "Members of staff answer for themselves"
             self.fields["given_by"].initial = person.pk
         self.fields["given_on"].initial = timezone.localdate()
@@ -87,10 +87,12 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args: Any, consent: Consent, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         person = consent.person
+        withdrawn_by = self.fields["withdrawn_by"]
+        assert isinstance(withdrawn_by, forms.ModelChoiceField)
         if person.kind == Person.Kind.PUPIL:
-            self.fields["withdrawn_by"].queryset = Person.objects.filter(children_links__pupil=person)
+            withdrawn_by.queryset = Person.objects.filter(children_links__pupil=person)
         else:
-            self.fields["withdrawn_by"].queryset = Person.objects.filter(pk=person.pk)
+            withdrawn_by.queryset = Person.objects.filter(pk=person.pk)
         self.fields["withdrawn_by"].initial = consent.given_by_id
 
 

@@ -31,7 +31,7 @@ class Use(models.TextChoices):
     FIRST_NAME = "first-name-with-photo", "First name with a photo"
 
 
-STAFF_USES = [
+STAFF_USES: list[Use] = [
     use for use in Use if use != Use.FIRST_NAME
 ]  # a first name beside a photo is a question for pupils
 # Uses that put a picture outside the school: a pupil without one of these must not appear in published images.

@@ -39,7 +39,7 @@ def _must_not_appear(row: dict[str, Standing]) -> list[str]:
 def _rows(
     request: SchoolRequest, people: list[Person]
 ) -> list[tuple[Person, list[Standing], list[str], bool]]:
-    table = actions.standings(request.school, people)  # type: ignore[arg-type]
+    table = actions.standings(request.school, people)
     uses = list(Use) if people and people[0].kind == Person.Kind.PUPIL else STAFF_USES
     return [
         (
@@ -114,7 +114,7 @@ def _render_person(
     form: RecordConsentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    table = actions.standings(request.school, [person])[person.pk]  # type: ignore[arg-type]
+    table = actions.standings(request.school, [person])[person.pk]
     today = timezone.localdate()
     can_manage = can(request.user, Action.MANAGE_CONSENTS, request.school)
     history = list(
@@ -210,7 +210,7 @@ def disagreements(request: SchoolRequest) -> HttpResponse:
     pupils = list(
         Person.objects.filter(school=request.school, consents__isnull=False).pupils().current().distinct()
     )
-    table = actions.standings(request.school, pupils)  # type: ignore[arg-type]
+    table = actions.standings(request.school, pupils)
     rows = [
         (
             pupil,
@@ -239,7 +239,7 @@ def new_campaign(request: SchoolRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         campaign = actions.start_campaign(
-            school=request.school,  # type: ignore[arg-type]
+            school=request.school,
             title=data["title"],
             audience=data["audience"],
             audience_value=data["audience_value"],
@@ -262,7 +262,7 @@ def campaign_detail(request: SchoolRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id, school=request.school)
     rows = list(campaign.requests.select_related("pupil", "parent"))
     pupils = list({row.pupil_id: row.pupil for row in rows}.values())
-    table = actions.standings(request.school, pupils)  # type: ignore[arg-type]
+    table = actions.standings(request.school, pupils)
     disputed = [
         (pupil, [Use(use).label for use in campaign.uses if table[pupil.pk][use].disputed])
         for pupil in pupils

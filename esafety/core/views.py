@@ -49,7 +49,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", status=403)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400; for the API, JSON with a reason, and 413 when the body is over the limit (a client can act on it)."""
     too_big = isinstance(exception, RequestDataTooBig)
     if request.path.startswith("/api/"):

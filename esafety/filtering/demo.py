@@ -38,7 +38,7 @@ EDUCATIONAL = [
 ]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 
-GROUPS = [
+GROUPS: list[dict[str, Any]] = [
     dict(
         name="reception",
         label="Reception (walled garden)",

@@ -69,7 +69,9 @@ class GroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         illegal = set(publishing.illegal_categories(school))
         names = publishing.available_categories(publishing.lists_dir(school))
-        self.fields["blocked"].choices = [(n, n) for n in names if n not in illegal]
+        blocked = self.fields["blocked"]
+        assert isinstance(blocked, forms.MultipleChoiceField)
+        blocked.choices = [(n, n) for n in names if n not in illegal]
         self.illegal = sorted(illegal)
 
     def clean_windows(self) -> list[dict[str, Any]]:
@@ -124,7 +126,11 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [(g.name, g.label) for g in FilterGroup.objects.filter(school=school)]
+        group, class_name, person = self.fields["group"], self.fields["class_name"], self.fields["person"]
+        assert isinstance(group, forms.ChoiceField)
+        assert isinstance(class_name, forms.ChoiceField)
+        assert isinstance(person, forms.ModelChoiceField)
+        group.choices = [(g.name, g.label) for g in FilterGroup.objects.filter(school=school)]
         classes = (
             Person.objects.filter(school=school, kind=Person.Kind.PUPIL, left_on__isnull=True)
             .exclude(class_name="")
@@ -132,8 +138,8 @@ class RequestForm(forms.Form):
             .distinct()
             .order_by("class_name")
         )
-        self.fields["class_name"].choices = [("", "—"), *((c, c) for c in classes)]
-        self.fields["person"].queryset = Person.objects.filter(
+        class_name.choices = [("", "—"), *((c, c) for c in classes)]
+        person.queryset = Person.objects.filter(
             school=school, kind__in=[Person.Kind.PUPIL, Person.Kind.STAFF], left_on__isnull=True
         ).order_by("last_name", "first_name")
 
@@ -166,7 +172,9 @@ class CheckForm(forms.Form):
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [(g.name, g.label) for g in FilterGroup.objects.filter(school=school)]
+        group = self.fields["group"]
+        assert isinstance(group, forms.ChoiceField)
+        group.choices = [(g.name, g.label) for g in FilterGroup.objects.filter(school=school)]
 
 
 class LeaseForm(forms.Form):

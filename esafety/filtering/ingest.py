@@ -200,7 +200,7 @@ def _add_counts(school: School, counts: Counter[tuple[Any, int | None, str, bool
         for row in DailyCount.objects.filter(school=school, day__in=days)
     }
     new, changed, totals = [], [], {}
-    for key, (allowed, blocked) in merged.items():
+    for key, (n_allowed, n_blocked) in merged.items():
         row = existing.get(key)
         if row is None:
             row = DailyCount(
@@ -209,8 +209,8 @@ def _add_counts(school: School, counts: Counter[tuple[Any, int | None, str, bool
             new.append(row)
         else:
             changed.append(row)
-        row.allowed += allowed
-        row.blocked += blocked
+        row.allowed += n_allowed
+        row.blocked += n_blocked
         totals[key] = row.blocked
     # Safe without F() expressions: the caller holds the write transaction for the whole chunk (SQLite takes
     # the database lock at BEGIN IMMEDIATE; on PostgreSQL one ingest runs per log source).
@@ -219,12 +219,15 @@ def _add_counts(school: School, counts: Counter[tuple[Any, int | None, str, bool
     return totals
 
 
+ItemKey = tuple[str, int | None, str, Any]  # (kind, person id, category, day)
+
+
 def _raise_items(school: School, events: list[BlockedEvent], totals: dict[Key, int]) -> None:
     """Repeated attempts at a blocked category by one person in a day (the day's count reaching the school's
     threshold), and visits that got through to a listed site, become items for the Co-ordinator: one per kind,
     person, category and day, its count kept up to date."""
     threshold = publishing.settings_for(school).repeat_threshold
-    wanted: dict[tuple[str, int | None, str, Any], list[Any]] = {}
+    wanted: dict[ItemKey, list[Any]] = {}
     for event in events:
         day = timezone.localdate(event.at)
         if event.got_through:
@@ -235,7 +238,7 @@ def _raise_items(school: School, events: list[BlockedEvent], totals: dict[Key, i
         elif (
             event.person_id is not None and totals.get((day, event.person_id, event.category), 0) >= threshold
         ):
-            key = (AttemptItem.Kind.REPEATED, event.person_id, event.category, day)
+            key: ItemKey = (AttemptItem.Kind.REPEATED, event.person_id, event.category, day)
             wanted.setdefault(key, [totals[(day, event.person_id, event.category)], event.url])
     if not wanted:
         return

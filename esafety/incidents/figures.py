@@ -9,17 +9,17 @@ from collections import Counter
 from statistics import median
 from typing import TYPE_CHECKING
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from esafety.governance.evidence import Measure, Period, monthly, register
-from esafety.incidents.models import Category, Incident, TimelineEntry
+from esafety.incidents.models import Category, Incident, IncidentQuerySet, TimelineEntry
 
 if TYPE_CHECKING:
     from esafety.people.models import School
 
 
-def _in_period(school: School, period: Period) -> QuerySet[Incident]:
+def _in_period(school: School, period: Period) -> IncidentQuerySet:
     return Incident.objects.filter(
         school=school, occurred_at__gte=period.start_at, occurred_at__lt=period.end_at
     )
@@ -56,7 +56,8 @@ def by_month(school: School, period: Period) -> Measure:
 
 
 def response(school: School, period: Period) -> Measure:
-    incidents = _in_period(school, period).annotate(
+    in_period = _in_period(school, period)
+    incidents = in_period.annotate(
         first_triage=Min("timeline__at", filter=Q(timeline__kind=TimelineEntry.Kind.TRIAGED))
     )
     to_triage = [
@@ -69,7 +70,7 @@ def response(school: School, period: Period) -> Measure:
         for row in incidents.values("reported_at", "closed_at")
         if row["closed_at"]
     ]
-    open_count = incidents.open().count()
+    open_count = in_period.open().count()
     if not to_triage and not to_close:
         return Measure("No incident has been triaged this year", rows=(("Still open", str(open_count)),))
     triage_hours = round(median(to_triage), 1) if to_triage else None

@@ -34,6 +34,8 @@ from esafety.incidents.models import Incident, IncidentPerson
 from esafety.people.models import Person
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from esafety.accounts.models import User
     from esafety.people.models import School
 
@@ -64,7 +66,7 @@ def _dispose(
     holds: Holds,
     key: str,
     incidents: list[Incident],
-    due: callable,  # type: ignore[valid-type]
+    due: Callable[[Incident, list[Person]], date | None],
 ) -> Disposed:
     result = Disposed()
     people = _people(incidents)

@@ -9,16 +9,14 @@ from collections import Counter
 from statistics import median
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
-
 from esafety.governance.evidence import Measure, Period, register
-from esafety.monitoring.models import SEVERITY_CHOICES, Alert
+from esafety.monitoring.models import SEVERITY_CHOICES, Alert, AlertQuerySet
 
 if TYPE_CHECKING:
     from esafety.people.models import School
 
 
-def _alerts(school: School, period: Period) -> QuerySet[Alert]:
+def _alerts(school: School, period: Period) -> AlertQuerySet:
     return Alert.objects.filter(school=school, created__gte=period.start_at, created__lt=period.end_at)
 
 
@@ -43,6 +41,7 @@ def time_to_review(school: School, period: Period) -> Measure:
     for severity, created, reviewed in alerts.filter(reviewed_at__isnull=False).values_list(
         "severity", "created", "reviewed_at"
     ):
+        assert reviewed is not None  # filtered on reviewed_at__isnull=False
         hours.setdefault(severity, []).append(max((reviewed - created).total_seconds(), 0) / 3600)
     still_open = alerts.open().count()
     everything = [h for values in hours.values() for h in values]

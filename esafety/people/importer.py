@@ -37,6 +37,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 
 from esafety.core.text import looks_like_formula, neutralise
 from esafety.people.models import Guardianship, Person, School
@@ -129,6 +130,7 @@ def _model_errors(line: int, values: dict[str, Any], relationship: str) -> list[
     for model_field, name, value in checks:
         if value in ("", None):
             continue  # required cells are reported as such above
+        assert isinstance(model_field, models.Field)  # the columns are concrete fields, not relations back
         try:
             model_field.clean(value, None)
         except ValidationError as exc:

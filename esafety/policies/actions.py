@@ -246,7 +246,8 @@ def record_review(
 def audience_people(school: School, audience: str, audience_filter: str = "") -> list[tuple[Person, str]]:
     """Everyone a campaign for ``audience`` asks, with the group their progress is counted under."""
     people = Person.objects.filter(school=school).current()
-    kinds = {
+    # Keyed by str: ``audience`` arrives as the stored value, and Audience members compare equal to it.
+    kinds: dict[str, list[Person.Kind]] = {
         Audience.ALL_STAFF: [Person.Kind.STAFF],
         Audience.GOVERNORS: [Person.Kind.GOVERNOR],
         Audience.TRAINEE_SUPPLY: [Person.Kind.TRAINEE, Person.Kind.SUPPLY],
@@ -260,7 +261,7 @@ def audience_people(school: School, audience: str, audience_filter: str = "") ->
                 Q(kind=Person.Kind.GOVERNOR)
                 | Q(user__role_assignments__role="governor", user__role_assignments__school=school)
             ).distinct()
-        group = {Audience.ALL_STAFF: "Staff", Audience.GOVERNORS: "Governors"}
+        group: dict[str, str] = {Audience.ALL_STAFF: "Staff", Audience.GOVERNORS: "Governors"}
         return [(person, group.get(audience) or person.get_kind_display()) for person in chosen]
     pupils = people.pupils()
     if audience == Audience.PARENTS_YEAR:

@@ -383,8 +383,13 @@ def audit_site(
         own_hosts=directory.own_hosts | own_hosts(audit.url),
     )
     pages = findings = 0
+    crawling = (
+        crawl(audit.url, max_pages=max_pages, delay=delay, sleep=sleep)
+        if sleep
+        else crawl(audit.url, max_pages=max_pages, delay=delay)
+    )
     try:
-        for page in crawl(audit.url, max_pages=max_pages, delay=delay, **({"sleep": sleep} if sleep else {})):
+        for page in crawling:
             found = checker.check_html(page.html[:MAX_CHARS], directory) if page.html else []
             AuditedPage.objects.create(
                 audit=audit,

@@ -126,7 +126,7 @@ class MediaForm(forms.Form):
         }
 
 
-class BaseMediaFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseMediaFormSet(forms.BaseFormSet):
     def media_items(self) -> list[dict[str, Any]]:
         return [form.as_media() for form in self.forms if form.described]
 
@@ -153,7 +153,10 @@ def media_formset(data: Any, school: School, publication: Publication | None = N
             }
             for item in publication.media.prefetch_related("people")
         ]
-    return MediaFormSet(data, initial=initial, prefix="media", form_kwargs={"school": school})
+    formset = MediaFormSet(data, initial=initial, prefix="media", form_kwargs={"school": school})
+    # formset_factory builds a subclass of BaseMediaFormSet; the stubs only promise BaseFormSet.
+    assert isinstance(formset, BaseMediaFormSet)
+    return formset
 
 
 class StepForm(forms.Form):
@@ -162,7 +165,7 @@ class StepForm(forms.Form):
     )
 
 
-class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class SettingsForm(forms.ModelForm):
     site_url = forms.URLField(
         label="School website",
         required=False,
@@ -179,6 +182,8 @@ class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         from esafety.accounts.models import User
 
-        self.fields["editors"].queryset = User.objects.filter(
+        editors = self.fields["editors"]
+        assert isinstance(editors, forms.ModelMultipleChoiceField)
+        editors.queryset = User.objects.filter(
             Q(role_assignments__school=school) | Q(school=school), is_active=True
         ).distinct()

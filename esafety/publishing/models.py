@@ -157,7 +157,8 @@ class PublicationCheck(models.Model):
         return f"Check #{self.pk} of publication #{self.publication_id}"
 
     @property
-    def clean(self) -> bool:
+    def is_clean(self) -> bool:
+        # Not "clean": that name would shadow Model.clean(), which full_clean() calls.
         return not self.findings
 
 

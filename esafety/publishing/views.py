@@ -129,26 +129,26 @@ def _render_check(
 @requires(Action.CHECK_PUBLICATION)
 def check(request: SchoolRequest) -> HttpResponse:
     if request.method != "POST":
-        return _render_check(request, ItemForm(), media_formset(None, request.school))  # type: ignore[arg-type]
+        return _render_check(request, ItemForm(), media_formset(None, request.school))
     try:
         data, files = request.POST, request.FILES
     except RequestDataTooBig:
         return _render_check(
             request,
             ItemForm(),
-            media_formset(None, request.school),  # type: ignore[arg-type]
+            media_formset(None, request.school),
             status=413,
             error="That is too much to check in one go. Check the text in parts (up to about 30,000 words each).",
         )
     form = ItemForm(data, files)
-    formset = media_formset(data, request.school)  # type: ignore[arg-type]
+    formset = media_formset(data, request.school)
     if not (form.is_valid() and formset.is_valid()):
         return _render_check(request, form, formset, status=400)
     try:
         upload = form.cleaned_data["file"]
         body = actions.read_upload(upload.read(), upload.name) if upload else form.cleaned_data["text"]
         publication, _ = actions.create_publication(
-            school=request.school,  # type: ignore[arg-type]
+            school=request.school,
             title=form.cleaned_data["title"],
             channel=form.cleaned_data["channel"],
             body=body,
@@ -235,7 +235,7 @@ def revise(request: SchoolRequest, publication_id: int) -> HttpResponse:
         )
     except actions.BadInput as exc:
         return _render_detail(request, publication, revise=form, formset=formset, status=400, error=str(exc))
-    if latest.clean:
+    if latest.is_clean:
         messages.success(request, "Checked again: nothing found. It can now be approved.")
     else:
         messages.warning(request, f"Checked again: {len(latest.findings)} thing(s) still to look at.")
@@ -292,7 +292,7 @@ def record_removal(request: SchoolRequest, appearance_id: int) -> HttpResponse:
 
 @requires(Action.AUDIT_WEBSITE)
 def audits(request: SchoolRequest) -> HttpResponse:
-    publishing = actions.settings_for(request.school)  # type: ignore[arg-type]
+    publishing = actions.settings_for(request.school)
     return render(
         request,
         "publishing/audits.html",
@@ -305,7 +305,7 @@ def audits(request: SchoolRequest) -> HttpResponse:
 def run_audit(request: SchoolRequest) -> HttpResponse:
     from esafety.publishing.tasks import audit_school_website
 
-    publishing = actions.settings_for(request.school)  # type: ignore[arg-type]
+    publishing = actions.settings_for(request.school)
     if not publishing.site_url:
         messages.error(request, "Set the school's website address in the publishing settings first.")
         return redirect("publishing:audits")
@@ -333,8 +333,8 @@ def audit_detail(request: SchoolRequest, audit_id: int) -> HttpResponse:
 
 @requires(Action.EDIT_PUBLISHING_SETTINGS)
 def settings_view(request: SchoolRequest) -> HttpResponse:
-    publishing = actions.settings_for(request.school)  # type: ignore[arg-type]
-    form = SettingsForm(request.POST or None, instance=publishing, school=request.school)  # type: ignore[arg-type]
+    publishing = actions.settings_for(request.school)
+    form = SettingsForm(request.POST or None, instance=publishing, school=request.school)
     if request.method == "POST" and form.is_valid():
         form.save()
         from esafety.audit.actions import record

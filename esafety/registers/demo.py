@@ -137,17 +137,17 @@ def build(ctx: DemoContext) -> None:
     actions.expire_due_accounts(today)
 
     # Devices: most fresh, a few past the limits so the Technician's dashboard has work.
-    for tag, kind, model, holder, av_days, os_days in DEVICES:
+    for tag, device_kind, model, holder, av_days, os_days in DEVICES:
         device = Device.objects.create(
             school=school,
             asset_tag=tag,
             serial=f"{rng.choice('CDFGHJK')}{rng.randrange(10**8, 10**9)}",
-            kind=kind,
+            kind=device_kind,
             model_name=model,
             av_product="" if av_days is None else "Sophos Intercept X",
             av_installed_on=None if av_days is None else today - timedelta(days=400 + rng.randrange(0, 200)),
             av_updated_on=None if av_days is None else today - timedelta(days=av_days),
-            os_version="iPadOS 18.1" if kind == Device.Kind.IPAD else "Windows 11 23H2",
+            os_version="iPadOS 18.1" if device_kind == Device.Kind.IPAD else "Windows 11 23H2",
             os_updated_on=today - timedelta(days=os_days),
         )
         if holder:

@@ -39,6 +39,13 @@ def _staff_users(school: Any, *roles: str) -> Any:
     return users.distinct().order_by("last_name", "first_name")
 
 
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model choice field ``name``, typed as one so its queryset can be set per school."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class SchoolForm(forms.Form):
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         self.school = school
@@ -93,7 +100,7 @@ class AccountForm(SchoolForm):
             self.fields["aup_on_paper"].help_text = "Required: acknowledgements are recorded on paper"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind, person = data.get("kind"), data.get("person")
         if person is not None:
             data["first_name"] = data.get("first_name") or person.preferred_name or person.first_name
@@ -211,7 +218,7 @@ class IssueDeviceForm(SchoolForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = _people(self.school)  # type: ignore[attr-defined]
+        _choice_field(self, "person").queryset = _people(self.school)
 
 
 class ReturnDeviceForm(forms.Form):
@@ -226,10 +233,10 @@ class ExceptionForm(SchoolModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = _people(self.school)  # type: ignore[attr-defined]
+        _choice_field(self, "person").queryset = _people(self.school)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The end is before the start.")
@@ -246,12 +253,12 @@ class ConfiscationForm(SchoolModelForm):
         super().__init__(*args, **kwargs)
         from esafety.incidents.actions import linkable_incidents
 
-        self.fields["taken_from"].queryset = _people(self.school, Person.Kind.PUPIL)  # type: ignore[attr-defined]
+        _choice_field(self, "taken_from").queryset = _people(self.school, Person.Kind.PUPIL)
         # The Education and Inspections Act power is the Headteacher's: the record names the Head who authorised.
-        self.fields["authorised_by"].queryset = _staff_users(self.school, Role.HEAD)  # type: ignore[attr-defined]
+        _choice_field(self, "authorised_by").queryset = _staff_users(self.school, Role.HEAD)
         self.fields["authorised_by"].label = "Authorised by (the Headteacher)"
-        incidents = self.fields["incident"]
-        incidents.queryset = linkable_incidents(self.school)  # type: ignore[attr-defined]
+        incidents = _choice_field(self, "incident")
+        incidents.queryset = linkable_incidents(self.school)
         incidents.help_text = "The safeguarding log entry this belongs to"
         self.fields["taken_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
@@ -283,13 +290,13 @@ class PhotoAuthorisationForm(SchoolModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = _people(  # type: ignore[attr-defined]
+        _choice_field(self, "staff").queryset = _people(
             self.school, Person.Kind.STAFF, Person.Kind.TRAINEE, Person.Kind.SUPPLY
         )
         self.fields["consent_checked"].help_text = gates.consent_note()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The end is before the start.")
@@ -331,4 +338,4 @@ class SecurityActionForm(SchoolModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _staff_users(self.school)  # type: ignore[attr-defined]
+        _choice_field(self, "owner").queryset = _staff_users(self.school)

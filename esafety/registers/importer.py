@@ -9,6 +9,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from django.db import models
+
 from esafety.registers.models import Device
 
 # Header names as the common consoles write them, folded to lower case without spaces or punctuation.
@@ -116,7 +118,9 @@ def parse_devices(text: str) -> tuple[Any, list[tuple[int, dict[str, Any]]]]:
                     report.errors.append((line, f"“{cell}” is not a laptop, iPad, tablet or desktop."))
                 values[name] = kind
             else:
-                limit = Device._meta.get_field(name).max_length
+                model_field = Device._meta.get_field(name)
+                assert isinstance(model_field, models.Field)  # the columns are concrete fields
+                limit = model_field.max_length
                 if limit and len(cell) > limit:
                     report.errors.append(
                         (line, f"{name.replace('_', ' ')} is longer than {limit} characters.")

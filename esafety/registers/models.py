@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from esafety.accounts.models import Role
+
+if TYPE_CHECKING:
+    from esafety.accounts.models import User
+    from esafety.people.models import School
 
 
 class RegisterSettings(models.Model):
@@ -176,7 +181,7 @@ class NetworkAccount(models.Model):
     def is_past_end(self, today: date | None = None) -> bool:
         return self.ends_on is not None and self.ends_on < (today or timezone.localdate())
 
-    def close(self, status: str, *, by: object = None, reason: str = "") -> None:
+    def close(self, status: str, *, by: User | None = None, reason: str = "") -> None:
         self.status, self.closed_at, self.closed_by, self.closed_reason = (
             status,
             timezone.now(),
@@ -272,7 +277,7 @@ class Device(models.Model):
         return reasons
 
 
-def stale_devices(school: object, limits: RegisterSettings) -> list[tuple[Device, list[str]]]:
+def stale_devices(school: School, limits: RegisterSettings) -> list[tuple[Device, list[str]]]:
     today = timezone.localdate()
     devices = Device.objects.filter(school=school, retired=False)
     av_cut, os_cut = (

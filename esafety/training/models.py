@@ -14,13 +14,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import LazyObject
+
+if TYPE_CHECKING:
+    from esafety.accounts.models import User
 
 
 class SessionKind(models.TextChoices):
@@ -286,7 +289,7 @@ class Resource(models.Model):
     def review_due(self, today: date) -> bool:
         return self.last_reviewed_on is None or (today - self.last_reviewed_on).days > self.REVIEW_EVERY_DAYS
 
-    def mark_reviewed(self, by: object, note: str, on: date) -> None:
+    def mark_reviewed(self, by: User | None, note: str, on: date) -> None:
         self.last_reviewed_on, self.last_reviewed_by, self.last_review_note = on, by, note[:300]
         self.save(update_fields=["last_reviewed_on", "last_reviewed_by", "last_review_note"])
 

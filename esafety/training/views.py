@@ -50,7 +50,7 @@ def index(request: SchoolRequest) -> HttpResponse:
         request.user.person
         if request.user.person and request.user.person.school_id == request.school.pk
         else None
-    )  # type: ignore[union-attr]
+    )
     context: dict[str, object] = {"manages": _manages(request), "own": None}
     if person is not None:
         context["own"] = _record_context(request, person)

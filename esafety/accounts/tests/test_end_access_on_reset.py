@@ -10,7 +10,7 @@ from esafety.accounts.models import ApiToken, Role, RoleAssignment
 from esafety.test import PASSWORD, BaseTestCase
 
 
-def me(client, key: str) -> int:  # type: ignore[no-untyped-def]
+def me(client, key: str) -> int:
     return client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code
 
 

@@ -11,12 +11,12 @@ from esafety.core.models import OutboundEmail
 from esafety.test import PASSWORD, BaseTestCase, make_user
 
 
-def roles(user) -> set[str]:  # type: ignore[no-untyped-def]
+def roles(user) -> set[str]:
     return set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
 
 
 class GuardRoleGrantsTests(BaseTestCase):
-    def post(self, user, **data):  # type: ignore[no-untyped-def]
+    def post(self, user, **data):
         return self.client.post(f"/accounts/users/{user.pk}/", data, follow=True)
 
     def test_it_stops_a_deputy_making_themselves_head(self) -> None:

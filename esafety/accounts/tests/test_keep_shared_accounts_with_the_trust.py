@@ -21,7 +21,7 @@ class KeepSharedAccountsWithTheTrustTests(BaseTestCase):
             "trustadmin", cls.school, trust=cls.trust, trust_roles=(Role.TRUST_ADMIN,)
         )
 
-    def post(self, **data):  # type: ignore[no-untyped-def]
+    def post(self, **data):
         return self.client.post(f"/accounts/users/{self.shared.pk}/", data, follow=True)
 
     def test_it_refuses_one_schools_head_a_password_reset_of_a_shared_account(self) -> None:

@@ -17,7 +17,7 @@ class DoneMeansTests(BaseTestCase):
     def status(self, user: object, name: str) -> int:
         self.client.logout()
         if user is not None:
-            self.login(user)  # type: ignore[arg-type]
+            self.login(user)
         return self.client.get(reverse(name)).status_code
 
     def test_it_opens_the_register_to_office_and_teacher_but_not_the_governor(self) -> None:

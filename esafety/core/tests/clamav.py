@@ -98,7 +98,7 @@ class ClamdMixin:
         cls._clamd_settings = override_settings(ESAFETY_CLAMD_SOCKET=socket)
         cls._clamd_settings.enable()
         try:
-            super().setUpClass()  # type: ignore[misc]
+            super().setUpClass()
         except BaseException:
             cls._clamd_settings.disable()
             cls.clamd_process.stop()
@@ -106,6 +106,6 @@ class ClamdMixin:
 
     @classmethod
     def tearDownClass(cls) -> None:
-        super().tearDownClass()  # type: ignore[misc]
+        super().tearDownClass()
         cls._clamd_settings.disable()
         cls.clamd_process.stop()

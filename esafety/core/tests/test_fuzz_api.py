@@ -131,7 +131,7 @@ class FuzzApiTests(BaseTestCase, HypothesisTestCase):
             with self.subTest(user=who):
                 test = self
 
-                class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+                class Workflow(schema.as_state_machine()):
                     def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
                         test.check(who, case, response)  # noqa: B023 (runs inside this iteration)
 

@@ -23,11 +23,11 @@ class UsePersonalLinksTests(BaseTestCase):
             "created_by": self.coordinator,
         }
         arguments.update(overrides)
-        return issue_link(**arguments)  # type: ignore[arg-type]
+        return issue_link(**arguments)
 
     def assertRefused(self, reason: str, call: object, *args: str) -> LinkRefused:
         with self.assertRaises(LinkRefused) as caught:
-            call(*args)  # type: ignore[operator]
+            call(*args)
         self.assertEqual(caught.exception.reason, reason)
         self.assertTrue(caught.exception.message)
         return caught.exception

@@ -19,22 +19,22 @@ STAFF_ELSEWHERE = (*STAFF, "sibling", "outsider")
 REASON = {"reason": "Access table"}
 
 
-def _group(case):  # type: ignore[no-untyped-def]
+def _group(case):
     return {"group_id": FilterGroup.objects.get(school=case.school, name="pupils").pk}
 
 
-def _other_group(case):  # type: ignore[no-untyped-def]
+def _other_group(case):
     return {"group_id": FilterGroup.objects.get(school=case.other_school, name="pupils").pk}
 
 
-def _category(case, school=None):  # type: ignore[no-untyped-def]
+def _category(case, school=None):
     category, _ = FilterCategory.objects.get_or_create(
         school=school or case.school, name="chat", defaults={"label": "Chat"}
     )
     return {"category_id": category.pk}
 
 
-def _item(case, school=None):  # type: ignore[no-untyped-def]
+def _item(case, school=None):
     item, _ = AttemptItem.objects.get_or_create(
         school=school or case.school,
         kind=AttemptItem.Kind.REPEATED,
@@ -46,12 +46,12 @@ def _item(case, school=None):  # type: ignore[no-untyped-def]
     return {"item_id": item.pk}
 
 
-def _request(case):  # type: ignore[no-untyped-def]
+def _request(case):
     # Filed by teacher: only the requester and the chain may see it.
     return {"request_id": case.file().pk}
 
 
-def _other_request(case):  # type: ignore[no-untyped-def]
+def _other_request(case):
     return {"request_id": case.file(by=case.outsider, school=case.other_school).pk}
 
 

@@ -10,7 +10,7 @@ from esafety.filtering.tests.helpers import FilteringTestCase
 
 
 class TestShowBlockPage(FilteringTestCase):
-    def get(self, **params: str):  # type: ignore[no-untyped-def]
+    def get(self, **params: str):
         return self.client.get(reverse("filtering:blocked") + "?" + urlencode(params))
 
     def test_it_speaks_to_a_five_year_old_and_to_an_adult(self) -> None:

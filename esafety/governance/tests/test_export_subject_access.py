@@ -51,7 +51,7 @@ class SubjectAccessTests(BaseTestCase):
         )
 
     def export(self, user: object, fmt: str = "json") -> dict:
-        self.login(user)  # type: ignore[arg-type]
+        self.login(user)
         response = self.client.get(f"/governance/retention/subject-access/{self.pupil.pk}.{fmt}")
         self.assertEqual(response.status_code, 200)
         return json.loads(response.content) if fmt == "json" else {"pdf": response.content}

@@ -45,7 +45,7 @@ class PickPeopleWithoutDirectoryAccessTests(IncidentTestCase):
 
     def test_it_lets_a_governor_report_without_naming_anyone_and_with_a_person_found_by_name(self) -> None:
         self.login(self.governor)
-        data = {
+        data: dict[str, object] = {
             "category": Category.CYBERBULLYING,
             "occurred_at": "2026-03-02T10:15",
             "description": "A parent showed me messages from the class chat",

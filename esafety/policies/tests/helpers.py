@@ -161,5 +161,5 @@ def fixtures(case: BaseTestCase) -> Fixtures:
         newsletter,
         sibling_version,
     )
-    case._policy_fixtures = made  # type: ignore[attr-defined]
+    case._policy_fixtures = made
     return made

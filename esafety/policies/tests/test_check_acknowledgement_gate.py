@@ -14,7 +14,7 @@ class CheckAcknowledgementGateTests(PolicyTestCase):
     def sign(self, version: PolicyVersion) -> Acknowledgement:
         campaign = actions.start_campaign(
             version, audience=A.ALL_STAFF, closes_on=self.closes(), by=None, send=False
-        )  # type: ignore[arg-type]
+        )
         return actions.record_acknowledgement(
             campaign.requests.get(person=self.teacher.person), method=Acknowledgement.Method.SIGNED_IN
         )[0]

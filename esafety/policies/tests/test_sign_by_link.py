@@ -33,7 +33,7 @@ class SignByLinkTests(PolicyTestCase):
             "expires_at": timezone.now() + timedelta(days=30),
         }
         arguments.update(overrides)
-        return issue_link(**arguments)[1]  # type: ignore[arg-type]
+        return issue_link(**arguments)[1]
 
     def url(self, token: str) -> str:
         return reverse("policies:sign", args=[token])

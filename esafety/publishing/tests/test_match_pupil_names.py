@@ -126,7 +126,7 @@ CASES: list[tuple[str, bool, list[tuple[int, str]]]] = [
 
 def names_found(text: str, is_html: bool) -> list[tuple[int, str]]:
     findings = check_html(text, DIRECTORY) if is_html else check_text(text, DIRECTORY)
-    return [(finding.person, finding.text) for finding in findings if finding.kind == "pupil-full-name"]  # type: ignore[misc]
+    return [(finding.person, finding.text) for finding in findings if finding.kind == "pupil-full-name"]
 
 
 def test_the_table_is_big_enough() -> None:

@@ -29,27 +29,27 @@ REVIEWERS = ("head", "coordinator", "technician")
 
 
 def _account(case: object) -> dict[str, int]:
-    return {"account_id": helpers.make_account(case.school).pk}  # type: ignore[attr-defined]
+    return {"account_id": helpers.make_account(case.school).pk}
 
 
 def _other_account(case: object) -> dict[str, int]:
-    return {"account_id": helpers.make_account(case.other_school).pk}  # type: ignore[attr-defined]
+    return {"account_id": helpers.make_account(case.other_school).pk}
 
 
 def _device(case: object) -> dict[str, int]:
-    return {"device_id": helpers.make_device(case.school).pk}  # type: ignore[attr-defined]
+    return {"device_id": helpers.make_device(case.school).pk}
 
 
 def _other_device(case: object) -> dict[str, int]:
-    return {"device_id": helpers.make_device(case.sibling_school).pk}  # type: ignore[attr-defined]
+    return {"device_id": helpers.make_device(case.sibling_school).pk}
 
 
 def _confiscation(case: object) -> dict[str, int]:
-    return {"confiscation_id": helpers.make_confiscation(case.school).pk}  # type: ignore[attr-defined]
+    return {"confiscation_id": helpers.make_confiscation(case.school).pk}
 
 
 def _review(case: object) -> dict[str, int]:
-    return {"review_id": helpers.make_review(case.school).pk}  # type: ignore[attr-defined]
+    return {"review_id": helpers.make_review(case.school).pk}
 
 
 def _visitor(case: object) -> dict[str, str]:
@@ -123,7 +123,7 @@ MATRIX = [
     route(
         "registers:confiscation",
         "outsider",
-        kwargs=lambda case: {"confiscation_id": helpers.make_confiscation(case.other_school).pk},  # type: ignore[attr-defined]
+        kwargs=lambda case: {"confiscation_id": helpers.make_confiscation(case.other_school).pk},
         refused=404,
     ),
     route(
@@ -147,7 +147,7 @@ MATRIX = [
     route(
         "registers:security_review",
         "sibling",
-        kwargs=lambda case: {"review_id": helpers.make_review(case.sibling_school).pk},  # type: ignore[attr-defined]
+        kwargs=lambda case: {"review_id": helpers.make_review(case.sibling_school).pk},
         refused=404,
     ),
     route("registers:add_security_action", *REVIEWERS, method="POST", kwargs=_review, refused=404),
@@ -155,7 +155,7 @@ MATRIX = [
         "registers:security_action_done",
         *REVIEWERS,
         method="POST",
-        kwargs=lambda case: {"action_id": helpers.make_security_action(case.school).pk},  # type: ignore[attr-defined]
+        kwargs=lambda case: {"action_id": helpers.make_security_action(case.school).pk},
         refused=404,
     ),
 ]

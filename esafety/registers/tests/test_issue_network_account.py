@@ -6,11 +6,11 @@ import io
 import logging
 import re
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +21,10 @@ from esafety.people.models import Person
 from esafety.registers.actions import expire_due_accounts
 from esafety.registers.models import NetworkAccount
 from esafety.test import BaseTestCase
+
+if TYPE_CHECKING:
+    # The test client's response type; it exists only in django-stubs.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 TODAY = timezone.localdate
 
@@ -49,7 +53,7 @@ class TestIssueNetworkAccount(BaseTestCase):
             school=self.school, kind=Person.Kind.TRAINEE, first_name="Kieran", last_name="Ashby"
         )
 
-    def issue(self, **data: str) -> HttpResponse:
+    def issue(self, **data: str) -> TestResponse:
         return self.client.post(reverse("registers:new_account"), {"aup_on_paper": "on", **data})
 
     def test_it_issues_a_permanent_staff_account_with_no_end(self) -> None:

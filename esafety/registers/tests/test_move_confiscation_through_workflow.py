@@ -3,7 +3,8 @@ searched, perhaps handed to the police, parents informed; each step audited."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +12,10 @@ from esafety.audit.models import AuditEntry
 from esafety.incidents.models import Category, Incident
 from esafety.registers.models import CONFISCATION_STEPS, Confiscation
 from esafety.test import BaseTestCase
+
+if TYPE_CHECKING:
+    # The test client's response type; it exists only in django-stubs.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
 class TestConfiscationWorkflow(BaseTestCase):
@@ -41,7 +46,7 @@ class TestConfiscationWorkflow(BaseTestCase):
         self.assertRedirects(response, reverse("registers:confiscation", args=[confiscation.pk]))
         return confiscation
 
-    def step(self, confiscation: Confiscation, step: str, **data: str) -> HttpResponse:
+    def step(self, confiscation: Confiscation, step: str, **data: str) -> TestResponse:
         return self.client.post(
             reverse("registers:confiscation_step", args=[confiscation.pk, step]),
             {f"{step}-{key}": value for key, value in data.items()},
