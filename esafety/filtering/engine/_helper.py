@@ -14,6 +14,7 @@ calls (the main cost of a line-at-a-time helper) disappear.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import sys
@@ -22,10 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from ._decide import Decision, decide, decide_parsed
+from ._decide import Decision, decide, decide_parsed, host_decision
 from ._lists import lists_signature
 from ._policy import Group, Policy, PolicyError, load_policy
-from ._url import ParsedURL, URLError, canonical_host, parse_url
+from ._url import URLError, canonical_host, parse_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,16 +38,19 @@ __all__ = ["Helper", "block_url", "run_helper"]
 _UNSAFE_IN_QUERY = re.compile(rb"[^A-Za-z0-9_.~/:@!$'()*,;-]")
 # Keeps a reply to a 20 KB request line a sane size; the block page shows a prefix of the URL.
 _MAX_URL_IN_REDIRECT = 2048
+# Hosts remembered per group by the fast lane (about 100 bytes each): bounded, so a scan of new hosts cannot
+# grow a helper (issue 17: peak RSS under 64 MB).
+_LANE_SIZE = 8192
 # Already-canonical requests, matched on the raw bytes: see parse_url()'s fast path, of which these are subsets
 # (no port on URLs; host:port for CONNECT).
 _FAST_URL = re.compile(
     rb"(https?)://((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*)(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z"
 )
-_FAST_CONNECT = re.compile(rb"((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*):([0-9]{1,5})\Z")
+_FAST_CONNECT = re.compile(rb"((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*):([1-9][0-9]{0,4})\Z")
 # The same shapes with any host of letters, digits, dots, "-" and "_": IPv4 forms, upper case, trailing dots.
 # Their host goes through canonical_host() (cached), and the reply carries the rebuilt canonical URL.
 _OTHER_URL = re.compile(rb"(https?)://([A-Za-z0-9._-]+)(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z")
-_OTHER_CONNECT = re.compile(rb"([A-Za-z0-9._-]+):([0-9]{1,5})\Z")
+_OTHER_CONNECT = re.compile(rb"([A-Za-z0-9._-]+):([1-9][0-9]{0,4})\Z")  # "0443" is canonically "443"
 
 
 def block_url(policy: Policy, decision: Decision) -> str:
@@ -102,6 +106,7 @@ class Helper:
 
     def _reset_lanes(self) -> None:
         self._lanes = self._lane_groups()
+        self._prefixes: dict[tuple[str, str], bytes] = {}
         self._expressions = self.policy.lists.expression_set()
 
     def answer(self, line: bytes) -> bytes:
@@ -110,12 +115,12 @@ class Helper:
             line = line[:-1]
         tokens = line.split(None, 4)  # at most: channel, URL, client, user, the rest (unused)
         channel = b""
-        if (
-            tokens
-            and self.channels != "no"
-            and tokens[0].isdigit()
-            and (self.channels == "yes" or len(tokens) > 1)
-        ):
+        if self.channels == "auto" and tokens:
+            # Decided once, from the first line that has a token, and kept: Squid either prefixes every line
+            # with a channel ID (concurrency > 0) or none, and never sends a bare number as a URL. Deciding per
+            # line answered "3 " (an ID and an empty request) without its ID and desynchronised Squid.
+            self.channels = "yes" if tokens[0].isdigit() else "no"
+        if tokens and self.channels == "yes" and tokens[0].isdigit():
             channel = tokens.pop(0) + b" "
         try:
             return channel + self._reply(tokens)
@@ -152,8 +157,6 @@ class Helper:
                 decision = decide(policy, url, group=group.name)
             else:
                 decision = decide_parsed(policy, group, parsed)
-                if group.name in self._lanes:
-                    self._remember(group, parsed, decision)
         return self._format(decision)
 
     def _format(self, decision: Decision) -> bytes:
@@ -168,10 +171,12 @@ class Helper:
 
     # The fast lane. For most hosts the decision does not depend on the path: the host has no URL-list entry,
     # and the group has no host/path allow or deny entries, no time windows and no safe-search rewrites. For
-    # those, decide()'s answer for the first request to a host is remembered (as the reply's fixed part) and
-    # reused for every later request whose URL is already canonical, so that a line costs a regular
-    # expression match and a dict lookup. Expressions are path-dependent, so when decide() reached them
-    # (nothing host-level matched) they are still run on every line, and a match takes the full path.
+    # a request already in canonical form (what Squid sends nearly always) the lane answers from the list
+    # structures (host_decision(), which follows decide_parsed() step for step) without parsing the URL or
+    # building a Decision, and remembers the reply's fixed part per host in a bounded table, so that a
+    # repeated host costs a regular-expression match and a dict lookup and a new host a few hash probes.
+    # Expressions are path-dependent, so where decide() would reach them they run on every line, and a match
+    # takes the full path.
 
     def _lane_groups(self) -> dict[str, dict[bytes, tuple[bytes | None, bool]]]:
         return {
@@ -185,36 +190,58 @@ class Helper:
         if lane is None:
             return None
         url = raw
+        is_ip = False
         m = _FAST_URL.match(raw)
         if m is not None:
             host, path = m.group(2), m.group(3)
             if b"/." in path or b"//" in path.split(b"?", 1)[0]:
                 return None
             host_path = raw[m.end(1) + 3 :]
+            tunnel = False
         elif (m := _FAST_CONNECT.match(raw)) is not None:
             host, port = m.group(1), m.group(2)
             if int(port) > 65535:
                 return None
             host_path = host + b"/"
+            tunnel = True
         elif (m := _OTHER_URL.match(raw)) is not None:
             path = m.group(3)
             if b"/." in path or b"//" in path.split(b"?", 1)[0]:
                 return None
-            host = self._canonical_host(m.group(2))
-            if host is None:
+            found = self._canonical_host(m.group(2))
+            if found is None:
                 return None
+            host, is_ip = found
             host_path = host + path
             url = m.group(1) + b"://" + host_path
+            tunnel = False
         elif (m := _OTHER_CONNECT.match(raw)) is not None:
-            host = self._canonical_host(m.group(1))
-            if host is None or int(m.group(2)) > 65535:
+            found = self._canonical_host(m.group(1))
+            if found is None or int(m.group(2)) > 65535:
                 return None
+            host, is_ip = found
             host_path = host + b"/"
             url = host + b":" + m.group(2)
+            tunnel = True
         else:
             return None
         entry = lane.get(host)
         if entry is None:
+            if b"xn--" in host and not is_ip:
+                found = self._canonical_host(host)  # checks the punycode, as parse_url() does
+                if found is None:
+                    return None
+            if tunnel and is_ip and group.block_ip_literals:
+                return None  # "connect-ip" rather than "ip-literal": the full path says which
+            entry = self._host_entry(group, host, is_ip)
+            if entry is None:
+                return None
+            if len(lane) >= _LANE_SIZE:
+                # Bounded: drop the older half (dict order is insertion order); hot hosts come straight back.
+                for old in list(itertools.islice(lane, _LANE_SIZE // 2)):
+                    del lane[old]
+            lane[host] = entry
+        elif tunnel and is_ip and group.block_ip_literals:
             return None
         prefix, expressions_may_match = entry
         if expressions_may_match and self._expressions is not None and self._expressions.Match(host_path):
@@ -223,41 +250,31 @@ class Helper:
             return b"ERR"
         return prefix + quote_param(url[:_MAX_URL_IN_REDIRECT].decode("ascii")).encode("ascii") + b'"'
 
+    def _host_entry(self, group: Group, host: bytes, is_ip: bool) -> tuple[bytes | None, bool] | None:
+        found = host_decision(self.policy, group, host.decode("ascii"), is_ip)
+        if found is None:
+            return None
+        category, expressions = found
+        if category == "-":
+            return None, expressions
+        key = (group.name, category)
+        prefix = self._prefixes.get(key)
+        if prefix is None:
+            head = block_url(self.policy, Decision(False, category, "", group.name))
+            if self.acl:
+                prefix = b"OK tag=" + quote_param(category).encode() + b' message="' + head.encode()
+            else:
+                prefix = b'OK status=302 url="' + head.encode()
+            self._prefixes[key] = prefix
+        return prefix, expressions
+
     @staticmethod
-    def _canonical_host(raw: bytes) -> bytes | None:
+    def _canonical_host(raw: bytes) -> tuple[bytes, bool] | None:
         try:
             host, host_type = canonical_host(raw.decode("ascii"))
         except URLError:
             return None
-        return host.encode("ascii") if host_type != "ipv6" else None
-
-    def _remember(self, group: Group, parsed: ParsedURL, decision: Decision) -> None:
-        if parsed.host_type == "ipv6" or "xn--" in parsed.host:
-            return
-        policy = self.policy
-        hits, url_entry, special = policy.host_info(parsed.host, parsed.host_type != "domain")
-        if url_entry >= 0:
-            return
-        allow_bit, deny_bit = policy.group_bits[group.name]
-        mask = policy.base_mask[group.name]
-        if special & (allow_bit | deny_bit) or any(found & mask for _, found in hits):
-            expressions = False  # decided by the host before expressions were reached
-        elif decision.category in ("-", "ip-literal", "default"):
-            expressions = bool(mask & policy.expression_categories)
-        else:
-            return  # an expression matched this URL: nothing to remember for the host
-        if decision.allowed:
-            prefix = None
-        else:
-            head = block_url(policy, decision._replace(url=""))
-            if self.acl:
-                prefix = b"OK tag=" + quote_param(decision.category).encode() + b' message="' + head.encode()
-            else:
-                prefix = b'OK status=302 url="' + head.encode()
-        lane = self._lanes[group.name]
-        if len(lane) >= 65536:
-            lane.clear()
-        lane[parsed.host.encode("ascii")] = (prefix, expressions)
+        return (host.encode("ascii"), host_type == "ipv4") if host_type != "ipv6" else None
 
     def maybe_reload(self, force: bool = False) -> None:
         """Reload policy and lists if their files changed; on error keep answering with the old ones."""
