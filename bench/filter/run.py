@@ -305,6 +305,10 @@ def main() -> int:
     )
 
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    # An installed esafety has its bytecode compiled (pip does it); so does this run, into the work dir, even
+    # where PYTHONDONTWRITEBYTECODE is set, so that start-up is measured as a deployment pays it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     ours = [args.python, "-c", "import sys; from esafety.cli import main; sys.exit(main())"]
     helper = [*ours, "filter", "helper", "--policy", str(policy), "--group", "pupils"]
 

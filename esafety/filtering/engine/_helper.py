@@ -102,6 +102,8 @@ class Helper:
         self._signature = _signature(policy)
         self._checked = time.monotonic()
         self.reloads = 0
+        # Why the lists could not be loaded (the helper then answers by each group's ``lists_missing``).
+        self.degraded: str | None = None
         self._reset_lanes()
 
     def _reset_lanes(self) -> None:
@@ -141,6 +143,10 @@ class Helper:
             if self.acl and "%" in client:
                 client = unquote(client)
             group = policy.group_for(client, user)  # url_rewrite sends "ip/fqdn"
+        if self.degraded is not None and group is not None and group.lists_missing == "block":
+            # Fail closed: without its lists the filter cannot tell what a request is.
+            url = raw.decode("utf-8", "surrogateescape")
+            return self._format(Decision(False, "unavailable", url, group.name))
         if group is not None and not (self.acl and b"%" in raw):
             fast = self._fast_reply(group, raw)
             if fast is not None:
@@ -291,9 +297,10 @@ class Helper:
             policy = self.loader()
             if self.group is not None and self.group not in policy.groups:
                 raise PolicyError(f"no group {self.group!r} in the reloaded policy")
-        except (OSError, PolicyError) as exc:
+        except Exception as exc:  # whatever the files hold, a reload must never stop the helper
             print(f"esafety filter helper: reload failed, keeping the old policy: {exc}", file=sys.stderr)
             return
+        self.degraded = None
         self.policy = policy
         self._signature = _signature(policy)
         self._reset_lanes()
@@ -346,6 +353,26 @@ def _signature(policy: Policy) -> tuple[object, ...]:
     return tuple(parts)
 
 
+def _without_lists(path: Path, cache_dir: str | None) -> Policy | None:
+    """The policy without its lists, when only the lists fail to load (``None`` if the policy itself fails)."""
+    import tomllib
+
+    from ._policy import parse_policy
+
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        if not isinstance(data, dict) or "lists" not in data:
+            return None
+        lists = data.pop("lists")
+        policy = parse_policy(data, path.resolve().parent, cache_dir, path=path)
+    except (OSError, ValueError):
+        return None
+    if isinstance(lists, str):
+        policy.lists_dir = (path.resolve().parent / lists).resolve()
+    return policy
+
+
 def run_helper(
     policy_path: str | os.PathLike[str],
     group: str | None = None,
@@ -359,11 +386,25 @@ def run_helper(
     def loader() -> Policy:
         return load_policy(Path(policy_path), cache_dir)
 
+    degraded = None
     try:
-        policy = loader()
+        try:
+            policy = loader()
+        except PolicyError as exc:
+            fallback = _without_lists(Path(policy_path), cache_dir)
+            if fallback is None:
+                raise
+            policy = fallback
+            # The policy is readable but its lists are missing or unreadable: answer by each group's
+            # lists_missing (fail closed by default), and pick the lists up when they appear.
+            degraded = str(exc)
+            print(f"esafety filter helper: {exc}; answering by each group's lists_missing", file=sys.stderr)
         if not policy.block_page:
             raise PolicyError("the helper needs block_page in the policy")
         helper = Helper(policy, group, mode, channels, loader, reload_interval)
+        helper.degraded = degraded
+        if degraded is not None:
+            helper._signature = ()  # any readable lists make the next check reload
     except (OSError, PolicyError) as exc:
         # Exiting (rather than answering) makes Squid refuse to run with a broken filter: it fails closed.
         print(f"esafety filter helper: {exc}", file=sys.stderr)

@@ -164,6 +164,9 @@ class Group:
     clients: tuple[IPNetwork, ...] = ()
     users: tuple[str, ...] = ()
     block_bypass: bool = True
+    lists_missing: str = (
+        "block"  # what the helper answers while the lists cannot be loaded: "block" or "allow"
+    )
 
     @property
     def blocked(self) -> tuple[str, ...]:
@@ -184,6 +187,7 @@ _GROUP_KEYS = {
     "block_ip_literals",
     "block_invalid",
     "block_bypass",
+    "lists_missing",
     "windows",
     "clients",
     "users",
@@ -477,6 +481,9 @@ def _parse_group(name: str, table: Any) -> Group:
             raise PolicyError(f"{where}.clients: {net!r} is not an address or network") from None
     windows = table.get("windows", [])
     _expect(windows, list, where + ".windows")
+    lists_missing = table.get("lists_missing", "block")
+    if lists_missing not in ("block", "allow"):
+        raise PolicyError(f'{where}.lists_missing must be "block" or "allow"')
     return Group(
         name=name,
         block=tuple(_str_list(table.get("block", []), where + ".block")),
@@ -490,6 +497,7 @@ def _parse_group(name: str, table: Any) -> Group:
         block_invalid=_expect(table.get("block_invalid", default == "block"), bool, where + ".block_invalid"),
         windows=tuple(_parse_window(w, f"{where}.windows[{i}]") for i, w in enumerate(windows)),
         block_bypass=_expect(table.get("block_bypass", True), bool, where + ".block_bypass"),
+        lists_missing=lists_missing,
         clients=tuple(clients),
         users=tuple(u.lower() for u in _str_list(table.get("users", []), where + ".users")),
     )

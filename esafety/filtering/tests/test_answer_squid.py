@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esafety.filtering.engine import Policy, decide
-from esafety.filtering.engine._helper import Helper, block_url
+from esafety.filtering.engine import Policy, decide, load_policy
+from esafety.filtering.engine._helper import Helper, _without_lists, block_url
 
 from .support import POLICY, make_policy, write_policy
 
@@ -370,3 +370,35 @@ def test_it_decides_channels_once_from_the_first_line(policy: Policy) -> None:
     assert plain.answer(b"http://example.org/" + EXTRAS) == b"ERR"
     assert plain.answer(b"3 ").startswith(b"BH") is False
     assert plain.answer(b"5 http://bad.example/") == b"ERR"  # "5" is the URL here: unparseable, allowed
+
+
+def test_it_fails_closed_per_group_while_the_lists_are_missing(tmp_path: Path) -> None:
+    text = POLICY.replace("[groups.staff]\n", '[groups.staff]\nlists_missing = "allow"\n')
+    path = write_policy(tmp_path, text)
+    os.rename(tmp_path / "lists", tmp_path / "lists.away")
+    lines = [
+        b"http://example.org/ 10.1.2.3/- - GET",  # pupils: lists_missing defaults to "block"
+        b"http://cbeebies.example/ 10.2.0.1/- - GET",  # infants (walled garden): blocked too
+        b"http://example.org/ 10.1.5.1/- - GET",  # staff chose "allow": decided on its own lists only
+        b"http://bad.example/ 10.1.5.1/- - GET",
+    ]
+    replies = run_helper(path, b"\n".join(lines) + b"\n", "--reload-interval", "0")
+    assert [blocked_params(r)["category"] for r in replies[:2]] == ["unavailable", "unavailable"]
+    assert replies[2:] == [b"ERR", b"ERR"]
+
+
+def test_it_picks_up_lists_that_appear_after_start(tmp_path: Path) -> None:
+    path = write_policy(tmp_path)
+    os.rename(tmp_path / "lists", tmp_path / "lists.away")
+    fallback = _without_lists(path, None)
+    assert fallback is not None and fallback.lists_dir == (tmp_path / "lists").resolve()
+    helper = Helper(fallback, loader=lambda: load_policy(path), reload_interval=0)
+    helper.degraded = "lists folder not found"
+    helper._signature = ()
+    helper.maybe_reload()  # still missing: the reload fails and the helper keeps failing closed
+    assert blocked_params(helper.answer(b"http://example.org/" + EXTRAS))["category"] == "unavailable"
+    os.rename(tmp_path / "lists.away", tmp_path / "lists")
+    helper.maybe_reload()
+    assert helper.degraded is None
+    assert helper.answer(b"http://example.org/" + EXTRAS) == b"ERR"
+    assert blocked_params(helper.answer(b"http://bad.example/" + EXTRAS))["category"] == "adult"
