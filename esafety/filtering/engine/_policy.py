@@ -233,6 +233,7 @@ class Policy:
             self.base_mask[name] = lists.category_mask(group.blocked)
         self._minute_cache: tuple[int, dict[str, tuple[int, tuple[HostSet, ...]]]] = (-1, {})
         self._group_cache: dict[tuple[str, str], Group | None] = {}
+        self._names: dict[tuple[str, int], str] = {}
         self._zone: Any = None
         # Listed-suffix hits per host (they depend on the lists only, not on the group): proxies see the same
         # hosts over and over, so this saves most of the hash-table probes.
@@ -305,10 +306,13 @@ class Policy:
                 return bits
 
     def category_name(self, group: Group, mask: int) -> str:
-        for bit, name in self._order[group.name]:
-            if bit & mask:
-                return name
-        return "-"
+        key = (group.name, mask)
+        found = self._names.get(key)
+        if found is None:
+            found = next((name for bit, name in self._order[group.name] if bit & mask), "-")
+            if len(self._names) < _CACHE_SIZE:  # masks are combinations of listed categories: few in practice
+                self._names[key] = found
+        return found
 
     def active(self, group: Group, when: datetime | None = None) -> tuple[int, tuple[HostSet, ...]]:
         """The category mask and extra deny sets in force for ``group`` at ``when`` (default: now)."""
