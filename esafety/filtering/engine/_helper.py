@@ -36,6 +36,10 @@ __all__ = ["Helper", "block_url", "run_helper"]
 # Characters a query value may hold literally (RFC 3986); "&", "=", "+", "%", "#", quotes and spaces are escaped.
 # Keeping "/" and ":" literal means most URLs need no escaping at all.
 _UNSAFE_IN_QUERY = re.compile(rb"[^A-Za-z0-9_.~/:@!$'()*,;-]")
+# The unsafe characters URLs usually hold, escaped with bytes.replace (C speed) when they are the only ones;
+# "%" first, so that the escapes the others introduce are not escaped again.
+_COMMON_UNSAFE = ((b"%", b"%25"), (b"&", b"%26"), (b"=", b"%3D"), (b"?", b"%3F"), (b"+", b"%2B"))
+_RARE_UNSAFE = re.compile(rb"[^A-Za-z0-9_.~/:@!$'()*,;&=?%+-]")
 # Keeps a reply to a 20 KB request line a sane size; the block page shows a prefix of the URL.
 _MAX_URL_IN_REDIRECT = 2048
 # Hosts remembered per group by the fast lane (about 100 bytes each): bounded, so a scan of new hosts cannot
@@ -67,6 +71,11 @@ def quote_param(text: str) -> str:
     """Percent-encode ``text`` for a query value (a faster ``urllib.parse.quote`` for this one use)."""
     raw = text.encode("utf-8", "surrogateescape")
     if _UNSAFE_IN_QUERY.search(raw) is None:
+        return raw.decode("ascii")
+    if _RARE_UNSAFE.search(raw) is None:
+        for char, escaped in _COMMON_UNSAFE:
+            if char in raw:
+                raw = raw.replace(char, escaped)
         return raw.decode("ascii")
     return _UNSAFE_IN_QUERY.sub(_percent, raw).decode("ascii")
 
@@ -109,7 +118,10 @@ class Helper:
     def _reset_lanes(self) -> None:
         self._lanes = self._lane_groups()
         self._prefixes: dict[tuple[str, str], bytes] = {}
-        self._expressions = self.policy.lists.expression_set()
+        regex_set = self.policy.lists.expression_set()
+        # The pybind object under google-re2's Python wrapper, when it has one: the same Match without a
+        # Python call per line (it returns a list, empty when nothing matched).
+        self._expressions = getattr(regex_set, "_set", regex_set)
 
     def answer(self, line: bytes) -> bytes:
         """The reply (without newline) to one request line (without newline)."""
