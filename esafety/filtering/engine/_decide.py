@@ -126,6 +126,10 @@ def host_decision(policy: Policy, group: Group, host: str, is_ip: bool) -> tuple
     """
     if group.allow.prefixes or group.deny.prefixes or group.windows or group.safe_search:
         return None
+    if getattr(policy, "always_mask", 0):
+        # Categories that beat the allow list (the filtering room's always_block) are not followed here yet:
+        # stand aside, so the full path decides, rather than let a listed host through an allow entry.
+        return None
     lists = policy.lists
     mask = policy.base_mask[group.name]
     if mask and lists.url_entry(host) >= 0:

@@ -402,3 +402,22 @@ def test_it_picks_up_lists_that_appear_after_start(tmp_path: Path) -> None:
     assert helper.degraded is None
     assert helper.answer(b"http://example.org/" + EXTRAS) == b"ERR"
     assert blocked_params(helper.answer(b"http://bad.example/" + EXTRAS))["category"] == "adult"
+
+
+_line = st.builds(
+    lambda channel, url, extras: channel + url.encode() + extras,
+    st.sampled_from([b"", b"0 ", b"17 ", b"3  ", b"x ", b" "]),
+    st.one_of(_request, st.sampled_from(["", "3", "http://bad.example/\r", "http://ok.example/\tx"])),
+    st.sampled_from([b"", EXTRAS, b"\r", b" ", b"\t10.3.0.1/- - GET"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_line, max_size=8), st.sampled_from(["yes", "no"]), st.sampled_from(["seniors", "pupils"]))
+def test_it_answers_a_block_of_lines_as_line_by_line(
+    policy: Policy, lines: list[bytes], channels: str, group: str
+) -> None:
+    batched = Helper(policy, group=group, channels=channels)
+    single = Helper(policy, group=group, channels=channels)
+    for _ in range(2):
+        assert batched.answer_lines(lines) == [single.answer(line) for line in lines]
