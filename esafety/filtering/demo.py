@@ -9,10 +9,10 @@ from typing import Any
 from django.utils import timezone
 
 from esafety.accounts.models import User
+from esafety.core.actions import quiet
 from esafety.core.demo import DemoContext
 from esafety.filtering import actions, ingest, publishing
 from esafety.filtering.models import ChangeRequest, FilterCategory, FilterGroup, NetworkAccount
-from esafety.incidents.actions import quiet
 from esafety.people.models import Person
 
 PUPIL_BLOCKS = [

@@ -133,7 +133,6 @@ def _scan_searches(school: School, record: engine.LogRecord, person_id: int | No
         occurred_at=record.time,
         subject=f"Search on {found[0]}",
         sender=record.user or record.client,
-        notify=True,
     )
     return True
 

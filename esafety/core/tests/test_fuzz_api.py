@@ -67,7 +67,10 @@ class FuzzApiTests(BaseTestCase, HypothesisTestCase):
         super().setUp()
         # Hollybrook's co-ordinator and Riverside's: each sees all of their own school's log, none of the other's.
         self.users = {"hollybrook": self.coordinator, "riverside": self.sibling}
-        self.keys = {name: ApiToken.issue(user, "schemathesis")[1] for name, user in self.users.items()}
+        self.keys = {
+            name: ApiToken.issue(user, "schemathesis", second_factor=True)[1]
+            for name, user in self.users.items()
+        }
         self.own_school = {"hollybrook": self.school.pk, "riverside": self.sibling_school.pk}
         self.schemas = {name: self.schema_for(key) for name, key in self.keys.items()}
 

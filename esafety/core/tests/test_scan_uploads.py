@@ -71,7 +71,7 @@ class ScanUploadsTests(ClamdMixin, IncidentTestCase):
         self.assert_refusal_audited("incidents.evidence", self.coordinator)
 
     def test_it_refuses_an_infected_file_through_the_api_with_a_json_reason(self) -> None:
-        _, key = ApiToken.issue(self.teacher, "test")
+        _, key = ApiToken.issue(self.teacher, "test", second_factor=True)
         payload = {
             "category": Category.CYBERBULLYING,
             "description": "From a monitoring tool",

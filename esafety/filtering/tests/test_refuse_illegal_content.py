@@ -56,7 +56,7 @@ class TestRefuseIllegalContent(FilteringTestCase):
         self.assertFalse(ChangeRequest.objects.filter(school=self.school, site__contains="iwf").exists())
 
     def test_it_refuses_an_unblock_request_over_the_api(self) -> None:
-        _, key = ApiToken.issue(self.head, name="test")
+        _, key = ApiToken.issue(self.head, name="test", second_factor=True)
         headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
         response = self.client.post(
             "/api/v1/filtering/requests/",

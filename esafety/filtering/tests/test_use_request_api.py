@@ -13,7 +13,7 @@ URL = "/api/v1/filtering/requests/"
 
 class TestUseRequestApi(FilteringTestCase):
     def call(self, user: Any, method: str, url: str, data: dict[str, Any] | None = None) -> Any:
-        _, key = ApiToken.issue(user, name="test")
+        _, key = ApiToken.issue(user, name="test", second_factor=True)
         return getattr(self.client, method)(
             url, data or {}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}"
         )
