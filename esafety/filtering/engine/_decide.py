@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ._policy import Group, Policy
 
-__all__ = ["Decision", "decide", "decide_parsed"]
+__all__ = ["Decision", "decide", "decide_parsed", "host_decision"]
 
 
 class Decision(NamedTuple):
@@ -101,7 +101,10 @@ def decide_parsed(policy: Policy, group: Group, parsed: ParsedURL, when: datetim
         if found:
             return Decision(False, policy.category_name(group, found), parsed.url, name)
     if group.block_ip_literals and parsed.host_type != "domain":
-        return Decision(False, "ip-literal", parsed.url, name)
+        # A CONNECT tunnel ("host:port", no scheme) to an address hides the site's name from the filter
+        # (ufdbGuard's enforce-https-with-hostname): its own category, so the block page can say so.
+        tunnel = not parsed.scheme and parsed.port is not None
+        return Decision(False, "connect-ip" if tunnel else "ip-literal", parsed.url, name)
     if group.default == "block":
         return Decision(False, "default", parsed.url, name)
     if group.safe_search:
@@ -121,6 +124,44 @@ def _listed(policy: Policy, hits: list[tuple[int, int]], url_entry: int, parsed:
     if mask & policy.expression_categories:
         return policy.lists.expression_mask(parsed.host_path, mask)
     return 0
+
+
+def host_decision(policy: Policy, group: Group, host: str, is_ip: bool) -> tuple[str, bool] | None:
+    """:func:`decide_parsed`'s answer when it depends on the host alone: ``(category, check_expressions)``.
+
+    ``category`` is ``"-"`` for allowed. ``check_expressions`` says that decide_parsed() would go on to the
+    list expressions, which depend on the path: a caller must run them on each URL and, when one matches,
+    decide the full way. ``None`` when the path can matter in other ways (URL-list entries for the host, or
+    host/path allow or deny entries, time windows or safe search in the group): decide the full way then.
+    The helper's fast lane answers from this without parsing or building a :class:`Decision`; it must follow
+    decide_parsed() step for step (property tests in tests/test_answer_squid.py compare the two).
+    """
+    if group.allow.prefixes or group.deny.prefixes or group.windows or group.safe_search:
+        return None
+    if getattr(policy, "always_mask", 0):
+        # Categories that beat the allow list (the filtering room's always_block) are not followed here yet:
+        # stand aside, so the full path decides, rather than let a listed host through an allow entry.
+        return None
+    lists = policy.lists
+    mask = policy.base_mask[group.name]
+    if mask and lists.url_entry(host) >= 0:
+        return None
+    allow_bit, deny_bit = policy.group_bits[group.name]
+    special = policy.special_bits(host, is_ip)
+    if special & allow_bit:
+        return "-", False
+    if special & deny_bit:
+        return "deny", False
+    if mask:
+        for _, found in lists.domain_hits(host, is_ip):
+            if found & mask:
+                return policy.category_name(group, found & mask), False
+    expressions = bool(mask & policy.expression_categories)
+    if group.block_ip_literals and is_ip:
+        return "ip-literal", expressions
+    if group.default == "block":
+        return "default", expressions
+    return "-", expressions
 
 
 def _safe_search(policy: Policy, group: Group, parsed: ParsedURL) -> str | None:

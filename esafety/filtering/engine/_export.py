@@ -67,7 +67,7 @@ def collect(policy: Policy, group_name: str) -> ExportData:
     """Gather the entries :func:`export` writes for ``group_name``."""
     group = policy.groups[group_name]
     lists = policy.lists
-    blocked = [c for c in group.block if c in lists.categories]
+    blocked = [c for c in group.blocked if c in lists.categories]
     allow = set(group.allow.hosts)
     allow_names = {h for h in allow if not _is_ip(h)}
     order = {c: i for i, c in enumerate(blocked)}

@@ -14,6 +14,7 @@ calls (the main cost of a line-at-a-time helper) disappear.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import sys
@@ -22,10 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from ._decide import Decision, decide, decide_parsed
+from ._decide import Decision, decide, decide_parsed, host_decision
 from ._lists import lists_signature
 from ._policy import Group, Policy, PolicyError, load_policy
-from ._url import ParsedURL, URLError, canonical_host, parse_url
+from ._url import URLError, canonical_host, parse_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,18 +36,27 @@ __all__ = ["Helper", "block_url", "run_helper"]
 # Characters a query value may hold literally (RFC 3986); "&", "=", "+", "%", "#", quotes and spaces are escaped.
 # Keeping "/" and ":" literal means most URLs need no escaping at all.
 _UNSAFE_IN_QUERY = re.compile(rb"[^A-Za-z0-9_.~/:@!$'()*,;-]")
+# The unsafe characters URLs usually hold, escaped with bytes.replace (C speed) when they are the only ones;
+# "%" first, so that the escapes the others introduce are not escaped again.
+_COMMON_UNSAFE = ((b"%", b"%25"), (b"&", b"%26"), (b"=", b"%3D"), (b"?", b"%3F"), (b"+", b"%2B"))
+_RARE_UNSAFE = re.compile(rb"[^A-Za-z0-9_.~/:@!$'()*,;&=?%+-]")
 # Keeps a reply to a 20 KB request line a sane size; the block page shows a prefix of the URL.
 _MAX_URL_IN_REDIRECT = 2048
+# A line starting with whitespace (or empty) is left to answer()'s tokenising.
+_SPACE = frozenset((b"", b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c"))
+# Hosts remembered per group by the fast lane (about 100 bytes each): bounded, so a scan of new hosts cannot
+# grow a helper (issue 17: peak RSS under 64 MB).
+_LANE_SIZE = 8192
 # Already-canonical requests, matched on the raw bytes: see parse_url()'s fast path, of which these are subsets
 # (no port on URLs; host:port for CONNECT).
 _FAST_URL = re.compile(
     rb"(https?)://((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*)(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z"
 )
-_FAST_CONNECT = re.compile(rb"((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*):([0-9]{1,5})\Z")
+_FAST_CONNECT = re.compile(rb"((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*):([1-9][0-9]{0,4})\Z")
 # The same shapes with any host of letters, digits, dots, "-" and "_": IPv4 forms, upper case, trailing dots.
 # Their host goes through canonical_host() (cached), and the reply carries the rebuilt canonical URL.
 _OTHER_URL = re.compile(rb"(https?)://([A-Za-z0-9._-]+)(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z")
-_OTHER_CONNECT = re.compile(rb"([A-Za-z0-9._-]+):([0-9]{1,5})\Z")
+_OTHER_CONNECT = re.compile(rb"([A-Za-z0-9._-]+):([1-9][0-9]{0,4})\Z")  # "0443" is canonically "443"
 
 
 def block_url(policy: Policy, decision: Decision) -> str:
@@ -63,6 +73,11 @@ def quote_param(text: str) -> str:
     """Percent-encode ``text`` for a query value (a faster ``urllib.parse.quote`` for this one use)."""
     raw = text.encode("utf-8", "surrogateescape")
     if _UNSAFE_IN_QUERY.search(raw) is None:
+        return raw.decode("ascii")
+    if _RARE_UNSAFE.search(raw) is None:
+        for char, escaped in _COMMON_UNSAFE:
+            if char in raw:
+                raw = raw.replace(char, escaped)
         return raw.decode("ascii")
     return _UNSAFE_IN_QUERY.sub(_percent, raw).decode("ascii")
 
@@ -98,11 +113,17 @@ class Helper:
         self._signature = _signature(policy)
         self._checked = time.monotonic()
         self.reloads = 0
+        # Why the lists could not be loaded (the helper then answers by each group's ``lists_missing``).
+        self.degraded: str | None = None
         self._reset_lanes()
 
     def _reset_lanes(self) -> None:
         self._lanes = self._lane_groups()
-        self._expressions = self.policy.lists.expression_set()
+        self._prefixes: dict[tuple[str, str], bytes] = {}
+        regex_set = self.policy.lists.expression_set()
+        # The pybind object under google-re2's Python wrapper, when it has one: the same Match without a
+        # Python call per line (it returns a list, empty when nothing matched).
+        self._expressions = getattr(regex_set, "_set", regex_set)
 
     def answer(self, line: bytes) -> bytes:
         """The reply (without newline) to one request line (without newline)."""
@@ -110,18 +131,55 @@ class Helper:
             line = line[:-1]
         tokens = line.split(None, 4)  # at most: channel, URL, client, user, the rest (unused)
         channel = b""
-        if (
-            tokens
-            and self.channels != "no"
-            and tokens[0].isdigit()
-            and (self.channels == "yes" or len(tokens) > 1)
-        ):
+        if self.channels == "auto" and tokens:
+            # Decided once, from the first line that has a token, and kept: Squid either prefixes every line
+            # with a channel ID (concurrency > 0) or none, and never sends a bare number as a URL. Deciding per
+            # line answered "3 " (an ID and an empty request) without its ID and desynchronised Squid.
+            self.channels = "yes" if tokens[0].isdigit() else "no"
+        if tokens and self.channels == "yes" and tokens[0].isdigit():
             channel = tokens.pop(0) + b" "
         try:
             return channel + self._reply(tokens)
         except Exception as exc:  # noqa: BLE001 - one bad line must cost one BH reply, never the helper or the framing
             detail = quote(f"{type(exc).__name__}: {exc}"[:200], safe=" ")
             return channel + b'BH message="' + detail.encode() + b'"'
+
+    def answer_lines(self, lines: list[bytes]) -> list[bytes]:
+        """:meth:`answer` for each line (all the lines already waiting, as :meth:`serve` reads them).
+
+        With a fixed ``--group`` served by the fast lane, the usual Squid line (``[ID ]URL extras``) goes to the
+        lane without the per-line tokenising and group selection of :meth:`answer`, which takes every other
+        line and every line the lane leaves; the replies are the same (a property test compares them).
+        """
+        group = self.policy.groups[self.group] if self.group is not None else None
+        if (
+            group is None
+            or group.name not in self._lanes
+            or self.acl
+            or self.degraded is not None
+            or self.channels == "auto"
+        ):
+            return [self.answer(line) for line in lines]
+        answer, fast = self.answer, self._fast_reply
+        channels = self.channels == "yes"
+        replies = []
+        for line in lines:
+            reply = None
+            if channels:
+                sp = line.find(b" ")
+                channel, rest = line[: sp + 1], line[sp + 1 :]
+                if sp <= 0 or not channel[:-1].isdigit():
+                    channel = b""  # answer() decides what this line is
+            else:
+                channel, rest = b"", line
+            if (channel or not channels) and not rest.endswith(b"\r") and rest[:1] not in _SPACE:
+                sp = rest.find(b" ")
+                try:
+                    reply = fast(group, rest[:sp] if sp >= 0 else rest)
+                except Exception:  # noqa: BLE001 (answer() turns whatever went wrong into one BH reply)
+                    reply = None
+            replies.append(answer(line) if reply is None else channel + reply)
+        return replies
 
     def _reply(self, tokens: list[bytes]) -> bytes:
         policy = self.policy
@@ -136,6 +194,10 @@ class Helper:
             if self.acl and "%" in client:
                 client = unquote(client)
             group = policy.group_for(client, user)  # url_rewrite sends "ip/fqdn"
+        if self.degraded is not None and group is not None and group.lists_missing == "block":
+            # Fail closed: without its lists the filter cannot tell what a request is.
+            url = raw.decode("utf-8", "surrogateescape")
+            return self._format(Decision(False, "unavailable", url, group.name))
         if group is not None and not (self.acl and b"%" in raw):
             fast = self._fast_reply(group, raw)
             if fast is not None:
@@ -152,8 +214,6 @@ class Helper:
                 decision = decide(policy, url, group=group.name)
             else:
                 decision = decide_parsed(policy, group, parsed)
-                if group.name in self._lanes:
-                    self._remember(group, parsed, decision)
         return self._format(decision)
 
     def _format(self, decision: Decision) -> bytes:
@@ -168,10 +228,12 @@ class Helper:
 
     # The fast lane. For most hosts the decision does not depend on the path: the host has no URL-list entry,
     # and the group has no host/path allow or deny entries, no time windows and no safe-search rewrites. For
-    # those, decide()'s answer for the first request to a host is remembered (as the reply's fixed part) and
-    # reused for every later request whose URL is already canonical, so that a line costs a regular
-    # expression match and a dict lookup. Expressions are path-dependent, so when decide() reached them
-    # (nothing host-level matched) they are still run on every line, and a match takes the full path.
+    # a request already in canonical form (what Squid sends nearly always) the lane answers from the list
+    # structures (host_decision(), which follows decide_parsed() step for step) without parsing the URL or
+    # building a Decision, and remembers the reply's fixed part per host in a bounded table, so that a
+    # repeated host costs a regular-expression match and a dict lookup and a new host a few hash probes.
+    # Expressions are path-dependent, so where decide() would reach them they run on every line, and a match
+    # takes the full path.
 
     def _lane_groups(self) -> dict[str, dict[bytes, tuple[bytes | None, bool]]]:
         return {
@@ -185,36 +247,58 @@ class Helper:
         if lane is None:
             return None
         url = raw
+        is_ip = False
         m = _FAST_URL.match(raw)
         if m is not None:
             host, path = m.group(2), m.group(3)
             if b"/." in path or b"//" in path.split(b"?", 1)[0]:
                 return None
             host_path = raw[m.end(1) + 3 :]
+            tunnel = False
         elif (m := _FAST_CONNECT.match(raw)) is not None:
             host, port = m.group(1), m.group(2)
             if int(port) > 65535:
                 return None
             host_path = host + b"/"
+            tunnel = True
         elif (m := _OTHER_URL.match(raw)) is not None:
             path = m.group(3)
             if b"/." in path or b"//" in path.split(b"?", 1)[0]:
                 return None
-            host = self._canonical_host(m.group(2))
-            if host is None:
+            found = self._canonical_host(m.group(2))
+            if found is None:
                 return None
+            host, is_ip = found
             host_path = host + path
             url = m.group(1) + b"://" + host_path
+            tunnel = False
         elif (m := _OTHER_CONNECT.match(raw)) is not None:
-            host = self._canonical_host(m.group(1))
-            if host is None or int(m.group(2)) > 65535:
+            found = self._canonical_host(m.group(1))
+            if found is None or int(m.group(2)) > 65535:
                 return None
+            host, is_ip = found
             host_path = host + b"/"
             url = host + b":" + m.group(2)
+            tunnel = True
         else:
             return None
         entry = lane.get(host)
         if entry is None:
+            if b"xn--" in host and not is_ip:
+                found = self._canonical_host(host)  # checks the punycode, as parse_url() does
+                if found is None:
+                    return None
+            if tunnel and is_ip and group.block_ip_literals:
+                return None  # "connect-ip" rather than "ip-literal": the full path says which
+            entry = self._host_entry(group, host, is_ip)
+            if entry is None:
+                return None
+            if len(lane) >= _LANE_SIZE:
+                # Bounded: drop the older half (dict order is insertion order); hot hosts come straight back.
+                for old in list(itertools.islice(lane, _LANE_SIZE // 2)):
+                    del lane[old]
+            lane[host] = entry
+        elif tunnel and is_ip and group.block_ip_literals:
             return None
         prefix, expressions_may_match = entry
         if expressions_may_match and self._expressions is not None and self._expressions.Match(host_path):
@@ -223,43 +307,31 @@ class Helper:
             return b"ERR"
         return prefix + quote_param(url[:_MAX_URL_IN_REDIRECT].decode("ascii")).encode("ascii") + b'"'
 
+    def _host_entry(self, group: Group, host: bytes, is_ip: bool) -> tuple[bytes | None, bool] | None:
+        found = host_decision(self.policy, group, host.decode("ascii"), is_ip)
+        if found is None:
+            return None
+        category, expressions = found
+        if category == "-":
+            return None, expressions
+        key = (group.name, category)
+        prefix = self._prefixes.get(key)
+        if prefix is None:
+            head = block_url(self.policy, Decision(False, category, "", group.name))
+            if self.acl:
+                prefix = b"OK tag=" + quote_param(category).encode() + b' message="' + head.encode()
+            else:
+                prefix = b'OK status=302 url="' + head.encode()
+            self._prefixes[key] = prefix
+        return prefix, expressions
+
     @staticmethod
-    def _canonical_host(raw: bytes) -> bytes | None:
+    def _canonical_host(raw: bytes) -> tuple[bytes, bool] | None:
         try:
             host, host_type = canonical_host(raw.decode("ascii"))
         except URLError:
             return None
-        return host.encode("ascii") if host_type != "ipv6" else None
-
-    def _remember(self, group: Group, parsed: ParsedURL, decision: Decision) -> None:
-        if parsed.host_type == "ipv6" or "xn--" in parsed.host:
-            return
-        policy = self.policy
-        hits, url_entry, special = policy.host_info(parsed.host, parsed.host_type != "domain")
-        if url_entry >= 0:
-            return
-        allow_bit, deny_bit = policy.group_bits[group.name]
-        mask = policy.base_mask[group.name]
-        if special & (allow_bit | deny_bit) or any(found & mask for _, found in hits):
-            # Decided by the host before expressions were reached, unless an always-blocked category has
-            # expressions: those run before the allow list, on every path.
-            expressions = bool(policy.always_mask & policy.expression_categories)
-        elif decision.category in ("-", "ip-literal", "default"):
-            expressions = bool(mask & policy.expression_categories)
-        else:
-            return  # an expression matched this URL: nothing to remember for the host
-        if decision.allowed:
-            prefix = None
-        else:
-            head = block_url(policy, decision._replace(url=""))
-            if self.acl:
-                prefix = b"OK tag=" + quote_param(decision.category).encode() + b' message="' + head.encode()
-            else:
-                prefix = b'OK status=302 url="' + head.encode()
-        lane = self._lanes[group.name]
-        if len(lane) >= 65536:
-            lane.clear()
-        lane[parsed.host.encode("ascii")] = (prefix, expressions)
+        return (host.encode("ascii"), host_type == "ipv4") if host_type != "ipv6" else None
 
     def maybe_reload(self, force: bool = False) -> None:
         """Reload policy and lists if their files changed; on error keep answering with the old ones."""
@@ -276,9 +348,10 @@ class Helper:
             policy = self.loader()
             if self.group is not None and self.group not in policy.groups:
                 raise PolicyError(f"no group {self.group!r} in the reloaded policy")
-        except (OSError, PolicyError) as exc:
+        except Exception as exc:  # noqa: BLE001 (whatever the files hold, a reload must never stop the helper)
             print(f"esafety filter helper: reload failed, keeping the old policy: {exc}", file=sys.stderr)
             return
+        self.degraded = None
         self.policy = policy
         self._signature = _signature(policy)
         self._reset_lanes()
@@ -303,7 +376,7 @@ class Helper:
                 data = b"".join(pending) + data
             pending = [chunk[nl + 1 :]] if nl + 1 < len(chunk) else []
             self.maybe_reload()
-            replies = [answer(line) for line in data.split(b"\n")]
+            replies = self.answer_lines(data.split(b"\n"))
             replies.append(b"")
             _write_all(fd_out, b"\n".join(replies))
 
@@ -331,6 +404,26 @@ def _signature(policy: Policy) -> tuple[object, ...]:
     return tuple(parts)
 
 
+def _without_lists(path: Path, cache_dir: str | None) -> Policy | None:
+    """The policy without its lists, when only the lists fail to load (``None`` if the policy itself fails)."""
+    import tomllib
+
+    from ._policy import parse_policy
+
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        if not isinstance(data, dict) or "lists" not in data:
+            return None
+        lists = data.pop("lists")
+        policy = parse_policy(data, path.resolve().parent, cache_dir, path=path)
+    except (OSError, ValueError):
+        return None
+    if isinstance(lists, str):
+        policy.lists_dir = (path.resolve().parent / lists).resolve()
+    return policy
+
+
 def run_helper(
     policy_path: str | os.PathLike[str],
     group: str | None = None,
@@ -344,11 +437,25 @@ def run_helper(
     def loader() -> Policy:
         return load_policy(Path(policy_path), cache_dir)
 
+    degraded = None
     try:
-        policy = loader()
+        try:
+            policy = loader()
+        except PolicyError as exc:
+            fallback = _without_lists(Path(policy_path), cache_dir)
+            if fallback is None:
+                raise
+            policy = fallback
+            # The policy is readable but its lists are missing or unreadable: answer by each group's
+            # lists_missing (fail closed by default), and pick the lists up when they appear.
+            degraded = str(exc)
+            print(f"esafety filter helper: {exc}; answering by each group's lists_missing", file=sys.stderr)
         if not policy.block_page:
             raise PolicyError("the helper needs block_page in the policy")
         helper = Helper(policy, group, mode, channels, loader, reload_interval)
+        helper.degraded = degraded
+        if degraded is not None:
+            helper._signature = ()  # any readable lists make the next check reload
     except (OSError, PolicyError) as exc:
         # Exiting (rather than answering) makes Squid refuse to run with a broken filter: it fails closed.
         print(f"esafety filter helper: {exc}", file=sys.stderr)

@@ -73,7 +73,13 @@ DUCKDUCKGO_HOSTS = ("duckduckgo.com", "www.duckduckgo.com")
 DUCKDUCKGO_SAFE = "safe.duckduckgo.com"
 
 
-_CACHE_SIZE = 65536
+# Bounds for the per-host caches: a school's working set of hosts is a few thousand, and a stream of new
+# hosts (a scan) must not grow a helper past its memory budget (issue 17: peak RSS under 64 MB).
+_CACHE_SIZE = 8192
+
+# Categories of proxies, VPNs and DNS-over-HTTPS resolvers (UT1's names): each is a way round the filter, so
+# a group with ``block_bypass`` (the default) blocks whichever of them the lists carry.
+BYPASS_CATEGORIES = ("vpn", "redirector", "doh")
 
 
 class PolicyError(ValueError):
@@ -157,6 +163,17 @@ class Group:
     windows: tuple[Window, ...] = ()
     clients: tuple[IPNetwork, ...] = ()
     users: tuple[str, ...] = ()
+    block_bypass: bool = True
+    lists_missing: str = (
+        "block"  # what the helper answers while the lists cannot be loaded: "block" or "allow"
+    )
+
+    @property
+    def blocked(self) -> tuple[str, ...]:
+        """``block`` plus, with ``block_bypass``, the proxy/VPN/DoH categories it does not already name."""
+        if not self.block_bypass:
+            return self.block
+        return self.block + tuple(c for c in BYPASS_CATEGORIES if c not in self.block)
 
 
 _TOP_KEYS = {"lists", "block_page", "timezone", "default_group", "cache_dir", "groups", "always_block"}
@@ -169,6 +186,8 @@ _GROUP_KEYS = {
     "youtube",
     "block_ip_literals",
     "block_invalid",
+    "block_bypass",
+    "lists_missing",
     "windows",
     "clients",
     "users",
@@ -209,13 +228,14 @@ class Policy:
         self.base_mask: dict[str, int] = {}
         for name, group in groups.items():
             ordered: list[str] = []
-            for cat in (*always_block, *group.block, *(c for w in group.windows for c in w.block)):
+            for cat in (*always_block, *group.blocked, *(c for w in group.windows for c in w.block)):
                 if cat not in ordered:
                     ordered.append(cat)
             self._order[name] = tuple((lists.category_mask([c]), c) for c in ordered if c in lists.categories)
-            self.base_mask[name] = lists.category_mask([*always_block, *group.block])
+            self.base_mask[name] = lists.category_mask([*always_block, *group.blocked])
         self._minute_cache: tuple[int, dict[str, tuple[int, tuple[HostSet, ...]]]] = (-1, {})
         self._group_cache: dict[tuple[str, str], Group | None] = {}
+        self._names: dict[tuple[str, int], str] = {}
         self._zone: Any = None
         # Listed-suffix hits per host (they depend on the lists only, not on the group): proxies see the same
         # hosts over and over, so this saves most of the hash-table probes.
@@ -274,11 +294,29 @@ class Policy:
         self.host_cache[host] = info
         return info
 
+    def special_bits(self, host: str, is_ip: bool) -> int:
+        """Which groups' allow (bit 2g) and deny (bit 2g+1) host lists match ``host`` or a parent domain."""
+        special = self._special
+        if not special:
+            return 0
+        if is_ip:
+            return special.get(host, 0)
+        bits = 0
+        start = 0
+        while True:
+            bits |= special.get(host[start:] if start else host, 0)
+            start = host.find(".", start) + 1
+            if not start:
+                return bits
+
     def category_name(self, group: Group, mask: int) -> str:
-        for bit, name in self._order[group.name]:
-            if bit & mask:
-                return name
-        return "-"
+        key = (group.name, mask)
+        found = self._names.get(key)
+        if found is None:
+            found = next((name for bit, name in self._order[group.name] if bit & mask), "-")
+            if len(self._names) < _CACHE_SIZE:  # masks are combinations of listed categories: few in practice
+                self._names[key] = found
+        return found
 
     def active(self, group: Group, when: datetime | None = None) -> tuple[int, tuple[HostSet, ...]]:
         """The category mask and extra deny sets in force for ``group`` at ``when`` (default: now)."""
@@ -451,6 +489,9 @@ def _parse_group(name: str, table: Any) -> Group:
             raise PolicyError(f"{where}.clients: {net!r} is not an address or network") from None
     windows = table.get("windows", [])
     _expect(windows, list, where + ".windows")
+    lists_missing = table.get("lists_missing", "block")
+    if lists_missing not in ("block", "allow"):
+        raise PolicyError(f'{where}.lists_missing must be "block" or "allow"')
     return Group(
         name=name,
         block=tuple(_str_list(table.get("block", []), where + ".block")),
@@ -463,6 +504,8 @@ def _parse_group(name: str, table: Any) -> Group:
         # A walled garden must not be escaped through a request the engine cannot read.
         block_invalid=_expect(table.get("block_invalid", default == "block"), bool, where + ".block_invalid"),
         windows=tuple(_parse_window(w, f"{where}.windows[{i}]") for i, w in enumerate(windows)),
+        block_bypass=_expect(table.get("block_bypass", True), bool, where + ".block_bypass"),
+        lists_missing=lists_missing,
         clients=tuple(clients),
         users=tuple(u.lower() for u in _str_list(table.get("users", []), where + ".users")),
     )

@@ -22,6 +22,10 @@ LISTS: dict[str, dict[str, list[str]]] = {
         "expressions": [r"^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/evil\?q=[0-9]+$"],
     },
     "warez": {"domains": [".stray-dot.example", "# a comment", "", "bad host!.example"], "urls": []},
+    # Ways round the filter (UT1's names), blocked by every group with block_bypass (the default)
+    "vpn": {"domains": ["vpn.example", "198.51.100.7"], "urls": []},
+    "redirector": {"domains": ["proxy.example"], "urls": ["translate.example/proxy"]},
+    "doh": {"domains": ["dns.doh.example", "9.9.9.9"], "urls": []},
 }
 
 POLICY = """\
@@ -54,8 +58,18 @@ clients = ["10.2.0.0/16"]
 block = ["adult"]
 safe_search = true
 block_ip_literals = true
+block_bypass = false
 users = ["*@staff.school.example", "head"]
 clients = ["10.1.5.0/24"]
+
+# A group the helper's fast lane serves (no host/path entries, windows or safe search): tests compare the lane
+# with decide() on it.
+[groups.seniors]
+block = ["adult", "gambling", "chat", "malware", "warez"]
+allow = ["safe.example", "sub.casino.example"]
+deny = ["distracting.example"]
+block_ip_literals = true
+clients = ["10.3.0.0/16"]
 """
 
 

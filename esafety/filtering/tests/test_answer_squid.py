@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esafety.filtering.engine import Policy, decide
-from esafety.filtering.engine._helper import Helper
+from esafety.filtering.engine import Policy, decide, load_policy
+from esafety.filtering.engine._helper import Helper, _without_lists, block_url
 
 from .support import POLICY, make_policy, write_policy
 
@@ -279,3 +279,145 @@ def test_it_agrees_with_decide_on_random_urls(policy: Policy, url: str) -> None:
         assert reply == b"ERR"
     else:
         assert blocked_params(reply)["category"] == decision.category
+
+
+# The fast lane (host_decision() and the per-host table) against decide(), on the group it serves: canonical
+# URLs as Squid sends them, non-canonical spellings, every IPv4 form, CONNECT lines, random labels and paths.
+_label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
+_host = st.one_of(
+    st.sampled_from(
+        [
+            "bad.example",
+            "www.bad.example",
+            "casino.example",
+            "sub.casino.example",
+            "x.sub.casino.example",
+            "safe.example",
+            "distracting.example",
+            "mixed.example",
+            "www.mixed.example",
+            "chat.example",
+            "vpn.example",
+            "dns.doh.example",
+            "proxy.example",
+            "translate.example",
+            "xn--bcher-kva.example",
+            "xn--zz.example",
+            "BAD.example.",
+            "1.2.3.4",
+            "127.0.0.1",
+            "2130706433",
+            "0x7f.1",
+            "0177.0.0.1",
+            "9.9.9.9",
+            "[::ffff:127.0.0.1]",
+            "[2001:db8::bad]",
+            "example",
+        ]
+    ),
+    st.builds(
+        lambda a, b: f"{a}.{b}", _label, st.sampled_from(["bad.example", "example.org", "casino.example"])
+    ),
+    st.builds(lambda a, b, c, d: f"{a}.{b}.{c}.{d}", *(st.integers(0, 300) for _ in range(4))),
+)
+_path = st.one_of(
+    st.sampled_from(
+        ["/", "/adult", "/evil?q=42", "/evil?q=x", "/a/../b", "//x", "/%61", "/proxy?u=1", "/a b"]
+    ),
+    st.builds(lambda *segs: "/" + "/".join(segs), _label, _label),
+)
+_request = st.one_of(
+    st.builds(lambda s, h, p: f"{s}://{h}{p}", st.sampled_from(["http", "https", "HTTP"]), _host, _path),
+    st.builds(lambda h, port: f"{h}:{port}", _host, st.sampled_from(["443", "8443", "99999", "0443"])),
+)
+
+
+def expected_reply(policy: Policy, url: str, group: str) -> bytes:
+    decision = decide(policy, url, group=group)
+    if decision.allowed:
+        return b"ERR" if decision.rewrite is None else b'OK rewrite-url="' + decision.rewrite.encode() + b'"'
+    return b'OK status=302 url="' + block_url(policy, decision).encode() + b'"'
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_request, min_size=1, max_size=6), st.sampled_from(["seniors", "infants", "pupils"]))
+def test_it_answers_from_the_fast_lane_as_decide_does(policy: Policy, urls: list[str], group: str) -> None:
+    helper = Helper(policy, group=group, channels="no")
+    for _ in range(2):  # the second round answers remembered hosts from the table
+        for url in urls:
+            if " " in url:
+                continue
+            assert helper.answer(url.encode() + EXTRAS) == expected_reply(policy, url, group), url
+
+
+def test_it_remembers_hosts_in_a_bounded_table(policy: Policy) -> None:
+    helper = Helper(policy, group="seniors")
+    for i in range(20_000):
+        assert helper.answer(f"http://host{i}.example.org/page".encode() + EXTRAS) == b"ERR"
+    lane = helper._lanes["seniors"]
+    assert 0 < len(lane) <= 8192
+    assert b"host19999.example.org" in lane  # the newest are kept
+    assert blocked_params(helper.answer(b"http://bad.example/x" + EXTRAS))["category"] == "adult"
+    assert b"bad.example" in lane
+
+
+def test_it_decides_channels_once_from_the_first_line(policy: Policy) -> None:
+    helper = Helper(policy, group="pupils")
+    assert helper.answer(b"0 http://example.org/" + EXTRAS) == b"0 ERR"
+    assert helper.answer(b"3 ") == b"3 ERR"  # an ID and an empty request: the ID is echoed
+    assert helper.answer(b"4") == b"4 ERR"
+    plain = Helper(policy, group="pupils")
+    assert plain.answer(b"http://example.org/" + EXTRAS) == b"ERR"
+    assert plain.answer(b"3 ").startswith(b"BH") is False
+    assert plain.answer(b"5 http://bad.example/") == b"ERR"  # "5" is the URL here: unparseable, allowed
+
+
+def test_it_fails_closed_per_group_while_the_lists_are_missing(tmp_path: Path) -> None:
+    text = POLICY.replace("[groups.staff]\n", '[groups.staff]\nlists_missing = "allow"\n')
+    path = write_policy(tmp_path, text)
+    os.rename(tmp_path / "lists", tmp_path / "lists.away")
+    lines = [
+        b"http://example.org/ 10.1.2.3/- - GET",  # pupils: lists_missing defaults to "block"
+        b"http://cbeebies.example/ 10.2.0.1/- - GET",  # infants (walled garden): blocked too
+        b"http://example.org/ 10.1.5.1/- - GET",  # staff chose "allow": decided on its own lists only
+        b"http://bad.example/ 10.1.5.1/- - GET",
+    ]
+    replies = run_helper(path, b"\n".join(lines) + b"\n", "--reload-interval", "0")
+    assert [blocked_params(r)["category"] for r in replies[:2]] == ["unavailable", "unavailable"]
+    assert replies[2:] == [b"ERR", b"ERR"]
+
+
+def test_it_picks_up_lists_that_appear_after_start(tmp_path: Path) -> None:
+    path = write_policy(tmp_path)
+    os.rename(tmp_path / "lists", tmp_path / "lists.away")
+    fallback = _without_lists(path, None)
+    assert fallback is not None and fallback.lists_dir == (tmp_path / "lists").resolve()
+    helper = Helper(fallback, loader=lambda: load_policy(path), reload_interval=0)
+    helper.degraded = "lists folder not found"
+    helper._signature = ()
+    helper.maybe_reload()  # still missing: the reload fails and the helper keeps failing closed
+    assert blocked_params(helper.answer(b"http://example.org/" + EXTRAS))["category"] == "unavailable"
+    os.rename(tmp_path / "lists.away", tmp_path / "lists")
+    helper.maybe_reload()
+    assert helper.degraded is None
+    assert helper.answer(b"http://example.org/" + EXTRAS) == b"ERR"
+    assert blocked_params(helper.answer(b"http://bad.example/" + EXTRAS))["category"] == "adult"
+
+
+_line = st.builds(
+    lambda channel, url, extras: channel + url.encode() + extras,
+    st.sampled_from([b"", b"0 ", b"17 ", b"3  ", b"x ", b" "]),
+    st.one_of(_request, st.sampled_from(["", "3", "http://bad.example/\r", "http://ok.example/\tx"])),
+    st.sampled_from([b"", EXTRAS, b"\r", b" ", b"\t10.3.0.1/- - GET"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_line, max_size=8), st.sampled_from(["yes", "no"]), st.sampled_from(["seniors", "pupils"]))
+def test_it_answers_a_block_of_lines_as_line_by_line(
+    policy: Policy, lines: list[bytes], channels: str, group: str
+) -> None:
+    batched = Helper(policy, group=group, channels=channels)
+    single = Helper(policy, group=group, channels=channels)
+    for _ in range(2):
+        assert batched.answer_lines(lines) == [single.answer(line) for line in lines]

@@ -93,6 +93,31 @@ GOLDEN = [
     ("infants", "", "invalid"),
     ("infants", "http://cbeebies.example:99999/", "invalid"),
     ("pupils", "javascript:alert(1)", "-"),
+    # CONNECT to an address hides the site's name (ufdbGuard's enforce-https-with-hostname): its own category
+    # for groups that block IP literals, in every spelling of the address; a listed address keeps its list
+    ("staff", "93.184.216.34:443", "connect-ip"),
+    ("staff", "0x5db8d822:443", "connect-ip"),
+    ("staff", "[2001:db8::1]:443", "connect-ip"),
+    ("staff", "[::ffff:93.184.216.34]:443", "connect-ip"),
+    ("staff", "127.0.0.1:443", "adult"),
+    ("staff", "example.org:443", "-"),
+    ("seniors", "2130706433:8443", "adult"),
+    ("seniors", "1.2.3.4:443", "connect-ip"),
+    ("seniors", "http://1.2.3.4/", "ip-literal"),
+    ("pupils", "93.184.216.34:443", "-"),  # pupils do not block IP literals
+    # proxies, VPNs and DNS-over-HTTPS: blocked by block_bypass (the default) without naming the categories
+    ("pupils", "http://vpn.example/download", "vpn"),
+    ("pupils", "www.vpn.example:443", "vpn"),
+    ("pupils", "http://198.51.100.7/", "vpn"),
+    ("pupils", "http://proxy.example/", "redirector"),
+    ("pupils", "http://translate.example/proxy?u=bad.example", "redirector"),
+    ("pupils", "http://translate.example/text", "-"),
+    ("pupils", "dns.doh.example:443", "doh"),
+    ("pupils", "9.9.9.9:443", "doh"),
+    ("seniors", "https://dns.doh.example/dns-query?dns=AAAB", "doh"),
+    ("staff", "http://vpn.example/", "-"),  # block_bypass = false
+    ("staff", "dns.doh.example:443", "-"),
+    ("infants", "http://vpn.example/", "vpn"),  # the category says why, even in a walled garden
 ]
 
 

@@ -12,7 +12,17 @@ from .support import write_lists
 
 def test_it_canonicalises_entries_and_counts_the_bad_ones(tmp_path: Path) -> None:
     lists = load_lists(write_lists(tmp_path), tmp_path / "cache")
-    assert lists.categories == ("adult", "chat", "gambling", "games", "malware", "warez")
+    assert lists.categories == (
+        "adult",
+        "chat",
+        "doh",
+        "gambling",
+        "games",
+        "malware",
+        "redirector",
+        "vpn",
+        "warez",
+    )
     assert lists.domain_mask("xn--bcher-kva.example") == lists.category_mask(["adult"])
     assert lists.domain_mask(parse_url("http://ÜNICODE-chat.example/").host) == lists.category_mask(["chat"])
     assert lists.domain_mask("stray-dot.example") == lists.category_mask(["warez"])
