@@ -6,6 +6,7 @@ from esafety.access import Action, can
 from esafety.core.navigation import Panel
 from esafety.core.types import SchoolRequest
 from esafety.training.actions import overdue_induction, standings
+from esafety.training.models import InductionItem
 
 
 def panels(request: SchoolRequest) -> list[Panel]:
@@ -14,7 +15,7 @@ def panels(request: SchoolRequest) -> list[Panel]:
     person = user.person if user.person and school and user.person.school_id == school.pk else None
     if person is not None and can(user, Action.VIEW_OWN_TRAINING, school):
         mine = [s for s in standings(school, [person]) if s.overdue]
-        todo = person.induction_items.filter(done_at__isnull=True).count()
+        todo = InductionItem.objects.filter(person=person, done_at__isnull=True).count()
         if mine or todo:
             result.append(
                 Panel(
