@@ -374,7 +374,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "esafety.core.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     # Per token (or signed-in user) and per client address; 429 with Retry-After beyond the rate. An address
     # can be a whole school behind one NAT, so its rate is the higher one.

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -86,6 +87,9 @@ def _invalid(exc: ValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({"detail": exc.messages})
 
 
+ERROR = inline_serializer("FilterError", {"detail": serializers.CharField()})
+
+
 def _school(request: Request) -> School:
     """The school ``allows()`` put on the request before the view ran (DRF's Request does not declare it)."""
     school = getattr(request, "school", None)
@@ -113,7 +117,9 @@ class RequestListCreate(generics.ListAPIView):
             found = found.filter(status=value)
         return found
 
-    @extend_schema(request=FileRequestSerializer, responses={201: ChangeRequestSerializer})
+    @extend_schema(
+        request=FileRequestSerializer, responses={201: ChangeRequestSerializer, 400: OpenApiTypes.OBJECT}
+    )  # {field: [reasons]}
     def post(self, request: Request) -> Response:
         payload = FileRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -151,6 +157,10 @@ class RequestDetail(generics.RetrieveAPIView):
     serializer_class = ChangeRequestSerializer
     permission_classes = [allows(Action.REQUEST_FILTER_CHANGE)]
 
+    @extend_schema(responses={200: ChangeRequestSerializer, 404: ERROR})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
     def get_object(self) -> ChangeRequest:
         return get_object_or_404(
             permissions.visible_requests(self.request.user, _school(self.request)), pk=self.kwargs["pk"]
@@ -166,7 +176,13 @@ class RequestStep(generics.GenericAPIView):
     @extend_schema(
         operation_id="filtering_requests_step",
         request=StepSerializer,
-        responses={200: ChangeRequestSerializer},
+        responses={
+            200: ChangeRequestSerializer,
+            400: OpenApiTypes.OBJECT,
+            403: ERROR,
+            404: ERROR,
+            409: ERROR,
+        },
     )
     def post(self, request: Request, pk: int, step: str) -> Response:
         item = get_object_or_404(permissions.visible_requests(request.user, _school(request)), pk=pk)
