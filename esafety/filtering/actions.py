@@ -33,6 +33,7 @@ from esafety.filtering.models import (
     CheckedLink,
     FilterCategory,
     FilterGroup,
+    FilterHost,
     FilterSettings,
     FilterTestRun,
     LinkCheck,
@@ -58,11 +59,13 @@ __all__ = [
     "check_links",
     "end_expired_requests",
     "end_request",
+    "add_filter_host",
     "file_request",
     "item_to_incident",
     "mark_illegal",
     "publish",
     "reject_request",
+    "revoke_filter_host",
     "report_site",
     "rollback",
     "run_filter_test",
@@ -291,6 +294,63 @@ def diff(older: PolicyVersion | None, newer: PolicyVersion) -> list[tuple[str, s
         kind = {"+": "add", "-": "remove", "@": "hunk"}.get(line[:1], "same")
         lines.append((kind, line))
     return lines
+
+
+# --- Filter hosts elsewhere ------------------------------------------------------------------------------------
+
+
+def add_filter_host(
+    school: School, *, name: str, by: User, request: HttpRequest | None = None
+) -> tuple[FilterHost, str]:
+    """A filter host that fetches the published policy from ``/filtering/feed/``; returns it and its key,
+    which is shown once and never kept."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Name the filter host, e.g. where it runs."})
+    if FilterHost.objects.filter(school=school, name=name).exists():
+        raise ValidationError({"name": f"There is already a filter host called “{name}”."})
+    with transaction.atomic():
+        host, key = FilterHost.issue(school, name, by)
+        record(
+            "filter_host.add",
+            actor=by,
+            obj=host,
+            request=request,
+            object_repr=host.name,
+            detail={"prefix": host.prefix},
+        )
+    return host, key
+
+
+def revoke_filter_host(
+    host: FilterHost, *, by: User, reason: str, request: HttpRequest | None = None
+) -> None:
+    """Stop a host's key working at once; the host keeps the last version it fetched until someone changes it."""
+    reason = _need_reason(reason)
+    with transaction.atomic():
+        host.revoke(by)
+        record(
+            "filter_host.revoke",
+            actor=by,
+            obj=host,
+            request=request,
+            object_repr=host.name,
+            detail={"reason": reason, "prefix": host.prefix},
+        )
+
+
+def feed_fetched(host: FilterHost, version: PolicyVersion, address: str | None) -> None:
+    """A host took a version it did not have: noted on the host and, once per version, in the audit trail."""
+    first = host.last_version != version.number
+    host.seen(version.number, address)
+    if first:
+        record(
+            "filter_host.fetch",
+            actor=None,
+            obj=host,
+            object_repr=host.name,
+            detail={"version": version.number, "address": address},
+        )
 
 
 # --- Change requests ------------------------------------------------------------------------------------------

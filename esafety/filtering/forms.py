@@ -97,6 +97,13 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP)
 
 
+class FilterHostForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        help_text="Where it runs, so you can tell hosts apart, e.g. “Juniors' building proxy”.",
+    )
+
+
 class ChainForm(forms.Form):
     chain = forms.ChoiceField(choices=FilterSettings.Chain.choices, widget=forms.RadioSelect)
     reason = forms.CharField(

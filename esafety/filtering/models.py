@@ -8,6 +8,8 @@ allowed and why" register.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -216,6 +218,69 @@ class PolicyVersion(models.Model):
     @property
     def label(self) -> str:
         return f"Policy version {self.number}"
+
+
+class FilterHost(models.Model):
+    """A filter host elsewhere (a proxy in another building, a trust's shared Squid) that fetches the school's
+    published policy from ``/filtering/feed/`` with its own key (``esafety filter sync``). Only a digest of the
+    key is kept: it is shown once, when the host is added."""
+
+    school = models.ForeignKey("people.School", models.CASCADE, related_name="filter_hosts")
+    name = models.CharField(max_length=100, help_text='Where it runs, e.g. "Juniors\' building proxy"')
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=12, editable=False, help_text="The key's first characters")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    last_version = models.PositiveIntegerField(null=True, blank=True)
+    last_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["school", "name"], name="filter_host_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, school: Any, name: str, by: Any) -> tuple[FilterHost, str]:
+        """A new host and its key (the only time the key exists in the clear)."""
+        key = "esf_" + secrets.token_urlsafe(32)
+        host = cls.objects.create(
+            school=school, name=name, digest=cls.hash_key(key), prefix=key[:10], created_by=by
+        )
+        return host, key
+
+    @classmethod
+    def for_key(cls, key: str) -> FilterHost | None:
+        if not key.startswith("esf_"):
+            return None
+        return (
+            cls.objects.select_related("school")
+            .filter(digest=cls.hash_key(key), revoked_at__isnull=True)
+            .first()
+        )
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke(self, by: Any) -> None:
+        self.revoked_at = timezone.now()
+        self.revoked_by = by
+        self.save(update_fields=["revoked_at", "revoked_by"])
+
+    def seen(self, version: int, address: str | None) -> None:
+        self.last_seen_at = timezone.now()
+        self.last_version = version
+        self.last_address = address
+        self.save(update_fields=["last_seen_at", "last_version", "last_address"])
 
 
 class PolicyChange(models.Model):

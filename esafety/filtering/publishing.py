@@ -5,6 +5,8 @@ Layout under ``VAR_DIR/filtering/<school slug>/``::
     policy.toml              the current version; its path never changes, so helpers reload it by themselves
     versions/<n>/policy.toml that version as published (``lists = "lists"``), kept for diff and rollback
     versions/<n>/lists/      the categories the version uses (hard links to the school's list folder if possible)
+    versions/<n>/bundle.tar  that version and its lists for filter hosts elsewhere (``/filtering/feed/``),
+                             written the first time a host asks for it
     cache/                   the engine's compiled lists, shared by every version
 
 The current ``policy.toml`` is written to a temporary name and renamed, so a helper never reads half a file.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tarfile
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -293,3 +296,39 @@ def canonical_site(text: str, whole_site: bool = True) -> str:
     if whole_site or parsed.path in ("", "/"):
         return host
     return host + parsed.path.rstrip("/")
+
+
+def feed_etag(version: PolicyVersion) -> str:
+    """The feed's ETag for a version: its number and a digest of what it says (a rollback is a new number)."""
+    import hashlib
+
+    digest = hashlib.sha256(version.toml.encode()).hexdigest()[:12]
+    return f'"v{version.number}-{digest}"'
+
+
+def bundle(school: School, version: PolicyVersion) -> Path:
+    """``versions/<n>/bundle.tar``: the version's policy.toml and lists/ as ``esafety filter sync`` unpacks them,
+    built once per version (to a temporary name, then renamed: two hosts asking at once both get a whole file)."""
+    version_dir = school_dir(school) / "versions" / str(version.number)
+    target = version_dir / "bundle.tar"
+    if target.exists():
+        return target
+    if not (version_dir / "policy.toml").exists():
+        raise FileNotFoundError(version_dir / "policy.toml")
+    tmp = target.with_name(f".bundle.{os.getpid()}.tmp")
+    with tarfile.open(tmp, "w") as archive:
+        archive.add(version_dir / "policy.toml", arcname="policy.toml")
+        lists = version_dir / "lists"
+        if lists.is_dir():
+            archive.add(lists, arcname="lists", filter=_plain_member)
+    os.replace(tmp, target)
+    return target
+
+
+def _plain_member(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    """Regular files and folders only, owned by nobody in particular (the receiving host's sync checks too)."""
+    if not (member.isfile() or member.isdir()):
+        return None
+    member.uid = member.gid = 0
+    member.uname = member.gname = ""
+    return member

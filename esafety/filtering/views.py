@@ -12,16 +12,18 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from esafety.access import Action, can, requires
 from esafety.core.types import SchoolRequest
@@ -36,6 +38,7 @@ from esafety.filtering.models import (
     DailyCount,
     FilterCategory,
     FilterGroup,
+    FilterHost,
     FilterTestRun,
     LinkCheck,
     LogSource,
@@ -194,6 +197,95 @@ def publish(request: SchoolRequest) -> HttpResponse:
     )
     messages.success(request, f"{version.label} is published; filter helpers pick it up by themselves.")
     return redirect("filtering:version", version_id=version.pk)
+
+
+# --- Filter hosts elsewhere: /filtering/hosts/ to manage them, /filtering/feed/ for them to fetch from ----------
+
+
+@requires(Action.MANAGE_FILTERING)
+def hosts(request: SchoolRequest) -> HttpResponse:
+    school = _school(request)
+    form = forms.FilterHostForm(request.POST or None)
+    key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            host, key = actions.add_filter_host(
+                school, name=form.cleaned_data["name"], by=request.user, request=request
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, f"{host.name} is added. Copy its key now: it is not shown again.")
+            form = forms.FilterHostForm()
+    latest = publishing.latest_version(school)
+    response = render(
+        request,
+        "filtering/hosts.html",
+        {
+            "hosts": FilterHost.objects.filter(school=school).select_related("created_by", "revoked_by"),
+            "form": form,
+            "key": key,
+            "latest": latest,
+            "feed_url": settings.SITE_URL + reverse("filtering:feed"),
+            "revoke_form": forms.ReasonForm(),
+        },
+    )
+    if key:
+        response["Cache-Control"] = "no-store"  # the page holding the key is never kept by the browser
+    return response
+
+
+@require_POST
+@record_of(Action.MANAGE_FILTERING)
+def revoke_host(request: SchoolRequest, host_id: int) -> HttpResponse:
+    host = get_object_or_404(FilterHost, pk=host_id, school=_school(request), revoked_at__isnull=True)
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Give a reason for revoking {host.name}'s key.")
+        return redirect("filtering:hosts")
+    actions.revoke_filter_host(host, by=request.user, reason=form.cleaned_data["reason"], request=request)
+    messages.success(request, f"{host.name}'s key no longer works. It keeps the version it last fetched.")
+    return redirect("filtering:hosts")
+
+
+def _refused(detail: str) -> HttpResponse:
+    response = HttpResponse(detail + "\n", status=401, content_type="text/plain; charset=utf-8")
+    response["WWW-Authenticate"] = 'Bearer realm="esafety filter feed"'
+    return response
+
+
+@never_cache
+@require_GET
+def feed(request: SchoolRequest) -> HttpResponseBase:
+    """The school's current published version for ``esafety filter sync``: authenticated by the filter host's
+    own key (never a session), with an ETag so an unchanged version costs a 304."""
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    host = FilterHost.for_key(key.strip()) if scheme.lower() == "bearer" else None
+    if host is None:
+        return _refused("A filter host key is needed: Authorization: Bearer esf_...")
+    version = publishing.latest_version(host.school)
+    if version is None:
+        return HttpResponse("Nothing is published yet.\n", status=404, content_type="text/plain")
+    etag = publishing.feed_etag(version)
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        host.seen(version.number, request.META.get("REMOTE_ADDR") or None)
+        response: HttpResponseBase = HttpResponse(status=304)
+    else:
+        try:
+            path = publishing.bundle(host.school, version)
+        except FileNotFoundError:
+            return HttpResponse(
+                "The published version's files are missing on the server: publish again.\n",
+                status=503,
+                content_type="text/plain",
+            )
+        actions.feed_fetched(host, version, request.META.get("REMOTE_ADDR") or None)
+        response = FileResponse(open(path, "rb"), content_type="application/x-tar")  # noqa: SIM115 (FileResponse closes it)
+        response["Content-Disposition"] = f'attachment; filename="policy-v{version.number}.tar"'
+    response["ETag"] = etag
+    return response
 
 
 @requires(Action.MANAGE_FILTERING)

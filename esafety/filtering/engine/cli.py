@@ -43,6 +43,24 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds between checks for changed policy or lists (default 5)",
     )
     helper.add_argument("--cache-dir", help="where to keep the compiled lists")
+    helper.add_argument(
+        "--policy-url",
+        help="keep --policy in step with this esafety feed (/filtering/feed/): a filter host elsewhere",
+    )
+    helper.add_argument("--key-file", help="file holding this filter host's key (with --policy-url)")
+    helper.add_argument(
+        "--sync-interval", type=float, default=60.0, help="seconds between fetches (default 60)"
+    )
+
+    sync = sub.add_parser("sync", help="fetch the school's published policy from esafety into a folder")
+    sync.add_argument(
+        "--url", required=True, help="the school's feed, https://esafety.example/filtering/feed/"
+    )
+    sync.add_argument("--key-file", required=True, help="file holding this filter host's key")
+    sync.add_argument("--into", required=True, help="folder to keep policy.toml and its lists in")
+    sync.add_argument(
+        "--every", type=float, help="keep running, fetching every this many seconds (default: fetch once)"
+    )
 
     export = sub.add_parser("export", help="write lists other filters load")
     export.add_argument("--policy", required=True, help="policy TOML file")
@@ -64,12 +82,63 @@ def main(argv: list[str]) -> int:
     if args.command == "helper":
         from ._helper import run_helper
 
+        if args.policy_url:
+            status = _start_sync(args)
+            if status:
+                return status
         return run_helper(
             args.policy, args.group, args.mode, args.channels, args.cache_dir, args.reload_interval
         )
     if args.command == "check":
         return _check(args)
+    if args.command == "sync":
+        return _sync(args)
     return _export(args)
+
+
+def _start_sync(args: argparse.Namespace) -> int:
+    """Before a helper with --policy-url starts: fetch once if nothing is there yet, then keep in step."""
+    from pathlib import Path
+
+    from ._sync import SyncError, start_background_sync, sync_policy
+
+    if not args.key_file:
+        print("esafety filter helper: --policy-url needs --key-file", file=sys.stderr)
+        return 2
+    policy = Path(args.policy)
+    if policy.name != "policy.toml":
+        print(
+            "esafety filter helper: with --policy-url, --policy must name <folder>/policy.toml",
+            file=sys.stderr,
+        )
+        return 2
+    if not policy.exists():
+        try:
+            sync_policy(args.policy_url, policy.parent, key_file=args.key_file)
+        except SyncError as exc:
+            print(f"esafety filter helper: {exc}", file=sys.stderr)
+            return 2
+    start_background_sync(args.policy_url, policy.parent, key_file=args.key_file, interval=args.sync_interval)
+    return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    import time
+
+    from ._sync import SyncError, sync_policy
+
+    while True:
+        try:
+            result = sync_policy(args.url, args.into, key_file=args.key_file)
+            state = "fetched" if result.changed else "unchanged"
+            print(f"{state}\t{result.etag}\t{result.policy_path}", flush=True)
+            status = 0
+        except SyncError as exc:
+            print(f"esafety filter sync: {exc}; keeping the last good version", file=sys.stderr, flush=True)
+            status = 1
+        if args.every is None:
+            return status
+        time.sleep(max(args.every, 1.0))
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ DSL and teacher. Governors see reports (without names). Another school's record 
 
 from __future__ import annotations
 
-from esafety.filtering.models import AttemptItem, FilterCategory, FilterGroup
+from esafety.filtering.models import AttemptItem, FilterCategory, FilterGroup, FilterHost
 from esafety.test import ANONYMOUS, route
 
 CHAIN = ("head", "coordinator", "technician")
@@ -44,6 +44,12 @@ def _item(case, school=None):
         defaults={"count": 6},
     )
     return {"item_id": item.pk}
+
+
+def _host(case, school=None):
+    school = school or case.school
+    found = FilterHost.objects.filter(school=school, name="Juniors' proxy").first()
+    return found or FilterHost.issue(school, "Juniors' proxy", None)[0]
 
 
 def _request(case):
@@ -91,6 +97,25 @@ MATRIX = [
         refused=404,
     ),
     route("filtering:test", *CHAIN_ELSEWHERE),
+    route("filtering:hosts", *CHAIN_ELSEWHERE),
+    route("filtering:hosts", *CHAIN_ELSEWHERE, method="POST", data=lambda c: {}),
+    route(
+        "filtering:revoke_host",
+        *CHAIN,
+        method="POST",
+        kwargs=lambda c: {"host_id": _host(c).pk},
+        data=lambda c: {},
+        refused=404,
+    ),
+    route(
+        "filtering:revoke_host",
+        "outsider",
+        method="POST",
+        kwargs=lambda c: {"host_id": _host(c, c.other_school).pk},
+        refused=404,
+    ),
+    # Filter hosts authenticate with their own key, never a session: 401 for every person, signed in or not.
+    route("filtering:feed", refused=401, anonymous=401),
     route("filtering:leases", *CHAIN_ELSEWHERE),
     # Items name pupils: the Co-ordinator and the Headteacher.
     route("filtering:items", "head", "coordinator", "sibling", "outsider"),
