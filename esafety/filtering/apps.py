@@ -15,4 +15,5 @@ class FilteringConfig(AppConfig):
         register("filtering.end_expired", timedelta(minutes=5), "esafety.filtering.tasks.end_expired")
         # Hourly, so a reminder missed while the server was down still goes out the same day (one a day).
         register("filtering.remind", timedelta(hours=1), "esafety.filtering.tasks.remind")
-        register("filtering.purge_logs", timedelta(days=1), "esafety.filtering.tasks.purge_logs")
+        # Filter-log data is disposed of by governance's nightly run (filtering/records.py), which honours
+        # legal holds: there is no second purge here.

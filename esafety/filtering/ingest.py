@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -328,19 +328,6 @@ def follow(
     while not stop():
         yield ingest_file(school, path, fmt)
         time.sleep(interval)
-
-
-def purge(now: datetime | None = None) -> int:
-    """Delete blocked events and daily counts older than each school's retention (periodic task)."""
-    from esafety.filtering.models import FilterSettings
-
-    now = now or timezone.now()
-    removed = 0
-    for filter_settings in FilterSettings.objects.select_related("school"):
-        cutoff = now - timedelta(days=filter_settings.retention_days)
-        removed += BlockedEvent.objects.filter(school=filter_settings.school, at__lt=cutoff).delete()[0]
-        removed += DailyCount.objects.filter(school=filter_settings.school, day__lt=cutoff.date()).delete()[0]
-    return removed
 
 
 # --- DHCP leases ----------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from esafety.filtering import actions, ingest
+from esafety.filtering import actions
 
 
 @task()
@@ -15,8 +15,3 @@ def end_expired() -> int:
 @task()
 def remind() -> int:
     return actions.send_reminders()
-
-
-@task()
-def purge_logs() -> int:
-    return ingest.purge()

@@ -3,7 +3,7 @@ resumed without double counting, attributed by account, device or DHCP lease."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime
 from io import StringIO
 from pathlib import Path
 
@@ -22,6 +22,8 @@ from esafety.filtering.models import (
     NetworkAccount,
 )
 from esafety.filtering.tests.helpers import FilteringTestCase
+from esafety.governance import disposal
+from esafety.governance.disposal import Holds
 from esafety.incidents.models import Incident
 from esafety.monitoring.models import Capture
 
@@ -183,11 +185,18 @@ class TestIngestFilterLog(FilteringTestCase):
         self.assertEqual(captures.count(), 1)
         self.assertEqual((captures[0].text, captures[0].person), ("how to make a bomb", self.pupil))
 
-    def test_it_purges_what_is_older_than_the_retention(self) -> None:
+    def test_it_disposes_of_what_is_older_than_the_retention_unless_held(self) -> None:
         self.run_command(self.write(SQUID))
         FilterSettings.objects.filter(school=self.school).update(retention_days=30)
-        self.assertEqual(ingest.purge(datetime(2026, 12, 15, tzinfo=UTC)), 0)
-        removed = ingest.purge(datetime(2026, 11, 30, tzinfo=UTC) + timedelta(days=31))
-        self.assertGreater(removed, 0)
+        logs = disposal.record_type("filtering.logs")
+        self.assertEqual(disposal.period_of(self.school, logs), 30)
+        self.assertEqual(logs.disposer(self.school, 30, date(2026, 12, 15), Holds()).removed, 0)
+        held = logs.disposer(
+            self.school, 30, date(2026, 12, 31), Holds(person_ids=frozenset({self.pupil.pk}))
+        )
+        self.assertGreater(held.held, 0)
+        self.assertTrue(BlockedEvent.objects.filter(school=self.school, person=self.pupil).exists())
+        removed = logs.disposer(self.school, 30, date(2026, 12, 31), Holds())
+        self.assertGreater(removed.removed, 0)
         self.assertFalse(BlockedEvent.objects.filter(school=self.school).exists())
         self.assertFalse(DailyCount.objects.filter(school=self.school).exists())

@@ -107,7 +107,6 @@ class EvidenceTests(BaseTestCase):
 
     def test_it_shows_a_room_that_has_not_landed_as_not_recorded_never_zero(self) -> None:
         for key in (
-            "filtering.test_results",
             "policies.acknowledgement_completion",
             "registers.antivirus_freshness",
             "consent.completion",
@@ -117,17 +116,15 @@ class EvidenceTests(BaseTestCase):
             self.assertEqual(found.summary, NOT_RECORDED)
         self.login(self.coordinator)
         page = self.client.get("/governance/").content.decode()
-        card = page[page.index("Filter checks per group") :][:400]
+        card = page[page.index("Policy acknowledgements") :][:400]
         self.assertIn("not recorded in esafety", card)
 
     def test_it_shows_a_figure_as_soon_as_a_room_provides_it(self) -> None:
-        evidence.register(
-            "filtering.test_results",
-            "Filter checks",
-            lambda school, period: Measure("0 checks failed", value=0),
-        )
+        key = "consent.completion"
+        self.assertFalse(evidence.get(self.quiet, YEAR, key).recorded)
+        evidence.register(key, "Consent", lambda school, period: Measure("0 forms missing", value=0))
         try:
-            found = evidence.get(self.quiet, YEAR, "filtering.test_results")
-            self.assertEqual((found.recorded, found.summary), (True, "0 checks failed"))
+            found = evidence.get(self.quiet, YEAR, key)
+            self.assertEqual((found.recorded, found.summary), (True, "0 forms missing"))
         finally:
-            evidence._PROVIDERS.pop("filtering.test_results")
+            evidence._PROVIDERS.pop(key)
