@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -46,12 +45,6 @@ class GroupForm(forms.Form):
     safe_search = forms.BooleanField(required=False, label="Enforce safe search")
     youtube = forms.ChoiceField(choices=FilterGroup.YouTube.choices, label="YouTube")
     block_ip_literals = forms.BooleanField(required=False, label="Block addresses typed as numbers")
-    windows = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text='Lesson windows as JSON, e.g. [{"days": ["mon","tue"], "start": "09:00", "end": "15:30", '
-        '"block": ["games"]}]',
-    )
     clients = LinesField(
         label="Client networks", required=False, help_text="One address or network per line, e.g. 10.1.0.0/16"
     )
@@ -74,18 +67,6 @@ class GroupForm(forms.Form):
         blocked.choices = [(n, n) for n in names if n not in illegal]
         self.illegal = sorted(illegal)
 
-    def clean_windows(self) -> list[dict[str, Any]]:
-        text = self.cleaned_data.get("windows") or ""
-        if not text.strip():
-            return []
-        try:
-            value = json.loads(text)
-        except ValueError as exc:
-            raise forms.ValidationError(f"Not valid JSON: {exc}") from None
-        if not isinstance(value, list) or not all(isinstance(w, dict) for w in value):
-            raise forms.ValidationError("A list of windows, each {days, start, end, block}.")
-        return value
-
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("reason")
@@ -102,6 +83,84 @@ class FilterHostForm(forms.Form):
         max_length=100,
         help_text="Where it runs, so you can tell hosts apart, e.g. “Juniors' building proxy”.",
     )
+
+
+DAYS = [
+    ("mon", "Mon"),
+    ("tue", "Tue"),
+    ("wed", "Wed"),
+    ("thu", "Thu"),
+    ("fri", "Fri"),
+    ("sat", "Sat"),
+    ("sun", "Sun"),
+]
+
+
+class WindowForm(forms.Form):
+    """One time window of a group: during these days and times, also block these categories and sites (e.g.
+    games during lessons). An end before the start runs past midnight."""
+
+    days = forms.MultipleChoiceField(choices=DAYS, required=False, widget=forms.CheckboxSelectMultiple)
+    start = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    block = forms.MultipleChoiceField(
+        label="Also block these categories", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    deny = LinesField(
+        label="Also block these sites", required=False, help_text="One host or host/path per line"
+    )
+
+    def __init__(self, *args: Any, categories: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        block = self.fields["block"]
+        assert isinstance(block, forms.MultipleChoiceField)
+        block.choices = [(name, name) for name in categories]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.has_changed() or data.get("DELETE"):
+            return data
+        if not data.get("days"):
+            self.add_error("days", "Choose the days this window applies on.")
+        for name in ("start", "end"):
+            if data.get(name) is None and name not in self.errors:
+                self.add_error(name, f"Give the {name} time.")
+        if data.get("start") is not None and data.get("start") == data.get("end"):
+            self.add_error("end", "The window ends when it starts: give a different end time.")
+        if not data.get("block") and not data.get("deny"):
+            self.add_error("block", "Choose what to block during the window (a category or a site).")
+        return data
+
+    def window(self) -> dict[str, Any] | None:
+        """The window as the group stores it (and the engine reads it), or None for an empty or deleted row."""
+        data = self.cleaned_data
+        if not self.has_changed() or data.get("DELETE"):
+            return None
+        window: dict[str, Any] = {
+            "days": list(data["days"]),
+            "start": data["start"].strftime("%H:%M"),
+            "end": data["end"].strftime("%H:%M"),
+            "block": list(data.get("block") or []),
+        }
+        if data.get("deny"):
+            window["deny"] = data["deny"]
+        return window
+
+
+WindowFormSet = forms.formset_factory(WindowForm, extra=1, can_delete=True, max_num=12, validate_max=True)
+
+
+def window_formset(data: Any, *, school: School, windows: list[dict[str, Any]]) -> Any:
+    illegal = set(publishing.illegal_categories(school))
+    names = [n for n in publishing.available_categories(publishing.lists_dir(school)) if n not in illegal]
+    initial = [
+        {
+            key: window.get(key, [] if key in ("days", "block", "deny") else None)
+            for key in ("days", "start", "end", "block", "deny")
+        }
+        for window in windows
+    ]
+    return WindowFormSet(data, prefix="windows", initial=initial, form_kwargs={"categories": names})
 
 
 class ChainForm(forms.Form):

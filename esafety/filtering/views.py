@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import json
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -126,13 +125,19 @@ def _edit_group(request: SchoolRequest, group_id: int | None) -> HttpResponse:
         if group.pk
         else {"safe_search": True, "block_ip_literals": True}
     )
-    if group.pk:
-        initial["windows"] = json.dumps(group.windows) if group.windows else ""
+    initial.pop("windows", None)
     form = forms.GroupForm(request.POST or None, school=school, initial=initial)
+    # A form posted without the windows part (a script, an old page) leaves the windows as they are.
+    posted_windows = request.method == "POST" and "windows-TOTAL_FORMS" in request.POST
+    windows = forms.window_formset(
+        request.POST if posted_windows else None, school=school, windows=group.windows if group.pk else []
+    )
     if group.pk:
         del form.fields["name"]  # the engine's name of a group stays: Squid configurations refer to it
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (not posted_windows or windows.is_valid()):
         changes = form.changes()
+        if posted_windows:
+            changes["windows"] = [w for w in (f.window() for f in windows.forms) if w is not None]
         if not group.pk and FilterGroup.objects.filter(school=school, name=changes["name"]).exists():
             form.add_error("name", "There is already a group with this name.")
         if not form.errors:
@@ -149,7 +154,7 @@ def _edit_group(request: SchoolRequest, group_id: int | None) -> HttpResponse:
             else:
                 messages.success(request, "Saved. Publish to put the change into force.")
                 return redirect("filtering:index")
-    return render(request, "filtering/group.html", {"form": form, "group": group})
+    return render(request, "filtering/group.html", {"form": form, "group": group, "windows": windows})
 
 
 @require_POST
