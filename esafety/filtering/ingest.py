@@ -41,6 +41,7 @@ from esafety.filtering.models import (
     LogSource,
     NetworkAccount,
 )
+from esafety.registers import actions as registers_actions
 
 if TYPE_CHECKING:
     from esafety.people.models import School
@@ -61,6 +62,9 @@ class Attributor:
             a.lower(): p
             for a, p in NetworkAccount.objects.filter(school=school).values_list("username", "person_id")
         }
+        # Accounts the registers room issued (staff, trainees, supply, visitors), then esafety's own sign-ins.
+        for name, person_id in registers_actions.network_usernames(school).items():
+            accounts.setdefault(name, person_id)
         for name, person_id in User.objects.filter(school=school, person__isnull=False).values_list(
             "username", "person_id"
         ):

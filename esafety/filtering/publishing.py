@@ -40,6 +40,7 @@ from esafety.filtering.models import (
     PolicyVersion,
 )
 from esafety.people.models import Person
+from esafety.registers import actions as registers_actions
 
 if TYPE_CHECKING:
     from esafety.people.models import School
@@ -82,9 +83,18 @@ def _toml(value: Any) -> str:
 
 
 def _accounts(people: Iterable[Person]) -> list[str]:
-    return sorted(
-        NetworkAccount.objects.filter(person__in=list(people)).values_list("username", flat=True).distinct()
+    """The network account names of ``people``: the filter's own table and those the registers room issued."""
+    people = list(people)
+    if not people:
+        return []
+    names = set(NetworkAccount.objects.filter(person__in=people).values_list("username", flat=True))
+    ids = {p.pk for p in people}
+    names.update(
+        name
+        for name, person_id in registers_actions.network_usernames(people[0].school).items()
+        if person_id in ids
     )
+    return sorted({name.lower() for name in names})
 
 
 def illegal_categories(school: School) -> list[str]:

@@ -64,6 +64,18 @@ def aup_status(person: Any, *, on_paper: bool) -> str:
     raise AupMissing("Record that the Acceptable Use Policy was given and signed on paper.")
 
 
+def network_usernames(school: Any) -> dict[str, int]:
+    """Every registered account name of the school with its person, lower-cased, for other rooms to attribute
+    what the network logs (the filter's logs). Expired and disabled accounts stay: names are never reused, so an
+    old log line still names one person."""
+    return {
+        username.lower(): person_id
+        for username, person_id in NetworkAccount.objects.filter(
+            school=school, person__isnull=False
+        ).values_list("username", "person_id")
+    }
+
+
 def pick_username(school: Any, *, first: str, last: str, kind: str, today: date | None = None) -> str:
     limits = RegisterSettings.for_school(school)
     pattern = limits.username_pattern if kind == K.STAFF else limits.temporary_username_pattern

@@ -26,6 +26,7 @@ from esafety.governance import disposal
 from esafety.governance.disposal import Holds
 from esafety.incidents.models import Incident
 from esafety.monitoring.models import Capture
+from esafety.registers.models import NetworkAccount as RegisteredAccount
 
 # 2026-11-30 10:00:00 UTC onwards; Squid native format as Squid 5 writes it.
 T = 1796032800
@@ -90,6 +91,24 @@ class TestIngestFilterLog(FilteringTestCase):
         out = StringIO()
         call_command("filtering_ingest_log", "--format", fmt, "--school", "hollybrook", str(path), stdout=out)
         return out.getvalue()
+
+    def test_it_attributes_an_account_the_registers_room_issued(self) -> None:
+        # A supply teacher's temporary account, issued in Registers, not in the filter's own table.
+        RegisteredAccount.objects.create(
+            school=self.school,
+            kind=RegisteredAccount.Kind.SUPPLY,
+            person=self.staff_member,
+            first_name="Sam",
+            last_name="Supply",
+            username="SSupply01",
+            aup=RegisteredAccount.Aup.PAPER,
+            issued_by=self.technician,
+            ends_on=date(2027, 7, 20),
+        )
+        line = f"{T}.000     45 10.10.9.9 TCP_REDIRECT/302 310 GET http://12buzz.com/ ssupply01 HIER_NONE/- text/html"
+        self.run_command(self.write([line]))
+        event = BlockedEvent.objects.get(school=self.school)
+        self.assertEqual(event.person, self.staff_member)
 
     def test_it_counts_requests_per_person_category_and_day_and_keeps_blocked_events(self) -> None:
         output = self.run_command(self.write(SQUID))

@@ -15,6 +15,7 @@ from esafety.filtering.models import ChangeRequest, FilterSettings, PolicyVersio
 from esafety.filtering.permissions import may_take
 from esafety.filtering.tests.helpers import FilteringTestCase
 from esafety.filtering.workflow import WORKFLOW
+from esafety.registers.models import NetworkAccount as RegisteredAccount
 
 S = ChangeRequest.Status
 
@@ -82,6 +83,28 @@ class TestMoveRequestThroughChain(FilteringTestCase):
         self.assertTrue(engine.decide(policy, "http://12buzz.com/", group="pupils").allowed)
         steps = list(item.events.values_list("step", flat=True))
         self.assertEqual(steps, ["file", "forward", "approve", "apply"])
+
+    def test_a_request_for_one_person_follows_the_accounts_registers_issued(self) -> None:
+        RegisteredAccount.objects.create(
+            school=self.school,
+            kind=RegisteredAccount.Kind.SUPPLY,
+            person=self.staff_member,
+            first_name="Sam",
+            last_name="Supply",
+            username="SSupply01",
+            aup=RegisteredAccount.Aup.PAPER,
+            issued_by=self.technician,
+            ends_on=date(2027, 7, 20),
+        )
+        item = self.file(url="http://www.12buzz.com/lesson", scope="person", person=self.staff_member)
+        for who in (self.coordinator, self.head):
+            actions.approve_request(item, by=who)
+        actions.apply_request(item, by=self.technician)
+        policy = publishing.load_published(self.school)
+        assert policy is not None
+        url = "http://12buzz.com/"
+        self.assertTrue(engine.decide(policy, url, user="ssupply01", client="10.0.0.9").allowed)
+        self.assertFalse(engine.decide(policy, url, user="someone.else", client="10.0.0.9").allowed)
 
     def test_it_records_an_external_filter_without_publishing(self) -> None:
         item = self.at(S.TECHNICIAN)
