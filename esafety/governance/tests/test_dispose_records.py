@@ -148,8 +148,8 @@ class DisposalTests(BaseTestCase):
         self.school.refresh_from_db()
         self.assertEqual(self.school.retention_days, 30)
 
-    def test_it_shows_the_schedule_with_defaults_sources_and_rooms_not_landed(self) -> None:
+    def test_it_shows_the_schedule_with_defaults_sources_and_every_room(self) -> None:
         self.login(self.head)
         page = self.client.get("/governance/retention/").content.decode()
-        for text in ("IRMS", "Keeping Children Safe in Education", "Filter logs", "not recorded in esafety"):
+        for text in ("IRMS", "Keeping Children Safe in Education", "Filter logs", "Confiscation records"):
             self.assertIn(text, page)
