@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
+from esafety.governance import evidence
 from esafety.incidents.models import Incident, IncidentPerson
 from esafety.monitoring.models import Alert, Capture
 from esafety.people.models import Person
@@ -50,3 +53,14 @@ def alert(school: Any, severity: int, created: datetime, review_hours: float | N
         reviewed_at=created + timedelta(hours=review_hours) if review_hours is not None else None,
         status=Alert.Status.ACTION_TAKEN if review_hours is not None else Alert.Status.NEW,
     )
+
+
+@contextmanager
+def without_provider(key: str) -> Iterator[None]:
+    """As if the room providing ``key`` had not landed: every room has, so the tests take one away."""
+    evidence.provided_keys()  # discover every room's figures first
+    saved = evidence._PROVIDERS.pop(key)
+    try:
+        yield
+    finally:
+        evidence._PROVIDERS[key] = saved  # 1 Sep 2025 to 31 Aug 2026

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from esafety.governance import actions, standards
 from esafety.governance.models import ResponsiblePeople, ReviewAnswer
+from esafety.governance.tests.support import without_provider
 from esafety.test import BaseTestCase
 
 from .support import alert, at
@@ -49,13 +50,14 @@ class ReviewTests(BaseTestCase):
         )
 
     def test_it_treats_an_item_whose_room_has_not_landed_as_self_reported(self) -> None:
-        answer = actions.answer_item(
-            self.review,
-            "dfe.filtering.checks",
-            verdict="partly",
-            reported_by="ICT technician",
-            by=self.coordinator,
-        )
+        with without_provider("filtering.test_results"):
+            answer = actions.answer_item(
+                self.review,
+                "dfe.filtering.checks",
+                verdict="partly",
+                reported_by="ICT technician",
+                by=self.coordinator,
+            )
         self.assertEqual(answer.basis, "self_reported")
         self.assertEqual([e["measure"] for e in answer.evidence], [None])
 

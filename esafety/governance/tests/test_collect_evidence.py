@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 from esafety.governance import evidence
@@ -15,19 +13,9 @@ from esafety.test import BaseTestCase, make_person
 from esafety.training.models import Lesson, PlannedUnit, Requirement
 from esafety.training.tests.support import attended, joined
 
-from .support import alert, at, incident
+from .support import alert, at, incident, without_provider
 
 YEAR = Period.school_year(2025)
-
-
-@contextmanager
-def without_provider(key: str) -> Iterator[None]:
-    evidence.provided_keys()  # discover every room's figures first
-    saved = evidence._PROVIDERS.pop(key)
-    try:
-        yield
-    finally:
-        evidence._PROVIDERS[key] = saved  # 1 Sep 2025 to 31 Aug 2026
 
 
 class EvidenceTests(BaseTestCase):
