@@ -95,7 +95,9 @@ def _parser() -> etree.XMLParser:
 def parse(data: bytes) -> etree._Element:
     """The file's root element, or ``ImportRejected`` with one clear sentence. Nothing is resolved or fetched."""
     if len(data) > MAX_BYTES:
-        raise _refuse(f"The file is over {MAX_BYTES // (1024 * 1024)} MB, far larger than a CTF for one school.")
+        raise _refuse(
+            f"The file is over {MAX_BYTES // (1024 * 1024)} MB, far larger than a CTF for one school."
+        )
     if not data.strip():
         raise _refuse("The file is empty.")
     if any(marker in data for marker in _DANGEROUS) or b"\x00" in data[:200]:
@@ -112,7 +114,9 @@ def parse(data: bytes) -> etree._Element:
             ImportReport(
                 errors=[
                     RowError(
-                        line or 0, "", f"The file is not well-formed XML (line {line}, column {column}): {exc.msg}"
+                        line or 0,
+                        "",
+                        f"The file is not well-formed XML (line {line}, column {column}): {exc.msg}",
                     )
                 ]
             )
@@ -132,7 +136,9 @@ def _child(element: etree._Element | None, *path: str) -> etree._Element | None:
     for name in path:
         if element is None:
             return None
-        element = next((c for c in element if isinstance(c.tag, str) and etree.QName(c).localname == name), None)
+        element = next(
+            (c for c in element if isinstance(c.tag, str) and etree.QName(c).localname == name), None
+        )
     return element
 
 
@@ -246,7 +252,7 @@ def read_ctf(school: School, data: bytes) -> PeopleFile:
         if _child(pupil, "BasicDetails", "RegGroup") is not None:
             values["class_name"] = _text(pupil, "BasicDetails", "RegGroup")
         for name, message in field_errors(Person, values):
-            problem(name, f"{Person._meta.get_field(name).verbose_name}: {message}")
+            problem(name, f"{name.replace('_', ' ')}: {message}")
         for order_index, contact in enumerate(_children(_child(pupil, "Contacts"), "Contact"), start=1):
             parsed = _read_contact(contact, order_index, f"{label}, contact {order_index}", report)
             if parsed is not None and upn:

@@ -50,14 +50,14 @@ class MultipleFileField(forms.FileField):
 
 
 class OneRosterImportForm(forms.Form):
-    files = MultipleFileField(
+    uploads = MultipleFileField(
         label="OneRoster files",
         help_text="The zip your MIS exports, or its CSV files: orgs.csv, users.csv, and classes.csv and "
         "enrollments.csv if you have them (manifest.csv is optional).",
     )
 
-    def clean_files(self):
-        uploads = self.cleaned_data["files"]
+    def clean_uploads(self):
+        uploads = self.cleaned_data["uploads"]
         if len(uploads) > 12:
             raise forms.ValidationError("Too many files: a OneRoster export has at most a dozen.")
         if sum(upload.size for upload in uploads) > 3 * MAX_UPLOAD:

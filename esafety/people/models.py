@@ -140,7 +140,10 @@ class Guardianship(models.Model):
     pupil = models.ForeignKey(Person, models.CASCADE, related_name="parent_links")
     relationship = models.CharField(max_length=50, blank=True, help_text="e.g. Mother, Father, Carer")
     priority = models.PositiveSmallIntegerField(
-        "contact order", null=True, blank=True, help_text="Who the school calls first (1), as the MIS orders them"
+        "contact order",
+        null=True,
+        blank=True,
+        help_text="Who the school calls first (1), as the MIS orders them",
     )
     parental_responsibility = models.BooleanField(
         null=True, blank=True, help_text="Whether they have parental responsibility; blank when not known"

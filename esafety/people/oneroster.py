@@ -151,7 +151,9 @@ class _Table:
                 report.errors.append(RowError(reader.line_num, "", f"more than {MAX_ROWS} rows", file=name))
                 break
             if None in raw:
-                report.errors.append(RowError(reader.line_num, "", "has more cells than the header row", file=name))
+                report.errors.append(
+                    RowError(reader.line_num, "", "has more cells than the header row", file=name)
+                )
                 continue
             row = {key: (value or "").strip() for key, value in raw.items()}
             if any("\x00" in value for value in row.values()):
@@ -175,7 +177,9 @@ def school_identifiers(files: dict[str, bytes]) -> set[str]:
     orgs = _Table("orgs.csv", files["orgs.csv"], report, ("sourcedId", "name", "type"))
     if report.errors:
         raise ImportRejected(report)
-    return {row["identifier"] for _, row in orgs.rows if row["type"].lower() == "school" and row.get("identifier")}
+    return {
+        row["identifier"] for _, row in orgs.rows if row["type"].lower() == "school" and row.get("identifier")
+    }
 
 
 def _year_group(grades: str) -> str | None:
@@ -215,7 +219,12 @@ def _manifest(files: dict[str, bytes], report: ImportReport) -> None:
         line, mode = values.get(f"file.{name}", (0, ""))
         if mode.lower() == "absent":
             report.errors.append(
-                RowError(line, "value", f"the manifest says {name}.csv is absent; it is required", file="manifest.csv")
+                RowError(
+                    line,
+                    "value",
+                    f"the manifest says {name}.csv is absent; it is required",
+                    file="manifest.csv",
+                )
             )
 
 
@@ -242,7 +251,12 @@ def _school_org(school: School, files: dict[str, bytes], report: ImportReport) -
     if len(schools) == 1:
         return schools[0][1]["sourcedid"]
     report.errors.append(
-        RowError(1, "type", f"{len(schools)} school orgs and no URN set for {school.name} to choose one", file="orgs.csv")
+        RowError(
+            1,
+            "type",
+            f"{len(schools)} school orgs and no URN set for {school.name} to choose one",
+            file="orgs.csv",
+        )
     )
     return None
 
@@ -328,7 +342,9 @@ def read_oneroster(school: School, files: dict[str, bytes]) -> PeopleFile:
                     "identifier",
                     f"“{identifier}” is the MIS ID of someone here with another sourcedId ({person.sourced_id})",
                 )
-        elif person is not None and identifier and identifier in by_mis_id and by_mis_id[identifier] != person:
+        elif (
+            person is not None and identifier and identifier in by_mis_id and by_mis_id[identifier] != person
+        ):
             problem(line, "identifier", f"“{identifier}” is already the MIS ID of someone else here")
         for column in ("givenname", "familyname"):
             if not row.get(column):
@@ -360,7 +376,9 @@ def read_oneroster(school: School, files: dict[str, bytes]) -> PeopleFile:
                 values["year_group"] = group
         if row.get("status", "").lower() == "tobedeleted":
             values["left_on"] = (
-                person.left_on if person is not None and person.left_on else _date(row.get("datelastmodified", ""))
+                person.left_on
+                if person is not None and person.left_on
+                else _date(row.get("datelastmodified", ""))
             ) or today
         else:
             values["left_on"] = None
@@ -383,16 +401,25 @@ def read_oneroster(school: School, files: dict[str, bytes]) -> PeopleFile:
         )
     for role, count in sorted(other_roles.items()):
         report.warnings.append(
-            RowError(0, "role", f"{count} user(s) with role {role} left out (not student, teacher, parent or guardian)", file="users.csv")
+            RowError(
+                0,
+                "role",
+                f"{count} user(s) with role {role} left out (not student, teacher, parent or guardian)",
+                file="users.csv",
+            )
         )
     _link(rows, agents, by_sourced_id, skipped, report)
     if "classes.csv" in files:
         _classes(files, rows, skipped, report)
-    for _, row in rows.values():
-        if row["values"]["kind"] == Person.Kind.PUPIL and not row["values"].get("year_group"):
-            existing = by_sourced_id.get(row["key"])
-            if existing is None or not existing.year_group:
-                problem(rows[row["key"]][0], "grades", "is empty: a student needs a year group (grades or their class's)")
+    for user_line, user_row in rows.values():
+        if user_row["values"]["kind"] == Person.Kind.PUPIL and not user_row["values"].get("year_group"):
+            known = by_sourced_id.get(user_row["key"])
+            if known is None or not known.year_group:
+                problem(
+                    user_line,
+                    "grades",
+                    "is empty: a student needs a year group (grades or their class's)",
+                )
     if report.errors:
         raise ImportRejected(report)
     existing: dict[str, Person] = {
@@ -419,7 +446,9 @@ def _link(
             if agent in skipped:
                 continue
             agent_kind = (
-                rows[agent][1]["values"]["kind"] if agent in rows else (known[agent].kind if agent in known else None)
+                rows[agent][1]["values"]["kind"]
+                if agent in rows
+                else (known[agent].kind if agent in known else None)
             )
             if agent_kind is None:
                 report.errors.append(
@@ -472,7 +501,9 @@ def _classes(
             continue
         if class_id not in titles:
             report.errors.append(
-                RowError(line, "classSourcedId", f"no class with sourcedId “{class_id}”", file="enrollments.csv")
+                RowError(
+                    line, "classSourcedId", f"no class with sourcedId “{class_id}”", file="enrollments.csv"
+                )
             )
             continue
         if user_id in skipped:
@@ -503,6 +534,6 @@ def _classes(
             group = _year_group(grades)
             if group:
                 values["year_group"] = group
-    for user_id, (_, row) in rows.items():
-        if row["values"]["kind"] in (Person.Kind.PUPIL, Person.Kind.STAFF):
-            row["values"]["class_name"] = homeroom.get(user_id, (0, ""))[1]
+    for user_id, (_, user_row) in rows.items():
+        if user_row["values"]["kind"] in (Person.Kind.PUPIL, Person.Kind.STAFF):
+            user_row["values"]["class_name"] = homeroom.get(user_id, (0, ""))[1]

@@ -130,7 +130,7 @@ def import_oneroster_view(request: SchoolRequest) -> HttpResponse:
     form = OneRosterImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        uploads = form.cleaned_data["files"]
+        uploads = form.cleaned_data["uploads"]
         try:
             files = oneroster.gather({upload.name: upload.read() for upload in uploads})
             report = apply_people(

@@ -4,34 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='guardianship',
-            name='parental_responsibility',
-            field=models.BooleanField(blank=True, help_text='Whether they have parental responsibility; blank when not known', null=True),
+            model_name="guardianship",
+            name="parental_responsibility",
+            field=models.BooleanField(
+                blank=True,
+                help_text="Whether they have parental responsibility; blank when not known",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='guardianship',
-            name='priority',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Who the school calls first (1), as the MIS orders them', null=True, verbose_name='contact order'),
+            model_name="guardianship",
+            name="priority",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Who the school calls first (1), as the MIS orders them",
+                null=True,
+                verbose_name="contact order",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='gender',
-            field=models.CharField(blank=True, help_text='Pupils, as the MIS records it: M, F, U (unknown) or X', max_length=1),
+            model_name="person",
+            name="gender",
+            field=models.CharField(
+                blank=True, help_text="Pupils, as the MIS records it: M, F, U (unknown) or X", max_length=1
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='sourced_id',
-            field=models.CharField(blank=True, editable=False, help_text="The person's identifier in a OneRoster export; the key that matches them on re-import", max_length=255, verbose_name='OneRoster sourcedId'),
+            model_name="person",
+            name="sourced_id",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="The person's identifier in a OneRoster export; the key that matches them on re-import",
+                max_length=255,
+                verbose_name="OneRoster sourcedId",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('sourced_id', ''), _negated=True), fields=('school', 'sourced_id'), name='person_unique_sourced_id_per_school'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("sourced_id", ""), _negated=True),
+                fields=("school", "sourced_id"),
+                name="person_unique_sourced_id_per_school",
+            ),
         ),
     ]

@@ -90,7 +90,12 @@ class ImportCtfTests(BaseTestCase):
         )
         bramble = Guardianship.objects.get(parent__first_name="Bramble")
         self.assertEqual(
-            (bramble.pupil.first_name, bramble.relationship, bramble.priority, bramble.parental_responsibility),
+            (
+                bramble.pupil.first_name,
+                bramble.relationship,
+                bramble.priority,
+                bramble.parental_responsibility,
+            ),
             ("Juniper", "Grandfather", 2, False),
         )
         self.assertTrue(Guardianship.objects.get(parent__first_name="Sorrel").parental_responsibility)
@@ -157,7 +162,9 @@ class ImportCtfTests(BaseTestCase):
 
     def test_it_refuses_xml_that_is_not_a_ctf(self) -> None:
         messages = self.rejected(b"<?xml version='1.0'?><html><body/></html>")
-        self.assertEqual(messages, ["This is not a Common Transfer File: its root element is <html>, not <CTfile>."])
+        self.assertEqual(
+            messages, ["This is not a Common Transfer File: its root element is <html>, not <CTfile>."]
+        )
 
     def test_the_import_page_imports_and_then_reports_no_change(self) -> None:
         self.login(self.office)

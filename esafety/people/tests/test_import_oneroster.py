@@ -61,9 +61,9 @@ class ImportOneRosterTests(BaseTestCase):
         self.assertEqual((teacher.kind, teacher.email), ("staff", "p.quill@school.example"))
         self.assertEqual(
             sorted(
-                Guardianship.objects.filter(parent__school=self.school).exclude(parent__sourced_id="").values_list(
-                    "parent__first_name", "pupil__first_name", "relationship"
-                )
+                Guardianship.objects.filter(parent__school=self.school)
+                .exclude(parent__sourced_id="")
+                .values_list("parent__first_name", "pupil__first_name", "relationship")
             ),
             [("Corin", "Lowen", "Guardian"), ("Hazel", "Lowen", "Parent"), ("Hazel", "Tamsin", "Parent")],
         )
@@ -74,7 +74,9 @@ class ImportOneRosterTests(BaseTestCase):
             [w.message for w in report.warnings],
             ["1 user(s) with role administrator left out (not student, teacher, parent or guardian)"],
         )
-        self.assertTrue(AuditEntry.objects.filter(action="people.import.oneroster", school=self.school).exists())
+        self.assertTrue(
+            AuditEntry.objects.filter(action="people.import.oneroster", school=self.school).exists()
+        )
 
     def test_it_changes_nothing_when_the_same_export_is_imported_again(self) -> None:
         self.import_files(export())
@@ -87,7 +89,9 @@ class ImportOneRosterTests(BaseTestCase):
         self.assertEqual(AuditEntry.objects.count(), audit_count)
 
     def test_it_matches_a_person_from_an_earlier_csv_by_mis_id_and_stores_their_sourced_id(self) -> None:
-        earlier = make_person(self.school, Person.Kind.PUPIL, "Tamsin", "Briarwood", mis_id="ORS001", year_group="Year 3")
+        earlier = make_person(
+            self.school, Person.Kind.PUPIL, "Tamsin", "Briarwood", mis_id="ORS001", year_group="Year 3"
+        )
         report = self.import_files(export())
         self.assertEqual((report.created, report.updated), (4, 1))
         earlier.refresh_from_db()
@@ -95,8 +99,10 @@ class ImportOneRosterTests(BaseTestCase):
 
     def test_it_marks_a_user_to_be_deleted_as_left(self) -> None:
         self.import_files(export())
-        users = (FIXTURES / "users.csv").read_bytes().replace(
-            b"u-s2,active,2026-11-01T08:00:00Z", b"u-s2,tobedeleted,2026-11-20T08:00:00Z"
+        users = (
+            (FIXTURES / "users.csv")
+            .read_bytes()
+            .replace(b"u-s2,active,2026-11-01T08:00:00Z", b"u-s2,tobedeleted,2026-11-20T08:00:00Z")
         )
         report = self.import_files(export(**{"users.csv": users}))
         self.assertEqual(report.updated, 1)
@@ -145,7 +151,9 @@ class ImportOneRosterTests(BaseTestCase):
         bomb = zipped({**export(), "users.csv": b"0" * (20 * 1024 * 1024 + 1)})
         self.assertLess(len(bomb), 200_000)
         errors = self.rejected({"export.zip": bomb})
-        self.assertEqual(errors[0][3], "users.csv in export.zip is over 20 MB when unpacked: export one school at a time.")
+        self.assertEqual(
+            errors[0][3], "users.csv in export.zip is over 20 MB when unpacked: export one school at a time."
+        )
 
     def test_it_refuses_a_zip_with_too_many_members(self) -> None:
         members = {f"extra{n}.txt": b"" for n in range(25)}
@@ -158,8 +166,10 @@ class ImportOneRosterTests(BaseTestCase):
 
     def test_the_import_page_takes_separate_files_and_then_reports_no_change(self) -> None:
         self.login(self.head)
+
         def uploads():
-            return {"files": [SimpleUploadedFile(name, data, "text/csv") for name, data in export().items()]}
+            return {"uploads": [SimpleUploadedFile(name, data, "text/csv") for name, data in export().items()]}
+
         response = self.client.post("/people/import/oneroster/", uploads(), follow=True)
         self.assertContains(response, "5 added")
         response = self.client.post("/people/import/oneroster/", uploads(), follow=True)
@@ -169,7 +179,7 @@ class ImportOneRosterTests(BaseTestCase):
         self.login(self.office)
         users = (FIXTURES / "users.csv").read_bytes().replace(b"hazel.b@home.example", b"hazel-at-home")
         upload = SimpleUploadedFile("export.zip", zipped(export(**{"users.csv": users})), "application/zip")
-        response = self.client.post("/people/import/oneroster/", {"files": [upload]})
+        response = self.client.post("/people/import/oneroster/", {"uploads": [upload]})
         self.assertContains(response, "Nothing was imported")
         self.assertContains(response, "<td>users.csv</td><td>4</td>", html=False)
 
@@ -185,7 +195,9 @@ class ImportOneRosterTests(BaseTestCase):
 
     def test_the_command_lists_the_problems_and_fails(self) -> None:
         err = StringIO()
-        bad = self.tmp_export({"users.csv": (FIXTURES / "users.csv").read_bytes().replace(b",u-s2,,,", b",u-s9,,,")})
+        bad = self.tmp_export(
+            {"users.csv": (FIXTURES / "users.csv").read_bytes().replace(b",u-s2,,,", b",u-s9,,,")}
+        )
         with self.assertRaises(CommandError):
             call_command("people_import_oneroster", bad, "--school", self.school.slug, stderr=err)
         self.assertIn("users.csv, line 5: no user with sourcedId “u-s9”", err.getvalue())
@@ -193,8 +205,8 @@ class ImportOneRosterTests(BaseTestCase):
     def tmp_export(self, replace: dict[str, bytes]) -> str:
         import tempfile
 
-        folder = Path(tempfile.mkdtemp())
-        self.addCleanup(lambda: [p.unlink() for p in folder.iterdir()] and folder.rmdir())
-        path = folder / "export.zip"
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        path = Path(folder.name) / "export.zip"
         path.write_bytes(zipped(export(**replace)))
         return str(path)

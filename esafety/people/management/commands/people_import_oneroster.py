@@ -41,9 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
         try:
             files = oneroster.gather(uploads)
-            school = (
-                school_by_slug(options["school"]) if options["school"] else self._school_by_urn(files)
-            )
+            school = school_by_slug(options["school"]) if options["school"] else self._school_by_urn(files)
             report = apply_people(
                 school,
                 oneroster.read_oneroster(school, files),
