@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -53,7 +53,9 @@ def person_list(request: SchoolRequest) -> HttpResponse:
 @requires(Action.VIEW_PEOPLE)
 def person_detail(request: SchoolRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, school=request.school)
-    parents = Person.objects.filter(children_links__pupil=person)
+    parents = person.parent_links.select_related("parent").order_by(
+        F("priority").asc(nulls_last=True), "parent__last_name", "parent__first_name"
+    )
     children = Person.objects.filter(parent_links__parent=person)
     return render(
         request,
@@ -143,6 +145,8 @@ def import_oneroster_view(request: SchoolRequest) -> HttpResponse:
             report = rejected.report
         else:
             messages.success(request, f"Imported: {report.summary}")
+            for warning in report.warnings[:20]:
+                messages.warning(request, f"{warning.file}: {warning.message}")
             return redirect("people:import_oneroster")
     return render(request, "people/import_oneroster.html", {"form": form, "report": report})
 

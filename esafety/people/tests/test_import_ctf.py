@@ -177,6 +177,15 @@ class ImportCtfTests(BaseTestCase):
         )
         self.assertContains(response, "No change")
 
+    def test_a_pupils_page_lists_contacts_in_order_with_parental_responsibility(self) -> None:
+        self.import_ctf(GOOD)
+        juniper = Person.objects.get(school=self.school, mis_id="P999999919001")
+        self.login(self.teacher)
+        body = self.client.get(f"/people/{juniper.pk}/").content.decode()
+        first = body.index("Marigold Thistlewood</a>, Mother (contact 1): parental responsibility")
+        second = body.index("Bramble Okonkwo</a>, Grandfather (contact 2): no parental responsibility")
+        self.assertLess(first, second)
+
     def test_the_import_page_lists_the_problems(self) -> None:
         self.login(self.deputy)
         response = self.client.post(

@@ -168,10 +168,13 @@ class ImportOneRosterTests(BaseTestCase):
         self.login(self.head)
 
         def uploads():
-            return {"uploads": [SimpleUploadedFile(name, data, "text/csv") for name, data in export().items()]}
+            return {
+                "uploads": [SimpleUploadedFile(name, data, "text/csv") for name, data in export().items()]
+            }
 
         response = self.client.post("/people/import/oneroster/", uploads(), follow=True)
         self.assertContains(response, "5 added")
+        self.assertContains(response, "1 user(s) with role administrator left out")
         response = self.client.post("/people/import/oneroster/", uploads(), follow=True)
         self.assertContains(response, "No change")
 
