@@ -253,15 +253,21 @@ def read_ctf(school: School, data: bytes) -> PeopleFile:
             values["class_name"] = _text(pupil, "BasicDetails", "RegGroup")
         for name, message in field_errors(Person, values):
             problem(name, f"{name.replace('_', ' ')}: {message}")
+        orders: set[int] = set()
         for order_index, contact in enumerate(_children(_child(pupil, "Contacts"), "Contact"), start=1):
             parsed = _read_contact(contact, order_index, f"{label}, contact {order_index}", report)
-            if parsed is not None and upn:
+            if parsed is None:
+                continue
+            if parsed["order"] in orders:
+                problem("Order", f"contact {order_index} has the same order ({parsed['order']}) as another")
+            orders.add(parsed["order"])
+            if upn:
                 contacts.append({**parsed, "upn": upn})
         if len(report.errors) > errors_before:
             continue
         pupil_rows.append((line, {"key": upn, "create": {"mis_id": upn}, "values": values, "children": []}))
 
-    contact_rows = _merge_contacts(contacts, existing, report)
+    contact_rows = _merge_contacts(school, contacts, existing, report)
     if report.errors:
         raise ImportRejected(report)
     return PeopleFile(pupil_rows + contact_rows, existing, report, source="ctf")
@@ -319,18 +325,46 @@ def _read_contact(
     }
 
 
+def _reach(email: str, phone: str) -> str:
+    return email.lower() or re.sub(r"\D", "", phone)
+
+
 def _merge_contacts(
-    contacts: list[dict[str, Any]], existing: dict[str, Person], report: ImportReport
+    school: School, contacts: list[dict[str, Any]], existing: dict[str, Person], report: ImportReport
 ) -> list[tuple[int, dict[str, Any]]]:
     """One row per contact person: the same name with the same e-mail (or, without one, the same phone) listed
-    for several pupils is one parent linked to each of them."""
+    for several pupils is one parent linked to each of them.
+
+    Each contact keeps the key they were first given, whatever their order becomes: they are found again by name
+    and e-mail or phone, else by name among the contacts already linked to the same pupil; only a contact found
+    neither way gets a new key (``ctf:<UPN>:<order>``, numbered on if that is taken), so a change of order in the
+    MIS never turns one parent's record into another's."""
+    known_by_identity: dict[tuple[str, ...], str] = {}
+    known_by_pupil: dict[tuple[str, str, str], str] = {}
+    for key, person in existing.items():
+        if key.startswith(CONTACT_PREFIX):
+            name = (person.first_name.lower(), person.last_name.lower())
+            known_by_identity.setdefault((*name, _reach(person.email, person.phone)), key)
+    for parent_key, pupil_key, first, last in Guardianship.objects.filter(
+        parent__school=school, parent__mis_id__startswith=CONTACT_PREFIX
+    ).values_list("parent__mis_id", "pupil__mis_id", "parent__first_name", "parent__last_name"):
+        known_by_pupil.setdefault((pupil_key, first.lower(), last.lower()), parent_key)
+
     rows: dict[tuple[str, ...], tuple[int, dict[str, Any]]] = {}
+    used: set[str] = set()
     for contact in sorted(contacts, key=lambda c: (c["upn"], c["order"])):
         values = contact["values"]
-        reach = values["email"].lower() or re.sub(r"\D", "", values["phone"]) or f"upn:{contact['upn']}"
-        identity = (values["first_name"].lower(), values["last_name"].lower(), reach)
+        name = (values["first_name"].lower(), values["last_name"].lower())
+        identity = (*name, _reach(values["email"], values["phone"]) or f"upn:{contact['upn']}")
         if identity not in rows:
-            key = f"{CONTACT_PREFIX}{contact['upn']}:{contact['order']}"
+            key = known_by_identity.get(identity) or known_by_pupil.get((contact["upn"], *name))
+            if key is None or key in used:
+                key = f"{CONTACT_PREFIX}{contact['upn']}:{contact['order']}"
+                number = 1
+                while key in existing or key in used:
+                    number += 1
+                    key = f"{CONTACT_PREFIX}{contact['upn']}:{contact['order']}:{number}"
+            used.add(key)
             rows[identity] = (
                 contact["line"],
                 {

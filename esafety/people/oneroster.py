@@ -250,6 +250,9 @@ def _school_org(school: School, files: dict[str, bytes], report: ImportReport) -
         return None
     if len(schools) == 1:
         return schools[0][1]["sourcedid"]
+    if not schools:
+        report.errors.append(RowError(1, "type", "there is no org of type school", file="orgs.csv"))
+        return None
     report.errors.append(
         RowError(
             1,
@@ -309,6 +312,7 @@ def read_oneroster(school: School, files: dict[str, bytes]) -> PeopleFile:
     skipped: set[str] = set()
     other_roles: dict[str, int] = {}
     agents: dict[str, tuple[int, list[str]]] = {}
+    identifiers: dict[str, int] = {}
     today = date.today()
     for line, row in users.rows:
         sourced_id = row["sourcedid"]
@@ -333,6 +337,12 @@ def read_oneroster(school: School, files: dict[str, bytes]) -> PeopleFile:
         kind = KIND_FOR_ROLE[role]
         errors_before = len(report.errors)
         identifier = row.get("identifier", "")
+        if identifier and identifier in identifiers:
+            problem(
+                line, "identifier", f"“{identifier}” is also the identifier on line {identifiers[identifier]}"
+            )
+        elif identifier:
+            identifiers[identifier] = line
         person = by_sourced_id.get(sourced_id)
         if person is None and identifier and identifier in by_mis_id:
             person = by_mis_id[identifier]

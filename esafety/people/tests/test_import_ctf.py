@@ -124,6 +124,36 @@ class ImportCtfTests(BaseTestCase):
         self.assertEqual(Person.objects.get(mis_id="P999999919001").class_name, "4K")
         self.assertTrue(Guardianship.objects.get(parent__first_name="Bramble").parental_responsibility)
 
+    def test_a_new_contact_order_in_the_mis_moves_no_one_into_anothers_record(self) -> None:
+        self.import_ctf(GOOD)
+        marigold = Person.objects.get(school=self.school, first_name="Marigold")
+        swapped = GOOD.replace(
+            b"<Order>1</Order>\n          <Title>Ms</Title>", b"<Order>9</Order><Title>Ms</Title>"
+        )
+        swapped = swapped.replace(
+            b"<Order>2</Order>\n          <Surname>Okonkwo", b"<Order>1</Order><Surname>Okonkwo"
+        )
+        swapped = swapped.replace(b"<Order>9</Order>", b"<Order>2</Order>")
+        report = self.import_ctf(swapped)
+        self.assertEqual((report.created, report.updated, report.links_updated), (0, 0, 2))
+        marigold.refresh_from_db()
+        self.assertEqual(marigold.first_name, "Marigold")
+        self.assertEqual(
+            sorted(
+                Guardianship.objects.filter(pupil__mis_id="P999999919001").values_list(
+                    "parent__first_name", "priority"
+                )
+            ),
+            [("Bramble", 1), ("Marigold", 2)],
+        )
+
+    def test_it_refuses_two_contacts_with_the_same_order(self) -> None:
+        same = GOOD.replace(b"<Order>2</Order>", b"<Order>1</Order>")
+        self.assertEqual(
+            self.rejected(same),
+            ["Pupil 1 (UPN P999999919001): contact 2 has the same order (1) as another"],
+        )
+
     def test_a_dry_run_reports_the_changes_and_writes_nothing(self) -> None:
         audit_count = AuditEntry.objects.count()
         report = self.import_ctf(GOOD, dry_run=True)

@@ -131,6 +131,13 @@ class ImportOneRosterTests(BaseTestCase):
             ],
         )
 
+    def test_it_refuses_two_users_with_one_mis_identifier(self) -> None:
+        users = (FIXTURES / "users.csv").read_bytes().replace(b",ORS002,", b",ORS001,")
+        self.assertEqual(
+            self.rejected(export(**{"users.csv": users})),
+            [("users.csv", 3, "identifier", "“ORS001” is also the identifier on line 2")],
+        )
+
     def test_it_refuses_an_export_without_users(self) -> None:
         files = export()
         del files["users.csv"]
