@@ -357,8 +357,10 @@ def _merge_contacts(
         name = (values["first_name"].lower(), values["last_name"].lower())
         identity = (*name, _reach(values["email"], values["phone"]) or f"upn:{contact['upn']}")
         if identity not in rows:
-            key = known_by_identity.get(identity) or known_by_pupil.get((contact["upn"], *name))
-            if key is None or key in used:
+            found = known_by_identity.get(identity) or known_by_pupil.get((contact["upn"], *name))
+            if found is not None and found not in used:
+                key = found
+            else:
                 key = f"{CONTACT_PREFIX}{contact['upn']}:{contact['order']}"
                 number = 1
                 while key in existing or key in used:
@@ -384,8 +386,8 @@ def _merge_contacts(
         row["children"].append(contact["upn"])
         row["links"][contact["upn"]] = contact["link"]
     for line, row in rows.values():
-        person = existing.get(row["key"])
-        if person is not None and person.kind != Person.Kind.PARENT:
+        holder = existing.get(row["key"])
+        if holder is not None and holder.kind != Person.Kind.PARENT:
             report.errors.append(
                 RowError(line, "Contact", f"the MIS ID {row['key']} belongs to someone who is not a contact")
             )
