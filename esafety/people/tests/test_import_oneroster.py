@@ -131,6 +131,23 @@ class ImportOneRosterTests(BaseTestCase):
             ],
         )
 
+    def test_it_reads_roles_from_roles_csv_when_users_csv_has_no_role_column(self) -> None:
+        lines = (FIXTURES / "users.csv").read_bytes().decode().splitlines()
+        without_role = "\r\n".join(",".join(line.split(",")[:5] + line.split(",")[6:]) for line in lines[:6])
+        roles = (
+            "sourcedId,status,dateLastModified,userSourcedId,roleType,role,orgSourcedId\r\n"
+            "r1,active,,u-s1,primary,student,org-hb\r\n"
+            "r2,active,,u-s2,primary,student,org-hb\r\n"
+            "r3,active,,u-p1,primary,parent,org-hb\r\n"
+            "r4,active,,u-g1,secondary,teacher,org-hb\r\n"
+            "r5,active,,u-g1,primary,guardian,org-hb\r\n"
+            "r6,active,,u-t1,primary,teacher,org-hb\r\n"
+        )
+        files = export(**{"users.csv": without_role.encode() + b"\r\n", "roles.csv": roles.encode()})
+        report = self.import_files(files)
+        self.assertEqual((report.created, report.links_created), (5, 3))
+        self.assertEqual(Person.objects.get(sourced_id="u-g1").kind, "parent")
+
     def test_it_refuses_two_users_with_one_mis_identifier(self) -> None:
         users = (FIXTURES / "users.csv").read_bytes().replace(b",ORS002,", b",ORS001,")
         self.assertEqual(
