@@ -18,6 +18,53 @@ class ImportForm(forms.Form):
         return upload
 
 
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class CtfImportForm(forms.Form):
+    file = forms.FileField(
+        label="Common Transfer File (CTF)", help_text="The XML file your MIS exports (usually ending .xml)."
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError("The file is over 20 MB, far larger than a CTF for one school.")
+        return upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class OneRosterImportForm(forms.Form):
+    uploads = MultipleFileField(
+        label="OneRoster files",
+        help_text="The zip your MIS exports, or its CSV files: orgs.csv, users.csv, and classes.csv and "
+        "enrollments.csv if you have them (manifest.csv is optional).",
+    )
+
+    def clean_uploads(self):
+        uploads = self.cleaned_data["uploads"]
+        if len(uploads) > 12:
+            raise forms.ValidationError("Too many files: a OneRoster export has at most a dozen.")
+        if sum(upload.size for upload in uploads) > 3 * MAX_UPLOAD:
+            raise forms.ValidationError("The files are over 60 MB together: export one school at a time.")
+        return uploads
+
+
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label="Name or MIS ID", required=False)
     kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Everyone"), *Person.Kind.choices])

@@ -69,6 +69,7 @@ class RowError:
     line: int
     column: str
     message: str
+    file: str = ""  # which file of a multi-file import (OneRoster); blank for a single file
 
 
 @dataclass
@@ -77,6 +78,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     links_created: int = 0
+    links_updated: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
 
@@ -86,7 +88,16 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.links_created)
+        return bool(self.created or self.updated or self.links_created or self.links_updated)
+
+    @property
+    def summary(self) -> str:
+        if not self.changed:
+            return f"No change: {self.unchanged} people already up to date."
+        links = f"{self.links_created} parent links added"
+        if self.links_updated:
+            links += f", {self.links_updated} updated"
+        return f"{self.created} added, {self.updated} updated, {self.unchanged} unchanged, {links}."
 
 
 class ImportRejected(Exception):
@@ -199,6 +210,8 @@ def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str
     if len(report.errors) > errors_before:
         return None
     return {
+        "key": row["mis_id"],
+        "create": {"mis_id": row["mis_id"]},
         "mis_id": row["mis_id"],
         "values": values,
         "children": children,
@@ -208,11 +221,41 @@ def _clean_row(line: int, raw: dict[str, str], report: ImportReport) -> dict[str
 
 @dataclass
 class PeopleFile:
-    """A checked CSV file, ready to apply: its rows by MIS ID and the school's people it will update."""
+    """A checked file (CSV, CTF or OneRoster), ready to apply: its rows and the school's people by the same key.
+
+    Each row is a dict: ``key`` (what matches it to ``existing``), ``values`` (the fields the file owns, compared
+    and updated on re-import), ``create`` (fields set only when the person is added), ``children`` (the keys of
+    the pupils a parent is linked to), ``relationship`` (for new links) and optionally ``links`` (per child,
+    the link's fields the file owns: relationship, priority, parental responsibility)."""
 
     rows: list[tuple[int, dict[str, Any]]]
-    existing: dict[str, Person]  # by MIS ID, or ``esafety:<id>`` for people added by hand
+    existing: dict[str, Person]  # by the file's key: MIS ID (``esafety:<id>`` for people added by hand)
     report: ImportReport
+    source: str = "csv"
+
+
+def existing_by_mis_id(school: School) -> dict[str, Person]:
+    """The school's people by MIS ID; people added by hand have none, and an export names them ``esafety:<id>``."""
+    return {
+        person.mis_id or f"{LOCAL_ID_PREFIX}{person.pk}": person
+        for person in Person.objects.filter(school=school)
+    }
+
+
+def field_errors(model: type[models.Model], values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Check each value against the model field that will hold it (length, e-mail form...), so that an import
+    never stores what the directory's own edit form would then refuse."""
+    errors = []
+    for name, value in values.items():
+        if value in ("", None):
+            continue
+        model_field = model._meta.get_field(name)
+        assert isinstance(model_field, models.Field)
+        try:
+            model_field.clean(value, None)
+        except ValidationError as exc:
+            errors.append((name, " ".join(exc.messages)))
+    return errors
 
 
 def read_people(school: School, data: bytes) -> PeopleFile:
@@ -260,11 +303,7 @@ def read_people(school: School, data: bytes) -> PeopleFile:
         seen[cleaned["mis_id"]] = line
         rows.append((line, cleaned))
 
-    # People added by hand have no MIS ID; an export names them ``esafety:<id>`` so it can be re-imported.
-    existing = {
-        person.mis_id or f"{LOCAL_ID_PREFIX}{person.pk}": person
-        for person in Person.objects.filter(school=school)
-    }
+    existing = existing_by_mis_id(school)
     pupil_ids = {mis_id for mis_id, person in existing.items() if person.kind == Person.Kind.PUPIL}
     pupil_ids |= {row["mis_id"] for _, row in rows if row["values"]["kind"] == Person.Kind.PUPIL}
     for line, row in rows:

@@ -81,6 +81,16 @@ class Person(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(
+        max_length=1, blank=True, help_text="Pupils, as the MIS records it: M, F, U (unknown) or X"
+    )
+    sourced_id = models.CharField(
+        "OneRoster sourcedId",
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The person's identifier in a OneRoster export; the key that matches them on re-import",
+    )
     left_on = models.DateField(null=True, blank=True, help_text="Set when the person leaves the school")
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(default=timezone.now, editable=False)
@@ -94,7 +104,12 @@ class Person(models.Model):
                 fields=["school", "mis_id"],
                 condition=~models.Q(mis_id=""),
                 name="person_unique_mis_id_per_school",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["school", "sourced_id"],
+                condition=~models.Q(sourced_id=""),
+                name="person_unique_sourced_id_per_school",
+            ),
         ]
         indexes = [
             models.Index(fields=["school", "kind", "last_name"]),
@@ -124,6 +139,15 @@ class Guardianship(models.Model):
     parent = models.ForeignKey(Person, models.CASCADE, related_name="children_links")
     pupil = models.ForeignKey(Person, models.CASCADE, related_name="parent_links")
     relationship = models.CharField(max_length=50, blank=True, help_text="e.g. Mother, Father, Carer")
+    priority = models.PositiveSmallIntegerField(
+        "contact order",
+        null=True,
+        blank=True,
+        help_text="Who the school calls first (1), as the MIS orders them",
+    )
+    parental_responsibility = models.BooleanField(
+        null=True, blank=True, help_text="Whether they have parental responsibility; blank when not known"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["parent", "pupil"], name="guardianship_unique_pair")]

@@ -9,5 +9,7 @@ urlpatterns = [
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("import/", views.import_view, name="import"),
+    path("import/ctf/", views.import_ctf_view, name="import_ctf"),
+    path("import/oneroster/", views.import_oneroster_view, name="import_oneroster"),
     path("export.csv", views.export_view, name="export"),
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,8 +11,16 @@ from esafety.access import Action, can, requires
 from esafety.audit.actions import record
 from esafety.audit.models import AuditEntry
 from esafety.core.types import SchoolRequest
-from esafety.people.actions import DuplicateMisId, import_people, save_person
-from esafety.people.forms import ImportForm, PersonFilterForm, PersonForm
+from esafety.people import oneroster
+from esafety.people.actions import DuplicateMisId, apply_people, import_people, save_person
+from esafety.people.ctf import read_ctf
+from esafety.people.forms import (
+    CtfImportForm,
+    ImportForm,
+    OneRosterImportForm,
+    PersonFilterForm,
+    PersonForm,
+)
 from esafety.people.importer import COLUMNS, ImportRejected, export_people
 from esafety.people.models import Person
 
@@ -45,7 +53,9 @@ def person_list(request: SchoolRequest) -> HttpResponse:
 @requires(Action.VIEW_PEOPLE)
 def person_detail(request: SchoolRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, school=request.school)
-    parents = Person.objects.filter(children_links__pupil=person)
+    parents = person.parent_links.select_related("parent").order_by(
+        F("priority").asc(nulls_last=True), "parent__last_name", "parent__first_name"
+    )
     children = Person.objects.filter(parent_links__parent=person)
     return render(
         request,
@@ -92,6 +102,53 @@ def import_view(request: SchoolRequest) -> HttpResponse:
                 f"{report.links_created} parent links added.",
             )
     return render(request, "people/import.html", {"form": form, "report": report, "columns": COLUMNS})
+
+
+@requires(Action.MANAGE_PEOPLE)
+def import_ctf_view(request: SchoolRequest) -> HttpResponse:
+    """Pupils and their contacts from a Common Transfer File, matched by UPN (same guarantees as the CSV)."""
+    form = CtfImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = apply_people(
+                request.school,
+                read_ctf(request.school, upload.read()),
+                request=request,
+                detail={"file": upload.name[:200]},
+            )
+        except ImportRejected as rejected:
+            report = rejected.report
+        else:
+            messages.success(request, f"Imported: {report.summary}")
+            return redirect("people:import_ctf")
+    return render(request, "people/import_ctf.html", {"form": form, "report": report})
+
+
+@requires(Action.MANAGE_PEOPLE)
+def import_oneroster_view(request: SchoolRequest) -> HttpResponse:
+    """Users, parent links and classes from a OneRoster 1.2 CSV export, zipped or as separate files."""
+    form = OneRosterImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        uploads = form.cleaned_data["uploads"]
+        try:
+            files = oneroster.gather({upload.name: upload.read() for upload in uploads})
+            report = apply_people(
+                request.school,
+                oneroster.read_oneroster(request.school, files),
+                request=request,
+                detail={"files": sorted(files)},
+            )
+        except ImportRejected as rejected:
+            report = rejected.report
+        else:
+            messages.success(request, f"Imported: {report.summary}")
+            for warning in report.warnings[:20]:
+                messages.warning(request, f"{warning.file}: {warning.message}")
+            return redirect("people:import_oneroster")
+    return render(request, "people/import_oneroster.html", {"form": form, "report": report})
 
 
 @requires(Action.MANAGE_PEOPLE)

@@ -273,6 +273,18 @@ ROWS = [
         ok="head deputy office outsider",
         data=lambda case, o: {},
     ),
+    Post(
+        "import a Common Transfer File",
+        lambda o: reverse("people:import_ctf"),
+        ok="head deputy office outsider",
+        data=lambda case, o: {},
+    ),
+    Post(
+        "import a OneRoster export",
+        lambda o: reverse("people:import_oneroster"),
+        ok="head deputy office outsider",
+        data=lambda case, o: {},
+    ),
     # incidents
     Post(
         "file a report",

@@ -53,6 +53,10 @@ MATRIX = [
     ),
     route("people:import", *KEEPERS),
     route("people:import", *KEEPERS, method="POST", data=lambda case: {}),
+    route("people:import_ctf", *KEEPERS),
+    route("people:import_ctf", *KEEPERS, method="POST", data=lambda case: {}),
+    route("people:import_oneroster", *KEEPERS),
+    route("people:import_oneroster", *KEEPERS, method="POST", data=lambda case: {}),
     route("people:export", *KEEPERS),
     route("api-people", *VIEWERS, anonymous=401),
 ]
