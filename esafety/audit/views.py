@@ -108,7 +108,7 @@ def _last_check() -> ChainCheck | None:
 
 
 @requires(Action.VIEW_AUDIT)
-def audit_list(request: SchoolRequest) -> HttpResponse:
+def audit_list(request: SchoolRequest) -> HttpResponse | StreamingHttpResponse:
     """The current school's audit trail, newest first, each entry as a sentence (``?format=csv`` exports it)."""
     form, entries = _filtered(request)
     if request.GET.get("format") == "csv":
