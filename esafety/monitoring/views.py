@@ -246,7 +246,7 @@ def person_summary(request: SchoolRequest, pk: int) -> HttpResponse:
     )
     recent = alerts.order_by("-capture__occurred_at", "-pk")[:50]
     record(
-        "capture.list_view",
+        "capture.list_view" if may_review(request.user, school) else "alert.metadata_view",
         request=request,
         kind=AuditEntry.Kind.VIEW,
         object_repr=f"Monitoring summary, Person #{person.pk}",
