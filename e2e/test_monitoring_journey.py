@@ -1,5 +1,6 @@
-"""An e-mail arrives in the journal mailbox -> an alert appears for the Co-ordinator -> one click makes it an
-incident in the safeguarding log, with the captured text attached."""
+"""An e-mail arrives in the journal mailbox -> one alert appears (two grooming phrases, one message) -> the ICT
+Technician sees it without the words -> the Co-ordinator reads it and, with a note, makes it an incident in the
+safeguarding log: triaged by her, the captured text attached, the words quoted for her."""
 
 from __future__ import annotations
 
@@ -48,14 +49,30 @@ def test_an_email_becomes_an_incident(server: Server, page, tmp_path: Path) -> N
     finally:
         dovecot.stop()
 
+    # The technician runs the system: the queue shows the alert's metadata, never the pupil's words.
+    sign_in(page, server, "technician")
+    page.goto(f"{server.url}/monitoring/alerts/?category=grooming")
+    assert page.get_by_text("metadata only").first.is_visible()
+    assert page.get_by_text(MARKER).count() == 0
+    page.context.clear_cookies()
+
     sign_in(page, server, "coordinator")
     page.goto(f"{server.url}/monitoring/alerts/")
-    row = page.locator("tr", has_text=MARKER).first
+    rows = page.locator("tr", has_text=MARKER)
+    assert rows.count() == 1  # one message, one alert, though two grooming phrases matched
+    row = rows.first
     assert row.locator("mark").first.inner_text() != ""
-    row.get_by_role("button", name=re.compile("Create incident")).click()
+    row.get_by_role("link", name=re.compile("Review")).click()
+    page.wait_for_url(re.compile(r"/monitoring/alerts/\d+/"))
+    assert page.get_by_text("Asking a child to keep contact secret from their parents").first.is_visible()
+    page.get_by_label("Your note for the incident").fill("Grooming signs from an adult: DSL today")
+    page.get_by_role("button", name="Create incident").click()
     page.wait_for_url(re.compile(r"/incidents/\d+/"))
     assert page.get_by_text(re.compile(r"Incident #\d+")).first.is_visible()
     assert page.get_by_text("monitoring-capture-").first.is_visible()
+    assert page.get_by_text("Triaged").first.is_visible()
+    assert page.get_by_text("Grooming signs from an adult: DSL today").first.is_visible()
+    assert MARKER in page.locator("blockquote").first.inner_text()
 
     page.goto(f"{server.url}/monitoring/alerts/?status=incident")
     assert page.locator("tr", has_text=MARKER).count() >= 1

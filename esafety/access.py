@@ -48,11 +48,13 @@ class Action(StrEnum):
     LIST_INCIDENT_ACTIONS = "incidents.actions"
     EDIT_INCIDENT_SETTINGS = "incidents.settings"
 
-    VIEW_ALERTS = "monitoring.alerts"
+    VIEW_ALERTS = "monitoring.alerts"  # the alert queue; its metadata only without REVIEW_ALERTS
+    REVIEW_ALERTS = "monitoring.review"  # read the captured words and take review decisions
     MANAGE_ENHANCED_MONITORING = "monitoring.enhanced"
     AUTHORISE_ENHANCED_MONITORING = "monitoring.authorise_enhanced"
     MANAGE_LEXICON = "monitoring.lexicon"
     MANAGE_MONITORING_SOURCES = "monitoring.sources"
+    EDIT_MONITORING_SETTINGS = "monitoring.settings"  # e.g. whether the ICT Technician may review alerts
 
     # policies
     MANAGE_POLICIES = "policies.manage"  # the library, versions, newsletters
@@ -138,6 +140,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EDIT_INCIDENT_SETTINGS: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
     # The policy names the ICT Technician as the person who monitors e-mail.
     Action.VIEW_ALERTS: frozenset({R.HEAD, R.COORDINATOR, R.DSL, R.TECHNICIAN, R.TRUST_SAFEGUARDING}),
+    # DfE roles: the technician runs the system, the safeguarding leads read pupils' words. The Head may grant
+    # the technician review in the school's monitoring settings (``monitoring/permissions.may_review``).
+    Action.REVIEW_ALERTS: frozenset({R.HEAD, R.COORDINATOR, R.DSL, R.TRUST_SAFEGUARDING}),
+    Action.EDIT_MONITORING_SETTINGS: frozenset({R.HEAD}),
     Action.MANAGE_ENHANCED_MONITORING: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
     Action.AUTHORISE_ENHANCED_MONITORING: frozenset({R.HEAD}),
     Action.MANAGE_LEXICON: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),

@@ -24,6 +24,9 @@ __all__ = ["Link", "Sourced", "origin_of", "register_origin"]
 class Link:
     label: str
     url: str = ""  # empty: named but not linked (the viewer may not open the other record)
+    # Words the other room lets this viewer read on the record's page (a monitoring alert's excerpt): decided by
+    # that room's own access rules, so the record's page never shows more than its room would.
+    quote: str = ""
 
 
 class Sourced(Protocol):

@@ -36,6 +36,7 @@ from esafety.monitoring.models import (
     Source,
     WorkflowError,
 )
+from esafety.monitoring.permissions import may_review
 from esafety.people.models import Person, School
 
 if TYPE_CHECKING:
@@ -88,6 +89,46 @@ def _around(text: str, start: int, end: int) -> tuple[str, str]:
     return before[:200], after[:200]
 
 
+def _alerts_for(school: School, capture: Capture, text: str, hits: Iterable[Any]) -> list[Alert]:
+    """One alert per category, most severe first: a message with two worrying phrases of the same kind is one
+    thing to review (carrying its highest severity and every hit), not two alerts to close one by one."""
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    for hit in hits:
+        before, after = _around(text, hit.start, hit.end)
+        by_category.setdefault(hit.category, []).append(
+            {
+                "rule": hit.rule[:120],
+                "severity": hit.severity,
+                "evidence": hit.evidence[:500],
+                "start": hit.start,
+                "end": hit.end,
+                "context_before": before,
+                "context_after": after,
+            }
+        )
+    alerts = []
+    for category, found in by_category.items():
+        found.sort(key=lambda h: (h["start"], h["end"]))
+        top = min(found, key=lambda h: (-h["severity"], h["start"]))
+        alerts.append(
+            Alert(
+                school=school,
+                capture=capture,
+                category=category,
+                severity=top["severity"],
+                rule=top["rule"],
+                evidence=top["evidence"],
+                start=top["start"],
+                end=top["end"],
+                context_before=top["context_before"],
+                context_after=top["context_after"],
+                hits=found,
+            )
+        )
+    alerts.sort(key=lambda a: (-a.severity, a.start))
+    return alerts
+
+
 @dataclass
 class CaptureResult:
     capture: Capture | None  # None: nothing of concern and nobody under enhanced monitoring, so nothing kept
@@ -118,7 +159,7 @@ def capture_text(
     """
     message_id = (message_id or "").strip()[:255]
     if message_id and (existing := Capture.objects.filter(school=school, message_id=message_id).first()):
-        return CaptureResult(existing, False, list(existing.alerts.all()))
+        return CaptureResult(existing, False, list(existing.alerts.order_by("-severity", "start")))
     text = clean(text)[:MAX_TEXT]
     recipients = [r for r in recipients if r][:50]
     if person is None:
@@ -142,25 +183,9 @@ def capture_text(
                 status=Capture.Status.ALERTED if result.hits else Capture.Status.KEPT,
                 enhanced=result.enhanced,
             )
-            alerts = Alert.objects.bulk_create(
-                [
-                    Alert(
-                        school=school,
-                        capture=capture,
-                        category=hit.category,
-                        severity=hit.severity,
-                        rule=hit.rule[:120],
-                        evidence=hit.evidence[:500],
-                        start=hit.start,
-                        end=hit.end,
-                        context_before=_around(text, hit.start, hit.end)[0],
-                        context_after=_around(text, hit.start, hit.end)[1],
-                    )
-                    for hit in result.hits
-                ]
-            )
+            alerts = Alert.objects.bulk_create(_alerts_for(school, capture, text, result.hits))
             if not all(a.pk for a in alerts):  # backends that do not return keys from bulk_create
-                alerts = list(capture.alerts.order_by("pk"))
+                alerts = list(capture.alerts.order_by("-severity", "start"))
             record(
                 "capture.create",
                 actor=actor,
@@ -182,7 +207,7 @@ def capture_text(
         existing = Capture.objects.filter(school=school, message_id=message_id).first()
         if existing is None:
             raise
-        return CaptureResult(existing, False, list(existing.alerts.all()))
+        return CaptureResult(existing, False, list(existing.alerts.order_by("-severity", "start")))
     return CaptureResult(capture, True, alerts)
 
 
@@ -210,7 +235,10 @@ def _notify_urgent(capture: Capture) -> None:
 def review_alert(
     alert: Alert, *, by: User, status: str, reason: str = "", request: HttpRequest | None = None
 ) -> Alert:
-    """Mark ``alert`` reviewed, a false positive (with a reason) or action taken (with a note)."""
+    """Mark ``alert`` reviewed, a false positive or action taken: each with the reviewer's note, which is
+    required (``WorkflowError`` without one)."""
+    if not may_review(by, alert.school):
+        raise PermissionDenied
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         before = alert.status
@@ -249,11 +277,25 @@ def evidence_file(capture: Capture) -> tuple[str, bytes]:
     return f"monitoring-capture-{capture.pk}.txt", ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def create_incident_from_alert(alert: Alert, *, by: User, request: HttpRequest | None = None) -> Any:
+def create_incident_from_alert(
+    alert: Alert, *, by: User, note: str = "", request: HttpRequest | None = None
+) -> Any:
     """One click: a safeguarding-log incident with the capture attached as evidence, linked both ways
-    (the alert points to the incident; the incident's source reference names the alert)."""
-    from esafety.incidents.actions import PersonRole, report_incident
+    (the alert points to the incident; the incident's source reference names the alert).
 
+    ``note`` (required) is the reviewer's: it becomes part of the incident's description. The incident starts as
+    triaged by the reviewer, who has just read the message and taken it on. The message's other open alerts
+    close with it ("closed: became incident #N"): one message is one piece of work. The message's words are not
+    copied into the description (anyone with a job on the incident reads that); the incident page shows them as
+    a quotation only to those who may read the alert (``origins.py``), and the evidence file holds the whole text.
+    """
+    from esafety.incidents.actions import PersonRole, report_incident, triage_incident
+
+    if not may_review(by, alert.school):
+        raise PermissionDenied
+    if not note.strip():
+        raise WorkflowError("Say why this becomes an incident: your note goes into the incident.")
+    note = note.strip()
     with transaction.atomic():
         # Lock the alert row only: PostgreSQL cannot lock the nullable side of the person and source joins.
         alert = (
@@ -268,10 +310,13 @@ def create_incident_from_alert(alert: Alert, *, by: User, request: HttpRequest |
         if capture.person is not None:
             role = PersonRole.VICTIM if alert.category == "self_harm" else PersonRole.SUBJECT
             people.append((capture.person, role))
+        found_in = capture.source.get_kind_display().lower() if capture.source else "text"
+        rules = "; ".join(dict.fromkeys(h["description"] for h in alert.described_hits))
         description = (
             f"Raised from monitoring {alert.label}: {alert.get_category_display().lower()}, severity {alert.severity}"
-            f" (rule {alert.rule}), found in {capture.source.get_kind_display().lower() if capture.source else 'text'}"
-            f" at {timezone.localtime(capture.occurred_at):%d %b %Y %H:%M}. The captured text is attached."
+            f" ({rules}), found in {found_in} at {timezone.localtime(capture.occurred_at):%d %b %Y %H:%M}."
+            " The captured text is attached.\n\n"
+            f"Reviewer's note ({by.get_full_name() or by.username}): {note}"
         )
         incident = report_incident(
             school=alert.school,
@@ -287,15 +332,61 @@ def create_incident_from_alert(alert: Alert, *, by: User, request: HttpRequest |
             idempotency_key=f"monitoring-alert:{alert.pk}",
             request=request,
         )
-        alert.link_incident(incident, by)
+        if (
+            not getattr(incident, "replayed", False)
+            and not incident.restricted
+            and incident.can_step("triage")
+            and can(by, Action.TRIAGE_INCIDENT, alert.school)
+        ):
+            incident = triage_incident(
+                incident,
+                by=by,
+                reason=f"Taken on when raised from monitoring {alert.label}.",
+                assigned=by,
+                request=request,
+            )
+        alert.link_incident(incident, by, note)
         record(
             "alert.incident",
             actor=by,
             obj=alert,
             request=request,
-            detail={"incident": incident.pk, "capture": capture.pk},
+            detail={"incident": incident.pk, "capture": capture.pk, "reason": note},
         )
+        closing = f"closed: became {incident.label.lower()}"
+        for sibling in capture.alerts.open().exclude(pk=alert.pk).select_for_update().order_by("pk"):
+            sibling.link_incident(incident, by, closing)
+            record(
+                "alert.close_sibling",
+                actor=by,
+                obj=sibling,
+                request=request,
+                detail={"incident": incident.pk, "alert": alert.pk, "reason": closing},
+            )
     return incident
+
+
+def set_technician_reviews(
+    school: School, *, allowed: bool, by: User, request: HttpRequest | None = None
+) -> MonitoringSettings:
+    """The Headteacher grants (or withdraws) the ICT Technician's reading and review of alerts."""
+    if not can(by, Action.EDIT_MONITORING_SETTINGS, school):
+        raise PermissionDenied
+    with transaction.atomic():
+        MonitoringSettings.for_school(school)
+        config = MonitoringSettings.objects.select_for_update().get(school=school)
+        if config.technician_reviews != allowed:
+            config.technician_reviews = allowed
+            config.save(update_fields=["technician_reviews"])
+            record(
+                "monitoring_settings.technician_reviews",
+                actor=by,
+                obj=config,
+                request=request,
+                detail={"technician_reviews": allowed},
+            )
+    school.__dict__.pop("_technician_reviews", None)
+    return config
 
 
 # Enhanced monitoring --------------------------------------------------------------------------------------

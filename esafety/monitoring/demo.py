@@ -67,6 +67,11 @@ MESSAGES = [
         "action_taken:Referred to the DSL; parents contacted.",
     ),
 ]
+# Every review decision carries a note; these stand in where the table above gives none.
+DEFAULT_NOTES = {
+    "reviewed": "Read and checked with the class teacher; no further concern for now.",
+    "incident": "A safeguarding concern about the pupil: logged for the DSL to follow up today.",
+}
 ENHANCED_TEXTS = ["i hate school so much", "nobody wants you here, you should leave"]
 
 
@@ -96,7 +101,7 @@ def build(ctx: DemoContext) -> None:
     pupils = [p for p in ctx.extra["pupils"] if p.year_group in ("Year 4", "Year 5", "Year 6")] or ctx.extra[
         "pupils"
     ]
-    coordinator, head, technician = users["coordinator"], users["head"], users["technician"]
+    coordinator, head = users["coordinator"], users["head"]
     domain = school.email_domain
     tz = timezone.get_current_timezone()
     watched = rng.choice(pupils)
@@ -162,10 +167,12 @@ def build(ctx: DemoContext) -> None:
             Alert.objects.filter(capture=capture).update(created=arrived)
             type(capture).objects.filter(pk=capture.pk).update(received_at=arrived)
             alert = max(result.alerts, key=lambda a: a.severity)
-            reviewer = coordinator if number % 3 else technician
+            # The technician sees metadata only unless the Head grants review: the leads review the demo's alerts.
+            reviewer = coordinator if number % 3 else head
             status, _, note = outcome.partition(":")
+            note = note or DEFAULT_NOTES.get(status, "")
             if status == "incident":
-                actions.create_incident_from_alert(alert, by=coordinator)
+                actions.create_incident_from_alert(alert, by=coordinator, note=note)
             elif status:
                 actions.review_alert(alert, by=reviewer, status=status, reason=note)
             # Reviews happened when the message arrived, not now: the purge and the chart read these dates.

@@ -43,29 +43,39 @@ class AlertFilterForm(forms.Form):
 
 class ReviewForm(forms.Form):
     status = forms.ChoiceField(
+        label="Decision",
         choices=[
             (s, label)
             for s, label in Alert.Status.choices
             if s not in (Alert.Status.NEW, Alert.Status.INCIDENT)
-        ]
+        ],
     )
     reason = forms.CharField(
-        label="Reason or note",
-        required=False,
+        label="Your note",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required for a false positive (why) and for action taken (what was done).",
+        help_text="Required for every decision: what you found, why it is a false positive, or what was done.",
+        error_messages={"required": "Write a note: every review decision says what was found and why."},
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        status = data.get("status")
-        if (
-            status in (Alert.Status.FALSE_POSITIVE, Alert.Status.ACTION_TAKEN)
-            and not data.get("reason", "").strip()
-        ):
-            self.add_error("reason", "Say why it is a false positive, or what was done.")
-        return data
+
+class IncidentFromAlertForm(forms.Form):
+    note = forms.CharField(
+        label="Your note for the incident",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why this needs the safeguarding log; it goes into the incident with the message's words.",
+        error_messages={"required": "Write a note: it goes into the incident and says why it was raised."},
+    )
+
+
+class MonitoringSettingsForm(forms.Form):
+    technician_reviews = forms.BooleanField(
+        label="The ICT Technician may read and review alerts",
+        required=False,
+        help_text="Off (the default), the technician sees only each alert's category, severity, time, source "
+        "and account, as DfE roles expect of the person who runs the system.",
+    )
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -55,6 +55,13 @@ class MonitoringSettings(models.Model):
         default=30,
         help_text="Captures whose alerts were all dismissed as false positives are purged after this",
     )
+    # DfE: the ICT Technician runs the system; reading pupils' words is the safeguarding leads' job. Off, the
+    # technician sees each alert's metadata only; the Headteacher may grant them review (audited).
+    technician_reviews = models.BooleanField(
+        "The ICT Technician may read and review alerts",
+        default=False,
+        help_text="Off: the technician sees only each alert's category, severity, time, source and account",
+    )
 
     class Meta:
         verbose_name_plural = "monitoring settings"
@@ -92,7 +99,14 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_kind_display()})"
+        # Sources are often named after their kind ("Journal mailbox" of kind "Journal mailbox (IMAP)"): say it
+        # once, not "Journal mailbox (Journal mailbox (IMAP))".
+        name, kind = self.name.strip(), str(self.get_kind_display())
+        if kind.lower().startswith(name.lower()):
+            return kind
+        if kind.lower() in name.lower():
+            return name
+        return f"{name} ({kind})"
 
     def note_run(self, error: str = "") -> None:
         self.last_run = timezone.now()
@@ -173,8 +187,12 @@ class Alert(models.Model):
     end = models.PositiveIntegerField()
     context_before = models.CharField(max_length=200, blank=True)
     context_after = models.CharField(max_length=200, blank=True)
+    # Every hit of this category in the message, in text order: [{"rule", "severity", "evidence", "start",
+    # "end", "context_before", "context_after"}]. The columns above hold the most severe one (one alert per
+    # message and category: a message that says two worrying things is one thing to review, not two).
+    hits = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
-    reason = models.TextField(blank=True, help_text="Why it is a false positive, or what was done")
+    reason = models.TextField(blank=True, help_text="The reviewer's note: what was decided and why")
     incident = models.ForeignKey(
         "incidents.Incident", models.SET_NULL, null=True, blank=True, related_name="monitoring_alerts"
     )
@@ -188,6 +206,9 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-severity", "-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["capture", "category"], name="monitoring_alert_one_per_category")
+        ]
         indexes = [
             models.Index(fields=["school", "status", "severity"]),
             models.Index(fields=["school", "created"]),
@@ -219,10 +240,53 @@ class Alert(models.Model):
             setattr(self, name, value)
         self.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", *changes])
 
-    def mark_reviewed(self, by: User, note: str = "") -> None:
+    @property
+    def all_hits(self) -> list[dict[str, Any]]:
+        """Every hit of the alert (alerts stored before hits were kept have only their own columns)."""
+        return self.hits or [
+            {
+                "rule": self.rule,
+                "severity": self.severity,
+                "evidence": self.evidence,
+                "start": self.start,
+                "end": self.end,
+                "context_before": self.context_before,
+                "context_after": self.context_after,
+            }
+        ]
+
+    @property
+    def excerpt(self) -> str:
+        """The message's words around every hit, as one quotation (hits far apart: each with its context)."""
+        hits = self.all_hits
+        first = min(hits, key=lambda h: int(h["start"]))
+        last = max(hits, key=lambda h: int(h["end"]))
+        text = self.capture.text
+        if int(last["end"]) - int(first["start"]) > 600 or int(last["end"]) > len(text):
+            return " … ".join(f"{h['context_before']}{h['evidence']}{h['context_after']}" for h in hits)
+        middle = text[int(first["start"]) : int(last["end"])]
+        return f"{first['context_before']}{middle}{last['context_after']}"
+
+    @property
+    def rule_description(self) -> str:
+        from esafety.monitoring.scanning import describe_rule
+
+        return describe_rule(self.rule)
+
+    @property
+    def described_hits(self) -> list[dict[str, Any]]:
+        """``all_hits`` with each rule's plain-words ``description``, for pages."""
+        from esafety.monitoring.scanning import describe_rule
+
+        return [{**hit, "description": describe_rule(str(hit.get("rule", "")))} for hit in self.all_hits]
+
+    # Every review decision carries the reviewer's note: the next reader must know what was decided and why.
+    def mark_reviewed(self, by: User, note: str) -> None:
         if self.status != self.Status.NEW:
             raise WorkflowError(f"{self.label} has already been reviewed.")
-        self._review(self.Status.REVIEWED, by, note)
+        if not note.strip():
+            raise WorkflowError("Say what you found and what happens next.")
+        self._review(self.Status.REVIEWED, by, note.strip())
 
     def mark_false_positive(self, by: User, reason: str) -> None:
         if not reason.strip():
@@ -234,8 +298,10 @@ class Alert(models.Model):
             raise WorkflowError("Say what was done.")
         self._review(self.Status.ACTION_TAKEN, by, note.strip())
 
-    def link_incident(self, incident: Any, by: User) -> None:
-        self._review(self.Status.INCIDENT, by, "", incident=incident)
+    def link_incident(self, incident: Any, by: User, note: str) -> None:
+        if not note.strip():
+            raise WorkflowError("Say why this becomes an incident.")
+        self._review(self.Status.INCIDENT, by, note.strip(), incident=incident)
 
 
 class EnhancedMonitoringQuerySet(models.QuerySet["EnhancedMonitoring"]):

@@ -134,3 +134,9 @@ def preview(
     before = evaluate(build_scanner(current_add, current_supp), groups=groups)
     after = evaluate(build_scanner([*current_add, *additions], [*current_supp, *suppressions]), groups=groups)
     return Preview(before, after)
+
+
+def describe_rule(rule: str) -> str:
+    """The rule's plain-words description from the scanner's lexicon (``"self_harm.imminent"`` -> "Plans or
+    signs of an attempt on their life now ..."); words made from the id for a rule not shipped."""
+    return shipped_lexicon().describe(rule)

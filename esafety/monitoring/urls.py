@@ -20,4 +20,5 @@ urlpatterns = [
     path("sources/<int:pk>/", views.source_form, name="source_edit"),
     path("sources/<int:pk>/active/", views.source_active, name="source_active"),
     path("sources/<int:pk>/test/", views.source_test, name="source_test"),
+    path("settings/", views.monitoring_settings, name="settings"),
 ]

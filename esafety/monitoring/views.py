@@ -25,8 +25,10 @@ from esafety.monitoring.forms import (
     AlertFilterForm,
     EnhancedMonitoringForm,
     ImapSourceForm,
+    IncidentFromAlertForm,
     LexiconAdditionForm,
     LexiconSuppressionForm,
+    MonitoringSettingsForm,
     ReasonForm,
     ReviewForm,
     UploadForm,
@@ -36,10 +38,11 @@ from esafety.monitoring.models import (
     EnhancedMonitoring,
     LexiconAddition,
     LexiconSuppression,
+    MonitoringSettings,
     Source,
     WorkflowError,
 )
-from esafety.monitoring.permissions import alerts_visible_to
+from esafety.monitoring.permissions import alerts_visible_to, may_review
 from esafety.people.models import Person
 
 CHART_WEEKS = 12
@@ -73,10 +76,12 @@ def alert_list(request: SchoolRequest) -> HttpResponse:
     elif status != "all":
         alerts = alerts.filter(status=status)
     page = Paginator(alerts.order_by("-severity", "-created", "-pk"), 50).get_page(request.GET.get("page"))
+    reads = may_review(request.user, school)
     if page.object_list:
-        # The queue shows captured words: a view of restricted records, noted once per page.
+        # The queue shows captured words (or, to the technician, who wrote about what): a view of restricted
+        # records, noted once per page.
         record(
-            "capture.list_view",
+            "capture.list_view" if reads else "alert.metadata_view",
             request=request,
             kind=AuditEntry.Kind.VIEW,
             object_repr="Monitoring alert queue",
@@ -96,8 +101,10 @@ def alert_list(request: SchoolRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "counts": [(s, counts.get(s, 0)) for s in range(5, 0, -1)],
+            "reads": reads,
             "can_upload": True,
             "can_lexicon": can(request.user, Action.MANAGE_LEXICON, school),
+            "can_settings": can(request.user, Action.EDIT_MONITORING_SETTINGS, school),
             "can_sources": can(request.user, Action.MANAGE_MONITORING_SOURCES, school),
         },
     )
@@ -111,15 +118,23 @@ def _get_alert(request: SchoolRequest, pk: int) -> Alert:
 def alert_detail(request: SchoolRequest, pk: int) -> HttpResponse:
     alert = _get_alert(request, pk)
     capture = alert.capture
-    record_view(request, capture, alert=alert.pk)
+    reads = may_review(request.user, request.school)
+    if reads:
+        record_view(request, capture, alert=alert.pk)
+    else:
+        record("alert.metadata_view", request=request, obj=alert, kind=AuditEntry.Kind.VIEW)
     return render(
         request,
         "monitoring/alert.html",
         {
             "alert": alert,
             "capture": capture,
-            "others": capture.alerts.exclude(pk=alert.pk).order_by("start"),
+            "reads": reads,
+            "others": capture.alerts.exclude(pk=alert.pk).order_by("-severity", "start"),
             "review_form": ReviewForm(),
+            "incident_form": IncidentFromAlertForm(),
+            "can_report": can(request.user, Action.REPORT_INCIDENT, request.school),
+            "can_settings": can(request.user, Action.EDIT_MONITORING_SETTINGS, request.school),
             "incident_url": incident_url(alert.incident) if alert.incident else "",
         },
     )
@@ -129,6 +144,8 @@ def alert_detail(request: SchoolRequest, pk: int) -> HttpResponse:
 @requires(Action.VIEW_ALERTS)
 def alert_review(request: SchoolRequest, pk: int) -> HttpResponse:
     alert = _get_alert(request, pk)
+    if not may_review(request.user, request.school):
+        raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -156,10 +173,18 @@ def alert_review(request: SchoolRequest, pk: int) -> HttpResponse:
 @requires(Action.VIEW_ALERTS)
 def alert_incident(request: SchoolRequest, pk: int) -> HttpResponse:
     alert = _get_alert(request, pk)
-    if not can(request.user, Action.REPORT_INCIDENT, request.school):
+    if not may_review(request.user, request.school) or not can(
+        request.user, Action.REPORT_INCIDENT, request.school
+    ):
         raise PermissionDenied
+    form = IncidentFromAlertForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("monitoring:alert", pk=alert.pk)
     try:
-        incident = actions.create_incident_from_alert(alert, by=request.user, request=request)
+        incident = actions.create_incident_from_alert(
+            alert, by=request.user, note=form.cleaned_data["note"], request=request
+        )
     except WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("monitoring:alert", pk=alert.pk)
@@ -167,6 +192,27 @@ def alert_incident(request: SchoolRequest, pk: int) -> HttpResponse:
         request, f"{incident.label} created from {alert.label}, with the captured text attached."
     )
     return redirect(incident_url(incident) or reverse("monitoring:alert", args=[alert.pk]))
+
+
+@requires(Action.EDIT_MONITORING_SETTINGS)
+def monitoring_settings(request: SchoolRequest) -> HttpResponse:
+    """The Headteacher's monitoring settings: whether the ICT Technician may read and review alerts."""
+    school = request.school
+    current = MonitoringSettings.for_school(school)
+    form = MonitoringSettingsForm(
+        request.POST or None, initial={"technician_reviews": current.technician_reviews}
+    )
+    if request.method == "POST" and form.is_valid():
+        allowed = form.cleaned_data["technician_reviews"]
+        actions.set_technician_reviews(school, allowed=allowed, by=request.user, request=request)
+        messages.success(
+            request,
+            "The ICT Technician may now read and review alerts."
+            if allowed
+            else "The ICT Technician now sees alerts' metadata only.",
+        )
+        return redirect("monitoring:settings")
+    return render(request, "monitoring/settings.html", {"form": form})
 
 
 @requires(Action.VIEW_ALERTS)
@@ -200,7 +246,7 @@ def person_summary(request: SchoolRequest, pk: int) -> HttpResponse:
     )
     recent = alerts.order_by("-capture__occurred_at", "-pk")[:50]
     record(
-        "capture.list_view",
+        "capture.list_view" if may_review(request.user, school) else "alert.metadata_view",
         request=request,
         kind=AuditEntry.Kind.VIEW,
         object_repr=f"Monitoring summary, Person #{person.pk}",

@@ -141,7 +141,7 @@ class AuditChainTests(BaseTestCase):
         record("test.elsewhere", actor=self.outsider, school=self.other_school, object_repr="Elsewhere thing")
         self.login(self.head)
         response = self.client.get("/audit/")
-        self.assertContains(response, "test.step5")
+        self.assertContains(response, "Head Tester: test, step5 (Ava Ashdown)")
         self.assertNotContains(response, "Elsewhere thing")
 
 

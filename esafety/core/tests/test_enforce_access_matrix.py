@@ -50,10 +50,12 @@ incidents.view_restricted      x . . . . . . . . .
 incidents.actions              x x x x x x x . x .
 incidents.settings             x . x x . . . . . .
 monitoring.alerts              x . x x x . . . x .
+monitoring.review              x . x x . . . . x .
 monitoring.enhanced            x . x x . . . . . .
 monitoring.authorise_enhanced  x . . . . . . . . .
 monitoring.lexicon             x . x x . . . . . .
 monitoring.sources             x . x x x . . . . .
+monitoring.settings            x . . . . . . . . .
 policies.manage                x . x . . . . . . .
 policies.approve               x . . . . . . . . .
 policies.campaigns             x . x . . . . . . .

@@ -39,6 +39,7 @@ LEADS = "head deputy coordinator trust_lead"  # safeguarding leads who triage Ho
 ALERT_READERS = (
     "head coordinator technician trust_lead"  # the policy's e-mail monitoring: Head, Co-ordinator, ICT
 )
+ALERT_REVIEWERS = "head coordinator trust_lead"  # issue 12: the technician reviews only if the Head grants it
 
 
 @dataclass(frozen=True)
@@ -450,17 +451,26 @@ ROWS = [
     Post(
         "review an alert",
         lambda o: reverse("monitoring:alert_review", args=[o["alert"].pk]),
-        ok=ALERT_READERS,
+        ok=ALERT_REVIEWERS,
         hidden="sibling outsider",
         objects=_alert,
-        data=lambda case, o: {"status": "dismissed", "note": "Matrix"},
+        data=lambda case, o: {"status": "reviewed", "reason": "Matrix"},
+        done=lambda case, o: _reloaded(o["alert"]).status == "reviewed",
     ),
     Post(
         "turn an alert into an incident",
         lambda o: reverse("monitoring:alert_incident", args=[o["alert"].pk]),
-        ok=ALERT_READERS,
+        ok=ALERT_REVIEWERS,
         hidden="sibling outsider",
         objects=_alert,
+        data=lambda case, o: {"note": "Matrix"},
+        done=lambda case, o: _reloaded(o["alert"]).incident_id is not None,
+    ),
+    Post(
+        "let the ICT Technician review alerts",
+        lambda o: reverse("monitoring:settings"),
+        ok="head outsider",  # the Head, each at their own school
+        data=lambda case, o: {"technician_reviews": "on"},
     ),
     Post(
         "authorise enhanced monitoring",

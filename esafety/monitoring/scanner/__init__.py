@@ -28,6 +28,7 @@ from esafety.monitoring.scanner._lexicon import (
     NegativeContext,
     Suppression,
     Topic,
+    describe_rule_id,
     load_lexicon,
     shipped_lexicon,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "Suppression",
     "Topic",
     "available_backends",
+    "describe_rule_id",
     "evaluate",
     "evaluate_sets",
     "load_evaluation_set",

@@ -10,6 +10,7 @@ A data file looks like this::
 
     [[entry]]
     id = "kill_myself"           # rule id becomes "self_harm.kill_myself"
+    description = "Saying they want to die"   # what the rule looks for, in plain words (shown to reviewers)
     severity = 4                 # 1 (low) .. 5 (imminent risk to life)
     phrases = ["kill myself", "end my life", "suicid*"]   # "*" at an end: the word may go on ("suicidal")
     first_person = false         # true: needs I/I'm/me/my/myself within `window` words (or in the phrase)
@@ -46,6 +47,7 @@ __all__ = [
     "NegativeContext",
     "Suppression",
     "Topic",
+    "describe_rule_id",
     "load_lexicon",
     "shipped_lexicon",
 ]
@@ -78,6 +80,7 @@ class Entry:
     window: int = 4
     negatives: tuple[str, ...] = ()
     source: str = "shipped"
+    description: str = ""  # plain words for people ("Saying they want to die"), never matched
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,16 @@ class Lexicon:
     suppressions: tuple[Suppression, ...] = ()
     version: str = field(default="", compare=False)
 
+    def describe(self, rule: str) -> str:
+        """What ``rule`` looks for, in plain words: its description, else words made from its id (a school
+        term, or a rule since removed, still reads as a sentence rather than a code)."""
+        for entry in self.entries:
+            if entry.rule == rule:
+                if entry.description:
+                    return entry.description
+                break
+        return describe_rule_id(rule)
+
     def with_changes(
         self,
         *,
@@ -124,6 +137,17 @@ class Lexicon:
         entries = self.entries + tuple(_addition(a, i) for i, a in enumerate(additions))
         supp = self.suppressions + tuple(_suppression(s) for s in suppressions)
         return _finish(entries, self.contexts, self.topics, supp)
+
+
+def describe_rule_id(rule: str) -> str:
+    """Readable words for a rule id with no description: ``"drugs.use"`` -> ``"Drugs: use"``."""
+    category, _, ident = rule.partition(".")
+    words = category.replace("_", " ").capitalize()
+    if not ident:
+        return words
+    if ident.startswith("school_"):
+        return f"{words}: a term the school added"
+    return f"{words}: {ident.replace('_', ' ')}"
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:
@@ -156,9 +180,21 @@ def _entry(raw: Mapping[str, object], category: str, where: str, source: str) ->
     first_person = raw.get("first_person", False)
     if not isinstance(first_person, bool):
         raise LexiconError(f"{where}: first_person must be true or false")
-    unknown = set(raw) - {"id", "severity", "phrases", "first_person", "window", "negatives", "category"}
+    unknown = set(raw) - {
+        "id",
+        "description",
+        "severity",
+        "phrases",
+        "first_person",
+        "window",
+        "negatives",
+        "category",
+    }
     if unknown:
         raise LexiconError(f"{where}: unknown keys {sorted(unknown)}")
+    description = raw.get("description", "")
+    if not isinstance(description, str):
+        raise LexiconError(f"{where}: description must be a string")
     phrases = _strings(raw.get("phrases"), f"{where} phrases")
     for phrase in phrases:
         if sum(c.isalpha() for c in phrase) < 2:
@@ -172,6 +208,7 @@ def _entry(raw: Mapping[str, object], category: str, where: str, source: str) ->
         window=window,
         negatives=_strings(raw.get("negatives", []), f"{where} negatives") if raw.get("negatives") else (),
         source=source,
+        description=description.strip(),
     )
 
 
@@ -184,6 +221,9 @@ def _addition(raw: Mapping[str, object], index: int) -> Entry:
     if "id" not in data:
         phrases = _strings(data.get("phrases"), f"{where} phrases")
         data["id"] = "school_" + hashlib.sha256("\n".join(phrases).encode()).hexdigest()[:10]
+    if "description" not in data:
+        phrases = _strings(data.get("phrases"), f"{where} phrases")
+        data["description"] = "A term the school added: " + ", ".join(f"“{p}”" for p in phrases)
     return _entry(data, category, where, source="school")
 
 

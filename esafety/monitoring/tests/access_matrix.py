@@ -1,7 +1,9 @@
 """Who may use monitoring's URLs, written by hand from the monitoring issue and the policy.
 
-Alerts are read and reviewed by the Head, the Co-ordinator, the ICT technician (who runs the monitoring) and the
-trust's safeguarding lead; enhanced monitoring of a pupil is requested and ended by the Head and the Co-ordinator
+The alert queue is open to the Head, the Co-ordinator, the ICT technician (who runs the monitoring) and the
+trust's safeguarding lead; reading the words and reviewing are the safeguarding leads' (Head, Co-ordinator, trust
+lead): per DfE roles the technician sees metadata only, and is refused review (403) unless the Head grants it in
+the monitoring settings, which are the Head's alone (issue 12); enhanced monitoring of a pupil is requested and ended by the Head and the Co-ordinator
 and authorised by the Head alone; the lexicon is the Head's and the Co-ordinator's; sources (mailboxes) are
 set up by them and the technician. A record of Hollybrook's answers 404 to someone of another school who holds
 the same role there, and 403 to anyone without the role.
@@ -19,6 +21,7 @@ from django.utils import timezone
 from esafety.test import PERSONAS, BaseTestCase, route
 
 READERS = ("head", "coordinator", "technician", "trust_lead")  # monitoring.alerts
+REVIEWERS = ("head", "coordinator", "trust_lead")  # monitoring.review (not the technician by default)
 LEADS = ("head", "coordinator")  # monitoring.enhanced, monitoring.lexicon
 SOURCES = ("head", "coordinator", "technician")  # monitoring.sources
 OWN_SCHOOL = ("sibling", "outsider")  # co-ordinators at their own schools: page URLs answer them there
@@ -94,20 +97,21 @@ MATRIX = [
     ),
     route(
         "monitoring:alert_review",
-        *READERS,
+        *REVIEWERS,
         method="POST",
         kwargs=lambda c: {"pk": _alert(c).pk},
         data=lambda c: {"status": "reviewed", "reason": "Spoken to the pupil"},
         refused=404,
-        forbidden=_not(*READERS),
+        forbidden=_not(*REVIEWERS),
     ),
     route(
         "monitoring:alert_incident",
-        *READERS,
+        *REVIEWERS,
         method="POST",
         kwargs=lambda c: {"pk": _alert(c).pk},
+        data=lambda c: {"note": "Logged for the DSL"},
         refused=404,
-        forbidden=_not(*READERS),
+        forbidden=_not(*REVIEWERS),
     ),
     route(
         "monitoring:person",
@@ -164,5 +168,8 @@ MATRIX = [
         refused=404,
         forbidden=_not(*SOURCES),
     ),
+    # The Head's alone; the outsider is a Head at their own school.
+    route("monitoring:settings", "head", "outsider"),
+    route("monitoring:settings", "head", "outsider", method="POST", data=lambda c: {}),
     route("api-monitoring-captures", *READERS, *OWN_SCHOOL, method="POST", anonymous=401),
 ]

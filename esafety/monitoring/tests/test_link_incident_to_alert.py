@@ -15,7 +15,9 @@ class IncidentAlertLinkTests(IncidentTestCase, MonitoringTestCase):
         super().setUp()
         self.alert_obj = self.alert(CONCERN)
         with self.captureOnCommitCallbacks(execute=True):
-            self.incident = create_incident_from_alert(self.alert_obj, by=self.coordinator)
+            self.incident = create_incident_from_alert(
+                self.alert_obj, by=self.coordinator, note="Logged for the DSL"
+            )
         self.alert_url = reverse("monitoring:alert", args=[self.alert_obj.pk])
         self.page = reverse("incidents:detail", args=[self.incident.pk])
 

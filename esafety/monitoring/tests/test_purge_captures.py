@@ -56,7 +56,7 @@ class PurgeCapturesTests(MonitoringTestCase):
 
     def test_it_keeps_the_incidents_copy_of_the_evidence(self) -> None:
         alert = self.alert(CONCERN)
-        incident = create_incident_from_alert(alert, by=self.coordinator)
+        incident = create_incident_from_alert(alert, by=self.coordinator, note="Logged")
         self.age(alert.capture, self.school.retention_days + 1)
         purge_captures()
         self.assertFalse(Capture.objects.exists())

@@ -50,10 +50,13 @@ class ReviewAlertTests(MonitoringTestCase):
 
     def test_it_walks_new_reviewed_action_taken(self) -> None:
         alert = self.alert()
-        self.login(self.technician)
-        self.client.post(reverse("monitoring:alert_review", args=[alert.pk]), {"status": "reviewed"})
+        self.login(self.head)
+        self.client.post(
+            reverse("monitoring:alert_review", args=[alert.pk]),
+            {"status": "reviewed", "reason": "Read; class teacher to check in"},
+        )
         alert.refresh_from_db()
-        self.assertEqual((alert.status, alert.reviewed_by), ("reviewed", self.technician))
+        self.assertEqual((alert.status, alert.reviewed_by), ("reviewed", self.head))
         self.client.post(
             reverse("monitoring:alert_review", args=[alert.pk]),
             {"status": "action_taken", "reason": "Spoke to Ava"},
@@ -85,7 +88,9 @@ class ReviewAlertTests(MonitoringTestCase):
     def test_it_turns_an_alert_into_an_incident_with_the_evidence_in_one_click(self) -> None:
         alert = self.alert("Re: tonight\n\n" + CONCERN, sender="ava.ashdown@pupils.school.example")
         self.login(self.coordinator)
-        response = self.client.post(reverse("monitoring:alert_incident", args=[alert.pk]))
+        response = self.client.post(
+            reverse("monitoring:alert_incident", args=[alert.pk]), {"note": "Disclosure: DSL today"}
+        )
         alert.refresh_from_db()
         self.assertEqual(alert.status, Alert.Status.INCIDENT)
         incident = alert.incident
@@ -103,7 +108,7 @@ class ReviewAlertTests(MonitoringTestCase):
         self.assertIn(f"capture {alert.capture.pk}", content)
         self.assertTrue(AuditEntry.objects.filter(action="alert.incident", object_id=str(alert.pk)).exists())
         # A second click (or a double submit) makes no second incident.
-        self.client.post(reverse("monitoring:alert_incident", args=[alert.pk]))
+        self.client.post(reverse("monitoring:alert_incident", args=[alert.pk]), {"note": "Again"})
         self.assertEqual(Incident.objects.count(), 1)
 
     def test_it_records_every_view_of_a_capture(self) -> None:
