@@ -307,6 +307,7 @@ class EditForm(forms.Form):
 class SettingsForm(forms.Form):
     urgent_reminder_hours = forms.IntegerField(
         label="Remind about an urgent report nobody has triaged after (hours)",
+        required=False,  # left empty: unchanged
         min_value=1,
         max_value=72,
         help_text="The DSL and the Co-ordinator are e-mailed after this many hours, the Headteacher after twice "

@@ -315,7 +315,7 @@ def _filtered(request: SchoolRequest, *, warn: bool = False) -> tuple[IncidentFi
         # "n school days or more" is one date comparison: the latest day a report could have been made and be
         # that old today, holidays and weekends skipped.
         today = timezone.localdate()
-        latest = schooldays.latest_start(today, int(age), actions.closures_for(school))
+        latest = schooldays.latest_start(today, int(age), _closures(request))
         tz = timezone.get_current_timezone()
         incidents = incidents.filter(reported_at__lte=datetime.combine(latest, time.max, tz))
     # IN over the people's links (indexed by person) rather than EXISTS per incident: start from the few
@@ -348,9 +348,16 @@ def _filtered(request: SchoolRequest, *, warn: bool = False) -> tuple[IncidentFi
     return form, ordered
 
 
-def _with_ages(school: School, incidents: Iterable[Incident]) -> list[Incident]:
+def _closures(request: SchoolRequest) -> list[schooldays.Closure]:
+    """The school's closures, read once per request (the age filter and the ages shown both need them)."""
+    if not hasattr(request, "_incident_closures"):
+        request._incident_closures = actions.closures_for(request.school)  # type: ignore[attr-defined]
+    return request._incident_closures  # type: ignore[attr-defined]
+
+
+def _with_ages(request: SchoolRequest, incidents: Iterable[Incident]) -> list[Incident]:
     """Set ``age_days`` on each incident: school days since it was reported (until it was closed)."""
-    closures = actions.closures_for(school)
+    closures = _closures(request)
     today = timezone.localdate()
     rows = list(incidents)
     for incident in rows:
@@ -364,7 +371,7 @@ def _with_ages(school: School, incidents: Iterable[Incident]) -> list[Incident]:
 def incident_list(request: SchoolRequest) -> HttpResponse:
     form, incidents = _filtered(request, warn=True)
     page = Paginator(incidents, 50).get_page(request.GET.get("page"))
-    page.object_list = _with_ages(request.school, page.object_list)
+    page.object_list = _with_ages(request, page.object_list)
     sort = getattr(form, "cleaned_data", {}).get("sort") or Sort.URGENCY
     context = {"form": form, "page": page, "order_label": Sort(sort).label}
     return render(request, "incidents/list.html", context)

@@ -30,6 +30,8 @@ class ScanUploadsTests(ClamdMixin, IncidentTestCase):
             "occurred_at": "2026-03-02T10:15",
             "description": "Messages in the class chat",
             "token": "scanreport1",
+            "nobody_known": "on",
+            "nobody_known_reason": "The chat account is anonymous",
             "evidence": upload,
             "send": "1",
         }
@@ -127,6 +129,8 @@ class NoScannerTests(IncidentTestCase):
                     "occurred_at": "2026-03-02T10:15",
                     "description": "Still reported",
                     "token": "unscanned1",
+                    "nobody_known": "on",
+                    "nobody_known_reason": "The chat account is anonymous",
                     "evidence": upload,
                     "send": "1",
                 },

@@ -83,8 +83,8 @@ class OrderByUrgencyTests(IncidentTestCase):
         for number in range(5):  # five newer reports would have pushed it off a newest-first card
             self._made(date(2026, 11, 30), description=f"Newer {number}")
         request = RequestFactory().get("/")
-        request.user, request.school = self.coordinator, self.school  # type: ignore[attr-defined]
-        cards = panels(request)  # type: ignore[arg-type]
+        request.user, request.school = self.coordinator, self.school
+        cards = panels(request)
         card = next(panel for panel in cards if panel.title == "Reports awaiting triage")
         self.assertEqual(
             [label for label, _ in card.items[:3]],
