@@ -77,6 +77,7 @@ class ScanUploadsTests(ClamdMixin, IncidentTestCase):
         payload = {
             "category": Category.CYBERBULLYING,
             "description": "From a monitoring tool",
+            "people_unknown_reason": "Sent by a monitoring tool that names nobody",
             "evidence": [{"filename": "log.txt", "content_base64": base64.b64encode(EICAR).decode()}],
         }
         response = self.client.post(
