@@ -56,6 +56,7 @@ def worker(size_list: list[int], runs: int) -> dict[str, object]:
         return account
 
     coordinator = user("coordinator", Role.COORDINATOR, Role.DSL)
+    holders = [coordinator, user("head", Role.HEAD), user("deputy", Role.DEPUTY)]
     teacher = user("teacher", Role.TEACHER)
     reporters = [teacher] + [user(f"teacher{i}", Role.TEACHER) for i in range(20)]
     pupils = Person.objects.bulk_create(
@@ -83,21 +84,28 @@ def worker(size_list: list[int], runs: int) -> dict[str, object]:
         batch = 5000
         for offset in range(start, target, batch):
             count = min(batch, target - offset)
-            rows = [
-                Incident(
-                    school=school,
-                    number=offset + i + 1,
-                    category=rng.choice(categories),
-                    status=rng.choice(statuses),
-                    occurred_at=now - timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60)),
-                    location="Classroom",
-                    description=f"Generated incident {offset + i}",
-                    reporter=rng.choice(reporters),
-                    restricted=rng.random() < 0.01,
-                    urgent=rng.random() < 0.05,
+            rows = []
+            for i in range(count):
+                occurred = now - timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60))
+                status = rng.choice(statuses)
+                closed = status == "closed"
+                rows.append(
+                    Incident(
+                        school=school,
+                        number=offset + i + 1,
+                        category=rng.choice(categories),
+                        status=status,
+                        occurred_at=occurred,
+                        reported_at=occurred + timedelta(minutes=rng.randrange(5, 600)),
+                        closed_at=occurred + timedelta(days=rng.randrange(1, 30)) if closed else None,
+                        location="Classroom",
+                        description=f"Generated incident {offset + i}",
+                        reporter=rng.choice(reporters),
+                        assigned=None if status == "reported" else rng.choice(holders),
+                        restricted=rng.random() < 0.01,
+                        urgent=not closed and rng.random() < 0.05,  # closing clears "urgent"
+                    )
                 )
-                for i in range(count)
-            ]
             created = Incident.objects.bulk_create(rows)
             links, outcomes = [], []
             for incident in created:
@@ -108,14 +116,27 @@ def worker(size_list: list[int], runs: int) -> dict[str, object]:
                     outcomes.append(Outcome(incident=incident, kind="handled_in_class"))
             IncidentPerson.objects.bulk_create(links, batch_size=5000)
             Outcome.objects.bulk_create(outcomes, batch_size=5000)
-        IncidentSettings.objects.update_or_create(school=school, defaults={"last_number": target})
+        IncidentSettings.objects.update_or_create(
+            school=school,
+            defaults={
+                "last_number": target,
+                "closures": "2026-10-26 to 2026-10-30\n2026-12-21 to 2027-01-01",
+            },
+        )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
     pages = {
         "list (co-ordinator)": (coordinator, "/incidents/"),
         "list filtered (co-ordinator)": (coordinator, "/incidents/?status=closed&category=off_task&page=3"),
+        "list urgent, oldest (co-ord.)": (coordinator, "/incidents/?urgency=urgent&sort=oldest"),
+        "list untriaged 5+ days (co-ord.)": (coordinator, "/incidents/?status=reported&age=5&holder=nobody"),
+        "list held, by holder p2 (co-ord.)": (
+            coordinator,
+            f"/incidents/?holder={coordinator.pk}&sort=holder&page=2",
+        ),
         "list (teacher: own reports)": (teacher, "/incidents/"),
+        "list newest (teacher)": (teacher, "/incidents/?sort=newest&category=cyberbullying"),
         "chronology (co-ordinator)": (coordinator, f"/incidents/people/{focus.pk}/"),
     }
     results: dict[str, object] = {"vendor": connection.vendor, "sizes": {}}

@@ -56,6 +56,8 @@ class Teacher(Staff):
                 "category": "cyberbullying",
                 "occurred_at": "2026-03-02T10:15",
                 "description": "Load test: unkind messages in the class chat",
+                "nobody_known": "on",  # a report about a pupil names someone or says why not
+                "nobody_known_reason": "Load test",
                 "token": token,
                 "send": "1",
             },

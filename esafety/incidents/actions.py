@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -24,12 +24,13 @@ from django.utils import timezone
 
 from esafety.accounts.models import Role, User
 from esafety.audit.actions import record
-from esafety.core import antivirus
+from esafety.core import antivirus, schooldays
 from esafety.core.actions import queue_email
 from esafety.core.models import OutboundEmail
 from esafety.incidents import routing
 from esafety.incidents.evidence import CleanFile, EvidenceRejected, clean_upload, safe_name
 from esafety.incidents.models import (
+    PUPIL_CATEGORIES,
     WORKFLOW,
     Category,
     CategoryGuidance,
@@ -38,6 +39,7 @@ from esafety.incidents.models import (
     IncidentAction,
     IncidentPerson,
     IncidentSettings,
+    OpenActionsError,
     Outcome,
     Step,
     TimelineEntry,
@@ -58,14 +60,18 @@ __all__ = [
     "add_evidence",
     "add_note",
     "add_people",
+    "cancel_action",
     "close_incident",
+    "closures_for",
     "complete_action",
     "escalate_incident",
     "record_outcome",
     "reopen_incident",
     "report_incident",
+    "needs_people",
     "restrict_if_about_staff",
     "send_overdue_reminders",
+    "send_untriaged_reminders",
     "set_restricted",
     "start_investigation",
     "triage_incident",
@@ -167,6 +173,14 @@ def _clean_all(
     return cleaned
 
 
+def needs_people(category: str, people: Sequence[Any], unknown_reason: str) -> bool:
+    """Whether a report of ``category`` naming ``people`` must name someone first: a report about a pupil names at
+    least one person, or says nobody is known and why (a report about nobody is in no child's chronology). The
+    form and the API ask this; other rooms filing automatic reports (an alert, a filter event) may not know
+    anyone yet and are not held to it."""
+    return not people and category in PUPIL_CATEGORIES and not unknown_reason.strip()
+
+
 def report_incident(
     *,
     school: School,
@@ -180,6 +194,7 @@ def report_incident(
     reporter_actions: str = "",
     about_staff: bool = False,
     urgent: bool | None = None,
+    people_unknown_reason: str = "",
     source: str = "",
     source_ref: str = "",
     idempotency_key: str | None = None,
@@ -230,6 +245,7 @@ def report_incident(
             reporter_actions=reporter_actions,
             urgent=route.urgent,
             restricted=route.restricted,
+            people_unknown_reason=people_unknown_reason.strip() if not involved else "",
             reporter=reporter,
             source=source,
             source_ref=source_ref,
@@ -246,7 +262,12 @@ def report_incident(
             actor=reporter,
             kind=TimelineEntry.Kind.REPORTED,
             at=now,
-            text=f"Reported{' by ' + source if source else ''}: {routing.describe(route)}.",
+            text=f"Reported{' by ' + source if source else ''}: {routing.describe(route)}."
+            + (
+                f"\nNobody recorded: {people_unknown_reason.strip()}"
+                if people_unknown_reason.strip() and not involved
+                else ""
+            ),
         )
         record(
             "incident.report",
@@ -386,9 +407,28 @@ def close_incident(
     expected_version: int | None = None,
     request: HttpRequest | None = None,
 ) -> Incident:
-    return _take_step(
-        incident, Step.CLOSE, by=by, reason=reason, expected_version=expected_version, request=request
-    )
+    """Close the incident; refused with ``OpenActionsError`` (listing them) while an action is neither done nor
+    cancelled: closing must never hide work someone still has to do."""
+    with transaction.atomic():
+        open_actions = list(incident.actions.filter(done_at__isnull=True).order_by("due_on", "pk"))
+        if open_actions:
+            raise OpenActionsError(open_actions)
+        was_urgent = incident.urgent
+        _take_step(
+            incident, Step.CLOSE, by=by, reason=reason, expected_version=expected_version, request=request
+        )
+        if was_urgent:
+            TimelineEntry.objects.create(
+                incident=incident, actor=by, kind=TimelineEntry.Kind.EDITED, text="No longer urgent: closed."
+            )
+            record(
+                "incident.urgency",
+                actor=by,
+                obj=incident,
+                request=request,
+                detail={"urgent": False, "because": "closed"},
+            )
+    return incident
 
 
 def reopen_incident(
@@ -733,6 +773,32 @@ def complete_action(action: IncidentAction, *, by: User, request: HttpRequest | 
     return True
 
 
+def cancel_action(
+    action: IncidentAction, *, by: User, reason: str, request: HttpRequest | None = None
+) -> bool:
+    """Close an action without doing it; a reason is required and goes on the timeline and into the audit."""
+    if not reason.strip():
+        raise ValueError("Say why the action is cancelled")
+    with transaction.atomic():
+        if not action.cancel(by, reason):
+            return False
+        incident = action.incident
+        TimelineEntry.objects.create(
+            incident=incident,
+            actor=by,
+            kind=TimelineEntry.Kind.ACTION,
+            text=f"Action cancelled: {action.title}. Why: {action.cancel_reason}",
+        )
+        record(
+            "incident.action.cancel",
+            actor=by,
+            obj=incident,
+            request=request,
+            detail=_audit_detail(incident, action=action.pk, reason=action.cancel_reason),
+        )
+    return True
+
+
 def send_overdue_reminders(today: date | None = None) -> int:
     """E-mail each owner of overdue actions once a day (one e-mail however many); returns how many were queued.
 
@@ -768,6 +834,87 @@ def send_overdue_reminders(today: date | None = None) -> int:
     return queued
 
 
+# --- Urgent reports nobody has triaged -------------------------------------------------------------------------
+
+
+def closures_for(school: School) -> list[schooldays.Closure]:
+    """The school's holidays and INSET days, for counting school days (unreadable lines were refused on save)."""
+    text = IncidentSettings.objects.filter(school=school).values_list("closures", flat=True).first() or ""
+    try:
+        return schooldays.parse_closures(text)
+    except schooldays.ClosureError:
+        return []
+
+
+def _untriaged_recipients(incident: Incident, stage: int) -> list[User]:
+    """Stage 1: the DSL and the Co-ordinator; stage 2: the Headteacher. A report about staff (restricted) is
+    seen only by the Head and the named deputy: the deputy then, the Head after."""
+    school = incident.school
+    if incident.restricted:
+        if stage == 1 and (deputy_id := _settings_for(school).restricted_deputy_id):
+            return list(User.objects.filter(pk=deputy_id, is_active=True))
+        return _users_with(school, [Role.HEAD])
+    return _users_with(school, [Role.DSL, Role.COORDINATOR] if stage == 1 else [Role.HEAD])
+
+
+def send_untriaged_reminders(now: datetime | None = None) -> int:
+    """Remind about urgent reports still waiting for triage: after the school's ``urgent_reminder_hours`` to the
+    DSL and the Co-ordinator, after twice that to the Headteacher. Each reminder is sent once (the e-mail key
+    names the incident and the stage) and written to the incident's timeline and the audit trail. Returns how
+    many reminders were sent."""
+    now = now or timezone.now()
+    sent = 0
+    waiting = (
+        Incident.objects.filter(status=Incident.Status.REPORTED, urgent=True)
+        .select_related("school", "school__incident_settings")
+        .order_by("pk")
+    )
+    for incident in waiting.iterator(chunk_size=200):
+        row = getattr(incident.school, "incident_settings", None)
+        hours = (
+            row.urgent_reminder_hours
+            if row
+            else IncidentSettings._meta.get_field("urgent_reminder_hours").default
+        )
+        waited = now - incident.reported_at
+        for stage in (1, 2):
+            if waited < timedelta(hours=hours * stage):
+                break
+            key = f"incident:{incident.pk}:untriaged:{stage}"
+            if OutboundEmail.objects.filter(key=key).exists():
+                continue
+            recipients = _untriaged_recipients(incident, stage)
+            who = (
+                "the DSL and the Co-ordinator"
+                if stage == 1 and not incident.restricted
+                else ("the named deputy" if stage == 1 else "the Headteacher")
+            )
+            with transaction.atomic():
+                queue_email(
+                    key,
+                    {user.email for user in recipients if user.email},
+                    "Reminder: an urgent safeguarding report is waiting for triage",
+                    f"An urgent report in the safeguarding log of {incident.school.name} has not been triaged "
+                    f"after {hours * stage} hours.\n\nPlease sign in to review it:\n{_incident_link(incident)}\n\n"
+                    "For everyone's safety this e-mail carries no details of the report.\n",
+                    school=incident.school,
+                )
+                TimelineEntry.objects.create(
+                    incident=incident,
+                    actor=None,
+                    kind=TimelineEntry.Kind.REMINDER,
+                    text=f"Not triaged after {hours * stage} hours: reminder e-mailed to {who}.",
+                )
+                record(
+                    "incident.untriaged_reminder",
+                    actor=None,
+                    obj=incident,
+                    detail={"stage": stage, "hours": hours * stage, "recipients": len(recipients)},
+                )
+            sent += 1
+    return sent
+
+
 # --- Settings -------------------------------------------------------------------------------------------------
 
 
@@ -777,15 +924,27 @@ def save_settings(
     by: User,
     guidance: dict[str, str],
     restricted_deputy: Any = ...,
+    urgent_reminder_hours: int | None = None,
+    closures: str | None = None,
     request: HttpRequest | None = None,
 ) -> None:
-    """Store the category guidance texts; ``restricted_deputy`` (a User or None) only when given."""
+    """Store the category guidance texts; ``restricted_deputy`` (a User or None), the urgent-reminder time and
+    the closures (checked by ``schooldays.parse_closures``) only when given."""
     with transaction.atomic():
         for category, text in guidance.items():
             CategoryGuidance.objects.update_or_create(
                 school=school, category=category, defaults={"text": text}
             )
         detail: dict[str, Any] = {"guidance": sorted(guidance)}
+        values: dict[str, Any] = {}
+        if urgent_reminder_hours is not None:
+            values["urgent_reminder_hours"] = urgent_reminder_hours
+        if closures is not None:
+            schooldays.parse_closures(closures)  # raises ClosureError before anything is saved
+            values["closures"] = closures
+        if values:
+            IncidentSettings.objects.filter(pk=_settings_for(school).pk).update(**values)
+            detail.update(values)
         if restricted_deputy is not ...:
             row = _settings_for(school)
             row.restricted_deputy = restricted_deputy

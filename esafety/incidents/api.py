@@ -23,7 +23,7 @@ from esafety.accounts.api import allows
 from esafety.accounts.models import User
 from esafety.audit.actions import record_view
 from esafety.incidents import permissions
-from esafety.incidents.actions import report_incident
+from esafety.incidents.actions import needs_people, report_incident
 from esafety.incidents.evidence import EvidenceRejected
 from esafety.incidents.models import Category, Incident, IncidentPerson
 from esafety.people.models import Person
@@ -51,6 +51,12 @@ class IncidentCreateSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField(required=False)
     location = serializers.CharField(max_length=200, required=False, default="")
     people = PersonRefSerializer(many=True, required=False, default=list)
+    people_unknown_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        default="",
+        help_text="For a category about a pupil with no people given: why nobody can be named",
+    )
     evidence = EvidenceUploadSerializer(many=True, required=False, default=list)
     urgent = serializers.BooleanField(required=False, default=False)
     about_staff = serializers.BooleanField(required=False, default=False)
@@ -176,6 +182,16 @@ class IncidentListCreate(generics.ListAPIView):
         key_source = request.headers.get("Idempotency-Key", "").strip() or data["external_id"]
         reporter = request.user
         assert isinstance(reporter, User)  # allows() has let only signed-in users through
+        people = _resolve_people(school, data["people"])
+        if needs_people(data["category"], people, data["people_unknown_reason"]):
+            raise serializers.ValidationError(
+                {
+                    "people": [
+                        "This category is about a pupil: give at least one person, or people_unknown_reason "
+                        "saying why nobody can be named."
+                    ]
+                }
+            )
         try:
             incident = report_incident(
                 school=school,
@@ -184,7 +200,8 @@ class IncidentListCreate(generics.ListAPIView):
                 description=data["description"],
                 occurred_at=data.get("occurred_at"),
                 location=data["location"],
-                people=_resolve_people(school, data["people"]),
+                people=people,
+                people_unknown_reason=data["people_unknown_reason"],
                 evidence=_decode(data["evidence"]),
                 urgent=data["urgent"],
                 about_staff=data["about_staff"],

@@ -18,3 +18,10 @@ class IncidentsConfig(AppConfig):
             timedelta(hours=1),
             "esafety.incidents.tasks.remind_overdue_actions",
         )
+        # Every ten minutes: the school's reminder time is counted in hours, so a reminder is at most ten
+        # minutes late; the e-mail key keeps each stage to one reminder per incident.
+        register(
+            "incidents.remind_untriaged_urgent",
+            timedelta(minutes=10),
+            "esafety.incidents.tasks.remind_untriaged_urgent",
+        )

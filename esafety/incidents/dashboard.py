@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
 from django.utils import timezone
 
 from esafety.access import Action, can
+from esafety.core import schooldays
 from esafety.core.navigation import Panel
 from esafety.core.types import SchoolRequest
+from esafety.incidents.actions import closures_for
 from esafety.incidents.models import Incident, IncidentAction
 from esafety.incidents.permissions import visible_to
+
+
+def _waiting_label(incident: Incident, today: date, closures: list[schooldays.Closure]) -> str:
+    """ "Incident #42 · urgent · 3 school days": the card says what to open first and how long it has waited."""
+    days = schooldays.school_days_between(timezone.localdate(incident.reported_at), today, closures)
+    age = f"{days} school day{'s' if days != 1 else ''}"
+    return " · ".join([incident.label, *(["urgent"] if incident.urgent else []), age])
 
 
 def panels(request: SchoolRequest) -> list[Panel]:
@@ -18,6 +29,7 @@ def panels(request: SchoolRequest) -> list[Panel]:
     if can(user, Action.TRIAGE_INCIDENT, school):
         waiting = visible_to(user, school).filter(status=Incident.Status.REPORTED)
         count = waiting.count()
+        today, closures = timezone.localdate(), closures_for(school)
         result.append(
             Panel(
                 "Reports awaiting triage",
@@ -26,8 +38,11 @@ def panels(request: SchoolRequest) -> list[Panel]:
                 note="new reports for the Co-ordinator" if count else "nothing waiting",
                 tone="warn" if count else "good",
                 items=[
-                    (incident.label, reverse("incidents:detail", args=[incident.pk]))
-                    for incident in waiting[:5]
+                    (
+                        _waiting_label(incident, today, closures),
+                        reverse("incidents:detail", args=[incident.pk]),
+                    )
+                    for incident in waiting.by_urgency()[:5]
                 ],
             )
         )
@@ -45,7 +60,7 @@ def panels(request: SchoolRequest) -> list[Panel]:
                 tone="alert" if count else "good",
                 items=[
                     (incident.label, reverse("incidents:detail", args=[incident.pk]))
-                    for incident in urgent.order_by("-occurred_at")[:5]
+                    for incident in urgent.by_urgency()[:5]
                 ],
             )
         )

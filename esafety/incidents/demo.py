@@ -324,7 +324,9 @@ def _progress(ctx: DemoContext, incident: Incident, category: str, days_ago: int
                 informed_by=handler.get_full_name(),
             )
         actions.record_outcome(incident, by=handler, kind=kind, **values)
-    if days_ago > 20 or rng.random() < 0.4:
+    # An incident with an open action stays open: closing is refused until it is done or cancelled.
+    open_action = incident.actions.filter(done_at__isnull=True).exists()
+    if (days_ago > 20 or rng.random() < 0.4) and not open_action:
         actions.close_incident(incident, by=handler, reason="Outcome in place; nothing further.")
     _backdate(incident, occurred)
 

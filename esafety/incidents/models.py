@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -29,6 +30,15 @@ class IncidentConflict(Exception):
 
 class WorkflowError(Exception):
     """The step does not apply to the incident in its current status."""
+
+
+class OpenActionsError(Exception):
+    """The incident cannot be closed: these actions are neither done nor cancelled."""
+
+    def __init__(self, actions: list[IncidentAction]) -> None:
+        self.actions = actions
+        titles = "; ".join(f"“{action.title}”" for action in actions)
+        super().__init__(f"Complete or cancel (with a reason) each open action before closing: {titles}.")
 
 
 class Category(models.TextChoices):
@@ -74,9 +84,32 @@ FOUR_CS: dict[str, str] = {
 }
 
 
+# Categories whose reports are about a pupil: one is filed only with someone recorded, or an explicit "not known"
+# and why (a report about nobody can never appear in a child's chronology). Data breaches, staff AUP breaches,
+# illegal activity and "other" may concern no pupil at all.
+PUPIL_CATEGORIES = frozenset(
+    {
+        Category.INAPPROPRIATE_CONTENT,
+        Category.INAPPROPRIATE_EMAIL,
+        Category.CYBERBULLYING,
+        Category.SEXTING,
+        Category.GROOMING,
+        Category.RADICALISATION,
+        Category.SELF_HARM,
+        Category.DEVICE_MISUSE,
+        Category.OFF_TASK,
+    }
+)
+
+
 class IncidentQuerySet(models.QuerySet["Incident"]):
     def open(self) -> IncidentQuerySet:
         return self.exclude(status=Incident.Status.CLOSED)
+
+    def by_urgency(self) -> IncidentQuerySet:
+        """Urgent first, then open before closed (urgency clears on close), then oldest first: the report that
+        has waited longest is on top. Closed ones follow, most recently closed first."""
+        return self.order_by(F("urgent").desc(), F("closed_at").desc(nulls_first=True), "reported_at", "id")
 
 
 class Incident(models.Model):
@@ -97,6 +130,11 @@ class Incident(models.Model):
     description = models.TextField("what happened and what was seen")
     reporter_actions = models.TextField("what the reporter already did", blank=True)
     urgent = models.BooleanField(default=False)
+    people_unknown_reason = models.TextField(
+        "why nobody is recorded",
+        blank=True,
+        help_text="Given by the reporter instead of naming anyone (\u201cnot known\u201d)",
+    )
     restricted = models.BooleanField(
         default=False, help_text="About a member of staff: only the Headteacher and the named deputy see it"
     )
@@ -137,6 +175,16 @@ class Incident(models.Model):
             models.Index(fields=["school", "status", "-occurred_at"], name="incident_school_status"),
             models.Index(fields=["school", "category", "-occurred_at"], name="incident_school_category"),
             models.Index(fields=["school", "reporter", "-occurred_at"], name="incident_school_reporter"),
+            # The log's default order (see ``IncidentQuerySet.by_urgency``): urgent first, open before closed, oldest first.
+            models.Index(
+                "school",
+                F("urgent").desc(),
+                # PostgreSQL's DESC is NULLS FIRST already (SQLite cannot say so in an index)
+                F("closed_at").desc(),
+                "reported_at",
+                "id",
+                name="incident_school_urgency",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -193,7 +241,9 @@ class Incident(models.Model):
         self._step(Step.TRIAGE, expected_version, **({"assigned": assigned} if assigned else {}))
 
     def escalate(self, *, expected_version: int | None = None) -> None:
-        self._step(Step.ESCALATE, expected_version, escalated_at=timezone.now(), urgent=True)
+        # Escalating hands the incident on; it does not say someone is at risk now. Urgency changes only when
+        # someone sets it (the edit form, audited), never as a side effect of a step.
+        self._step(Step.ESCALATE, expected_version, escalated_at=timezone.now())
 
     def start_investigation(self, *, expected_version: int | None = None) -> None:
         self._step(Step.INVESTIGATE, expected_version)
@@ -202,7 +252,8 @@ class Incident(models.Model):
         self._step(Step.RECORD_OUTCOME, expected_version)
 
     def close(self, *, expected_version: int | None = None) -> None:
-        self._step(Step.CLOSE, expected_version, closed_at=timezone.now())
+        # A closed incident is nobody's emergency: the "Urgent" badge goes with the close.
+        self._step(Step.CLOSE, expected_version, closed_at=timezone.now(), urgent=False)
 
     def reopen(self, *, expected_version: int | None = None) -> None:
         self._step(Step.REOPEN, expected_version, closed_at=None)
@@ -292,6 +343,7 @@ class TimelineEntry(models.Model):
         EDITED = "edited", "Details changed"
         RESTRICTED = "restricted", "Restricted"
         UNRESTRICTED = "unrestricted", "Restriction lifted"
+        REMINDER = "reminder", "Reminder sent"
 
     incident = models.ForeignKey(Incident, models.CASCADE, related_name="timeline")
     at = models.DateTimeField(default=timezone.now)
@@ -422,7 +474,11 @@ WORKFLOW: dict[Step, Transition] = {
 
 
 class IncidentAction(models.Model):
-    """Something someone must do about an incident, by a date."""
+    """Something someone must do about an incident, by a date.
+
+    ``done_at`` is when it stopped being open: done, or cancelled with a reason (``cancelled`` set). Every "open
+    actions" query (the owner's list, the overdue reminders, the indexes) reads ``done_at`` alone.
+    """
 
     incident = models.ForeignKey(Incident, models.CASCADE, related_name="actions")
     school = models.ForeignKey("people.School", models.PROTECT, related_name="+")
@@ -435,6 +491,8 @@ class IncidentAction(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    cancelled = models.BooleanField(default=False, help_text="Closed without being done (see the reason)")
+    cancel_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -458,6 +516,18 @@ class IncidentAction(models.Model):
         )
         if updated:
             self.done_at, self.done_by = now, by
+        return bool(updated)
+
+    def cancel(self, by: User, reason: str) -> bool:
+        """True if this call cancelled it (False if it was already done or cancelled)."""
+        if not reason.strip():
+            raise ValueError("Say why the action is cancelled")
+        now = timezone.now()
+        updated = IncidentAction.objects.filter(pk=self.pk, done_at__isnull=True).update(
+            done_at=now, done_by=by, cancelled=True, cancel_reason=reason.strip()
+        )
+        if updated:
+            self.done_at, self.done_by, self.cancelled, self.cancel_reason = now, by, True, reason.strip()
         return bool(updated)
 
 
@@ -562,6 +632,20 @@ class IncidentSettings(models.Model):
         blank=True,
         related_name="+",
         help_text="The deputy who, with the Headteacher, sees reports about members of staff",
+    )
+    urgent_reminder_hours = models.PositiveSmallIntegerField(
+        "remind about untriaged urgent reports after (hours)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text="An urgent report nobody has triaged after this many hours e-mails the DSL and the "
+        "Co-ordinator; after twice as long, the Headteacher. Clock hours: a child at risk does not wait for "
+        "Monday.",
+    )
+    closures = models.TextField(
+        "school closures",
+        blank=True,
+        help_text="Holidays and INSET days, not counted in a report's age in school days: one date or range a "
+        "line, e.g. 2026-12-21 to 2027-01-01",
     )
     last_number = models.PositiveIntegerField(default=0)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export"),
     path("actions/", views.action_list, name="actions"),
     path("actions/<int:action_id>/done/", views.complete_action, name="action_done"),
+    path("actions/<int:action_id>/cancel/", views.cancel_action, name="action_cancel"),
     path("settings/", views.settings_view, name="settings"),
     path("people/<int:person_id>/", views.chronology, name="chronology"),
     path("people/<int:person_id>/chronology.pdf", views.chronology_pdf, name="chronology_pdf"),

@@ -4,7 +4,7 @@ decided in ``permissions.py``; every change goes through ``actions.py``."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat, Lower
 from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -26,6 +26,7 @@ from esafety.access import Action, can, requires
 from esafety.accounts.models import Role, RoleAssignment, User
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
+from esafety.core import schooldays
 from esafety.core.origins import origin_of
 from esafety.core.text import neutralise
 from esafety.core.types import SchoolRequest
@@ -33,7 +34,9 @@ from esafety.incidents import actions, permissions
 from esafety.incidents.actions import report_incident
 from esafety.incidents.evidence import EvidenceRejected, max_bytes, pdf_has_javascript
 from esafety.incidents.forms import (
+    NOBODY,
     ActionForm,
+    CancelActionForm,
     EditForm,
     EvidenceForm,
     IncidentFilterForm,
@@ -42,6 +45,7 @@ from esafety.incidents.forms import (
     ReportForm,
     RestrictionForm,
     SettingsForm,
+    Sort,
     StepForm,
 )
 from esafety.incidents.models import (
@@ -54,6 +58,7 @@ from esafety.incidents.models import (
     IncidentConflict,
     IncidentPerson,
     IncidentSettings,
+    OpenActionsError,
     Outcome,
     Step,
     WorkflowError,
@@ -209,6 +214,14 @@ def new_incident(request: SchoolRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_report(request, form, status=400, chosen_files=chosen_files)
     data = form.cleaned_data
+    picked = _picked_people(request)
+    if actions.needs_people(data["category"], picked, data["nobody_known_reason"]):
+        form.add_error(
+            "nobody_known",
+            "Say who was involved: find and tick at least one person, or tick “Nobody known” and say why "
+            "(for example, an anonymous account).",
+        )
+        return _render_report(request, form, status=400, chosen_files=chosen_files)
     try:
         files = _read_files(data["evidence"])
         incident = report_incident(
@@ -218,7 +231,8 @@ def new_incident(request: SchoolRequest) -> HttpResponse:
             description=data["description"],
             occurred_at=data["occurred_at"],
             location=data["location"],
-            people=_picked_people(request),
+            people=picked,
+            people_unknown_reason=data["nobody_known_reason"],
             evidence=files,
             reporter_actions=data["reporter_actions"],
             about_staff=data["about_staff"],
@@ -248,33 +262,79 @@ def received(request: SchoolRequest, incident_id: int) -> HttpResponse:
 # --- The list and its exports ----------------------------------------------------------------------------------
 
 
-def _filtered(request: SchoolRequest) -> tuple[IncidentFilterForm, QuerySet[Incident]]:
+SORTS: dict[str, tuple[Any, ...]] = {
+    Sort.OLDEST: ("reported_at", "id"),
+    Sort.NEWEST: ("-reported_at", "-id"),
+    Sort.STATUS: ("status", F("urgent").desc(), "reported_at", "id"),
+    Sort.CATEGORY: ("category", F("urgent").desc(), "reported_at", "id"),
+    Sort.HOLDER: (
+        F("assigned__first_name").asc(nulls_first=True),
+        "assigned__last_name",
+        F("urgent").desc(),
+        "reported_at",
+        "id",
+    ),
+}
+
+
+def _holders(school: School) -> QuerySet[User]:
+    """Who the "held by" filter offers: the school's safeguarding leads, who triage and so hold incidents. (Not
+    every past holder: that would scan the whole log on every page.)"""
+    leads = RoleAssignment.objects.filter(
+        school=school, role__in=[Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.DSL]
+    ).values("user_id")
+    return User.objects.filter(pk__in=leads).order_by("first_name", "last_name", "pk")
+
+
+def _filtered(request: SchoolRequest, *, warn: bool = False) -> tuple[IncidentFilterForm, QuerySet[Incident]]:
+    """The visible incidents, filtered and ordered by the query string. A value that is not valid (an unknown
+    status, a date that is not one) is left out, with a message when ``warn``; the other filters still apply."""
     school = request.school
-    form = IncidentFilterForm(request.GET or None)
+    form = IncidentFilterForm(request.GET or None, holders=_holders(school))
     incidents = permissions.visible_to(request.user, school)
-    if form.is_valid():
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
         data = form.cleaned_data
-        if data["category"]:
-            incidents = incidents.filter(category=data["category"])
-        if data["status"]:
-            incidents = incidents.filter(status=data["status"])
-        # IN over the people's links (indexed by person) rather than EXISTS per incident: start from the few
-        # matching people, not from the whole log.
-        if data["person"].strip():
-            people = _search_people(school, data["person"]).values("pk")
-            incidents = incidents.filter(
-                pk__in=IncidentPerson.objects.filter(person__in=people).values("incident_id")
-            )
-        if class_name := data["class_name"].strip():
-            people = Person.objects.filter(school=school, class_name__iexact=class_name).values("pk")
-            incidents = incidents.filter(
-                pk__in=IncidentPerson.objects.filter(person__in=people).values("incident_id")
-            )
+        if warn and form.errors:
+            names = ", ".join(str(form.fields[name].label or name).lower() for name in form.errors)
+            messages.warning(request, f"Some filters were not understood and are not applied: {names}.")
+    if data.get("category"):
+        incidents = incidents.filter(category=data["category"])
+    if data.get("status"):
+        incidents = incidents.filter(status=data["status"])
+    if data.get("urgency"):
+        incidents = incidents.filter(urgent=data["urgency"] == "urgent")
+    if holder := data.get("holder"):
+        incidents = (
+            incidents.filter(assigned__isnull=True)
+            if holder == NOBODY
+            else incidents.filter(assigned_id=holder)
+        )
+    if age := data.get("age"):
+        # "n school days or more" is one date comparison: the latest day a report could have been made and be
+        # that old today, holidays and weekends skipped.
+        today = timezone.localdate()
+        latest = schooldays.latest_start(today, int(age), _closures(request))
         tz = timezone.get_current_timezone()
-        if data["date_from"]:
-            incidents = incidents.filter(occurred_at__gte=datetime.combine(data["date_from"], time.min, tz))
-        if data["date_to"]:
-            incidents = incidents.filter(occurred_at__lte=datetime.combine(data["date_to"], time.max, tz))
+        incidents = incidents.filter(reported_at__lte=datetime.combine(latest, time.max, tz))
+    # IN over the people's links (indexed by person) rather than EXISTS per incident: start from the few
+    # matching people, not from the whole log.
+    if data.get("person", "").strip():
+        people = _search_people(school, data["person"]).values("pk")
+        incidents = incidents.filter(
+            pk__in=IncidentPerson.objects.filter(person__in=people).values("incident_id")
+        )
+    if class_name := data.get("class_name", "").strip():
+        people = Person.objects.filter(school=school, class_name__iexact=class_name).values("pk")
+        incidents = incidents.filter(
+            pk__in=IncidentPerson.objects.filter(person__in=people).values("incident_id")
+        )
+    tz = timezone.get_current_timezone()
+    if data.get("date_from"):
+        incidents = incidents.filter(occurred_at__gte=datetime.combine(data["date_from"], time.min, tz))
+    if data.get("date_to"):
+        incidents = incidents.filter(occurred_at__lte=datetime.combine(data["date_to"], time.max, tz))
     if (person_id := request.GET.get("person_id", "")).isdigit():
         incidents = incidents.filter(
             pk__in=IncidentPerson.objects.filter(person_id=person_id).values("incident_id")
@@ -282,16 +342,39 @@ def _filtered(request: SchoolRequest) -> tuple[IncidentFilterForm, QuerySet[Inci
     involved = Prefetch(
         "involvements", queryset=IncidentPerson.objects.select_related("person").order_by("pk")
     )
-    return form, incidents.select_related("reporter").prefetch_related(involved).order_by(
-        "-occurred_at", "-id"
-    )
+    incidents = incidents.select_related("reporter", "assigned").prefetch_related(involved)
+    sort = data.get("sort") or Sort.URGENCY
+    ordered = incidents.by_urgency() if sort == Sort.URGENCY else incidents.order_by(*SORTS[sort])
+    return form, ordered
+
+
+def _closures(request: SchoolRequest) -> list[schooldays.Closure]:
+    """The school's closures, read once per request (the age filter and the ages shown both need them)."""
+    if not hasattr(request, "_incident_closures"):
+        request._incident_closures = actions.closures_for(request.school)  # type: ignore[attr-defined]
+    return request._incident_closures  # type: ignore[attr-defined]
+
+
+def _with_ages(request: SchoolRequest, incidents: Iterable[Incident]) -> list[Incident]:
+    """Set ``age_days`` on each incident: school days since it was reported (until it was closed)."""
+    closures = _closures(request)
+    today = timezone.localdate()
+    rows = list(incidents)
+    for incident in rows:
+        end = timezone.localdate(incident.closed_at) if incident.closed_at else today
+        start = timezone.localdate(incident.reported_at)
+        incident.age_days = schooldays.school_days_between(start, end, closures)  # type: ignore[attr-defined]
+    return rows
 
 
 @requires(Action.LIST_INCIDENTS)
 def incident_list(request: SchoolRequest) -> HttpResponse:
-    form, incidents = _filtered(request)
+    form, incidents = _filtered(request, warn=True)
     page = Paginator(incidents, 50).get_page(request.GET.get("page"))
-    return render(request, "incidents/list.html", {"form": form, "page": page})
+    page.object_list = _with_ages(request, page.object_list)
+    sort = getattr(form, "cleaned_data", {}).get("sort") or Sort.URGENCY
+    context = {"form": form, "page": page, "order_label": Sort(sort).label}
+    return render(request, "incidents/list.html", context)
 
 
 class _Echo:
@@ -435,6 +518,9 @@ def _detail_context(request: SchoolRequest, incident: Incident, **forms: Any) ->
         "evidence": incident.evidence.all(),
         "timeline": incident.timeline.select_related("actor"),
         "actions": incident.actions.select_related("owner", "done_by"),
+        "open_actions": [action for action in incident.actions.all() if action.done_at is None],
+        "cancel_form": CancelActionForm() if manage else None,
+        "cancel_forms": forms.get("cancel_forms", {}),
         "outcomes": incident.outcomes.select_related("recorded_by"),
         "steps": [
             (
@@ -523,7 +609,14 @@ def take_step(request: SchoolRequest, incident_id: int, step: str) -> HttpRespon
         )
         return f"{incident.label}: {incident.get_status_display().lower()}."
 
-    return _change(request, incident, form, call, form_name=f"step_{transition.step}")
+    return _change(
+        request,
+        incident,
+        form,
+        call,
+        form_name=f"step_{transition.step}",
+        rejected=(OpenActionsError, "reason"),
+    )
 
 
 @require_POST
@@ -762,6 +855,28 @@ def complete_action(request: SchoolRequest, action_id: int) -> HttpResponse:
     return redirect("incidents:actions")
 
 
+@require_POST
+@requires(Action.LIST_INCIDENT_ACTIONS)
+def cancel_action(request: SchoolRequest, action_id: int) -> HttpResponse:
+    """Close an action without doing it, with a reason: whoever runs the incident (not the owner alone, who
+    cannot decide their own work is no longer needed)."""
+    action = get_object_or_404(
+        IncidentAction.objects.select_related("incident", "incident__school"),
+        pk=action_id,
+        school=request.school,
+    )
+    incident = action.incident
+    if not (permissions.can_view(request.user, incident) and permissions.can_manage(request.user, incident)):
+        raise Http404
+    form = CancelActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Say why “{action.title}” is cancelled: nothing was changed.")
+        return _render_detail(request, incident, status=400, cancel_forms={action.pk: form})
+    if actions.cancel_action(action, by=request.user, reason=form.cleaned_data["reason"], request=request):
+        messages.success(request, f"Action cancelled: {action.title}.")
+    return redirect("incidents:detail", incident.pk)
+
+
 # --- Chronology ------------------------------------------------------------------------------------------------
 
 
@@ -839,11 +954,23 @@ def settings_view(request: SchoolRequest) -> HttpResponse:
         guidance=guidance,
         deputies=deputies,
         deputy=row.restricted_deputy if row else None,
+        initial={
+            "urgent_reminder_hours": row.urgent_reminder_hours if row else 2,
+            "closures": row.closures if row else "",
+        },
     )
     if request.method == "POST" and form.is_valid():
         texts = {value: form.cleaned_data[f"guidance_{value}"].strip() for value in Category.values}
         extra = {"restricted_deputy": form.cleaned_data["restricted_deputy"]} if may_name_deputy else {}
-        actions.save_settings(school, by=request.user, guidance=texts, request=request, **extra)
+        actions.save_settings(
+            school,
+            by=request.user,
+            guidance=texts,
+            urgent_reminder_hours=form.cleaned_data["urgent_reminder_hours"],
+            closures=form.cleaned_data["closures"],
+            request=request,
+            **extra,
+        )
         messages.success(request, "Settings saved.")
         return redirect("incidents:settings")
     return render(request, "incidents/settings.html", {"form": form})

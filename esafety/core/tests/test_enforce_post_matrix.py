@@ -296,6 +296,8 @@ ROWS = [
             "occurred_at": "2026-03-02T10:15",
             "description": "Posted by the matrix",
             "token": f"matrix{case.counter()}x",
+            "nobody_known": "on",  # a report about a pupil names someone or says why not (issue 12)
+            "nobody_known_reason": "Posted by the matrix",
             "send": "1",
         },
     ),
@@ -440,6 +442,15 @@ ROWS = [
         hidden="technician teacher office sibling outsider",
         objects=_incident_with_action,
         done=lambda case, o: _reloaded(o["action"]).done_at is not None,
+    ),
+    Post(
+        "cancel someone's action with a reason",
+        lambda o: reverse("incidents:action_cancel", args=[o["action"].pk]),
+        ok=LEADS,  # whoever runs the incident; the owner alone may not decide their work is not needed
+        hidden="technician teacher teacher2 office sibling outsider",
+        objects=_incident_with_action,
+        data=lambda case, o: {"reason": "No longer needed"},
+        done=lambda case, o: _reloaded(o["action"]).cancelled,
     ),
     Post(
         "change the log's settings",

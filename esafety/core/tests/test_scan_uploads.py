@@ -30,6 +30,8 @@ class ScanUploadsTests(ClamdMixin, IncidentTestCase):
             "occurred_at": "2026-03-02T10:15",
             "description": "Messages in the class chat",
             "token": "scanreport1",
+            "nobody_known": "on",
+            "nobody_known_reason": "The chat account is anonymous",
             "evidence": upload,
             "send": "1",
         }
@@ -75,6 +77,7 @@ class ScanUploadsTests(ClamdMixin, IncidentTestCase):
         payload = {
             "category": Category.CYBERBULLYING,
             "description": "From a monitoring tool",
+            "people_unknown_reason": "Sent by a monitoring tool that names nobody",
             "evidence": [{"filename": "log.txt", "content_base64": base64.b64encode(EICAR).decode()}],
         }
         response = self.client.post(
@@ -127,6 +130,8 @@ class NoScannerTests(IncidentTestCase):
                     "occurred_at": "2026-03-02T10:15",
                     "description": "Still reported",
                     "token": "unscanned1",
+                    "nobody_known": "on",
+                    "nobody_known_reason": "The chat account is anonymous",
                     "evidence": upload,
                     "send": "1",
                 },

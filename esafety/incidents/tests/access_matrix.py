@@ -91,6 +91,16 @@ MATRIX = [
         refused=404,
         forbidden=NO_LOG,
     ),
+    # Cancelling (with a reason) is for whoever runs the incident, not the owner alone.
+    route(
+        "incidents:action_cancel",
+        *LEADS,
+        method="POST",
+        kwargs=_action,
+        data=lambda case: {"reason": "No longer needed"},
+        refused=404,
+        forbidden=NO_LOG,
+    ),
     # A chronology lists only what the viewer may see; the person must be of the viewer's school.
     route(
         "incidents:chronology",

@@ -23,6 +23,7 @@ class LimitApiUploadsTests(IncidentTestCase):
         payload = {
             "category": Category.CYBERBULLYING,
             "description": "A long chat log",
+            "people_unknown_reason": "The chat account is anonymous",
             "evidence": [{"filename": "chat.txt", "content_base64": content}],
         }
         return self.client.post(

@@ -18,7 +18,8 @@ class WorkflowTests(IncidentTestCase):
         incident = self.report()
         actions.triage_incident(incident, by=self.coordinator, reason="Taking it", assigned=self.coordinator)
         actions.escalate_incident(incident, by=self.coordinator, reason="Serious")
-        self.assertEqual((incident.status, incident.urgent), ("escalated", True))
+        # Escalating hands it to the Head; it does not make it urgent (issue 12 point 3).
+        self.assertEqual((incident.status, incident.urgent), ("escalated", False))
         actions.start_investigation(incident, by=self.head, reason="Talking to staff")
         actions.record_outcome(
             incident,

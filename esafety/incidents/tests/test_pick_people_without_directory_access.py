@@ -51,6 +51,8 @@ class PickPeopleWithoutDirectoryAccessTests(IncidentTestCase):
             "description": "A parent showed me messages from the class chat",
             "token": "govreport1",
             "send": "1",
+            "nobody_known": "on",
+            "nobody_known_reason": "I do not know the children's names",
         }
         response = self.client.post(reverse("incidents:new"), data)
         self.assertEqual(response.status_code, 302)
