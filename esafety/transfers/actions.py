@@ -14,7 +14,7 @@ import io
 import json
 import secrets
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pyrage
@@ -365,7 +365,7 @@ def expect_transfer(
             pupil_name=pupil_name,
             code_digest=code_digest(code),
             code_hint=normalise_code(code)[-4:],
-            expires_at=timezone.now() + timezone.timedelta(days=CODE_DAYS),
+            expires_at=timezone.now() + timedelta(days=CODE_DAYS),
             created_by=by,
         )
         _audit("transfer.expect", incoming, by=by, request=request, expected_from=expected_from)
@@ -397,7 +397,7 @@ def receive_bundle(
                 failed_attempts=attempts, **({"status": Status.FAILED} if attempts >= MAX_ATTEMPTS else {})
             )
             _audit("transfer.bundle_refused", incoming, request=request, error=str(exc), attempts=attempts)
-            refused = exc
+            refused: Exception | None = exc
         else:
             refused = None
             token = secrets.token_urlsafe(32)

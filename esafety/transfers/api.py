@@ -53,6 +53,10 @@ class _TransferView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [TransferRateThrottle]
 
+    def get_authenticate_header(self, request: Request) -> str:
+        # A missing code answers 401 with the scheme to use, as a missing API token does.
+        return "Transfer"
+
 
 class Handshake(_TransferView):
     """The receiving school's name and public keys, for the holder of a live code (the code is not spent)."""

@@ -15,6 +15,7 @@ instance's Ed25519 key, which the sender pinned when it fetched the public keys 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -92,10 +93,8 @@ def _write_private(path: Path, raw: bytes) -> None:
 
 def _load(path: Path, make: Any) -> bytes:
     if not path.exists():
-        try:
+        with contextlib.suppress(FileExistsError):
             _write_private(path, make().private_bytes_raw())
-        except FileExistsError:
-            pass
     return path.read_bytes()
 
 

@@ -11,6 +11,12 @@ from esafety.transfers.models import Method, Transfer
 
 class StartTransferForm(forms.ModelForm):
     person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Pupil")
+    destination_url = forms.URLField(
+        label="Receiving school's esafety address",
+        required=False,
+        assume_scheme="https",
+        help_text="For a school with esafety: its address, given by its DSL with the code (https://…).",
+    )
     include_restricted = forms.BooleanField(
         required=False,
         label="Include reports about members of staff that involve this pupil (restricted)",
@@ -21,16 +27,15 @@ class StartTransferForm(forms.ModelForm):
         model = Transfer
         fields = ["person", "leaving_date", "method", "destination", "destination_url", "include_restricted"]
         widgets = {"leaving_date": DateInput(), "method": forms.RadioSelect}
-        help_texts = {
-            "destination_url": "For a school with esafety: its address, given by its DSL with the code (https://…).",
-        }
 
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(school=school, kind=Person.Kind.PUPIL)
+        person = self.fields["person"]
+        assert isinstance(person, forms.ModelChoiceField)
+        person.queryset = Person.objects.filter(school=school, kind=Person.Kind.PUPIL)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("method") == Method.INSTANCE and not data.get("destination_url"):
             self.add_error("destination_url", "Give the receiving school's esafety address.")
         return data
