@@ -89,13 +89,13 @@ class Upload(_TransferView):
         code = _credential(request, "Transfer")
         sealed = request._request.read(settings.TRANSFER_MAX_BYTES + 1)
         if len(sealed) > settings.TRANSFER_MAX_BYTES:
-            raise exceptions.ValidationError("The bundle is larger than this school accepts.")
+            raise exceptions.ParseError("The bundle is larger than this school accepts.")
         try:
             incoming, token = actions.receive_bundle(code, sealed, request=request._request)
         except actions.CodeRefused:
             raise _refuse(request) from None
         except (crypto.BundleRefused, bundle.BundleInvalid) as exc:
-            raise exceptions.ValidationError(f"Bundle refused: {exc}") from None
+            raise exceptions.ParseError(f"Bundle refused: {exc}") from None
         return Response(
             {"status": incoming.status, "status_token": token, "bundle_sha256": incoming.bundle_sha256},
             status=status.HTTP_201_CREATED,

@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 
 from esafety.audit.models import AuditEntry
 from esafety.incidents.actions import report_incident
+from esafety.incidents.models import Incident
 from esafety.people.models import Person
 from esafety.transfers import actions, bundle, client, crypto
 from esafety.transfers.models import IncomingTransfer, Status, Transfer, TransferredRecord, school_days_after
@@ -173,14 +174,14 @@ class SendToAnotherInstanceTests(TransferTestCase):
 
 class GatherTests(TransferTestCase):
     def test_it_leaves_restricted_reports_out_unless_the_dsl_confirms(self) -> None:
-        report_incident(
+        incident = report_incident(
             school=self.school,
             reporter=self.head,
             category="staff_aup_breach",
             description="A member of staff messaged the pupil",
             people=[(self.pupil, "victim")],
-            restricted=True,
         )
+        Incident.objects.filter(pk=incident.pk).update(restricted=True)
         self.assertEqual(bundle.gather(self.start()).document["incidents"], [])
         confirmed = self.start(include_restricted=True)
         self.assertEqual(confirmed.restricted_confirmed_by, self.coordinator)
