@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -70,7 +71,7 @@ print(json.dumps({{"id": transfer.pk, "status": transfer.status, "error": error,
 """
 
 
-def _start(var_dir: Path, name: str) -> tuple[Server, subprocess.Popen[bytes], object]:
+def _start(var_dir: Path, name: str) -> tuple[Server, subprocess.Popen[bytes], IO[str]]:
     port = free_port()
     env = {
         **os.environ,
@@ -133,7 +134,7 @@ def instances(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server
         for _, process, log in started:
             process.terminate()
             process.wait(timeout=20)
-            log.close()  # type: ignore[attr-defined]
+            log.close()
 
 
 def shell(server: Server, code: str) -> dict[str, object]:
@@ -194,8 +195,8 @@ def test_it_sends_a_file_that_is_viewed_accepted_and_receipted(instances: tuple[
     assert accepted == {"pupil": "A123456789012", "from": "Hollybrook Primary", "status": "accepted"}
     receipt = check(sender, sent["id"])
     assert (receipt["status"], receipt["verified"]) == ("accepted", True)
-    assert receipt["receipt"]["receiving_school"] == "Oakfield Primary"  # type: ignore[index]
-    assert receipt["receipt"]["bundle_sha256"] == sent["sha"]  # type: ignore[index]
+    assert receipt["receipt"]["receiving_school"] == "Oakfield Primary"
+    assert receipt["receipt"]["bundle_sha256"] == sent["sha"]
 
     # The code is spent: the sender's esafety and anyone calling the API directly are refused.
     again = send(sender, receiver, incoming["code"], "B123456789012")
