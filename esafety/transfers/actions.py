@@ -463,6 +463,13 @@ def _decide(incoming: IncomingTransfer, status: str, **changes: Any) -> None:
     incoming.status = status
 
 
+def _drop_sealed(incoming: IncomingTransfer) -> None:
+    """After the decision is committed: the file on disk goes, and only the ``sealed`` column is cleared."""
+    if incoming.sealed:
+        incoming.sealed.storage.delete(incoming.sealed.name)
+    IncomingTransfer.objects.filter(pk=incoming.pk).update(sealed="")
+
+
 def _match_pupil(school: School, pupil: dict[str, Any]) -> tuple[Person, bool]:
     upn = str(pupil.get("upn") or "")[:64]
     if upn:
@@ -540,7 +547,7 @@ def accept_incoming(
             new_pupil=created,
             bundle_sha256=incoming.bundle_sha256,
         )
-        transaction.on_commit(lambda: incoming.sealed.delete(save=True))
+        transaction.on_commit(lambda: _drop_sealed(incoming))
     return kept
 
 
@@ -553,7 +560,7 @@ def reject_incoming(
     with transaction.atomic():
         _decide(incoming, Status.REJECTED, decided_by=by, decided_at=timezone.now(), reason=reason.strip())
         _audit("transfer.incoming.reject", incoming, by=by, request=request, reason=reason.strip())
-        transaction.on_commit(lambda: incoming.sealed.delete(save=True))
+        transaction.on_commit(lambda: _drop_sealed(incoming))
 
 
 def status_for(token: str) -> IncomingTransfer | None:

@@ -257,3 +257,63 @@ class AddressTests(TransferTestCase):
         self.assertEqual(incoming.code_digest, actions.code_digest(code))
         self.assertNotContains(self.client.get(f"/incidents/transfers/incoming/{incoming.pk}/"), code)
         self.assertEqual(Status.PENDING, incoming.status)
+
+
+class ReceivingPagesTests(TransferTestCase):
+    def test_it_shows_the_arrived_file_marks_it_viewed_and_accepts_it_from_the_page(self) -> None:
+        report_incident(
+            school=self.school,
+            reporter=self.teacher,
+            category="cyberbullying",
+            description="Unkind messages in the class chat",
+            people=[(self.pupil, "victim")],
+        )
+        incoming, code = self.expect()
+        actions.send_to_instance(self.start(), code=code, by=self.coordinator, transport=api_transport())
+        self.login(self.outsider)
+        self.assertContains(self.client.get("/"), "1 received, awaiting your decision")
+        page = self.client.get(f"/incidents/transfers/incoming/{incoming.pk}/")
+        self.assertContains(page, "Unkind messages in the class chat")
+        self.assertEqual(IncomingTransfer.objects.get(pk=incoming.pk).status, "viewed")
+        with self.captureOnCommitCallbacks(execute=True):
+            answer = self.client.post(f"/incidents/transfers/incoming/{incoming.pk}/accept/")
+        kept = TransferredRecord.objects.get()
+        self.assertRedirects(answer, f"/incidents/transfers/records/{kept.pk}/")
+        self.assertFalse(IncomingTransfer.objects.get(pk=incoming.pk).sealed)
+
+    def test_it_keeps_the_reason_form_when_a_rejection_has_no_reason(self) -> None:
+        incoming, code = self.expect()
+        actions.send_to_instance(self.start(), code=code, by=self.coordinator, transport=api_transport())
+        self.login(self.outsider)
+        answer = self.client.post(f"/incidents/transfers/incoming/{incoming.pk}/reject/", {"reason": ""})
+        self.assertEqual(answer.status_code, 400)
+        self.assertEqual(IncomingTransfer.objects.get(pk=incoming.pk).status, "viewed")
+
+
+class RetentionTests(TransferTestCase):
+    def test_it_keeps_the_transfer_until_the_pupils_date_of_birth_plus_25_years(self) -> None:
+        from esafety.governance.disposal import Holds
+        from esafety.transfers.records import dispose_records
+
+        Person.objects.filter(pk=self.pupil.pk).update(date_of_birth=date(2001, 12, 2))
+        transfer = self.start()
+        kept = dispose_records(self.school, 25, date(2026, 12, 1), Holds())
+        self.assertEqual((kept.removed, Transfer.objects.filter(pk=transfer.pk).exists()), (0, True))
+        gone = dispose_records(self.school, 25, date(2026, 12, 2), Holds())
+        self.assertEqual((gone.removed, Transfer.objects.filter(pk=transfer.pk).exists()), (1, False))
+
+    def test_it_removes_an_accepted_archive_after_its_days_but_keeps_the_receipt(self) -> None:
+        from esafety.governance.disposal import Holds
+        from esafety.transfers.records import dispose_archives
+
+        transfer = self.start(method="archive", destination_url="")
+        actions.prepare_archive(transfer, by=self.coordinator)
+        actions.record_receipt(
+            transfer, by=self.coordinator, received_by="Mrs Patel", received_on=date(2026, 12, 1)
+        )
+        self.assertEqual(dispose_archives(self.school, 30, date(2026, 12, 1), Holds()).removed, 0)
+        self.assertEqual(dispose_archives(self.school, 30, date(2027, 1, 31), Holds()).removed, 1)
+        transfer.refresh_from_db()
+        self.assertEqual(
+            (transfer.archive.name, transfer.status, transfer.received_by), ("", "accepted", "Mrs Patel")
+        )
