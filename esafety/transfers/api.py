@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiTypes, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,10 @@ from esafety.accounts.api import BadTokenThrottle, _SettingsRate
 from esafety.audit.actions import record
 from esafety.transfers import actions, bundle, crypto
 from esafety.transfers.keys import instance_keys
+
+ERROR = inline_serializer("TransferError", {"detail": serializers.CharField()})
+# A wrong, used or expired code (403), no code (401), past the rate (429): the same for every endpoint.
+REFUSALS = {401: ERROR, 403: ERROR, 429: ERROR}
 
 
 class TransferRateThrottle(_SettingsRate, SimpleRateThrottle):
@@ -61,7 +65,7 @@ class _TransferView(APIView):
 class Handshake(_TransferView):
     """The receiving school's name and public keys, for the holder of a live code (the code is not spent)."""
 
-    @extend_schema(responses={200: dict}, auth=[])
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **REFUSALS}, auth=[])
     def get(self, request: Request) -> Response:
         code = _credential(request, "Transfer")
         try:
@@ -84,7 +88,11 @@ class Handshake(_TransferView):
 class Upload(_TransferView):
     """The sealed bundle (``application/octet-stream``); 201 with the status token, once per code."""
 
-    @extend_schema(request=bytes, responses={201: dict}, auth=[])
+    @extend_schema(
+        request={"application/octet-stream": OpenApiTypes.BINARY},
+        responses={201: OpenApiTypes.OBJECT, 400: ERROR, **REFUSALS},
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         code = _credential(request, "Transfer")
         sealed = request._request.read(settings.TRANSFER_MAX_BYTES + 1)
@@ -105,7 +113,7 @@ class Upload(_TransferView):
 class TransferStatus(_TransferView):
     """How the transfer stands at the receiving school, and the signed receipt once accepted."""
 
-    @extend_schema(responses={200: dict}, auth=[])
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **REFUSALS}, auth=[])
     def get(self, request: Request) -> Response:
         incoming = actions.status_for(_credential(request, "Transfer-Status"))
         if incoming is None:
