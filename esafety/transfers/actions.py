@@ -476,7 +476,13 @@ def _match_pupil(school: School, pupil: dict[str, Any]) -> tuple[Person, bool]:
         found = Person.objects.filter(school=school, kind=Person.Kind.PUPIL, mis_id=upn).first()
         if found is not None:
             return found, False
-    born = pupil.get("date_of_birth")
+        # The UPN belongs to someone here who is not a pupil: a new pupil, without taking their identifier.
+        if Person.objects.filter(school=school, mis_id=upn).exists():
+            upn = ""
+    try:
+        born = date.fromisoformat(str(pupil.get("date_of_birth") or ""))
+    except ValueError:  # none, or not a date: the pupil is filed without one rather than refused
+        born = None
     person = Person.objects.create(
         school=school,
         kind=Person.Kind.PUPIL,
@@ -484,7 +490,8 @@ def _match_pupil(school: School, pupil: dict[str, Any]) -> tuple[Person, bool]:
         first_name=str(pupil.get("first_name") or "")[:100] or "Unknown",
         last_name=str(pupil.get("last_name"))[:100],
         preferred_name=str(pupil.get("preferred_name") or "")[:100],
-        date_of_birth=date.fromisoformat(born) if isinstance(born, str) and born else None,
+        year_group=str(pupil.get("year_group") or "")[:20],
+        date_of_birth=born,
     )
     return person, True
 

@@ -79,6 +79,19 @@ class SendToAnotherInstanceTests(TransferTestCase):
         page = self.client.get(f"/incidents/transfers/records/{kept.pk}/")
         self.assertContains(page, "Transferred from Hollybrook Primary on")
 
+    def test_it_files_a_new_pupil_when_the_upn_is_a_non_pupils_identifier_here(self) -> None:
+        Person.objects.create(
+            school=self.other_school, kind="staff", first_name="Pat", last_name="P.", mis_id="P1"
+        )
+        transfer = self.start()
+        incoming, code = self.expect()
+        actions.send_to_instance(transfer, code=code, by=self.coordinator, transport=api_transport())
+        incoming.refresh_from_db()
+        kept = actions.accept_incoming(incoming, by=self.outsider)
+        self.assertEqual(
+            (kept.person.kind, kept.person.mis_id, kept.person.year_group), ("pupil", "", "Year 2")
+        )
+
     def test_it_refuses_a_tampered_bundle_and_keeps_the_code_for_the_real_one(self) -> None:
         transfer = self.start()
         incoming, code = self.expect()
