@@ -106,6 +106,8 @@ class Action(StrEnum):
     CHECK_LESSON_LINKS = "filtering.check"
     REPORT_SITE = "filtering.report_site"
     HANDLE_FILTER_ITEMS = "filtering.items"
+    # transfers
+    MANAGE_TRANSFERS = "transfers.manage"  # send a leaver's file, expect and accept an incoming one
 
 
 R = Role
@@ -239,6 +241,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REPORT_SITE: EVERYONE - {R.TRUST_ADMIN},
     # Items from the logs name pupils: for the Co-ordinator (and the Headteacher), who turn them into incidents.
     Action.HANDLE_FILTER_ITEMS: frozenset({R.HEAD, R.COORDINATOR}),
+    # transfers
+    # KCSIE: the DSL sends a leaver's child-protection file; issue 18 adds the Head and the Co-ordinator.
+    Action.MANAGE_TRANSFERS: frozenset({R.HEAD, R.DSL, R.COORDINATOR}),
 }
 
 

@@ -203,6 +203,7 @@ INSTALLED_APPS = [
     "esafety.registers",
     "esafety.training",
     "esafety.governance",
+    "esafety.transfers",
 ]
 
 MIDDLEWARE = [
@@ -397,6 +398,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {"FilterRequestKindEnum": "esafety.filtering.models.ChangeRequest.Kind"},
 }
+
+# --- Safeguarding file transfers (esafety.transfers) ------------------------------------------------------------
+# Another instance's address must be https in production; plain http only on a laptop or between the two
+# instances of the end-to-end test. The instance's key pair lives in VAR_DIR/transfer-keys (see docs/transfers.md).
+TRANSFER_ALLOW_HTTP = env_bool("ESAFETY_TRANSFER_ALLOW_HTTP", DEBUG)
+TRANSFER_MAX_BYTES = int(env_str("ESAFETY_TRANSFER_MAX_BYTES", str(200 * 1024 * 1024)))
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["transfer"] = env_str("ESAFETY_API_RATE_TRANSFER", "30/minute")
 
 # --- Logging --------------------------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("esafety.incidents.api_urls")),
     path("", include("esafety.monitoring.api_urls")),
     path("", include("esafety.filtering.api_urls")),
+    path("", include("esafety.transfers.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("esafety.accounts.urls")),
     path("people/", include("esafety.people.urls")),
     path("audit/", include("esafety.audit.urls")),
+    path("incidents/transfers/", include("esafety.transfers.urls")),
     path("incidents/", include("esafety.incidents.urls")),
     path("monitoring/", include("esafety.monitoring.urls")),
     path("policies/", include("esafety.policies.urls")),

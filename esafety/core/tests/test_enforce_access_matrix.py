@@ -100,6 +100,7 @@ filtering.reports              x . x . x . . x . .
 filtering.check                x x x x x x x . . .
 filtering.report_site          x x x x x x x x x .
 filtering.items                x . x . . . . . . .
+transfers.manage               x . x x . . . . . .
 """
 
 
