@@ -1,0 +1,174 @@
+"""Every page each demo role can open passes axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules, at a desktop and
+a phone width, in Debian's Chromium. Schools are public sector bodies: the Public Sector Bodies Accessibility
+Regulations 2018 require WCAG AA.
+
+Pages are found the way a person finds them: from each persona's dashboard (an anonymous visitor's from the
+sign-in, block and public policy pages) the walk follows every same-site link it meets, and visits each kind
+of page once (one page per URL name, so one incident of the log, one person, one policy...). The phone width
+then re-checks the same pages. One browser, one signed-in context per persona and width (the sign-in is made
+once and its cookies reused for the phone width).
+
+Run alone: ``.venv/bin/pytest -m e2e e2e/test_accessibility.py``. ``ESAFETY_AXE_ONLY=/path/`` checks one page
+per persona (to watch a fix), printing what axe found.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import Resolver404, resolve
+
+from e2e.conftest import DEMO_PASSWORD, Server
+
+pytestmark = pytest.mark.e2e
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
+# The demo's signed-in personas (docs/demo.md); the co-ordinator is also the DSL.
+PERSONAS = ["head", "coordinator", "teacher", "technician", "office", "governor"]
+# An anonymous visitor starts from the pages a member of the public reaches without signing in.
+PUBLIC_SEEDS = [
+    "/accounts/login/",
+    "/this-page-does-not-exist/",
+    "/filtering/blocked/?url=http%3A%2F%2Fexample.com%2F&category=gambling",
+    "/policies/",
+]
+# Links the walk never follows: signing out, downloads (not HTML), the API and static files.
+SKIP = re.compile(
+    r"/(logout|sign-out|api|static|media|admin)/|\.(csv|pdf|zip|json|xml|txt|ics|png|jpg|svg)$|/(export|download)"
+)
+MAX_PAGES = 120  # per persona: a walk that finds more than this is looping over generated URLs
+
+
+@dataclass
+class Walk:
+    persona: str
+    pages: list[str] = field(default_factory=list)  # paths checked, in the order found
+    violations: list[str] = field(default_factory=list)
+
+
+def url_kind(path: str) -> str | None:
+    """One key per kind of page: the URL's name, so /incidents/12/ and /incidents/40/ are the same page."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def check(page, axe: Axe, walk: Walk, path: str, width: str) -> None:  # type: ignore[no-untyped-def]
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]})
+    for violation in results.response["violations"]:
+        for node in violation["nodes"]:
+            walk.violations.append(
+                f"{violation['id']} [{violation['impact']}] {walk.persona} {width} {path} "
+                f"target={node['target']} :: {node.get('failureSummary', '').splitlines()[-1:]}"
+            )
+
+
+def links_on(page, origin: str) -> list[str]:  # type: ignore[no-untyped-def]
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+    found = []
+    for href in hrefs:
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            continue
+        absolute = urljoin(page.url, href)
+        parts = urlsplit(absolute)
+        if f"{parts.scheme}://{parts.netloc}" != origin or SKIP.search(parts.path):
+            continue
+        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def visit(page, server: Server, path: str) -> bool:  # type: ignore[no-untyped-def]
+    response = page.goto(server.url + path, wait_until="domcontentloaded")
+    if response is None or "text/html" not in response.headers.get("content-type", ""):
+        return False
+    return True
+
+
+def explore(page, server: Server, axe: Axe, walk: Walk, seeds: list[str], signed_in: bool) -> None:  # type: ignore[no-untyped-def]
+    only = os.environ.get("ESAFETY_AXE_ONLY")
+    if only:
+        seeds = [only]
+    queue = deque(seeds)
+    seen_kinds: set[str] = set()
+    seen_paths: set[str] = set()
+    while queue and len(walk.pages) < MAX_PAGES:
+        path = queue.popleft()
+        kind = url_kind(path) or path
+        if kind in seen_kinds or path in seen_paths:
+            continue
+        seen_kinds.add(kind)
+        seen_paths.add(path)
+        if not visit(page, server, path):
+            continue
+        landed = urlsplit(page.url).path
+        if signed_in and landed.startswith("/accounts/login"):
+            raise AssertionError(f"{walk.persona} was signed out at {path}")
+        walk.pages.append(path)
+        check(page, axe, walk, path, "desktop")
+        print(f"  {walk.persona} {path} ({len(walk.violations)} so far)", flush=True)
+        if not only:
+            queue.extend(links_on(page, server.url))
+
+
+def sign_in(page, server: Server, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server.url}/accounts/login/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server.url}/")
+
+
+def test_it_finds_no_wcag_a_or_aa_violation_on_any_page_of_any_role(server, browser) -> None:  # type: ignore[no-untyped-def]
+    axe = Axe()
+    started = time.monotonic()
+    walks: list[Walk] = []
+    chosen = os.environ.get("ESAFETY_AXE_PERSONAS")
+    for persona in [None, *PERSONAS] if not chosen else [p or None for p in chosen.split(",")]:
+        walk = Walk(persona or "anonymous")
+        desktop = browser.new_context(
+            locale="en-GB", timezone_id="Europe/London", viewport=dict(zip(("width", "height"), WIDTHS["desktop"]))
+        )
+        page = desktop.new_page()
+        if persona:
+            # The e2e server runs with ESAFETY_REQUIRE_2FA=0 (e2e/conftest.py), so every role signs in with a
+            # password alone, as the other journeys do.
+            sign_in(page, server, persona)
+        explore(page, server, axe, walk, ["/"] if persona else PUBLIC_SEEDS, signed_in=bool(persona))
+        state = desktop.storage_state()
+        desktop.close()
+        phone = browser.new_context(
+            locale="en-GB",
+            timezone_id="Europe/London",
+            viewport=dict(zip(("width", "height"), WIDTHS["phone"])),
+            storage_state=state,
+            is_mobile=True,
+            has_touch=True,
+        )
+        page = phone.new_page()
+        for path in walk.pages:
+            if visit(page, server, path):
+                check(page, axe, walk, path, "phone")
+        phone.close()
+        walks.append(walk)
+    elapsed = time.monotonic() - started
+    pages = sum(len(walk.pages) for walk in walks)
+    print(
+        f"\naxe: {pages} pages x 2 widths ({pages * 2} checks) for {len(walks)} personas in {elapsed:.0f} s: "
+        + ", ".join(f"{walk.persona} {len(walk.pages)}" for walk in walks)
+    )
+    for walk in walks:
+        print(f"  {walk.persona}: {' '.join(walk.pages)}")
+    assert len(walks) == 7
+    assert all(len(walk.pages) >= 3 for walk in walks), "every persona reaches several pages"
+    violations = [line for walk in walks for line in walk.violations]
+    assert not violations, f"{len(violations)} WCAG A/AA violations:\n" + "\n".join(violations)
