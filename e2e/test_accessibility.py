@@ -30,7 +30,8 @@ from e2e.conftest import DEMO_PASSWORD, Server
 pytestmark = pytest.mark.e2e
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 # The demo's signed-in personas (docs/demo.md); the co-ordinator is also the DSL.
 PERSONAS = ["head", "coordinator", "teacher", "technician", "office", "governor"]
 # An anonymous visitor starts from the pages a member of the public reaches without signing in.
@@ -64,7 +65,9 @@ def url_kind(path: str) -> str | None:
 
 
 def check(page, axe: Axe, walk: Walk, path: str, width: str) -> None:  # type: ignore[no-untyped-def]
-    results = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]})
+    results = axe.run(
+        page, options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
+    )
     for violation in results.response["violations"]:
         for node in violation["nodes"]:
             walk.violations.append(
@@ -89,9 +92,7 @@ def links_on(page, origin: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 def visit(page, server: Server, path: str) -> bool:  # type: ignore[no-untyped-def]
     response = page.goto(server.url + path, wait_until="domcontentloaded")
-    if response is None or "text/html" not in response.headers.get("content-type", ""):
-        return False
-    return True
+    return response is not None and "text/html" in response.headers.get("content-type", "")
 
 
 def explore(page, server: Server, axe: Axe, walk: Walk, seeds: list[str], signed_in: bool) -> None:  # type: ignore[no-untyped-def]
@@ -135,9 +136,7 @@ def test_it_finds_no_wcag_a_or_aa_violation_on_any_page_of_any_role(server, brow
     chosen = os.environ.get("ESAFETY_AXE_PERSONAS")
     for persona in [None, *PERSONAS] if not chosen else [p or None for p in chosen.split(",")]:
         walk = Walk(persona or "anonymous")
-        desktop = browser.new_context(
-            locale="en-GB", timezone_id="Europe/London", viewport=dict(zip(("width", "height"), WIDTHS["desktop"]))
-        )
+        desktop = browser.new_context(locale="en-GB", timezone_id="Europe/London", viewport=DESKTOP)
         page = desktop.new_page()
         if persona:
             # The e2e server runs with ESAFETY_REQUIRE_2FA=0 (e2e/conftest.py), so every role signs in with a
@@ -149,7 +148,7 @@ def test_it_finds_no_wcag_a_or_aa_violation_on_any_page_of_any_role(server, brow
         phone = browser.new_context(
             locale="en-GB",
             timezone_id="Europe/London",
-            viewport=dict(zip(("width", "height"), WIDTHS["phone"])),
+            viewport=PHONE,
             storage_state=state,
             is_mobile=True,
             has_touch=True,
@@ -172,3 +171,42 @@ def test_it_finds_no_wcag_a_or_aa_violation_on_any_page_of_any_role(server, brow
     assert all(len(walk.pages) >= 3 for walk in walks), "every persona reaches several pages"
     violations = [line for walk in walks for line in walk.violations]
     assert not violations, f"{len(violations)} WCAG A/AA violations:\n" + "\n".join(violations)
+
+
+def test_it_keeps_the_log_within_a_phone_screen_and_scrolls_the_table_in_a_named_region(
+    server, browser
+) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, server, "coordinator")
+    page.goto(server.url + "/incidents/")
+    region = page.locator("[role=region]:has(table.incidents)")
+    assert region.get_attribute("tabindex") == "0", "a keyboard can reach the region to scroll it"
+    caption = page.locator("table.incidents caption")
+    assert caption.get_attribute("id") == region.get_attribute("aria-labelledby")
+    assert caption.inner_text().strip()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (
+        "the page itself never scrolls sideways"
+    )
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "the table scrolls inside its region"
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.activeElement.scrollLeft > 0")
+    context.close()
+
+
+def test_it_makes_every_checkbox_a_target_of_at_least_24_pixels(server, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, server, "teacher")
+    page.goto(server.url + "/incidents/new/")
+    boxes = page.locator("input[type=checkbox]")
+    assert boxes.count() >= 2
+    for index in range(boxes.count()):
+        box = boxes.nth(index).bounding_box()
+        assert box and box["width"] >= 24 and box["height"] >= 24, f"checkbox {index}: {box}"
+    urgent = page.get_by_label("Someone may be at risk now: treat as urgent")
+    assert not urgent.is_checked()
+    page.locator("label[for=id_urgent]").click()
+    assert urgent.is_checked(), "the label after the box ticks it too"
+    context.close()
