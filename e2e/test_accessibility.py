@@ -47,6 +47,23 @@ PUBLIC_SEEDS = [
 SKIP = re.compile(
     r"/(logout|sign-out|api|static|media|admin)/|\.(csv|pdf|zip|json|xml|txt|ics|png|jpg|svg)$|/(export|download)"
 )
+# A parent's pages behind personal links (e-mailed in real life): the Code of Conduct and a consent request.
+PERSONAL_LINKS = """
+from datetime import timedelta
+from django.utils import timezone
+from esafety.consent.models import ConsentRequest
+from esafety.core.links import issue_link
+from esafety.policies.models import AcknowledgementCampaign
+later = timezone.now() + timedelta(days=1)
+campaign = AcknowledgementCampaign.objects.filter(version__policy__kind="parent_code", status="open").earliest("pk")
+ask = campaign.requests.order_by("pk").last()
+_, sign = issue_link(school=campaign.school, person=ask.person, purpose="policies.acknowledge",
+                     subject_key=campaign.link_subject, expires_at=later)
+row = ConsentRequest.objects.filter(answered_at=None).order_by("pk").first()
+_, answer = issue_link(school=row.campaign.school, person=row.parent, purpose="consent.answer",
+                       subject_key=row.campaign.link_subject, expires_at=later)
+print(f"/policies/sign/{sign}/ /consent/answer/{answer}/")
+"""
 MAX_PAGES = 120  # per persona: a walk that finds more than this is looping over generated URLs
 
 
@@ -126,6 +143,10 @@ def explore(  # type: ignore[no-untyped-def]
         landed = urlsplit(page.url).path
         if signed_in and landed.startswith("/accounts/login"):
             raise AssertionError(f"{walk.persona} was signed out at {path}")
+        if landed != urlsplit(path).path:  # redirected (an anonymous visitor's / is the sign-in page)
+            if (url_kind(landed) or landed) in seen_kinds:
+                continue
+            seen_kinds.add(url_kind(landed) or landed)
         walk.pages.append(path)
         checked.add(kind)
         check(page, axe, walk, path, "desktop")
@@ -152,6 +173,7 @@ def test_it_finds_no_wcag_a_or_aa_violation_on_any_page_of_any_role(server, brow
     started = time.monotonic()
     walks: list[Walk] = []
     checked: set[str] = set()
+    personal_links = server.manage("shell", "-c", PERSONAL_LINKS).stdout.split()[-2:]
     chosen = os.environ.get("ESAFETY_AXE_PERSONAS")
     for persona in [None, *PERSONAS] if not chosen else [p or None for p in chosen.split(",")]:
         walk = Walk(persona or "anonymous")
@@ -161,7 +183,7 @@ def test_it_finds_no_wcag_a_or_aa_violation_on_any_page_of_any_role(server, brow
             # The e2e server runs with ESAFETY_REQUIRE_2FA=0 (e2e/conftest.py), so every role signs in with a
             # password alone, as the other journeys do.
             sign_in(page, server, persona)
-        seeds = ["/"] if persona else PUBLIC_SEEDS
+        seeds = ["/"] if persona else [*PUBLIC_SEEDS, *personal_links]
         explore(page, server, axe, walk, seeds, signed_in=bool(persona), checked=checked)
         state = desktop.storage_state()
         desktop.close()
