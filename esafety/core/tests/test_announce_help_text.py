@@ -104,4 +104,7 @@ class AnnounceHelpTextTests(BaseTestCase):
                 label = page.labels.get(box, "")
                 self.assertTrue(label, f"{url_name}: checkbox {box} has no label")
                 self.assertFalse(label.endswith(":"), f"{url_name}: {label!r}")
-        self.assertEqual(self.page(self.teacher, "incidents:new").labels["id_urgent"], "Someone may be at risk now: treat as urgent")
+        self.assertEqual(
+            self.page(self.teacher, "incidents:new").labels["id_urgent"],
+            "Someone may be at risk now: treat as urgent",
+        )
