@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from django.urls import reverse
 
+from esafety.accounts.models import User
 from esafety.test import BaseTestCase
 
 
@@ -49,7 +50,7 @@ class Page(HTMLParser):
 
 
 class AnnounceHelpTextTests(BaseTestCase):
-    def page(self, user, url_name: str) -> Page:  # type: ignore[no-untyped-def]
+    def page(self, user: User, url_name: str) -> Page:
         self.login(user)
         response = self.client.get(reverse(url_name))
         self.assertEqual(response.status_code, 200, url_name)
