@@ -209,10 +209,12 @@ def test_it_finds_no_wcag_a_or_aa_violation_on_any_page_of_any_role(server, brow
     )
     for walk in walks:
         print(f"  {walk.persona}: {' '.join(walk.pages)}")
-    assert len(walks) == 7
-    assert all(len(walk.pages) >= 3 for walk in walks), "every persona reaches several pages"
     violations = [line for walk in walks for line in walk.violations]
     assert not violations, f"{len(violations)} WCAG A/AA violations:\n" + "\n".join(violations)
+    if not (chosen or os.environ.get("ESAFETY_AXE_ONLY")):
+        assert len(walks) == 7
+        assert all(len(walk.pages) >= 5 for walk in walks), "every persona reaches several pages"
+        assert pages >= 150, "the walk reaches every kind of page (193 on the demo school in December 2026)"
 
 
 BROKEN = """<!doctype html><html><head><title>Broken</title>
