@@ -177,6 +177,9 @@ VAR_DIR = Path(env_str("ESAFETY_VAR_DIR", str(BASE_DIR / "var")))
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "esafety")
 
+# Every form lays its fields out with core/_field.html (help text announced, checkbox labels without a colon).
+FORM_RENDERER = "esafety.core.forms.FormRenderer"
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

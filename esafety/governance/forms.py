@@ -109,7 +109,7 @@ class ReviewForm(forms.Form):
                     max_length=150,
                     initial=answer.reported_by if answer else "",
                     widget=forms.TextInput(
-                        attrs={"aria-describedby": f"id_reported_by__{item.key}_help text-{item.key}"}
+                        attrs={"aria-describedby": f"id_reported_by__{item.key}_helptext text-{item.key}"}
                     ),
                     help_text="esafety holds no figure for this: whose statement is the answer based on? "
                     "(e.g. 'Filtering provider's certificate, 2 Sep' or 'ICT technician')",
