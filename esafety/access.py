@@ -104,6 +104,8 @@ class Action(StrEnum):
     CHECK_LESSON_LINKS = "filtering.check"
     REPORT_SITE = "filtering.report_site"
     HANDLE_FILTER_ITEMS = "filtering.items"
+    # accounts: single sign-on
+    MANAGE_SIGN_IN = "users.sign_in"  # sign-in providers (SSO) and whether passwords still work
 
 
 R = Role
@@ -233,6 +235,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REPORT_SITE: EVERYONE - {R.TRUST_ADMIN},
     # Items from the logs name pupils: for the Co-ordinator (and the Headteacher), who turn them into incidents.
     Action.HANDLE_FILTER_ITEMS: frozenset({R.HEAD, R.COORDINATOR}),
+    # accounts: single sign-on
+    # The Headteacher decides how staff sign in and the ICT Technician sets up the school's Microsoft 365 or
+    # Google Workspace; the trust administrator keeps the trust-wide providers. Every change e-mails the Heads.
+    Action.MANAGE_SIGN_IN: frozenset({R.HEAD, R.TECHNICIAN, R.TRUST_ADMIN}),
 }
 
 

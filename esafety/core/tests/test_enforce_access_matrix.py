@@ -98,6 +98,7 @@ filtering.reports              x . x . x . . x . .
 filtering.check                x x x x x x x . . .
 filtering.report_site          x x x x x x x x x .
 filtering.items                x . x . . . . . . .
+users.sign_in                  x . . . x . . . . x
 """
 
 
