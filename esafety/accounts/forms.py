@@ -94,6 +94,13 @@ class RolesForm(forms.Form):
 
 
 class SignInProviderForm(forms.ModelForm):
+    issuer_url = forms.URLField(
+        label="Issuer URL",
+        required=False,
+        assume_scheme="https",
+        help_text="Another provider: its issuer, where discovery is found",
+    )
+
     class Meta:
         from esafety.accounts.models import SignInProvider
 
