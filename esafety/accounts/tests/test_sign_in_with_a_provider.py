@@ -5,7 +5,7 @@ test_check_sign_in_provider_tokens.py; the whole journey through a real provider
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 from django.conf import settings
@@ -19,6 +19,10 @@ from esafety.accounts.models import ProviderSecondFactor, SignInPolicy, SignInPr
 from esafety.audit.models import AuditEntry
 from esafety.core.models import OutboundEmail
 from esafety.test import PASSWORD, BaseTestCase
+
+if TYPE_CHECKING:
+    # The test client's response type; it exists only in django-stubs.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 TENANT = "0b5c2a3e-1f4d-4b6a-9c8e-7d6f5e4a3b2c"
 
@@ -158,7 +162,7 @@ class PasswordsOffTests(SsoTestCase):
 
 
 class SignInSettingsTests(SsoTestCase):
-    def add(self, **fields: str) -> HttpResponse:
+    def add(self, **fields: str) -> TestResponse:
         data = {
             "operation": "add",
             "kind": "google",
