@@ -24,8 +24,8 @@ from e2e.support import free_port, wait_until
 pytestmark = pytest.mark.e2e
 
 TENANT = "0b5c2a3e-1f4d-4b6a-9c8e-7d6f5e4a3b2c"
-MICROSOFT = "Sign in with Microsoft (Hollybrook Primary School)"
-GENERIC = "Sign in with Loopback ID (Hollybrook Primary School)"
+MICROSOFT = "Sign in with Microsoft"
+GENERIC = "Sign in with Loopback ID"
 
 
 def _serve(

@@ -56,9 +56,10 @@ class SignIn(auth_views.LoginView):
 
 
 def sign_in_buttons() -> list[tuple[SignInProvider, str]]:
-    """Every enabled provider with its button's label; the school or trust is named when there are several."""
+    """Every enabled provider with its button's label; the school or trust is named when the providers belong
+    to more than one (a trust's instance), so staff pick their own."""
     providers = list(SignInProvider.objects.filter(enabled=True).select_related("school", "trust"))
-    several = len(providers) > 1
+    several = len({(p.school_id, p.trust_id) for p in providers}) > 1
     return [
         (p, f"{p.button_label} ({p.school or p.trust})" if several else p.button_label) for p in providers
     ]

@@ -158,7 +158,29 @@ class PasswordsOffTests(SsoTestCase):
         self.assertRedirects(response, "/", fetch_redirect_response=False)
 
     def test_it_shows_the_providers_buttons_on_the_sign_in_page(self) -> None:
-        self.assertContains(self.client.get("/accounts/login/"), "Sign in with Microsoft")
+        SignInProvider.objects.create(
+            school=self.school,
+            kind=SignInProvider.Kind.OIDC,
+            name="LGfL",
+            issuer_url="https://id.lgfl.example",
+            client_id="c",
+            secret_variable="ESAFETY_SSO_SECRET_LGFL",
+        )
+        page = self.client.get("/accounts/login/")
+        self.assertContains(page, "Sign in with Microsoft</a>", html=False)
+        self.assertContains(page, "Sign in with LGfL</a>", html=False)
+
+    def test_it_names_the_school_or_trust_on_the_buttons_when_several_own_providers(self) -> None:
+        SignInProvider.objects.create(
+            trust=self.trust,
+            kind=SignInProvider.Kind.GOOGLE,
+            tenant="trust.example",
+            client_id="c",
+            secret_variable="ESAFETY_SSO_SECRET_TRUST",
+        )
+        page = self.client.get("/accounts/login/")
+        self.assertContains(page, "Sign in with Microsoft (Hollybrook Primary)</a>", html=False)
+        self.assertContains(page, "Sign in with Google (Test Trust)</a>", html=False)
 
 
 class SignInSettingsTests(SsoTestCase):
