@@ -108,6 +108,8 @@ class Action(StrEnum):
     HANDLE_FILTER_ITEMS = "filtering.items"
     # transfers
     MANAGE_TRANSFERS = "transfers.manage"  # send a leaver's file, expect and accept an incoming one
+    # accounts: single sign-on
+    MANAGE_SIGN_IN = "users.sign_in"  # sign-in providers (SSO) and whether passwords still work
 
 
 R = Role
@@ -244,6 +246,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # transfers
     # KCSIE: the DSL sends a leaver's child-protection file; issue 18 adds the Head and the Co-ordinator.
     Action.MANAGE_TRANSFERS: frozenset({R.HEAD, R.DSL, R.COORDINATOR}),
+    # accounts: single sign-on
+    # The Headteacher decides how staff sign in and the ICT Technician sets up the school's Microsoft 365 or
+    # Google Workspace; the trust administrator keeps the trust-wide providers. Every change e-mails the Heads.
+    Action.MANAGE_SIGN_IN: frozenset({R.HEAD, R.TECHNICIAN, R.TRUST_ADMIN}),
 }
 
 

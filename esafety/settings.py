@@ -272,6 +272,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 ESAFETY_REQUIRE_2FA = env_bool("ESAFETY_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = SITE_NAME
+# Single sign-on (docs/sso.md). The hosts change only for a sovereign cloud or the tests' loopback provider.
+ESAFETY_SSO_MICROSOFT_AUTHORITY = env_str(
+    "ESAFETY_SSO_MICROSOFT_AUTHORITY", "https://login.microsoftonline.com"
+).rstrip("/")
+ESAFETY_SSO_GOOGLE_ISSUER = env_str("ESAFETY_SSO_GOOGLE_ISSUER", "https://accounts.google.com").rstrip("/")
 
 AXES_FAILURE_LIMIT = env_int("ESAFETY_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("ESAFETY_LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60  # hours

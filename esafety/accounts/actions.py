@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +27,16 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from esafety.access import Action, can
-from esafety.accounts.models import TRUST_ROLES, ApiToken, Role, RoleAssignment, User
+from esafety.accounts.models import (
+    TRUST_ROLES,
+    ApiToken,
+    ProviderSecondFactor,
+    Role,
+    RoleAssignment,
+    SignInPolicy,
+    SignInProvider,
+    User,
+)
 from esafety.audit.actions import record
 from esafety.people.models import Person, School
 
@@ -266,6 +275,7 @@ def reset_second_factor(
     _check_whole_account(by, user, school, "reset two-factor sign-in of")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        ProviderSecondFactor.objects.filter(user=user).delete()
         record("account.reset_2fa", actor=by, obj=user, school=school, request=request)
 
 
@@ -329,3 +339,190 @@ def password_changed(request: HttpRequest, user: User) -> None:
             user.must_change_password = False
             user.save(update_fields=["must_change_password"])
         record("account.change_password", obj=user, request=request)
+
+
+# --- Single sign-on ------------------------------------------------------------------------------------------
+
+
+def sso_account(provider: SignInProvider, email: str) -> User | None:
+    """The one active account at ``provider``'s schools with ``email``: by home school or a role there. Two
+    accounts with one address are refused rather than guessed between."""
+    from django.db.models import Q
+
+    from esafety.accounts.sso import Refused
+
+    schools = provider.schools()
+    matches = list(
+        User.objects.filter(email__iexact=email, is_active=True)
+        .filter(Q(school__in=schools) | Q(role_assignments__school__in=schools))
+        .distinct()[:2]
+    )
+    if len(matches) > 1:
+        raise Refused(
+            "ambiguous_email",
+            "More than one esafety account has your e-mail address: ask your Headteacher to fix this.",
+            email=email,
+        )
+    return matches[0] if matches else None
+
+
+def sign_in_with_provider(
+    request: HttpRequest, provider: SignInProvider, claims: dict[str, Any], email: str
+) -> User:
+    """Sign in the member of staff the provider vouched for (``email``, already checked against the claims).
+
+    An account is made only where the school allows it (``SignInPolicy.create_accounts``), with no roles. A
+    provider that says it asked for a second factor satisfies esafety's two-factor rule for this session."""
+    from django.contrib.auth import login as django_login
+
+    from esafety.accounts.sso import Refused, second_factor_claimed
+    from esafety.audit.models import AuditEntry
+
+    user = sso_account(provider, email)
+    created = False
+    if user is None:
+        school = provider.school
+        if school is None or not SignInPolicy.for_school(school).create_accounts:
+            raise Refused(
+                "unknown_account",
+                "There is no esafety account for your e-mail address: ask your Headteacher to add you.",
+                email=email,
+            )
+        user, created = _account_from_claims(school, claims, email), True
+    mfa = second_factor_claimed(claims)
+    with transaction.atomic():
+        if created:
+            record("account.create", obj=user, school=user.school, request=request, detail={"via": "sso"})
+        django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if mfa:
+            device, _ = ProviderSecondFactor.objects.get_or_create(
+                user=user, provider=provider, defaults={"name": provider.label, "confirmed": True}
+            )
+            user.second_factor_passed = timezone.now()
+            user.save(update_fields=["second_factor_passed"])
+            otp_login(request, device)
+        record(
+            "account.sso_sign_in",
+            actor=user,
+            obj=user,
+            school=user.school,
+            request=request,
+            kind=AuditEntry.Kind.SIGN_IN,
+            detail={"provider": provider.pk, "kind": provider.kind, "second_factor": mfa},
+        )
+    return user
+
+
+def _account_from_claims(school: School, claims: dict[str, Any], email: str) -> User:
+    username = email[:150]
+    if User.objects.filter(username__iexact=username).exists():
+        username = f"{email[:140]}-{secrets.token_hex(4)}"
+    user = User(
+        username=username,
+        email=email,
+        first_name=str(claims.get("given_name", ""))[:150],
+        last_name=str(claims.get("family_name", ""))[:150],
+        school=school,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def refuse_sso(
+    request: HttpRequest, provider: SignInProvider | None, reason: str, *, email: str = ""
+) -> None:
+    """Audit a refused single sign-on: the reason and the address tried, never a token."""
+    from esafety.audit.models import AuditEntry
+
+    school = provider.school if provider else None
+    if provider is not None and school is None:
+        school = provider.schools().first()
+    record(
+        "account.sso_refused",
+        school=school,
+        request=request,
+        kind=AuditEntry.Kind.SIGN_IN,
+        detail={"provider": provider.pk if provider else None, "reason": reason, "email": email[:254]},
+    )
+
+
+def refuse_password(request: HttpRequest | None, user: User) -> None:
+    from esafety.audit.models import AuditEntry
+
+    record(
+        "account.password_refused",
+        school=user.school,
+        request=request,
+        kind=AuditEntry.Kind.SIGN_IN,
+        detail={"username": user.username},
+    )
+
+
+def save_provider(request: HttpRequest, provider: SignInProvider, *, by: User) -> None:
+    """Add or change a sign-in provider; the school's Headteachers are told, since whoever controls a
+    provider can sign in as anyone at the school."""
+    from esafety.core.actions import queue_email
+
+    is_new = provider.pk is None
+    with transaction.atomic():
+        provider.save()
+        entry = record(
+            "sso.provider_add" if is_new else "sso.provider_change",
+            actor=by,
+            obj=provider,
+            school=provider.school or provider.schools().first(),
+            request=request,
+            detail={
+                "kind": provider.kind,
+                "tenant": provider.tenant,
+                "issuer": provider.issuer_url,
+                "client_id": provider.client_id,
+                "enabled": provider.enabled,
+            },
+        )
+        for school in provider.schools():
+            queue_email(
+                f"sso.provider:{entry.seq}:{school.pk}",
+                User.holding(school, [Role.HEAD]).values_list("email", flat=True),
+                f"Single sign-on changed at {school.name}",
+                f"{by} {'added' if is_new else 'changed'} the sign-in provider “{provider.button_label}”.\n\n"
+                "Whoever controls a sign-in provider can sign in as the school's staff. If you did not expect "
+                "this, review Sign-in settings under Accounts in esafety.",
+                school=school,
+            )
+
+
+def remove_provider(request: HttpRequest, provider: SignInProvider, *, by: User) -> None:
+    with transaction.atomic():
+        record(
+            "sso.provider_remove",
+            actor=by,
+            obj=provider,
+            school=provider.school or provider.schools().first(),
+            request=request,
+            detail={"kind": provider.kind},
+        )
+        provider.delete()
+
+
+def set_sign_in_policy(
+    request: HttpRequest, school: School, *, passwords_allowed: bool, create_accounts: bool, by: User
+) -> None:
+    """Switch password sign-in and account creation from single sign-on for ``school``. Passwords go off only
+    while the school has a working provider, so nobody is locked out by a typo."""
+    if not passwords_allowed and not SignInProvider.serving(school).exists():
+        raise AccountError("Add a sign-in provider before switching passwords off.")
+    with transaction.atomic():
+        policy, _ = SignInPolicy.objects.get_or_create(school=school)
+        policy.passwords_allowed = passwords_allowed
+        policy.create_accounts = create_accounts
+        policy.save(update_fields=["passwords_allowed", "create_accounts"])
+        record(
+            "sso.policy",
+            actor=by,
+            obj=policy,
+            school=school,
+            request=request,
+            detail={"passwords_allowed": passwords_allowed, "create_accounts": create_accounts},
+        )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django_otp.models import Device
 
 from esafety.people.models import Person, School, Trust
 
@@ -33,7 +34,7 @@ class Role(models.TextChoices):
 TRUST_ROLES = frozenset({Role.TRUST_SAFEGUARDING, Role.TRUST_ADMIN})
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # ProviderSecondFactor has an untyped base
     """A person who signs in. Staff and governors only: pupils and parents have no accounts."""
 
     school = models.ForeignKey(
@@ -150,3 +151,123 @@ class ApiToken(models.Model):
     def revoke(self) -> None:
         self.revoked = timezone.now()
         self.save(update_fields=["revoked"])
+
+
+# --- Single sign-on (OpenID Connect) ------------------------------------------------------------------------
+
+
+class SignInProvider(models.Model):  # type: ignore[django-manager-missing]  # as User
+    """An OpenID Connect provider a school's (or a whole trust's) staff sign in with.
+
+    The client secret is never stored here: ``secret_variable`` names the environment variable that holds it
+    (see docs/sso.md), so a database backup, an export or the settings page never carries it.
+    """
+
+    class Kind(models.TextChoices):
+        MICROSOFT = "microsoft", "Microsoft Entra ID (Microsoft 365)"
+        GOOGLE = "google", "Google Workspace"
+        OIDC = "oidc", "Another OpenID Connect provider"
+
+    school = models.ForeignKey(
+        School, models.CASCADE, null=True, blank=True, related_name="sign_in_providers"
+    )
+    trust = models.ForeignKey(Trust, models.CASCADE, null=True, blank=True, related_name="sign_in_providers")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(
+        max_length=60, blank=True, help_text="Another provider: the name on its button, e.g. 'LGfL'"
+    )
+    tenant = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Microsoft: the directory (tenant) ID. Google: the school's Workspace domain.",
+    )
+    issuer_url = models.URLField(
+        "issuer URL", blank=True, help_text="Another provider: its issuer, where discovery is found"
+    )
+    client_id = models.CharField("client ID", max_length=200)
+    secret_variable = models.CharField(
+        max_length=100,
+        help_text="The environment variable holding the client secret, e.g. ESAFETY_SSO_SECRET_HOLLYBROOK",
+    )
+    enabled = models.BooleanField(default=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(school__isnull=False, trust__isnull=True)
+                    | models.Q(school__isnull=True, trust__isnull=False)
+                ),
+                name="sign_in_provider_school_xor_trust",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.button_label
+
+    @property
+    def label(self) -> str:
+        if self.kind == self.Kind.MICROSOFT:
+            return "Microsoft"
+        if self.kind == self.Kind.GOOGLE:
+            return "Google"
+        return self.name or "single sign-on"
+
+    @property
+    def button_label(self) -> str:
+        return f"Sign in with {self.label}"
+
+    @classmethod
+    def serving(cls, school: School) -> models.QuerySet[SignInProvider]:
+        """The enabled providers that sign in ``school``'s staff: its own, then its trust's."""
+        query = models.Q(school=school)
+        if school.trust_id is not None:
+            query |= models.Q(trust_id=school.trust_id)
+        return cls.objects.filter(query, enabled=True).order_by("trust_id", "pk")
+
+    def schools(self) -> models.QuerySet[School]:
+        """The schools whose staff this provider signs in."""
+        if self.school_id is not None:
+            return School.objects.filter(pk=self.school_id)
+        return School.objects.filter(trust=self.trust)
+
+
+class SignInPolicy(models.Model):
+    """How a school's staff may sign in. A school without a row keeps the defaults (passwords allowed, no
+    accounts made from single sign-on)."""
+
+    school = models.OneToOneField(School, models.CASCADE, related_name="sign_in_policy")
+    passwords_allowed = models.BooleanField(
+        default=True,
+        help_text="Off: this school's staff sign in only with single sign-on (superusers keep their password)",
+    )
+    create_accounts = models.BooleanField(
+        default=False,
+        help_text="Make an account, with no roles, for a member of staff the provider vouches for who has none",
+    )
+
+    def __str__(self) -> str:
+        return f"Sign-in at {self.school}"
+
+    @classmethod
+    def for_school(cls, school: School | None) -> SignInPolicy:
+        if school is None:
+            return cls()
+        return cls.objects.filter(school=school).first() or cls(school=school)
+
+
+class ProviderSecondFactor(Device):
+    """The sign-in provider's own multi-factor check, as a django-otp device: a session signed in through a
+    provider whose ID token says it asked for a second factor (``amr``) is verified with this device, so the
+    two-factor rule holds without asking for esafety's TOTP code as well. It verifies no codes itself."""
+
+    provider: models.ForeignKey[SignInProvider, SignInProvider] = models.ForeignKey(
+        SignInProvider, models.CASCADE, related_name="second_factors"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "provider"], name="provider_second_factor_unique")
+        ]

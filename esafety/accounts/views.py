@@ -13,12 +13,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from esafety.access import Action, can, requires
-from esafety.accounts import actions
-from esafety.accounts.forms import AccountForm, ApiTokenForm, RolesForm, SignInForm, TokenCodeForm
-from esafety.accounts.models import ApiToken, Role, RoleAssignment, User
+from esafety.accounts import actions, sso
+from esafety.accounts.forms import (
+    AccountForm,
+    ApiTokenForm,
+    RolesForm,
+    SignInForm,
+    SignInPolicyForm,
+    SignInProviderForm,
+    TokenCodeForm,
+)
+from esafety.accounts.models import ApiToken, Role, RoleAssignment, SignInPolicy, SignInProvider, User
 from esafety.core.types import SchoolRequest
 from esafety.people.models import School, Trust
 
@@ -39,7 +47,22 @@ class SignIn(auth_views.LoginView):
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         # LoginView puts the request's host in ``site_name``: staff should see the product and their school.
         context = super().get_context_data(**kwargs)
-        return {**context, "site_name": settings.SITE_NAME, "organisation": organisation_name()}
+        return {
+            **context,
+            "site_name": settings.SITE_NAME,
+            "organisation": organisation_name(),
+            "providers": sign_in_buttons(),
+        }
+
+
+def sign_in_buttons() -> list[tuple[SignInProvider, str]]:
+    """Every enabled provider with its button's label; the school or trust is named when the providers belong
+    to more than one (a trust's instance), so staff pick their own."""
+    providers = list(SignInProvider.objects.filter(enabled=True).select_related("school", "trust"))
+    several = len({(p.school_id, p.trust_id) for p in providers}) > 1
+    return [
+        (p, f"{p.button_label} ({p.school or p.trust})" if several else p.button_label) for p in providers
+    ]
 
 
 login = SignIn.as_view()
@@ -55,12 +78,18 @@ def _safe_next(request: HttpRequest) -> str:
     return "/"
 
 
+def _has_authenticator(user: User) -> bool:
+    # The authenticator app, not the sign-in provider's own check (a ProviderSecondFactor): a user who signs in
+    # with a password still needs an app to enrol.
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 @login_required
 def second_factor(request: SchoolRequest) -> HttpResponse:
     """Ask for a TOTP code; enrol an authenticator app first if the user has none."""
     if request.user.is_verified():
         return redirect(_safe_next(request))
-    enrolling = not user_has_device(request.user, confirmed=True)
+    enrolling = not _has_authenticator(request.user)
     device = actions.pending_authenticator(request.user) if enrolling else None
     form = TokenCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -85,7 +114,7 @@ def second_factor(request: SchoolRequest) -> HttpResponse:
 @login_required
 def enrolment_qr(request: SchoolRequest) -> HttpResponse:
     """The QR code for the pending authenticator, as SVG: no inline images, nothing cached."""
-    if user_has_device(request.user, confirmed=True):
+    if _has_authenticator(request.user):
         return HttpResponse(status=404)
     device = actions.pending_authenticator(request.user)
     svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="Authenticator set-up code")
@@ -136,7 +165,7 @@ def my_account(request: SchoolRequest) -> HttpResponse:
         "accounts/my_account.html",
         {
             "may_hold_tokens": can(request.user, Action.USE_API, request.school),
-            "has_authenticator": user_has_device(request.user, confirmed=True),
+            "has_authenticator": _has_authenticator(request.user),
             "tokens": ApiToken.objects.active().filter(user=request.user).count(),
         },
     )
@@ -220,3 +249,122 @@ def user_detail(request: SchoolRequest, user_id: int) -> HttpResponse:
             messages.error(request, str(exc))
         return redirect("user_detail", account.pk)
     return render(request, "accounts/user_detail.html", {"account": account, "form": form})
+
+
+# --- Single sign-on ------------------------------------------------------------------------------------------
+
+
+def _refused(request: HttpRequest, provider: SignInProvider | None, refusal: sso.Refused) -> HttpResponse:
+    actions.refuse_sso(request, provider, refusal.reason, email=refusal.email)
+    return render(
+        request,
+        "accounts/sso_refused.html",
+        {"message": refusal.message, "provider": provider, "site_name": settings.SITE_NAME},
+        status=403,
+    )
+
+
+def sso_start(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """Send the browser to the provider, with a fresh state, nonce and PKCE challenge in its session."""
+    provider = get_object_or_404(SignInProvider, pk=provider_id, enabled=True)
+    try:
+        return redirect(sso.authorisation_url(provider, request.session, _safe_next(request)))
+    except sso.Refused as refusal:
+        actions.refuse_sso(request, provider, refusal.reason)
+        return render(
+            request,
+            "accounts/sso_refused.html",
+            {"message": refusal.message, "provider": provider, "site_name": settings.SITE_NAME},
+            status=502,
+        )
+
+
+def sso_callback(request: HttpRequest) -> HttpResponse:
+    """The provider sends the browser back here with a code: exchange it, check the ID token, sign in."""
+    provider = None
+    try:
+        flow = sso.take_flow(request.session, request.GET.get("state", ""))
+        provider = SignInProvider.objects.filter(pk=flow["provider"], enabled=True).first()
+        if provider is None:
+            raise sso.Refused("provider_removed", "This sign-in provider has been switched off.")
+        if request.GET.get("error"):
+            raise sso.Refused("provider_refused", "The sign-in provider did not sign you in.")
+        token = sso.exchange_code(provider, request.GET.get("code", ""), flow["verifier"])
+        claims = sso.provider_token_claims(provider, token, flow["nonce"])
+        email = sso.vouched_email(provider, claims)
+        actions.sign_in_with_provider(request, provider, claims, email)
+    except sso.Refused as refusal:
+        return _refused(request, provider, refusal)
+    target = flow["next"]
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+def _keeps_trust_providers(request: SchoolRequest) -> bool:
+    return can(request.user, Action.MANAGE_SHARED_ACCOUNTS, request.school)
+
+
+@requires(Action.MANAGE_SIGN_IN)
+def sign_in_settings(request: SchoolRequest) -> HttpResponse:
+    """The school's sign-in providers and whether passwords still work. A trust's providers are listed but
+    changed only by the trust administrator (from any of its schools)."""
+    school = request.school
+    policy = SignInPolicy.for_school(school)
+    provider_form = SignInProviderForm(
+        request.POST if request.POST.get("operation") == "add" else None,
+        initial={
+            "tenant": school.email_domain,
+            "secret_variable": f"ESAFETY_SSO_SECRET_{school.slug.upper().replace('-', '_')}",
+        },
+    )
+    policy_form = SignInPolicyForm(
+        request.POST if request.POST.get("operation") == "policy" else None,
+        initial={"passwords_allowed": policy.passwords_allowed, "create_accounts": policy.create_accounts},
+    )
+    if request.method == "POST":
+        operation = request.POST.get("operation")
+        if operation == "add" and provider_form.is_valid():
+            provider = provider_form.save(commit=False)
+            if request.POST.get("scope") == "trust" and school.trust_id and _keeps_trust_providers(request):
+                provider.trust_id = school.trust_id
+            else:
+                provider.school = school
+            actions.save_provider(request, provider, by=request.user)
+            messages.success(request, f"“{provider.button_label}” added.")
+            return redirect("sign_in_settings")
+        if operation == "policy" and policy_form.is_valid():
+            try:
+                actions.set_sign_in_policy(request, school, by=request.user, **policy_form.cleaned_data)
+            except actions.AccountError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Sign-in settings saved.")
+            return redirect("sign_in_settings")
+        if operation in ("remove", "disable", "enable"):
+            mine = SignInProvider.objects.filter(school=school)
+            if school.trust_id and _keeps_trust_providers(request):
+                mine = mine | SignInProvider.objects.filter(trust_id=school.trust_id)
+            provider = get_object_or_404(mine, pk=request.POST.get("provider"))
+            if operation == "remove":
+                actions.remove_provider(request, provider, by=request.user)
+            else:
+                provider.enabled = operation == "enable"
+                actions.save_provider(request, provider, by=request.user)
+            messages.success(request, "Sign-in provider updated.")
+            return redirect("sign_in_settings")
+    return render(
+        request,
+        "accounts/sign_in_settings.html",
+        {
+            "school_providers": SignInProvider.objects.filter(school=school),
+            "trust_providers": SignInProvider.objects.filter(trust_id=school.trust_id)
+            if school.trust_id
+            else SignInProvider.objects.none(),
+            "provider_form": provider_form,
+            "policy_form": policy_form,
+            "policy": policy,
+            "redirect_uri": sso.redirect_uri(),
+            "keeps_trust_providers": bool(school.trust_id) and _keeps_trust_providers(request),
+        },
+    )

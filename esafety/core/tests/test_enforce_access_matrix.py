@@ -101,6 +101,7 @@ filtering.check                x x x x x x x . . .
 filtering.report_site          x x x x x x x x x .
 filtering.items                x . x . . . . . . .
 transfers.manage               x . x x . . . . . .
+users.sign_in                  x . . . x . . . . x
 """
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from esafety.accounts.models import ApiToken, Role
+from esafety.accounts.models import ApiToken, Role, SignInProvider
 from esafety.core.actions import quiet
 from esafety.core.middleware import SCHOOL_SESSION_KEY
 from esafety.incidents import actions as incident_actions
@@ -141,6 +141,17 @@ def _teacher2_token(case: PostMatrixTests) -> dict[str, Any]:
     return {"token": token}
 
 
+def _sign_in_provider(case: PostMatrixTests) -> dict[str, Any]:
+    provider = SignInProvider.objects.create(
+        school=case.school,
+        kind=SignInProvider.Kind.GOOGLE,
+        tenant="hollybrook.sch.example",
+        client_id="matrix",
+        secret_variable="ESAFETY_SSO_SECRET_MATRIX",
+    )
+    return {"provider": provider}
+
+
 def _reloaded(obj: Any) -> Any:
     return type(obj).objects.get(pk=obj.pk)
 
@@ -240,6 +251,15 @@ ROWS = [
         hidden="head deputy outsider",
         objects=lambda case: {"user": case.sibling},
         data=lambda case, o: {},
+    ),
+    Post(
+        "remove a Hollybrook sign-in provider",
+        lambda o: reverse("sign_in_settings"),
+        ok="head technician",  # users.sign_in; the outsider is Head of another school
+        hidden="outsider",
+        objects=_sign_in_provider,
+        data=lambda case, o: {"operation": "remove", "provider": o["provider"].pk},
+        done=lambda case, o: not SignInProvider.objects.filter(pk=o["provider"].pk).exists(),
     ),
     # people
     Post(
