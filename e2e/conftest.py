@@ -6,6 +6,7 @@ Chromium (`apt-get install chromium`) before these run.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -51,6 +52,19 @@ class Server:
         )
 
 
+SECRET_KEY = "e2e-" + "x" * 60
+
+
+def demo_snapshot_of(var_dir: Path) -> Path:
+    return var_dir.parent / f"{var_dir.name}-demo-snapshot"
+
+
+def copy_demo(server: Server, target: Path) -> Path:
+    """A var folder holding a copy of the session's freshly built demo school (same SECRET_KEY needed)."""
+    shutil.copytree(demo_snapshot_of(server.var_dir), target)
+    return target
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     var_dir = tmp_path_factory.mktemp("esafety-e2e")
@@ -58,7 +72,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {
         **os.environ,
         "DEBUG": "0",
-        "SECRET_KEY": "e2e-" + "x" * 60,
+        "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "ESAFETY_VAR_DIR": str(var_dir),
         "DATABASE_URL": f"sqlite:///{var_dir}/e2e.sqlite3",
@@ -75,6 +89,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv.manage("migrate", "--noinput", "-v", "0")
     srv.manage("collectstatic", "--noinput", "-v", "0")
     srv.manage("demo", "--password", DEMO_PASSWORD, timeout=300)
+    # The freshly built demo (database, published filter policy, media, static files), before anything runs:
+    # modules that need a server of their own with other settings start from a copy instead of building again.
+    shutil.copytree(var_dir, demo_snapshot_of(var_dir))
     log = open(var_dir / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.conftest import DEMO_PASSWORD, ROOT, Server
+from e2e.conftest import ROOT, SECRET_KEY, Server, copy_demo
 from e2e.oidc_provider.claims import PASSWORD as PROVIDER_PASSWORD
 from e2e.oidc_provider.seed import CLIENTS
 from e2e.support import free_port, wait_until
@@ -57,9 +57,11 @@ def _serve(
 
 
 @pytest.fixture(scope="module")
-def sso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """esafety (two-factor sign-in on, as in production) and the provider, each in its own process."""
+def sso_server(tmp_path_factory: pytest.TempPathFactory, server: Server) -> Iterator[Server]:
+    """esafety (two-factor sign-in on, as in production) and the provider, each in its own process. esafety starts
+    from a copy of the session's demo school rather than building it again (minutes on a small machine)."""
     var_dir = tmp_path_factory.mktemp("esafety-sso")
+    esafety_var = copy_demo(server, var_dir / "esafety")
     esafety_port, provider_port = free_port(), free_port()
     site = f"http://127.0.0.1:{esafety_port}"
     provider_env = {
@@ -88,17 +90,17 @@ def sso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {
         **os.environ,
         "DEBUG": "0",
-        "SECRET_KEY": "e2e-sso-" + "x" * 60,
+        "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": site,
-        "ESAFETY_VAR_DIR": str(var_dir),
-        "DATABASE_URL": f"sqlite:///{var_dir}/e2e.sqlite3",
+        "ESAFETY_VAR_DIR": str(esafety_var),
+        "DATABASE_URL": f"sqlite:///{esafety_var}/e2e.sqlite3",
         "ESAFETY_SSL_REDIRECT": "0",
         "ESAFETY_SECURE_COOKIES": "0",
         "ESAFETY_HSTS_SECONDS": "0",
         "ESAFETY_REQUIRE_2FA": "1",
         "ESAFETY_TASKS_BACKEND": "immediate",
-        "EMAIL_URL": f"file://{var_dir}/mail",
+        "EMAIL_URL": f"file://{esafety_var}/mail",
         "DJANGO_SETTINGS_MODULE": "esafety.settings",
         # The loopback provider poses as Entra ID: the tenant's issuer is built on this authority.
         "ESAFETY_SSO_MICROSOFT_AUTHORITY": f"http://127.0.0.1:{provider_port}",
@@ -106,10 +108,7 @@ def sso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "ESAFETY_SSO_SECRET_HOLLYBROOK_GENERIC": CLIENTS["esafety-generic"][1],
     }
     env.pop("PYTEST_CURRENT_TEST", None)
-    srv = Server(url=site, env=env, var_dir=var_dir)
-    srv.manage("migrate", "--noinput", "-v", "0")
-    srv.manage("collectstatic", "--noinput", "-v", "0")
-    srv.manage("demo", "--password", DEMO_PASSWORD, timeout=300)
+    srv = Server(url=site, env=env, var_dir=esafety_var)
     srv.manage(
         "shell",
         "-c",
@@ -121,7 +120,7 @@ def sso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         f"P.objects.create(school=school, kind='oidc', name='Loopback ID', issuer_url='{issuer}',"
         " client_id='esafety-generic', secret_variable='ESAFETY_SSO_SECRET_HOLLYBROOK_GENERIC')\n",
     )
-    esafety = _serve("esafety.wsgi", esafety_port, env, var_dir / "gunicorn.log", f"{site}/healthz")
+    esafety = _serve("esafety.wsgi", esafety_port, env, esafety_var / "gunicorn.log", f"{site}/healthz")
     yield srv
     for process in (esafety, provider):
         process.terminate()
