@@ -58,6 +58,7 @@ from esafety.incidents.models import (
     Step,
     WorkflowError,
 )
+from esafety.people import picker
 from esafety.people.models import Person
 
 if TYPE_CHECKING:
@@ -84,19 +85,8 @@ def _read_files(files: list[Any]) -> list[tuple[str, bytes]]:
 
 
 def _search_people(school: School, query: str) -> QuerySet[Person]:
-    people = Person.objects.filter(school=school).current()
-    words = query.split()[:4]
-    if not words:
-        return people.none()
-    for word in words:
-        people = people.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(preferred_name__icontains=word)
-            | Q(class_name__iexact=word)
-            | Q(year_group__iexact=word)
-        )
-    return people.order_by("last_name", "first_name", "pk")
+    """Part of a name, or a whole class or year group ("Kestrels", "Year 2", "Y2"): the one picker search."""
+    return picker.search(Person.objects.filter(school=school), query)
 
 
 def _browses_people(request: SchoolRequest) -> bool:
@@ -130,22 +120,28 @@ def _pick_token(request: SchoolRequest, person_id: int) -> str:
     return signing.Signer(salt="incidents.picker").sign(f"{request.user.pk}:{person_id}").rsplit(":", 1)[1]
 
 
-def _picked_people(request: SchoolRequest) -> list[tuple[Person, str]]:
-    """The people ticked in the picker, with the role chosen for each (only people of this school)."""
-    ids = [int(value) for value in request.POST.getlist("people") if value.isdigit()][:200]
+def _picked_people(request: SchoolRequest, data: Any = None) -> list[tuple[Person, str]]:
+    """The people ticked in the picker, with the role chosen for each (only people of this school). The role is
+    "" where none was chosen: the picker has no default, so no one is recorded as a "witness" by accident."""
+    data = request.POST if data is None else data
+    ids = [int(value) for value in data.getlist("people") if value.isdigit()][:200]
     if not _browses_people(request):
-        ids = [
-            pk
-            for pk in ids
-            if constant_time_compare(request.POST.get(f"pick_{pk}", ""), _pick_token(request, pk))
-        ]
+        ids = [pk for pk in ids if constant_time_compare(data.get(f"pick_{pk}", ""), _pick_token(request, pk))]
     people = Person.objects.filter(school=request.school, pk__in=ids).in_bulk()
     picked = []
     for person_id in dict.fromkeys(ids):
         if person := people.get(person_id):
-            role = request.POST.get(f"role_{person_id}", IncidentPerson.Role.OTHER)
-            picked.append((person, role if role in IncidentPerson.Role.values else IncidentPerson.Role.OTHER))
+            role = data.get(f"role_{person_id}", "")
+            picked.append((person, role if role in IncidentPerson.Role.values else ""))
     return picked
+
+
+def _missing_roles(picked: list[tuple[Person, str]]) -> str:
+    """The error for ticked people whose part nobody chose, or ""."""
+    names = [person.full_name for person, role in picked if not role]
+    if not names:
+        return ""
+    return f"Choose how {' and '.join(names)} {'was' if len(names) == 1 else 'were'} involved."
 
 
 def _guidance(school: School) -> dict[str, str]:
@@ -154,44 +150,58 @@ def _guidance(school: School) -> dict[str, str]:
     )
 
 
-def _render_report(
-    request: SchoolRequest, form: ReportForm, *, status: int = 200, **extra: Any
-) -> HttpResponse:
-    picked = _picked_people(request) if request.method == "POST" else []
-    query = request.POST.get("find", "").strip() if request.method == "POST" else ""
+def _picker_context(request: SchoolRequest, data: Any) -> dict[str, Any]:
+    """The report form's "Who was involved?" rows: the people ticked (with their roles) and then those found.
+
+    A reporter who may not browse the directory sees the name they typed and the kind of person, not the class
+    or job that tells where to find them; the others see what tells two people of one name apart."""
+    picked = _picked_people(request, data) if data is not None else []
+    query = data.get("find", "").strip()[:100] if data is not None else ""
     picked_ids = {person.pk for person, _ in picked}
     found = [
         person
         for person in _picker_search(request, query)[:PEOPLE_SEARCH_LIMIT]
         if person.pk not in picked_ids
     ]
-    # (person, role, ticked, label, pick token): a reporter who may not browse the directory sees only the name
-    # they typed, not the class or job that tells where to find the person.
     browses = _browses_people(request)
+    shown = [person for person, _ in picked] + found
+    if browses:
+        children = picker.with_children(Person.objects.filter(pk__in=[person.pk for person in shown]))
+        labels = picker.labels(children)
+    else:
+        labels = picker.kind_labels(shown)
     candidates = [
-        (
-            person,
-            role,
-            ticked,
-            person.description if browses else person.full_name,
-            "" if browses else _pick_token(request, person.pk),
-        )
-        for person, role, ticked in [(p, r, True) for p, r in picked]
-        + [(p, IncidentPerson.Role.OTHER, False) for p in found]
+        (person, role, ticked, labels[person.pk], "" if browses else _pick_token(request, person.pk))
+        for person, role, ticked in [(p, r, True) for p, r in picked] + [(p, "", False) for p in found]
     ]
-    guidance = _guidance(request.school)
-    context = {
-        "form": form,
+    return {
         "candidates": candidates,
         "query": query,
         "searched": bool(query),
         "roles": IncidentPerson.Role.choices,
+        "browses_people": browses,
+    }
+
+
+def _render_report(
+    request: SchoolRequest, form: ReportForm, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    guidance = _guidance(request.school)
+    context = {
+        "form": form,
+        **_picker_context(request, request.POST if request.method == "POST" else None),
         "guidance": [(Category(key).label, text) for key, text in guidance.items()],
         "max_mb": max_bytes() // (1024 * 1024),
-        "browses_people": browses,
         **extra,
     }
     return render(request, "incidents/new.html", context, status=status)
+
+
+@requires(Action.REPORT_INCIDENT)
+def find_people(request: SchoolRequest) -> HttpResponse:
+    """The report form's picker rows for htmx: the same search the form's own Search button runs, swapped into
+    the page so that nothing typed or chosen (files included) is lost and focus stays in the search box."""
+    return render(request, "incidents/_people_found.html", _picker_context(request, request.GET))
 
 
 @requires(Action.REPORT_INCIDENT)
@@ -206,8 +216,12 @@ def new_incident(request: SchoolRequest) -> HttpResponse:
         # Bound (keeps what was typed) but not judged: the report is not sent yet.
         searching._errors = ErrorDict()  # type: ignore[attr-defined]  # Django's own "no errors yet" slot
         return _render_report(request, searching, searching=True, chosen_files=chosen_files)
-    if not form.is_valid():
-        return _render_report(request, form, status=400, chosen_files=chosen_files)
+    picked = _picked_people(request)
+    missing_roles = _missing_roles(picked)
+    if not form.is_valid() or missing_roles:
+        return _render_report(
+            request, form, status=400, chosen_files=chosen_files, people_error=missing_roles
+        )
     data = form.cleaned_data
     try:
         files = _read_files(data["evidence"])
@@ -218,7 +232,7 @@ def new_incident(request: SchoolRequest) -> HttpResponse:
             description=data["description"],
             occurred_at=data["occurred_at"],
             location=data["location"],
-            people=_picked_people(request),
+            people=picked,
             evidence=files,
             reporter_actions=data["reporter_actions"],
             about_staff=data["about_staff"],
@@ -478,7 +492,8 @@ def _people_search(request: SchoolRequest, incident: Incident) -> dict[str, Any]
     if query:
         involved = incident.involvements.values("person_id")
         found = list(_search_people(incident.school, query).exclude(pk__in=involved)[:PEOPLE_SEARCH_LIMIT])
-    return {"query": query, "found": found}
+    labels = picker.labels(picker.with_children(Person.objects.filter(pk__in=[p.pk for p in found])))
+    return {"query": query, "found": [(person, labels[person.pk]) for person in found]}
 
 
 @requires(Action.LIST_INCIDENTS, Action.REPORT_INCIDENT)
@@ -601,9 +616,11 @@ def add_evidence(request: SchoolRequest, incident_id: int) -> HttpResponse:
 @requires(Action.LIST_INCIDENTS)
 def add_people(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for(request, incident_id, permissions.can_manage)
-    if added := actions.add_people(
-        incident, by=request.user, people=_picked_people(request), request=request
-    ):
+    picked = _picked_people(request)
+    if missing_roles := _missing_roles(picked):
+        messages.error(request, f"No one was added. {missing_roles}")
+        return _back_to_incident(request, incident)
+    if added := actions.add_people(incident, by=request.user, people=picked, request=request):
         messages.success(request, f"{added} {'person' if added == 1 else 'people'} added.")
     return _back_to_incident(request, incident)
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("import/", views.import_view, name="import"),
     path("export.csv", views.export_view, name="export"),
+    path("pick/", views.pick, name="pick"),
 ]
