@@ -17,6 +17,7 @@ from esafety.monitoring.models import (
 )
 from esafety.monitoring.scanner import LexiconError, shipped_lexicon
 from esafety.people.models import Person
+from esafety.people.picker import PersonPickerField, PickerFormMixin
 
 if TYPE_CHECKING:
     from esafety.people.models import School
@@ -68,12 +69,11 @@ class ReviewForm(forms.Form):
         return data
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.description
+class PersonChoiceField(PersonPickerField):
+    """A person of the school, found with the people picker rather than a drop-down of everyone."""
 
 
-class EnhancedMonitoringForm(forms.ModelForm):
+class EnhancedMonitoringForm(PickerFormMixin, forms.ModelForm):
     person = PersonChoiceField(queryset=Person.objects.none(), label="Person")
 
     class Meta:
@@ -204,7 +204,7 @@ class LexiconSuppressionForm(forms.ModelForm):
         pass
 
 
-class UploadForm(forms.Form):
+class UploadForm(PickerFormMixin, forms.Form):
     file = forms.FileField(label="Document", help_text="Text, e-mail (.eml), Word (.docx) or PDF")
     person = PersonChoiceField(
         queryset=Person.objects.none(),

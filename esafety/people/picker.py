@@ -217,3 +217,20 @@ class PickerFormMixin:
             self.full_clean()
             return False
         return super().is_valid()  # type: ignore[misc]
+
+
+def use_picker(form: forms.BaseForm, name: str, *, kinds: Iterable[str] = ()) -> PersonPickerField:
+    """Turn the form's person field ``name`` (a drop-down of the whole school) into the search picker, keeping
+    its people, label, help text and whether it is required. ``kinds`` narrows the htmx search to match."""
+    old = form.fields[name]
+    assert isinstance(old, forms.ModelChoiceField)
+    field = PersonPickerField(
+        queryset=old.queryset,
+        required=old.required,
+        label=old.label,
+        help_text=old.help_text,
+        initial=old.initial,
+        kinds=kinds,
+    )
+    form.fields[name] = field
+    return field
