@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from esafety.core.uploads import LimitedFileField, default_limit
 from esafety.filtering import publishing
 from esafety.filtering.models import ChangeRequest, FilterGroup, FilterSettings
 from esafety.people.models import Person, School
@@ -183,4 +184,4 @@ class LeaseForm(forms.Form):
     format = forms.ChoiceField(
         choices=[("dhcpd", "ISC dhcpd leases file"), ("csv", "CSV: ip, mac, starts, ends, hostname")]
     )
-    file = forms.FileField()
+    file = LimitedFileField(max_bytes=default_limit)

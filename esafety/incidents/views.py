@@ -29,6 +29,8 @@ from esafety.audit.models import AuditEntry
 from esafety.core.origins import origin_of
 from esafety.core.text import neutralise
 from esafety.core.types import SchoolRequest
+from esafety.core import uploads
+from esafety.core.uploads import too_large
 from esafety.incidents import actions, permissions
 from esafety.incidents.actions import report_incident
 from esafety.incidents.evidence import EvidenceRejected, max_bytes, pdf_has_javascript
@@ -76,7 +78,7 @@ def _read_files(files: list[Any]) -> list[tuple[str, bytes]]:
     result = []
     for upload in files:
         if upload.size > max_bytes():
-            raise EvidenceRejected(f"“{upload.name}” is larger than the limit.")
+            raise EvidenceRejected(too_large(upload.name, upload.size, max_bytes()))
         result.append((upload.name, upload.read()))
     return result
 
@@ -126,7 +128,9 @@ def _picked_people(request: SchoolRequest, data: Any = None) -> list[tuple[Perso
     data = request.POST if data is None else data
     ids = [int(value) for value in data.getlist("people") if value.isdigit()][:200]
     if not _browses_people(request):
-        ids = [pk for pk in ids if constant_time_compare(data.get(f"pick_{pk}", ""), _pick_token(request, pk))]
+        ids = [
+            pk for pk in ids if constant_time_compare(data.get(f"pick_{pk}", ""), _pick_token(request, pk))
+        ]
     people = Person.objects.filter(school=request.school, pk__in=ids).in_bulk()
     picked = []
     for person_id in dict.fromkeys(ids):
@@ -204,27 +208,52 @@ def find_people(request: SchoolRequest) -> HttpResponse:
     return render(request, "incidents/_people_found.html", _picker_context(request, request.GET))
 
 
+def _pending_evidence(request: SchoolRequest) -> list[tuple[str, str]]:
+    """(token, name) of the files kept from an earlier send of this form that the reporter left ticked."""
+    kept = []
+    for token in dict.fromkeys(request.POST.getlist("pending_evidence")[:20]):
+        if name := uploads.pending_name(token, request.user.pk):
+            kept.append((token, name))
+    return kept
+
+
+def _keep_evidence(request: SchoolRequest, *, new: bool = True) -> dict[str, Any]:
+    """When the form is shown again, keep the files it carried (under the limit) server-side, so the reporter
+    is not asked to choose them again; only files that could not be kept are named to choose again."""
+    kept = _pending_evidence(request)
+    again = []
+    for upload in request.FILES.getlist("evidence")[:20]:
+        if new and upload.size <= max_bytes():
+            kept.append((uploads.keep_pending(request.user.pk, upload.name, upload.read()), upload.name))
+        else:
+            again.append(upload.name)
+    return {"kept_files": kept, "chosen_files": again}
+
+
 @requires(Action.REPORT_INCIDENT)
 def new_incident(request: SchoolRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_report(request, ReportForm())
     form = ReportForm(request.POST, request.FILES)
-    chosen_files = [upload.name for upload in request.FILES.getlist("evidence")]
     if "find_people" in request.POST or "update_people" in request.POST:
         # The picker's search button: show the form again with what was typed, nothing saved yet.
         searching = ReportForm(request.POST)
         # Bound (keeps what was typed) but not judged: the report is not sent yet.
         searching._errors = ErrorDict()  # type: ignore[attr-defined]  # Django's own "no errors yet" slot
-        return _render_report(request, searching, searching=True, chosen_files=chosen_files)
+        return _render_report(request, searching, searching=True, **_keep_evidence(request))
     picked = _picked_people(request)
     missing_roles = _missing_roles(picked)
     if not form.is_valid() or missing_roles:
         return _render_report(
-            request, form, status=400, chosen_files=chosen_files, people_error=missing_roles
+            request, form, status=400, people_error=missing_roles, **_keep_evidence(request)
         )
     data = form.cleaned_data
+    pending = _pending_evidence(request)
     try:
         files = _read_files(data["evidence"])
+        for token, _name in pending:
+            if kept := uploads.take_pending(token, request.user.pk):
+                files.append(kept)
         incident = report_incident(
             school=request.school,
             reporter=request.user,
@@ -241,11 +270,14 @@ def new_incident(request: SchoolRequest) -> HttpResponse:
             request=request,
         )
     except EvidenceRejected as rejected:
+        # One of the files itself was refused: which one is in the message; none of the new ones is kept.
         form.add_error("evidence", str(rejected))
-        return _render_report(request, form, status=400, chosen_files=chosen_files)
+        return _render_report(request, form, status=400, **_keep_evidence(request, new=False))
     except (OperationalError, InterfaceError):
         # The database is down or gone away: say plainly that nothing was saved and keep every word typed.
-        return _render_report(request, form, status=503, db_down=True, chosen_files=chosen_files)
+        return _render_report(request, form, status=503, db_down=True, **_keep_evidence(request))
+    for token, _name in pending:
+        uploads.discard_pending(token, request.user.pk)
     if not getattr(incident, "replayed", False):
         messages.success(request, f"Thank you: your report was received as {incident.label}.")
     if permissions.can_view(request.user, incident):

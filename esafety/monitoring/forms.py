@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils import timezone
 
+from esafety.core.uploads import LimitedFileField, default_limit
 from esafety.core.widgets import DateInput
 from esafety.monitoring.models import (
     CATEGORY_CHOICES,
@@ -205,7 +206,9 @@ class LexiconSuppressionForm(forms.ModelForm):
 
 
 class UploadForm(PickerFormMixin, forms.Form):
-    file = forms.FileField(label="Document", help_text="Text, e-mail (.eml), Word (.docx) or PDF")
+    file = LimitedFileField(
+        max_bytes=default_limit, label="Document", help_text="Text, e-mail (.eml), Word (.docx) or PDF"
+    )
     person = PersonChoiceField(
         queryset=Person.objects.none(),
         required=False,

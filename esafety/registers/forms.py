@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from esafety.accounts.models import Role, User
+from esafety.core.uploads import LimitedFileField, default_limit
 from esafety.people.models import Person
 from esafety.people.picker import PickerFormMixin, use_picker
 from esafety.registers import credentials, gates
@@ -24,7 +25,13 @@ from esafety.registers.models import (
     SecurityReview,
 )
 
-ACCOUNT_KINDS = (Person.Kind.STAFF, Person.Kind.TRAINEE, Person.Kind.SUPPLY, Person.Kind.VISITOR, Person.Kind.THIRD_PARTY)
+ACCOUNT_KINDS = (
+    Person.Kind.STAFF,
+    Person.Kind.TRAINEE,
+    Person.Kind.SUPPLY,
+    Person.Kind.VISITOR,
+    Person.Kind.THIRD_PARTY,
+)
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -200,7 +207,9 @@ class DeviceForm(SchoolModelForm):
 
 
 class DeviceImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV from the anti-virus console or MDM, with a header row")
+    file = LimitedFileField(
+        max_bytes=default_limit, help_text="CSV from the anti-virus console or MDM, with a header row"
+    )
 
 
 class IssueDeviceForm(PickerFormMixin, SchoolForm):

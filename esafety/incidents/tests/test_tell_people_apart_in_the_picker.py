@@ -91,7 +91,8 @@ class TellPeopleApartInThePickerTests(IncidentTestCase):
         self.login(self.teacher)
         page = self.search("Bramley")
         self.assertIn(
-            f'<select name="role_{self.pupil2.pk}" id="role-{self.pupil2.pk}"><option value="" selected>', page
+            f'<select name="role_{self.pupil2.pk}" id="role-{self.pupil2.pk}"><option value="" selected>',
+            page,
         )
         self.assertNotIn('value="other" selected', page)
 
