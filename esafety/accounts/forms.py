@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from esafety.accounts.models import User
 
 
 class SignInForm(AuthenticationForm):
@@ -66,3 +70,19 @@ class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
         choices=_school_roles, widget=forms.CheckboxSelectMultiple, required=False
     )
+
+
+class DeactivateForm(forms.Form):
+    reassign_to = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Who takes over their open actions and incidents",
+        empty_label="Choose a member of staff",
+    )
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reassign_to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = choices.order_by("last_name", "first_name", "username")
+        field.label_from_instance = lambda user: user.get_full_name() or user.username  # type: ignore[method-assign]

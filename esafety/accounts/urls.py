@@ -12,6 +12,7 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_new, name="user_new"),
     path("users/<int:user_id>/", views.user_detail, name="user_detail"),
+    path("users/<int:user_id>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]

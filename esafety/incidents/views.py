@@ -26,10 +26,10 @@ from esafety.access import Action, can, requires
 from esafety.accounts.models import Role, RoleAssignment, User
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
+from esafety.core import uploads
 from esafety.core.origins import origin_of
 from esafety.core.text import neutralise
 from esafety.core.types import SchoolRequest
-from esafety.core import uploads
 from esafety.core.uploads import too_large
 from esafety.incidents import actions, permissions
 from esafety.incidents.actions import report_incident

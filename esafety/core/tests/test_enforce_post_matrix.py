@@ -240,6 +240,14 @@ ROWS = [
         objects=lambda case: {"user": case.sibling},
         data=lambda case, o: {},
     ),
+    Post(
+        "deactivate a Hollybrook user (the confirmation page's POST)",
+        lambda o: reverse("user_deactivate", args=[o["user"].pk]),
+        ok="head deputy",
+        hidden="outsider",
+        objects=lambda case: {"user": case.teacher2},
+        data=lambda case, o: {},
+    ),
     # people
     Post(
         "add a person",
