@@ -72,6 +72,10 @@ class RolesForm(forms.Form):
     )
 
 
+def _user_label(user: User) -> str:
+    return str(user.get_full_name() or user.username)
+
+
 class DeactivateForm(forms.Form):
     reassign_to = forms.ModelChoiceField(
         queryset=User.objects.none(),
@@ -85,4 +89,4 @@ class DeactivateForm(forms.Form):
         field = self.fields["reassign_to"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = choices.order_by("last_name", "first_name", "username")
-        field.label_from_instance = lambda user: user.get_full_name() or user.username  # type: ignore[method-assign]
+        field.label_from_instance = _user_label  # type: ignore[method-assign,assignment]

@@ -64,7 +64,7 @@ class LimitedFileField(forms.FileField):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> LimitedFileField:
         # Each form gets a copy of the field: mark it with the limit in force now (it may be a setting).
-        result = super().__deepcopy__(memo)
+        result = super().__deepcopy__(memo)  # type: ignore[misc]  # Field.__deepcopy__, not in the stubs
         limit_input(result, result.max_bytes)
         return result
 

@@ -21,7 +21,7 @@ class MultipleFileField(forms.FileField):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> MultipleFileField:
         # Each form gets a copy of the field: mark it with the limit in force now (a setting, not a constant).
-        result = super().__deepcopy__(memo)
+        result = super().__deepcopy__(memo)  # type: ignore[misc]  # Field.__deepcopy__, not in the stubs
         limit_input(result, max_bytes())
         return result
 

@@ -223,10 +223,11 @@ def _keep_evidence(request: SchoolRequest, *, new: bool = True) -> dict[str, Any
     kept = _pending_evidence(request)
     again = []
     for upload in request.FILES.getlist("evidence")[:20]:
-        if new and upload.size <= max_bytes():
-            kept.append((uploads.keep_pending(request.user.pk, upload.name, upload.read()), upload.name))
+        name = upload.name or "file"
+        if new and (upload.size or 0) <= max_bytes():
+            kept.append((uploads.keep_pending(request.user.pk, name, upload.read()), name))
         else:
-            again.append(upload.name)
+            again.append(name)
     return {"kept_files": kept, "chosen_files": again}
 
 
