@@ -114,7 +114,7 @@ def upload_certificate(request: SchoolRequest, attendance_id: int) -> HttpRespon
         else reverse("training:index")
     )
     if not form.is_valid():
-        errors: list[str] = list(form.errors.get("certificate") or [])
+        errors = [str(error) for error in form.errors.get("certificate", [])]
         too_big = [str(error) for error in errors if "the limit is" in str(error)]
         messages.error(request, too_big[0] if too_big else "Choose a certificate file to upload.")
         return redirect(back)
