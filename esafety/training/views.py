@@ -115,7 +115,7 @@ def upload_certificate(request: SchoolRequest, attendance_id: int) -> HttpRespon
     )
     if not form.is_valid():
         errors = [str(error) for error in form.errors.get("certificate", [])]
-        too_big = [str(error) for error in errors if "the limit is" in str(error)]
+        too_big = [error for error in errors if "the limit is" in error]
         messages.error(request, too_big[0] if too_big else "Choose a certificate file to upload.")
         return redirect(back)
     upload = form.cleaned_data["certificate"]
