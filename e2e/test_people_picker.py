@@ -38,7 +38,7 @@ def test_it_searches_in_place_keeping_the_chosen_file_the_text_and_the_focus(ser
     assert page.evaluate("document.activeElement.id") == "id_find"
     assert page.get_by_label("What happened and what did you see?").input_value().endswith("(picker test).")
     assert "(pupil, Year 2, Kestrels" in rows.first.locator("label").first.inner_text()
-    # The role starts empty: sending with a ticked person and no role is refused in words.
+    # The role starts empty: it must be chosen (the refusal in words is tested with the Django client).
     assert rows.first.locator("select").input_value() == ""
     assert page.csp_errors == []
 
