@@ -478,7 +478,7 @@ def _detail_context(request: SchoolRequest, incident: Incident, **forms: Any) ->
     initial = {"version": incident.version}
     return {
         "incident": incident,
-        "involvements": incident.involvements.select_related("person").order_by("role", "person__last_name"),
+        "involvements": _involvements(incident),
         "evidence": incident.evidence.all(),
         "timeline": incident.timeline.select_related("actor"),
         "actions": incident.actions.select_related("owner", "done_by"),
@@ -516,6 +516,14 @@ def _detail_context(request: SchoolRequest, incident: Incident, **forms: Any) ->
         if permissions.can_restrict(user, incident)
         else None,
     }
+
+
+def _involvements(incident: Incident) -> list[tuple[IncidentPerson, str]]:
+    """The incident's people, each labelled as the picker showed them (namesakes told apart here too)."""
+    links = list(incident.involvements.select_related("person").order_by("role", "person__last_name"))
+    people = picker.with_children(Person.objects.filter(pk__in=[link.person_id for link in links]))
+    labels = picker.labels(people)
+    return [(link, labels[link.person_id]) for link in links]
 
 
 def _people_search(request: SchoolRequest, incident: Incident) -> dict[str, Any]:
