@@ -38,9 +38,11 @@ from esafety.accounts.models import (
     User,
 )
 from esafety.audit.actions import record
+from esafety.core import holdings
 from esafety.people.models import Person, School
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
 SENIOR_ROLES = frozenset({Role.HEAD, Role.DEPUTY, Role.DSL, Role.COORDINATOR}) | TRUST_ROLES
@@ -245,6 +247,42 @@ def set_active(
             school=school,
             request=request,
         )
+
+
+def reassignable_to(school: School, user: User) -> QuerySet[User]:
+    """Who may take over what ``user`` holds at ``school``: the school's other active staff accounts."""
+    return User.objects.filter(is_active=True, role_assignments__school=school).exclude(pk=user.pk).distinct()
+
+
+def deactivate_and_reassign(
+    school: School, user: User, *, to: User | None, by: User | None, request: HttpRequest | None = None
+) -> int:
+    """Hand on the work ``user`` holds (``esafety.core.holdings``: open incident actions, incidents held) to
+    ``to`` and deactivate the account, all or nothing; the number of items handed on. Work held and nobody
+    chosen to take it refuses, so deactivating never leaves an action or an incident with no one."""
+    _check_whole_account(by, user, school, "deactivate")
+    held = holdings.held_by(user, school)
+    if held and to is None:
+        raise AccountError("Choose who takes over their open actions and incidents first.")
+    if to is not None and not reassignable_to(school, user).filter(pk=to.pk).exists():
+        raise AccountError("Choose an active member of staff of this school to take over.")
+    with transaction.atomic():
+        moved = 0
+        if held and to is not None:
+            try:
+                moved = holdings.reassign_all(user, to, school, by=by, request=request)
+            except holdings.CannotReassign as refused:
+                raise AccountError(str(refused)) from refused
+            record(
+                "account.reassign",
+                actor=by,
+                obj=user,
+                school=school,
+                request=request,
+                detail={"to": to.pk, "items": moved},
+            )
+        set_active(school, user, False, by=by, request=request)
+    return moved
 
 
 def reset_password(school: School, user: User, *, by: User | None, request: HttpRequest | None = None) -> str:

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from esafety.accounts.models import User
+
 
 class SignInForm(AuthenticationForm):
     username = forms.CharField(
@@ -150,3 +152,23 @@ class SignInPolicyForm(forms.Form):
         label="Make an account (with no roles) for staff the provider vouches for who have none",
         required=False,
     )
+
+
+def _user_label(user: User) -> str:
+    return str(user.get_full_name() or user.username)
+
+
+class DeactivateForm(forms.Form):
+    reassign_to = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Who takes over their open actions and incidents",
+        empty_label="Choose a member of staff",
+    )
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reassign_to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = choices.order_by("last_name", "first_name", "username")
+        field.label_from_instance = _user_label  # type: ignore[method-assign,assignment]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("sso/<int:provider_id>/start/", views.sso_start, name="sso_start"),
     path("sso/callback/", views.sso_callback, name="sso_callback"),
     path("sign-in-settings/", views.sign_in_settings, name="sign_in_settings"),
+    path("users/<int:user_id>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
 ]

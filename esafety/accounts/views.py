@@ -20,6 +20,7 @@ from esafety.accounts import actions, sso
 from esafety.accounts.forms import (
     AccountForm,
     ApiTokenForm,
+    DeactivateForm,
     RolesForm,
     SignInForm,
     SignInPolicyForm,
@@ -27,6 +28,7 @@ from esafety.accounts.forms import (
     TokenCodeForm,
 )
 from esafety.accounts.models import ApiToken, Role, RoleAssignment, SignInPolicy, SignInProvider, User
+from esafety.core import holdings
 from esafety.core.types import SchoolRequest
 from esafety.people.models import School, Trust
 
@@ -230,6 +232,9 @@ def user_detail(request: SchoolRequest, user_id: int) -> HttpResponse:
                     request=request,
                 )
                 messages.success(request, "Roles saved.")
+            elif operation == "deactivate" and holdings.held_by(account, school):
+                # Work would be left with no one: the confirmation page hands it on first.
+                return redirect("user_deactivate", account.pk)
             elif operation in ("deactivate", "activate"):
                 actions.set_active(school, account, operation == "activate", by=request.user, request=request)
                 messages.success(request, f"Account {operation}d.")
@@ -368,3 +373,28 @@ def sign_in_settings(request: SchoolRequest) -> HttpResponse:
             "keeps_trust_providers": bool(school.trust_id) and _keeps_trust_providers(request),
         },
     )
+
+
+@requires(Action.MANAGE_USERS)
+def user_deactivate(request: SchoolRequest, user_id: int) -> HttpResponse:
+    """Confirm a deactivation on a page that lists what the person holds and hands it on in the same step."""
+    school = request.school
+    assert school is not None  # @requires refuses a user with no school
+    account = get_object_or_404(User.objects.filter(role_assignments__school=school).distinct(), pk=user_id)
+    held = holdings.held_by(account, school)
+    bound = request.POST if request.method == "POST" else None  # an empty POST still confirms
+    form = DeactivateForm(bound, choices=actions.reassignable_to(school, account))
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = actions.deactivate_and_reassign(
+                school, account, to=form.cleaned_data["reassign_to"], by=request.user, request=request
+            )
+        except actions.AccountError as exc:
+            form.add_error("reassign_to", str(exc))
+        else:
+            handed = f" {moved} item{'s' if moved != 1 else ''} handed on." if moved else ""
+            messages.success(request, f"Account deactivated.{handed}")
+            return redirect("user_detail", account.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"account": account, "held": held, "form": form}
+    return render(request, "accounts/user_deactivate.html", context, status=status)

@@ -11,3 +11,4 @@ class CoreConfig(AppConfig):
         from esafety.core.schedule import register
 
         register("core.deliver_outbox", timedelta(minutes=5), "esafety.core.tasks.deliver_outbox")
+        register("core.purge_pending_uploads", timedelta(hours=1), "esafety.core.tasks.purge_pending_uploads")

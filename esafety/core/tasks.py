@@ -89,3 +89,11 @@ def deliver_outbox() -> int:
     for email_id in pending.values_list("pk", flat=True):
         sent += deliver(email_id)
     return sent
+
+
+@task()
+def purge_pending_uploads() -> int:
+    """Remove files kept for forms that were never sent again (``esafety.core.uploads``)."""
+    from esafety.core.uploads import purge_pending
+
+    return purge_pending()

@@ -5,9 +5,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from esafety.core.uploads import LimitedFileField, default_limit
 from esafety.filtering import publishing
 from esafety.filtering.models import ChangeRequest, FilterGroup, FilterSettings
 from esafety.people.models import Person, School
+from esafety.people.picker import PickerFormMixin, use_picker
 
 REASON_HELP = "Recorded with the change in the register of what is blocked or allowed and why."
 
@@ -170,7 +172,7 @@ class ChainForm(forms.Form):
     )
 
 
-class RequestForm(forms.Form):
+class RequestForm(PickerFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=ChangeRequest.Kind.choices, label="What should change")
     url = forms.CharField(
         max_length=2000, label="Web address", help_text="Paste the address, e.g. https://www.example.org/page"
@@ -208,6 +210,7 @@ class RequestForm(forms.Form):
         person.queryset = Person.objects.filter(
             school=school, kind__in=[Person.Kind.PUPIL, Person.Kind.STAFF], left_on__isnull=True
         ).order_by("last_name", "first_name")
+        use_picker(self, "person", kinds=(Person.Kind.PUPIL, Person.Kind.STAFF))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -247,4 +250,4 @@ class LeaseForm(forms.Form):
     format = forms.ChoiceField(
         choices=[("dhcpd", "ISC dhcpd leases file"), ("csv", "CSV: ip, mac, starts, ends, hostname")]
     )
-    file = forms.FileField()
+    file = LimitedFileField(max_bytes=default_limit)

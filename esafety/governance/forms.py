@@ -8,6 +8,7 @@ from esafety.accounts.models import Role, User
 from esafety.governance import standards
 from esafety.governance.models import FilteringReview, ResponsiblePeople, ReviewAnswer
 from esafety.people.models import Person
+from esafety.people.picker import PickerFormMixin, use_picker
 
 
 class DateInput(forms.DateInput):
@@ -152,7 +153,7 @@ class ActionForm(forms.Form):
         owner.label_from_instance = _user_label  # type: ignore[attr-defined]
 
 
-class HoldForm(forms.Form):
+class HoldForm(PickerFormMixin, forms.Form):
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         required=False,
@@ -170,7 +171,7 @@ class HoldForm(forms.Form):
         super().__init__(*args, **kwargs)
         person = self.fields["person"]
         person.queryset = Person.objects.filter(school=school)  # type: ignore[attr-defined]
-        person.label_from_instance = lambda p: f"{p.description} [{p.mis_id or p.pk}]"  # type: ignore[attr-defined]
+        use_picker(self, "person")
         self.fields["record_type"].choices = [("", "—"), *record_types]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

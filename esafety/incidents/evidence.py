@@ -14,6 +14,7 @@ from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from esafety.core.text import decode_text, looks_like_email
+from esafety.core.uploads import too_large
 
 ALLOWED_DESCRIPTION = "screenshots (PNG, JPEG, GIF, WebP), PDF documents, e-mails (.eml) and plain text"
 MAX_PIXELS = 40_000_000  # decompression bombs: a 20 MB PNG can claim billions of pixels
@@ -93,7 +94,7 @@ def strip_image(data: bytes, content_type: str) -> bytes:
 def clean_upload(name: str, data: bytes) -> CleanFile:
     """Check one file and return what will be stored, or raise ``EvidenceRejected`` with a reason for people."""
     if len(data) > max_bytes():
-        raise EvidenceRejected(f"“{name}” is larger than {settings.ESAFETY_MAX_UPLOAD_MB} MB.")
+        raise EvidenceRejected(too_large(name, len(data), max_bytes()))
     if not data:
         raise EvidenceRejected(f"“{name}” is empty.")
     kind = sniff(data)

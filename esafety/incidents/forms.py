@@ -7,7 +7,9 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from esafety.core.uploads import check_size, limit_input
 from esafety.core.widgets import ISO_DATETIME_LOCAL, DateInput, DateTimeLocalInput
+from esafety.incidents.evidence import max_bytes
 from esafety.incidents.models import Category, Incident, IncidentPerson, Outcome, Transition
 
 
@@ -18,9 +20,18 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> MultipleFileField:
+        # Each form gets a copy of the field: mark it with the limit in force now (a setting, not a constant).
+        result = super().__deepcopy__(memo)  # type: ignore[misc]  # Field.__deepcopy__, not in the stubs
+        limit_input(result, max_bytes())
+        return result
+
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+        cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
+        for upload in cleaned:
+            check_size(upload, max_bytes())
+        return cleaned
 
 
 def category_choices(blank: str = "Choose the closest match") -> list[tuple[str, str]]:

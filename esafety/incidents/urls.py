@@ -6,6 +6,7 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="list"),
     path("new/", views.new_incident, name="new"),
+    path("new/people/", views.find_people, name="find_people"),
     path("export.csv", views.export_csv, name="export"),
     path("actions/", views.action_list, name="actions"),
     path("actions/<int:action_id>/done/", views.complete_action, name="action_done"),

@@ -26,10 +26,11 @@ from esafety.access import Action, can, requires
 from esafety.accounts.models import Role, RoleAssignment, User
 from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
-from esafety.core import schooldays
+from esafety.core import schooldays, uploads
 from esafety.core.origins import origin_of
 from esafety.core.text import neutralise
 from esafety.core.types import SchoolRequest
+from esafety.core.uploads import too_large
 from esafety.incidents import actions, permissions
 from esafety.incidents.actions import report_incident
 from esafety.incidents.evidence import EvidenceRejected, max_bytes, pdf_has_javascript
@@ -63,6 +64,7 @@ from esafety.incidents.models import (
     Step,
     WorkflowError,
 )
+from esafety.people import picker
 from esafety.people.models import Person
 
 if TYPE_CHECKING:
@@ -80,7 +82,7 @@ def _read_files(files: list[Any]) -> list[tuple[str, bytes]]:
     result = []
     for upload in files:
         if upload.size > max_bytes():
-            raise EvidenceRejected(f"“{upload.name}” is larger than the limit.")
+            raise EvidenceRejected(too_large(upload.name, upload.size, max_bytes()))
         result.append((upload.name, upload.read()))
     return result
 
@@ -89,19 +91,8 @@ def _read_files(files: list[Any]) -> list[tuple[str, bytes]]:
 
 
 def _search_people(school: School, query: str) -> QuerySet[Person]:
-    people = Person.objects.filter(school=school).current()
-    words = query.split()[:4]
-    if not words:
-        return people.none()
-    for word in words:
-        people = people.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(preferred_name__icontains=word)
-            | Q(class_name__iexact=word)
-            | Q(year_group__iexact=word)
-        )
-    return people.order_by("last_name", "first_name", "pk")
+    """Part of a name, or a whole class or year group ("Kestrels", "Year 2", "Y2"): the one picker search."""
+    return picker.search(Person.objects.filter(school=school), query)
 
 
 def _browses_people(request: SchoolRequest) -> bool:
@@ -135,22 +126,30 @@ def _pick_token(request: SchoolRequest, person_id: int) -> str:
     return signing.Signer(salt="incidents.picker").sign(f"{request.user.pk}:{person_id}").rsplit(":", 1)[1]
 
 
-def _picked_people(request: SchoolRequest) -> list[tuple[Person, str]]:
-    """The people ticked in the picker, with the role chosen for each (only people of this school)."""
-    ids = [int(value) for value in request.POST.getlist("people") if value.isdigit()][:200]
+def _picked_people(request: SchoolRequest, data: Any = None) -> list[tuple[Person, str]]:
+    """The people ticked in the picker, with the role chosen for each (only people of this school). The role is
+    "" where none was chosen: the picker has no default, so no one is recorded as a "witness" by accident."""
+    data = request.POST if data is None else data
+    ids = [int(value) for value in data.getlist("people") if value.isdigit()][:200]
     if not _browses_people(request):
         ids = [
-            pk
-            for pk in ids
-            if constant_time_compare(request.POST.get(f"pick_{pk}", ""), _pick_token(request, pk))
+            pk for pk in ids if constant_time_compare(data.get(f"pick_{pk}", ""), _pick_token(request, pk))
         ]
     people = Person.objects.filter(school=request.school, pk__in=ids).in_bulk()
     picked = []
     for person_id in dict.fromkeys(ids):
         if person := people.get(person_id):
-            role = request.POST.get(f"role_{person_id}", IncidentPerson.Role.OTHER)
-            picked.append((person, role if role in IncidentPerson.Role.values else IncidentPerson.Role.OTHER))
+            role = data.get(f"role_{person_id}", "")
+            picked.append((person, role if role in IncidentPerson.Role.values else ""))
     return picked
+
+
+def _missing_roles(picked: list[tuple[Person, str]]) -> str:
+    """The error for ticked people whose part nobody chose, or ""."""
+    names = [person.full_name for person, role in picked if not role]
+    if not names:
+        return ""
+    return f"Choose how {' and '.join(names)} {'was' if len(names) == 1 else 'were'} involved."
 
 
 def _guidance(school: School) -> dict[str, str]:
@@ -159,44 +158,81 @@ def _guidance(school: School) -> dict[str, str]:
     )
 
 
-def _render_report(
-    request: SchoolRequest, form: ReportForm, *, status: int = 200, **extra: Any
-) -> HttpResponse:
-    picked = _picked_people(request) if request.method == "POST" else []
-    query = request.POST.get("find", "").strip() if request.method == "POST" else ""
+def _picker_context(request: SchoolRequest, data: Any) -> dict[str, Any]:
+    """The report form's "Who was involved?" rows: the people ticked (with their roles) and then those found.
+
+    A reporter who may not browse the directory sees the name they typed and the kind of person, not the class
+    or job that tells where to find them; the others see what tells two people of one name apart."""
+    picked = _picked_people(request, data) if data is not None else []
+    query = data.get("find", "").strip()[:100] if data is not None else ""
     picked_ids = {person.pk for person, _ in picked}
     found = [
         person
         for person in _picker_search(request, query)[:PEOPLE_SEARCH_LIMIT]
         if person.pk not in picked_ids
     ]
-    # (person, role, ticked, label, pick token): a reporter who may not browse the directory sees only the name
-    # they typed, not the class or job that tells where to find the person.
     browses = _browses_people(request)
+    shown = [person for person, _ in picked] + found
+    if browses:
+        children = picker.with_children(Person.objects.filter(pk__in=[person.pk for person in shown]))
+        labels = picker.labels(children)
+    else:
+        labels = picker.kind_labels(shown)
     candidates = [
-        (
-            person,
-            role,
-            ticked,
-            person.description if browses else person.full_name,
-            "" if browses else _pick_token(request, person.pk),
-        )
-        for person, role, ticked in [(p, r, True) for p, r in picked]
-        + [(p, IncidentPerson.Role.OTHER, False) for p in found]
+        (person, role, ticked, labels[person.pk], "" if browses else _pick_token(request, person.pk))
+        for person, role, ticked in [(p, r, True) for p, r in picked] + [(p, "", False) for p in found]
     ]
-    guidance = _guidance(request.school)
-    context = {
-        "form": form,
+    return {
         "candidates": candidates,
         "query": query,
         "searched": bool(query),
         "roles": IncidentPerson.Role.choices,
+        "browses_people": browses,
+    }
+
+
+def _render_report(
+    request: SchoolRequest, form: ReportForm, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    guidance = _guidance(request.school)
+    context = {
+        "form": form,
+        **_picker_context(request, request.POST if request.method == "POST" else None),
         "guidance": [(Category(key).label, text) for key, text in guidance.items()],
         "max_mb": max_bytes() // (1024 * 1024),
-        "browses_people": browses,
         **extra,
     }
     return render(request, "incidents/new.html", context, status=status)
+
+
+@requires(Action.REPORT_INCIDENT)
+def find_people(request: SchoolRequest) -> HttpResponse:
+    """The report form's picker rows for htmx: the same search the form's own Search button runs, swapped into
+    the page so that nothing typed or chosen (files included) is lost and focus stays in the search box."""
+    return render(request, "incidents/_people_found.html", _picker_context(request, request.GET))
+
+
+def _pending_evidence(request: SchoolRequest) -> list[tuple[str, str]]:
+    """(token, name) of the files kept from an earlier send of this form that the reporter left ticked."""
+    kept = []
+    for token in dict.fromkeys(request.POST.getlist("pending_evidence")[:20]):
+        if name := uploads.pending_name(token, request.user.pk):
+            kept.append((token, name))
+    return kept
+
+
+def _keep_evidence(request: SchoolRequest, *, new: bool = True) -> dict[str, Any]:
+    """When the form is shown again, keep the files it carried (under the limit) server-side, so the reporter
+    is not asked to choose them again; only files that could not be kept are named to choose again."""
+    kept = _pending_evidence(request)
+    again = []
+    for upload in request.FILES.getlist("evidence")[:20]:
+        name = upload.name or "file"
+        if new and (upload.size or 0) <= max_bytes():
+            kept.append((uploads.keep_pending(request.user.pk, name, upload.read()), name))
+        else:
+            again.append(name)
+    return {"kept_files": kept, "chosen_files": again}
 
 
 @requires(Action.REPORT_INCIDENT)
@@ -204,26 +240,32 @@ def new_incident(request: SchoolRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_report(request, ReportForm())
     form = ReportForm(request.POST, request.FILES)
-    chosen_files = [upload.name for upload in request.FILES.getlist("evidence")]
     if "find_people" in request.POST or "update_people" in request.POST:
         # The picker's search button: show the form again with what was typed, nothing saved yet.
         searching = ReportForm(request.POST)
         # Bound (keeps what was typed) but not judged: the report is not sent yet.
         searching._errors = ErrorDict()  # type: ignore[attr-defined]  # Django's own "no errors yet" slot
-        return _render_report(request, searching, searching=True, chosen_files=chosen_files)
-    if not form.is_valid():
-        return _render_report(request, form, status=400, chosen_files=chosen_files)
-    data = form.cleaned_data
+        return _render_report(request, searching, searching=True, **_keep_evidence(request))
     picked = _picked_people(request)
+    missing_roles = _missing_roles(picked)
+    if not form.is_valid() or missing_roles:
+        return _render_report(
+            request, form, status=400, people_error=missing_roles, **_keep_evidence(request)
+        )
+    data = form.cleaned_data
     if actions.needs_people(data["category"], picked, data["nobody_known_reason"]):
         form.add_error(
             "nobody_known",
             "Say who was involved: find and tick at least one person, or tick “Nobody known” and say why "
             "(for example, an anonymous account).",
         )
-        return _render_report(request, form, status=400, chosen_files=chosen_files)
+        return _render_report(request, form, status=400, **_keep_evidence(request))
+    pending = _pending_evidence(request)
     try:
         files = _read_files(data["evidence"])
+        for token, _name in pending:
+            if kept := uploads.take_pending(token, request.user.pk):
+                files.append(kept)
         incident = report_incident(
             school=request.school,
             reporter=request.user,
@@ -241,11 +283,14 @@ def new_incident(request: SchoolRequest) -> HttpResponse:
             request=request,
         )
     except EvidenceRejected as rejected:
+        # One of the files itself was refused: which one is in the message; none of the new ones is kept.
         form.add_error("evidence", str(rejected))
-        return _render_report(request, form, status=400, chosen_files=chosen_files)
+        return _render_report(request, form, status=400, **_keep_evidence(request, new=False))
     except (OperationalError, InterfaceError):
         # The database is down or gone away: say plainly that nothing was saved and keep every word typed.
-        return _render_report(request, form, status=503, db_down=True, chosen_files=chosen_files)
+        return _render_report(request, form, status=503, db_down=True, **_keep_evidence(request))
+    for token, _name in pending:
+        uploads.discard_pending(token, request.user.pk)
     if not getattr(incident, "replayed", False):
         messages.success(request, f"Thank you: your report was received as {incident.label}.")
     if permissions.can_view(request.user, incident):
@@ -514,7 +559,7 @@ def _detail_context(request: SchoolRequest, incident: Incident, **forms: Any) ->
     initial = {"version": incident.version}
     return {
         "incident": incident,
-        "involvements": incident.involvements.select_related("person").order_by("role", "person__last_name"),
+        "involvements": _involvements(incident),
         "evidence": incident.evidence.all(),
         "timeline": incident.timeline.select_related("actor"),
         "actions": incident.actions.select_related("owner", "done_by"),
@@ -557,6 +602,14 @@ def _detail_context(request: SchoolRequest, incident: Incident, **forms: Any) ->
     }
 
 
+def _involvements(incident: Incident) -> list[tuple[IncidentPerson, str]]:
+    """The incident's people, each labelled as the picker showed them (namesakes told apart here too)."""
+    links = list(incident.involvements.select_related("person").order_by("role", "person__last_name"))
+    people = picker.with_children(Person.objects.filter(pk__in=[link.person_id for link in links]))
+    labels = picker.labels(people)
+    return [(link, labels[link.person_id]) for link in links]
+
+
 def _people_search(request: SchoolRequest, incident: Incident) -> dict[str, Any]:
     """The add-people picker on the incident page: a GET search, then a POST of the ticked people."""
     query = request.GET.get("find", "").strip()[:100]
@@ -564,7 +617,8 @@ def _people_search(request: SchoolRequest, incident: Incident) -> dict[str, Any]
     if query:
         involved = incident.involvements.values("person_id")
         found = list(_search_people(incident.school, query).exclude(pk__in=involved)[:PEOPLE_SEARCH_LIMIT])
-    return {"query": query, "found": found}
+    labels = picker.labels(picker.with_children(Person.objects.filter(pk__in=[p.pk for p in found])))
+    return {"query": query, "found": [(person, labels[person.pk]) for person in found]}
 
 
 @requires(Action.LIST_INCIDENTS, Action.REPORT_INCIDENT)
@@ -694,9 +748,11 @@ def add_evidence(request: SchoolRequest, incident_id: int) -> HttpResponse:
 @requires(Action.LIST_INCIDENTS)
 def add_people(request: SchoolRequest, incident_id: int) -> HttpResponse:
     incident = _incident_for(request, incident_id, permissions.can_manage)
-    if added := actions.add_people(
-        incident, by=request.user, people=_picked_people(request), request=request
-    ):
+    picked = _picked_people(request)
+    if missing_roles := _missing_roles(picked):
+        messages.error(request, f"No one was added. {missing_roles}")
+        return _back_to_incident(request, incident)
+    if added := actions.add_people(incident, by=request.user, people=picked, request=request):
         messages.success(request, f"{added} {'person' if added == 1 else 'people'} added.")
     return _back_to_incident(request, incident)
 

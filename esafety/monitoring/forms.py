@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils import timezone
 
+from esafety.core.uploads import LimitedFileField, default_limit
 from esafety.core.widgets import DateInput
 from esafety.monitoring.models import (
     CATEGORY_CHOICES,
@@ -17,6 +18,7 @@ from esafety.monitoring.models import (
 )
 from esafety.monitoring.scanner import LexiconError, shipped_lexicon
 from esafety.people.models import Person
+from esafety.people.picker import PersonPickerField, PickerFormMixin
 
 if TYPE_CHECKING:
     from esafety.people.models import School
@@ -78,12 +80,11 @@ class MonitoringSettingsForm(forms.Form):
     )
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.description
+class PersonChoiceField(PersonPickerField):
+    """A person of the school, found with the people picker rather than a drop-down of everyone."""
 
 
-class EnhancedMonitoringForm(forms.ModelForm):
+class EnhancedMonitoringForm(PickerFormMixin, forms.ModelForm):
     person = PersonChoiceField(queryset=Person.objects.none(), label="Person")
 
     class Meta:
@@ -214,8 +215,10 @@ class LexiconSuppressionForm(forms.ModelForm):
         pass
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="Document", help_text="Text, e-mail (.eml), Word (.docx) or PDF")
+class UploadForm(PickerFormMixin, forms.Form):
+    file = LimitedFileField(
+        max_bytes=default_limit, label="Document", help_text="Text, e-mail (.eml), Word (.docx) or PDF"
+    )
     person = PersonChoiceField(
         queryset=Person.objects.none(),
         required=False,

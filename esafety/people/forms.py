@@ -2,19 +2,25 @@ from typing import Any
 
 from django import forms
 
+from esafety.core.uploads import LimitedFileField, too_large
 from esafety.core.widgets import DateInput
 from esafety.people.models import Person
 
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file from your MIS", help_text="UTF-8 CSV with a header row; see the column list."
+    file = LimitedFileField(
+        max_bytes=IMPORT_MAX_BYTES,
+        label="CSV file from your MIS",
+        help_text="UTF-8 CSV with a header row; see the column list.",
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("The file is over 20 MB: split it into several files.")
+        if upload.size > IMPORT_MAX_BYTES:
+            message = too_large("", upload.size, IMPORT_MAX_BYTES)
+            raise forms.ValidationError(f"{message} Split it into several files.")
         return upload
 
 

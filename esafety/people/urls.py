@@ -12,4 +12,5 @@ urlpatterns = [
     path("import/ctf/", views.import_ctf_view, name="import_ctf"),
     path("import/oneroster/", views.import_oneroster_view, name="import_oneroster"),
     path("export.csv", views.export_view, name="export"),
+    path("pick/", views.pick, name="pick"),
 ]

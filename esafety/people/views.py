@@ -11,7 +11,7 @@ from esafety.access import Action, can, requires
 from esafety.audit.actions import record
 from esafety.audit.models import AuditEntry
 from esafety.core.types import SchoolRequest
-from esafety.people import oneroster
+from esafety.people import oneroster, picker
 from esafety.people.actions import DuplicateMisId, apply_people, import_people, save_person
 from esafety.people.ctf import read_ctf
 from esafety.people.forms import (
@@ -159,3 +159,26 @@ def export_view(request: SchoolRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="people-{school.slug}-{stamp}.csv"'
     return response
+
+
+@requires(Action.VIEW_PEOPLE)
+def pick(request: SchoolRequest) -> HttpResponse:
+    """The picker's results for htmx: the same rows the no-JavaScript search shows, for one field.
+
+    Only roles that browse the directory get here (need to know); a governor's report form searches exact names
+    through the form itself. ``kinds`` narrows the search to the kinds of person the field takes."""
+    name = request.GET.get("field", "person")
+    if not name.replace("_", "").isalnum() or len(name) > 60:
+        name = "person"
+    query = request.GET.get(name + picker.SEARCH_SUFFIX, request.GET.get("q", "")).strip()[:100]
+    people = Person.objects.filter(school=request.school)
+    kinds = [kind for kind in request.GET.get("kinds", "").split(",") if kind in Person.Kind.values]
+    if kinds:
+        people = people.filter(kind__in=kinds)
+    chosen = request.GET.get(name, "")
+    found = list(picker.with_children(picker.search(people, query))[: picker.SEARCH_LIMIT])
+    if chosen.isdigit() and all(str(person.pk) != chosen for person in found):
+        found = list(picker.with_children(people.filter(pk=int(chosen)))) + found
+    required = request.GET.get("required", "1") == "1"
+    context = {"picker": picker.results_context(name, found, chosen=chosen, query=query, required=required)}
+    return render(request, "people/_picker_results.html", context)

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from esafety.core.uploads import LimitedFileField, too_large
 from esafety.policies import markdown
 from esafety.policies.models import AcknowledgementCampaign, Newsletter, Policy, PolicyReview
 
@@ -120,8 +121,10 @@ class PaperForm(forms.Form):
         label="Who signed", help_text="People of this campaign who have not acknowledged yet"
     )
     signed_on = forms.DateField(label="Date on the paper", widget=DateInput(), initial=timezone.localdate)
-    scan = forms.FileField(
-        label="Scan or photo of the signed paper", help_text="PDF, JPEG or PNG, up to 10 MB"
+    scan = LimitedFileField(
+        max_bytes=MAX_SCAN_BYTES,
+        label="Scan or photo of the signed paper",
+        help_text="PDF, JPEG or PNG, up to 10 MB",
     )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -134,7 +137,7 @@ class PaperForm(forms.Form):
         scan = self.cleaned_data["scan"]
         if scan.size > MAX_SCAN_BYTES:
             raise forms.ValidationError(
-                "The scan is larger than 10 MB. Scan at a lower resolution and try again."
+                f"{too_large('', scan.size, MAX_SCAN_BYTES)} Scan at a lower resolution and try again."
             )
         head = scan.read(16)
         scan.seek(0)

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from esafety.core.uploads import LimitedFileField, too_large
 from esafety.people.models import Person, School
 from esafety.publishing.models import Channel, Publication, PublicationMedia, PublishingSettings
 
@@ -24,8 +25,11 @@ class ItemForm(forms.Form):
         strip=False,
         help_text="Paste the paragraph, the page's HTML or the post",
     )
-    file = forms.FileField(
-        label="…or a file", required=False, help_text="A .txt or .html file (photos go in the boxes below)"
+    file = LimitedFileField(
+        max_bytes=MAX_UPLOAD_BYTES,
+        label="…or a file",
+        required=False,
+        help_text="A .txt or .html file (photos go in the boxes below)",
     )
 
     def clean(self) -> dict[str, Any]:
@@ -34,9 +38,7 @@ class ItemForm(forms.Form):
             raise forms.ValidationError("Paste the text, or choose a file, to check.")
         upload = cleaned.get("file")
         if upload is not None and upload.size > MAX_UPLOAD_BYTES:
-            self.add_error(
-                "file", f"The file is too large to check ({upload.size // 1024} KB; the limit is 800 KB)."
-            )
+            self.add_error("file", too_large("", upload.size, MAX_UPLOAD_BYTES))
         return cleaned
 
 

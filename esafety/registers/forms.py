@@ -9,7 +9,9 @@ from django import forms
 from django.utils import timezone
 
 from esafety.accounts.models import Role, User
+from esafety.core.uploads import LimitedFileField, default_limit
 from esafety.people.models import Person
+from esafety.people.picker import PickerFormMixin, use_picker
 from esafety.registers import credentials, gates
 from esafety.registers.models import (
     CONFISCATION_STEPS,
@@ -23,6 +25,13 @@ from esafety.registers.models import (
     SecurityReview,
 )
 
+ACCOUNT_KINDS = (
+    Person.Kind.STAFF,
+    Person.Kind.TRAINEE,
+    Person.Kind.SUPPLY,
+    Person.Kind.VISITOR,
+    Person.Kind.THIRD_PARTY,
+)
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -58,7 +67,7 @@ class SchoolModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
-class AccountForm(SchoolForm):
+class AccountForm(PickerFormMixin, SchoolForm):
     kind = forms.ChoiceField(choices=NetworkAccount.Kind.choices, label="Account type")
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
@@ -88,14 +97,8 @@ class AccountForm(SchoolForm):
         people = self.fields["person"]
         assert isinstance(people, forms.ModelChoiceField)
         self.fields["token"].initial = secrets.token_urlsafe(24)
-        people.queryset = _people(
-            self.school,
-            Person.Kind.STAFF,
-            Person.Kind.TRAINEE,
-            Person.Kind.SUPPLY,
-            Person.Kind.VISITOR,
-            Person.Kind.THIRD_PARTY,
-        )
+        people.queryset = _people(self.school, *ACCOUNT_KINDS)
+        use_picker(self, "person", kinds=ACCOUNT_KINDS)
         if not gates.policies_available():
             self.fields["aup_on_paper"].help_text = "Required: acknowledgements are recorded on paper"
 
@@ -204,10 +207,12 @@ class DeviceForm(SchoolModelForm):
 
 
 class DeviceImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV from the anti-virus console or MDM, with a header row")
+    file = LimitedFileField(
+        max_bytes=default_limit, help_text="CSV from the anti-virus console or MDM, with a header row"
+    )
 
 
-class IssueDeviceForm(SchoolForm):
+class IssueDeviceForm(PickerFormMixin, SchoolForm):
     person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Issued to")
     condition = forms.CharField(
         max_length=300, label="Condition", help_text="e.g. Good, small scratch on lid"
@@ -219,13 +224,14 @@ class IssueDeviceForm(SchoolForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "person").queryset = _people(self.school)
+        use_picker(self, "person")
 
 
 class ReturnDeviceForm(forms.Form):
     condition = forms.CharField(max_length=300, label="Condition on return")
 
 
-class ExceptionForm(SchoolModelForm):
+class ExceptionForm(PickerFormMixin, SchoolModelForm):
     class Meta:
         model = PersonalDeviceException
         fields = ["person", "device", "reason", "starts_on", "ends_on"]
@@ -234,6 +240,7 @@ class ExceptionForm(SchoolModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "person").queryset = _people(self.school)
+        use_picker(self, "person")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -243,7 +250,7 @@ class ExceptionForm(SchoolModelForm):
         return data
 
 
-class ConfiscationForm(SchoolModelForm):
+class ConfiscationForm(PickerFormMixin, SchoolModelForm):
     class Meta:
         model = Confiscation
         fields = ["item", "taken_from", "taken_at", "suspicion", "authorised_by", "kept_where", "incident"]
@@ -254,6 +261,7 @@ class ConfiscationForm(SchoolModelForm):
         from esafety.incidents.actions import linkable_incidents
 
         _choice_field(self, "taken_from").queryset = _people(self.school, Person.Kind.PUPIL)
+        use_picker(self, "taken_from", kinds=(Person.Kind.PUPIL,))
         # The Education and Inspections Act power is the Headteacher's: the record names the Head who authorised.
         _choice_field(self, "authorised_by").queryset = _staff_users(self.school, Role.HEAD)
         self.fields["authorised_by"].label = "Authorised by (the Headteacher)"
@@ -282,7 +290,7 @@ class StepForm(forms.Form):
             self.fields["to"].required = True
 
 
-class PhotoAuthorisationForm(SchoolModelForm):
+class PhotoAuthorisationForm(PickerFormMixin, SchoolModelForm):
     class Meta:
         model = PhotoAuthorisation
         fields = ["staff", "device", "purpose", "starts_on", "ends_on", "consent_checked"]
@@ -293,6 +301,7 @@ class PhotoAuthorisationForm(SchoolModelForm):
         _choice_field(self, "staff").queryset = _people(
             self.school, Person.Kind.STAFF, Person.Kind.TRAINEE, Person.Kind.SUPPLY
         )
+        use_picker(self, "staff", kinds=(Person.Kind.STAFF, Person.Kind.TRAINEE, Person.Kind.SUPPLY))
         self.fields["consent_checked"].help_text = gates.consent_note()
 
     def clean(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from esafety.core.uploads import LimitedFileField
 from esafety.people.models import Person
 from esafety.training.actions import CERTIFICATE_MAX_MB, CERTIFICATE_TYPES, trained_people
 from esafety.training.models import YEAR_GROUPS, Lesson, PlannedUnit, Requirement, Resource, TrainingSession
@@ -38,7 +39,10 @@ class AttendanceForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
-    certificate = forms.FileField(help_text=f"A {CERTIFICATE_TYPES} of up to {CERTIFICATE_MAX_MB} MB.")
+    certificate = LimitedFileField(
+        max_bytes=CERTIFICATE_MAX_MB * 1024 * 1024,
+        help_text=f"A {CERTIFICATE_TYPES} of up to {CERTIFICATE_MAX_MB} MB.",
+    )
 
 
 class RequirementForm(forms.ModelForm):

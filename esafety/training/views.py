@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from esafety.access import Action, can, requires, requires_record
 from esafety.audit.actions import record_view
 from esafety.core.types import SchoolRequest
+from esafety.core.uploads import too_large
 from esafety.people.models import Person
 from esafety.training import actions
 from esafety.training.forms import AttendanceForm, CertificateForm, RequirementForm, SessionForm
@@ -113,11 +114,13 @@ def upload_certificate(request: SchoolRequest, attendance_id: int) -> HttpRespon
         else reverse("training:index")
     )
     if not form.is_valid():
-        messages.error(request, "Choose a certificate file to upload.")
+        errors = [str(error) for error in form.errors.get("certificate", [])]
+        too_big = [error for error in errors if "the limit is" in error]
+        messages.error(request, too_big[0] if too_big else "Choose a certificate file to upload.")
         return redirect(back)
     upload = form.cleaned_data["certificate"]
     if upload.size > actions.CERTIFICATE_MAX_MB * 1024 * 1024:
-        messages.error(request, f"“{upload.name}” is larger than {actions.CERTIFICATE_MAX_MB} MB.")
+        messages.error(request, too_large(upload.name, upload.size, actions.CERTIFICATE_MAX_MB * 1024 * 1024))
         return redirect(back)
     try:
         actions.attach_certificate(attendance, upload.name, upload.read(), by=request.user)

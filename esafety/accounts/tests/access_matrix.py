@@ -60,6 +60,15 @@ MATRIX = [
         refused=404,
         forbidden=tuple(name for name in PERSONAS if name not in MANAGERS),
     ),
+    # The confirmation page of a deactivation (GET only here: the POST deactivates and is tested on its own).
+    route(
+        "user_deactivate",
+        "head",
+        "deputy",
+        kwargs=_teacher,
+        refused=404,
+        forbidden=tuple(name for name in PERSONAS if name not in MANAGERS),
+    ),
     route("api_tokens", *PERSONAS),
     route("api_tokens", *PERSONAS, method="POST", data=lambda case: {"name": "Filter"}),
     route(

@@ -190,6 +190,15 @@ def _report_json(case: BaseTestCase, objects: dict[str, Any]) -> dict[str, Any]:
 # --- The table -------------------------------------------------------------------------------------------------
 
 ALL = " ".join(PERSONAS)
+
+
+def _fresh_teacher(case: BaseTestCase) -> Any:
+    """A new Hollybrook teacher per cell: a deactivation must not sign out a persona used by later rows."""
+    from esafety.accounts.models import User
+
+    return make_user(f"leaver{User.objects.count()}", case.school, Role.TEACHER)
+
+
 ROWS = [
     # core
     Post(
@@ -260,6 +269,15 @@ ROWS = [
         objects=_sign_in_provider,
         data=lambda case, o: {"operation": "remove", "provider": o["provider"].pk},
         done=lambda case, o: not SignInProvider.objects.filter(pk=o["provider"].pk).exists(),
+    ),
+    Post(
+        "deactivate a Hollybrook user (the confirmation page's POST)",
+        lambda o: reverse("user_deactivate", args=[o["user"].pk]),
+        ok="head deputy",
+        hidden="outsider",
+        objects=lambda case: {"user": _fresh_teacher(case)},
+        data=lambda case, o: {},
+        done=lambda case, o: not type(o["user"]).objects.get(pk=o["user"].pk).is_active,
     ),
     # people
     Post(

@@ -75,6 +75,8 @@ MATRIX = [
     route("incidents:list", *LOG_USERS),
     route("incidents:new", *REPORTERS),
     route("incidents:new", *REPORTERS, method="POST", data=lambda case: {}),
+    # The report form's picker rows (htmx): whoever may report; a governor gets exact-name matches only.
+    route("incidents:find_people", *REPORTERS),
     route("incidents:export", *LOG_USERS),
     route("incidents:actions", *LOG_USERS),
     route("incidents:settings", "head", "coordinator", "sibling", "outsider"),

@@ -56,7 +56,7 @@ class SniffTests(IncidentTestCase):
 
     @override_settings(ESAFETY_MAX_UPLOAD_MB=1)
     def test_it_refuses_files_over_the_size_limit(self) -> None:
-        with self.assertRaisesMessage(EvidenceRejected, "larger than 1 MB"):
+        with self.assertRaisesMessage(EvidenceRejected, "; the limit is 1 MB."):
             clean_upload("big.txt", b"a" * (1024 * 1024 + 1))
 
     def test_it_strips_exif_and_gps_from_pictures(self) -> None:

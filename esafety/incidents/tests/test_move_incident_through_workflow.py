@@ -176,7 +176,7 @@ class PeopleTests(IncidentTestCase):
         incident = self.report(people=[])
         self.login(self.coordinator)
         page = self.client.get(reverse("incidents:detail", args=[incident.pk]), {"find": "Kestrels"})
-        self.assertContains(page, "Leo Bramley (Year 2, Kestrels)")
+        self.assertContains(page, "Leo Bramley (pupil, Year 2, Kestrels)")
         response = self.client.post(
             reverse("incidents:add_people", args=[incident.pk]),
             {"people": [self.pupil2.pk], f"role_{self.pupil2.pk}": "subject"},

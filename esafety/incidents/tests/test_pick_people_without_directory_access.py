@@ -76,5 +76,5 @@ class PickPeopleWithoutDirectoryAccessTests(IncidentTestCase):
     def test_it_still_lists_a_class_to_staff_who_may_browse_the_directory(self) -> None:
         self.login(self.teacher)
         response = self.search("Kestrels")
-        self.assertContains(response, "Ava Ashdown (Year 2, Kestrels)")
-        self.assertContains(response, "Leo Bramley (Year 2, Kestrels)")
+        self.assertContains(response, "Ava Ashdown (pupil, Year 2, Kestrels)")
+        self.assertContains(response, "Leo Bramley (pupil, Year 2, Kestrels)")

@@ -58,5 +58,7 @@ MATRIX = [
     route("people:import_oneroster", *KEEPERS),
     route("people:import_oneroster", *KEEPERS, method="POST", data=lambda case: {}),
     route("people:export", *KEEPERS),
+    # The people picker's search (htmx): the directory's own readers, never governors (need to know).
+    route("people:pick", *VIEWERS),
     route("api-people", *VIEWERS, anonymous=401),
 ]

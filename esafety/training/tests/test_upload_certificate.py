@@ -51,7 +51,7 @@ class CertificateTests(BaseTestCase):
     def test_it_refuses_a_file_over_the_size_limit(self) -> None:
         stored = self.upload("big.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024 + 1))
         self.assertFalse(stored.certificate)
-        self.assertIn("larger than 5 MB", self.last)
+        self.assertIn("; the limit is 5 MB.", self.last)
 
     def test_it_refuses_a_png_header_on_something_else(self) -> None:
         self.assertFalse(self.upload("x.png", b"\x89PNG\r\n\x1a\n" + b"junk" * 10).certificate)
