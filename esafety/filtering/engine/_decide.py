@@ -133,29 +133,36 @@ def host_decision(policy: Policy, group: Group, host: str, is_ip: bool) -> tuple
     list expressions, which depend on the path: a caller must run them on each URL and, when one matches,
     decide the full way. ``None`` when the path can matter in other ways (URL-list entries for the host, or
     host/path allow or deny entries, time windows or safe search in the group): decide the full way then.
+    The policy's ``always_block`` categories are followed here as in decide_parsed(): a listed suffix in one
+    of them wins before the allow list, and where they have expressions every answer asks for them.
     The helper's fast lane answers from this without parsing or building a :class:`Decision`; it must follow
     decide_parsed() step for step (property tests in tests/test_answer_squid.py compare the two).
     """
     if group.allow.prefixes or group.deny.prefixes or group.windows or group.safe_search:
         return None
-    if getattr(policy, "always_mask", 0):
-        # Categories that beat the allow list (the filtering room's always_block) are not followed here yet:
-        # stand aside, so the full path decides, rather than let a listed host through an allow entry.
-        return None
     lists = policy.lists
-    mask = policy.base_mask[group.name]
+    mask = policy.base_mask[group.name]  # includes the always_block categories
     if mask and lists.url_entry(host) >= 0:
         return None
+    hits = lists.domain_hits(host, is_ip) if mask else []
+    # Step 1 of decide_parsed(): the always_block categories, before the allow list. A URL-list entry would
+    # come first, but hosts with one were sent the full way above; then the longest listed suffix; then the
+    # expressions, which depend on the path: from here on every answer must let the caller run them.
+    always = policy.always_mask
+    if always:
+        for _, found in hits:
+            if found & always:
+                return policy.category_name(group, found & always), False
+    always_expressions = bool(always & policy.expression_categories)
     allow_bit, deny_bit = policy.group_bits[group.name]
     special = policy.special_bits(host, is_ip)
     if special & allow_bit:
-        return "-", False
+        return "-", always_expressions
     if special & deny_bit:
-        return "deny", False
-    if mask:
-        for _, found in lists.domain_hits(host, is_ip):
-            if found & mask:
-                return policy.category_name(group, found & mask), False
+        return "deny", always_expressions
+    for _, found in hits:
+        if found & mask:
+            return policy.category_name(group, found & mask), always_expressions
     expressions = bool(mask & policy.expression_categories)
     if group.block_ip_literals and is_ip:
         return "ip-literal", expressions
