@@ -19,7 +19,15 @@ if TYPE_CHECKING:
 
     from ._policy import Group, Policy
 
-__all__ = ["Decision", "decide", "decide_parsed", "host_decision"]
+__all__ = [
+    "Decision",
+    "HostVerdict",
+    "decide",
+    "decide_parsed",
+    "host_decision",
+    "host_verdict",
+    "path_category",
+]
 
 
 class Decision(NamedTuple):
@@ -126,49 +134,87 @@ def _listed(policy: Policy, hits: list[tuple[int, int]], url_entry: int, parsed:
     return 0
 
 
-def host_decision(policy: Policy, group: Group, host: str, is_ip: bool) -> tuple[str, bool] | None:
-    """:func:`decide_parsed`'s answer when it depends on the host alone: ``(category, check_expressions)``.
+class HostVerdict(NamedTuple):
+    """:func:`host_decision`'s answer: what :func:`decide_parsed` decides from the host alone.
 
-    ``category`` is ``"-"`` for allowed. ``check_expressions`` says that decide_parsed() would go on to the
-    list expressions, which depend on the path: a caller must run them on each URL and, when one matches,
-    decide the full way. ``None`` when the path can matter in other ways (URL-list entries for the host, or
-    host/path allow or deny entries, time windows or safe search in the group): decide the full way then.
-    The policy's ``always_block`` categories are followed here as in decide_parsed(): a listed suffix in one
-    of them wins before the allow list, and where they have expressions every answer asks for them.
-    The helper's fast lane answers from this without parsing or building a :class:`Decision`; it must follow
-    decide_parsed() step for step (property tests in tests/test_answer_squid.py compare the two).
+    ``category`` is ``"-"`` for allowed. ``expressions``: decide_parsed() would go on to the list expressions,
+    which depend on the path, so a caller must run them on each URL and, when one matches, decide the full way.
+    ``url_entry`` is the host's URL-list handle (``-1``: none); with one, :func:`path_category` gives the
+    category for each path. ``url_wins``: a URL-list entry of a blocked category outranks ``category`` (which
+    then came from the domain walk or the group's defaults, not from the allow, deny or always-block steps).
     """
+
+    category: str
+    expressions: bool
+    url_entry: int = -1
+    url_wins: bool = False
+
+
+def host_decision(policy: Policy, group: Group, host: str, is_ip: bool) -> HostVerdict | None:
+    """:func:`decide_parsed`'s answer as far as it depends on the host (see :class:`HostVerdict`).
+
+    ``None`` when the path can matter in ways this does not follow (host/path allow or deny entries, time
+    windows or safe search in the group): decide the full way then. The helper's fast lane answers from this
+    without parsing or building a :class:`Decision`; it must follow decide_parsed() step for step (property
+    tests in tests/test_answer_squid.py compare the two). The policy's ``always_block`` categories are followed
+    as in decide_parsed(): a URL-list entry or a listed suffix in one of them wins before the allow list, and
+    where they have expressions every answer asks for them.
+    """
+    return host_verdict(policy, group, host.encode("ascii", "surrogateescape"), is_ip)
+
+
+def host_verdict(policy: Policy, group: Group, key: bytes, is_ip: bool) -> HostVerdict | None:
+    """:func:`host_decision` for a canonical host as ASCII bytes (what the helper reads)."""
     if group.allow.prefixes or group.deny.prefixes or group.windows or group.safe_search:
         return None
-    lists = policy.lists
     mask = policy.base_mask[group.name]  # includes the always_block categories
-    if mask and lists.url_entry(host) >= 0:
-        return None
-    hits = lists.domain_hits(host, is_ip) if mask else []
-    # Step 1 of decide_parsed(): the always_block categories, before the allow list. A URL-list entry would
-    # come first, but hosts with one were sent the full way above; then the longest listed suffix; then the
-    # expressions, which depend on the path: from here on every answer must let the caller run them.
+    hits: tuple[tuple[int, int], ...] = ()
+    url_entry = -1
+    if mask:
+        hits, url_entry = policy.lists.host_lookup(key, is_ip)
+    # Step 1 of decide_parsed(): the always_block categories, before the allow list: URL-list entries (for
+    # each path, in path_category()), then the longest listed suffix, then the expressions, which depend on
+    # the path: from here on every answer must let the caller run them.
     always = policy.always_mask
     if always:
         for _, found in hits:
             if found & always:
-                return policy.category_name(group, found & always), False
+                return HostVerdict(policy.category_name(group, found & always), False, url_entry)
     always_expressions = bool(always & policy.expression_categories)
     allow_bit, deny_bit = policy.group_bits[group.name]
-    special = policy.special_bits(host, is_ip)
+    special = policy.special_bits_of(key, is_ip)
     if special & allow_bit:
-        return "-", always_expressions
+        return HostVerdict("-", always_expressions, url_entry)
     if special & deny_bit:
-        return "deny", always_expressions
+        return HostVerdict("deny", always_expressions, url_entry)
     for _, found in hits:
         if found & mask:
-            return policy.category_name(group, found & mask), always_expressions
+            return HostVerdict(policy.category_name(group, found & mask), always_expressions, url_entry, True)
     expressions = bool(mask & policy.expression_categories)
     if group.block_ip_literals and is_ip:
-        return "ip-literal", expressions
+        return HostVerdict("ip-literal", expressions, url_entry, True)
     if group.default == "block":
-        return "default", expressions
-    return "-", expressions
+        return HostVerdict("default", expressions, url_entry, True)
+    return HostVerdict("-", expressions, url_entry, True)
+
+
+def path_category(policy: Policy, group: Group, verdict: HostVerdict, lowered_path_query: bytes) -> str:
+    """The category (``"-"``: allowed) for one path of a host with URL-list entries, as decide_parsed()
+    finds it: an always-blocked URL entry first, then the host's own verdict unless a blocked URL entry
+    outranks it. ``lowered_path_query`` is the canonical path and query, lower-cased (``/`` for CONNECT)."""
+    hits = policy.lists.url_prefix_hits(verdict.url_entry, lowered_path_query)
+    if hits:
+        always = policy.always_mask
+        if always:
+            for _, found in hits:
+                if found & always:
+                    return policy.category_name(group, found & always)
+        if verdict.url_wins:
+            mask = policy.base_mask[group.name]
+            for _, found in hits:
+                if found & mask:
+                    return policy.category_name(group, found & mask)
+    return verdict.category
 
 
 def _safe_search(policy: Policy, group: Group, parsed: ParsedURL) -> str | None:

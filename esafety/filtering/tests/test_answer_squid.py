@@ -423,6 +423,27 @@ def test_it_answers_a_block_of_lines_as_line_by_line(
         assert batched.answer_lines(lines) == [single.answer(line) for line in lines]
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_request, min_size=1, max_size=8),
+    st.sampled_from(["seniors", "infants", "pupils"]),
+    st.sampled_from(["auto", "yes", "no"]),
+)
+def test_it_answers_a_block_from_the_fast_lane_as_decide_does(
+    policy: Policy, urls: list[str], group: str, channels: str
+) -> None:
+    helper = Helper(policy, group=group, channels=channels)
+    urls = [url for url in urls if " " not in url]
+    expected = [expected_reply(policy, url, group) for url in urls]
+    ids = channels == "yes" or (channels == "auto" and len(urls) % 2 == 0)
+    for _ in range(2):  # first sight of each host, then from the table
+        if ids:
+            lines = [b"%d %s" % (i, url.encode()) + EXTRAS for i, url in enumerate(urls)]
+            assert helper.answer_lines(lines) == [b"%d " % i + reply for i, reply in enumerate(expected)]
+        else:
+            assert helper.answer_lines([url.encode() + EXTRAS for url in urls]) == expected
+
+
 # always_block (the filtering room publishes the school's illegal-content categories there): the fast lane
 # follows decide_parsed()'s first step, before the allow list, instead of standing aside.
 ALWAYS_POLICY = """\
@@ -493,12 +514,13 @@ def test_it_blocks_always_blocked_categories_in_the_fast_lane(
     assert decide(always_policy, url, group=group).category == category
     helper = Helper(always_policy, group=group, channels="no")
     assert group in helper._lanes  # always_block no longer sends every request the full way
+    expected = expected_reply(always_policy, url, group)
     for _ in range(2):  # first sight of the host, then from the per-host table
-        assert helper.answer(url.encode() + EXTRAS) == expected_reply(always_policy, url, group), url
-    # Served by the lane (its host remembered), except a host with URL-list entries and, for a group that
-    # blocks IP literals, a CONNECT to an address ("connect-ip" is the full path's to tell).
-    full_way = "mixed.example" in url or url == "203.0.113.9:443"
-    assert bool(helper._lanes[group]) is not full_way
+        assert helper.answer(url.encode() + EXTRAS) == expected, url
+        assert helper.answer_lines([url.encode() + EXTRAS, url.encode()]) == [expected] * 2
+    # Served by the lane (its host remembered), except, for a group that blocks IP literals, a CONNECT to
+    # an address ("connect-ip" is the full path's to tell).
+    assert bool(helper._lanes[group]) is not (url == "203.0.113.9:443")
 
 
 _always_host = st.one_of(
@@ -537,8 +559,10 @@ def test_it_answers_always_blocked_requests_from_the_fast_lane_as_decide_does(
     always_policy: Policy, urls: list[str], group: str
 ) -> None:
     helper = Helper(always_policy, group=group, channels="no")
+    batched = Helper(always_policy, group=group, channels="yes")
+    urls = [url for url in urls if " " not in url]
+    expected = [expected_reply(always_policy, url, group) for url in urls]
     for _ in range(2):
-        for url in urls:
-            if " " in url:
-                continue
-            assert helper.answer(url.encode() + EXTRAS) == expected_reply(always_policy, url, group), url
+        assert [helper.answer(url.encode() + EXTRAS) for url in urls] == expected
+        lines = [b"%d %s" % (i, url.encode()) + EXTRAS for i, url in enumerate(urls)]
+        assert batched.answer_lines(lines) == [b"%d " % i + reply for i, reply in enumerate(expected)]
