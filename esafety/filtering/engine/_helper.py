@@ -55,19 +55,35 @@ _FAST_URL = re.compile(
 _FAST_CONNECT = re.compile(rb"((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*):([1-9][0-9]{0,4})\Z")
 # The same shapes with any host of letters, digits, dots, "-" and "_": IPv4 forms, upper case, trailing dots.
 # Their host goes through canonical_host() (cached), and the reply carries the rebuilt canonical URL.
-_OTHER_URL = re.compile(rb"(https?)://([A-Za-z0-9._-]+)(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z")
-_OTHER_CONNECT = re.compile(rb"([A-Za-z0-9._-]+):([1-9][0-9]{0,4})\Z")  # "0443" is canonically "443"
+# A bracketed host is taken when it is an IPv4-mapped IPv6 address (canonical_host() says); other IPv6
+# hosts go the full way.
+_OTHER_URL = re.compile(
+    rb"(https?)://([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z"
+)
+_OTHER_CONNECT = re.compile(rb"([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):([1-9][0-9]{0,4})\Z")  # "0443" is "443"
 
 
 # The lane's whole-line match (in answer_lines()): "[ID ]URL" or "[ID ]host:port", then a space or the end.
 # The URL is canonical already: a lower-case host name whose last label starts with a letter (so not an IPv4
 # form), no port, and a path of segments that neither start with "." nor are empty (no dot segments, no "//",
 # wherever they are), without "%", "\\", "#", controls, spaces or non-ASCII. A CONNECT port has 1-4 digits.
-# Groups: channel, URL, host+path, host, path, CONNECT host. Anything else takes _other_line().
+# A URL's host may also be a dotted-quad IPv4 address without leading zeros (canonical too).
+# Groups: channel, URL, host+path, host, the host if an address, path, CONNECT host. Anything else takes
+# _other_line().
 _HOST = rb"(?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*"
 _SEGMENT = rb'[^/.%\\#\x00-\x20"<>`{}\x7f-\xff][^/%\\#\x00-\x20"<>`{}\x7f-\xff]*+'
+_OCTET = rb"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = rb"(?:" + _OCTET + rb"\.){3}" + _OCTET  # dotted-quad, no leading zeros: canonical already
 _LANE_URL = (
-    rb"((?:https?://((" + _HOST + rb")(/(?:" + _SEGMENT + rb"(?:/" + _SEGMENT + rb")*+/?)?))"
+    rb"((?:https?://(("
+    + _HOST
+    + rb"|("
+    + _IPV4
+    + rb"))(/(?:"
+    + _SEGMENT
+    + rb"(?:/"
+    + _SEGMENT
+    + rb")*+/?)?))"
     rb"|(" + _HOST + rb"):[1-9][0-9]{0,3}))(?= |\Z)"
 )
 _LANE_LINE = re.compile(rb"()" + _LANE_URL)
@@ -104,7 +120,7 @@ def _quote_url(raw: bytes) -> bytes:
     """:func:`quote_param` for an ASCII URL already in bytes (what the lane has)."""
     if _UNSAFE_IN_QUERY.search(raw) is None:
         return raw
-    if _RARE_UNSAFE.search(raw) is None:
+    if _RARE_UNSAFE.search(raw) is None:  # nothing to escape, or only the common few
         for char, escaped in _COMMON_UNSAFE:
             if char in raw:
                 raw = raw.replace(char, escaped)
@@ -150,6 +166,7 @@ class Helper:
     def _reset_lanes(self) -> None:
         self._lanes = self._lane_groups()
         self._prefixes: dict[tuple[str, str], bytes] = {}
+        self._entries: dict[tuple[str, str, bool], _LaneEntry] = {}
         regex_set = self.policy.lists.expression_set()
         # The pybind object under google-re2's Python wrapper, when it has one: the same Match without a
         # Python call per line (it returns a list, empty when nothing matched).
@@ -205,14 +222,14 @@ class Helper:
                 if m is None:
                     append(other(group, line))
                     continue
-                channel, url, host_path, host, path, connect_host = m.groups()
+                channel, url, host_path, host, address, path, connect_host = m.groups()
                 if host is None:
                     host = connect_host
                     host_path = host + b"/"
                     path = b"/"
                 entry = lane_get(host)
                 if entry is None:
-                    entry = new_entry(group, lane, host, False)
+                    entry = new_entry(group, lane, host, address is not None)
                     if entry is None:
                         append(answer(line))
                         continue
@@ -378,11 +395,19 @@ class Helper:
         verdict = host_verdict(self.policy, group, host, is_ip)
         if verdict is None:
             return None
-        entry = (
-            self._prefix(group, verdict.category),
-            verdict.expressions,
-            verdict if verdict.url_entry >= 0 else None,
-        )
+        if verdict.url_entry >= 0:
+            entry: _LaneEntry = (self._prefix(group, verdict.category), verdict.expressions, verdict)
+        else:
+            # Hosts without URL-list entries share one entry per (category, expressions) and group.
+            shared = (group.name, verdict.category, verdict.expressions)
+            found = self._entries.get(shared)
+            if found is None:
+                found = self._entries[shared] = (
+                    self._prefix(group, verdict.category),
+                    verdict.expressions,
+                    None,
+                )
+            entry = found
         if len(lane) >= _LANE_SIZE:
             # Bounded: drop the older half (dict order is insertion order); hot hosts come straight back.
             for old in list(itertools.islice(lane, _LANE_SIZE // 2)):

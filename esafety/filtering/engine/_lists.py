@@ -403,15 +403,36 @@ class Lists:
             m = _WWW_BYTES.match(key)
             if m is not None and m.end() < len(key):
                 ukey = key[m.end() :]
-        url_entry = self._find(self._u_slots, self._u_tags, self._u_mask, self._u_keys, ukey)
-        e = self._find(self._d_slots, self._d_tags, self._d_mask, self._d_keys, key)
+        # The two probes of _find(), inlined: this runs once for every host the helper has not seen.
+        buf, base = self.buffer, self._blob_base
+        crc = crc32(ukey)
+        slots, tags, keys, hmask = self._u_slots, self._u_tags, self._u_keys, self._u_mask
+        h = crc & hmask
+        url_entry = -1
+        while e := slots[h]:
+            if tags[h] == crc and buf[base + keys[e - 1] : base + keys[e]] == ukey:
+                url_entry = e - 1
+                break
+            h = (h + 1) & hmask
+        crc = crc32(key) if ukey is not key else crc
+        slots, tags, keys, hmask = self._d_slots, self._d_tags, self._d_keys, self._d_mask
+        h = crc & hmask
+        own: tuple[tuple[int, int], ...] = ()
+        while e := slots[h]:
+            if tags[h] == crc and buf[base + keys[e - 1] : base + keys[e]] == key:
+                own = ((len(key), self.combos[self._d_combo[e - 1]]),)
+                break
+            h = (h + 1) & hmask
         if is_ip:  # an address matches only itself, never "its suffix"
-            return (((len(key), self.combos[self._d_combo[e]]),) if e >= 0 else ()), url_entry
+            return own, url_entry
         dot = key.find(b".")
-        parents = self._parent_hits(key[dot + 1 :]) if dot >= 0 else ()
-        if e < 0:
-            return parents, url_entry
-        return ((len(key), self.combos[self._d_combo[e]]), *parents), url_entry
+        if dot < 0:
+            return own, url_entry
+        parent = key[dot + 1 :]
+        parents = self._parents.get(parent)
+        if parents is None:
+            parents = self._parent_hits(parent)
+        return (own + parents if own else parents), url_entry
 
     def _parent_hits(self, key: bytes) -> tuple[tuple[int, int], ...]:
         """The listed suffixes of ``key`` (itself included), longest first, remembered per key."""
