@@ -401,8 +401,8 @@ def main() -> int:
         print(f"  squidGuard 1.6 (plain-text lists){rate(sgt_time)}  peak RSS {sgt_rss / 1024:.1f} MB")
         each = ", ".join(f"{r:.1f}x" for r in ratios[name])
         print(
-            f"  ratio esafety / squidGuard: {sg_time / our_time:.1f}x (.db; median times; "
-            f"per run {each}), {sgt_time / our_time:.1f}x (plain text)"
+            f"  ratio esafety / squidGuard: {statistics.median(ratios[name]):.1f}x (.db; median of the runs, "
+            f"each run {each}), {sgt_time / our_time:.1f}x (plain text)"
         )
     print("memory with several helpers running (from /proc/PID/smaps_rollup)")
     for i, m in enumerate(mem):

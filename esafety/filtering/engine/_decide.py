@@ -165,9 +165,12 @@ def host_decision(policy: Policy, group: Group, host: str, is_ip: bool) -> HostV
 
 def host_verdict(policy: Policy, group: Group, key: bytes, is_ip: bool) -> HostVerdict | None:
     """:func:`host_decision` for a canonical host as ASCII bytes (what the helper reads)."""
-    if group.allow.prefixes or group.deny.prefixes or group.windows or group.safe_search:
+    plan = policy.lane_plans.get(group.name)
+    if plan is None:
+        plan = policy.lane_plans[group.name] = _LanePlan.of(policy, group)
+    if not plan.served:
         return None
-    mask = policy.base_mask[group.name]  # includes the always_block categories
+    mask, always = plan.mask, plan.always
     hits: tuple[tuple[int, int], ...] = ()
     url_entry = -1
     if mask:
@@ -175,27 +178,62 @@ def host_verdict(policy: Policy, group: Group, key: bytes, is_ip: bool) -> HostV
     # Step 1 of decide_parsed(): the always_block categories, before the allow list: URL-list entries (for
     # each path, in path_category()), then the longest listed suffix, then the expressions, which depend on
     # the path: from here on every answer must let the caller run them.
-    always = policy.always_mask
     if always:
         for _, found in hits:
             if found & always:
                 return HostVerdict(policy.category_name(group, found & always), False, url_entry)
-    always_expressions = bool(always & policy.expression_categories)
-    allow_bit, deny_bit = policy.group_bits[group.name]
-    special = policy.special_bits_of(key, is_ip)
-    if special & allow_bit:
-        return HostVerdict("-", always_expressions, url_entry)
-    if special & deny_bit:
-        return HostVerdict("deny", always_expressions, url_entry)
+    if plan.special:
+        special = policy.special_bits_of(key, is_ip)
+        if special & plan.allow_bit:
+            return HostVerdict("-", plan.always_expressions, url_entry)
+        if special & plan.deny_bit:
+            return HostVerdict("deny", plan.always_expressions, url_entry)
     for _, found in hits:
         if found & mask:
-            return HostVerdict(policy.category_name(group, found & mask), always_expressions, url_entry, True)
-    expressions = bool(mask & policy.expression_categories)
-    if group.block_ip_literals and is_ip:
-        return HostVerdict("ip-literal", expressions, url_entry, True)
-    if group.default == "block":
-        return HostVerdict("default", expressions, url_entry, True)
-    return HostVerdict("-", expressions, url_entry, True)
+            return HostVerdict(
+                policy.category_name(group, found & mask), plan.always_expressions, url_entry, True
+            )
+    # The group's defaults: the same few verdicts for most hosts, made once.
+    if url_entry < 0:
+        return plan.ip_literal if is_ip and plan.ip_literal is not None else plan.otherwise
+    if is_ip and plan.ip_literal is not None:
+        return plan.ip_literal._replace(url_entry=url_entry)
+    return plan.otherwise._replace(url_entry=url_entry)
+
+
+class _LanePlan(NamedTuple):
+    """What :func:`host_verdict` needs of a group, worked out once per policy and group."""
+
+    served: bool  # no host/path entries, windows or safe search: the lane can follow decide_parsed()
+    mask: int  # blocked categories, always_block included
+    always: int
+    always_expressions: bool  # always-blocked categories have expressions
+    special: bool  # the policy has host allow or deny entries (for some group)
+    allow_bit: int
+    deny_bit: int
+    ip_literal: HostVerdict | None  # for an address none of the above decided (None: not blocked as such)
+    otherwise: HostVerdict  # for a host none of the above decided
+
+    @classmethod
+    def of(cls, policy: Policy, group: Group) -> _LanePlan:
+        served = not (group.allow.prefixes or group.deny.prefixes or group.windows or group.safe_search)
+        mask = policy.base_mask[group.name]
+        always = policy.always_mask
+        expressions = bool(mask & policy.expression_categories)
+        allow_bit, deny_bit = policy.group_bits[group.name]
+        ip_literal = HostVerdict("ip-literal", expressions, -1, True) if group.block_ip_literals else None
+        otherwise = HostVerdict("default" if group.default == "block" else "-", expressions, -1, True)
+        return cls(
+            served,
+            mask,
+            always,
+            bool(always & policy.expression_categories),
+            policy.has_special,
+            allow_bit,
+            deny_bit,
+            ip_literal,
+            otherwise,
+        )
 
 
 def path_category(policy: Policy, group: Group, verdict: HostVerdict, lowered_path_query: bytes) -> str:

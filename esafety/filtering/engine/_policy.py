@@ -253,6 +253,9 @@ class Policy:
             for host in group.deny.hosts:
                 self._special[host] = self._special.get(host, 0) | (1 << (2 * i + 1))
         self._special_bytes = {k.encode("ascii", "surrogateescape"): v for k, v in self._special.items()}
+        self.has_special = bool(self._special)
+        # Per group, what the helper's fast lane needs of it (filled by _decide.host_verdict()).
+        self.lane_plans: dict[str, Any] = {}
         self.expression_categories = lists.expression_categories
         # Categories nobody may unblock or allow around (illegal content): checked before a group's allow list.
         self.always_mask = lists.category_mask(always_block)
