@@ -19,7 +19,15 @@ if TYPE_CHECKING:
 
     from ._policy import Group, Policy
 
-__all__ = ["Decision", "decide", "decide_parsed", "host_decision"]
+__all__ = [
+    "Decision",
+    "HostVerdict",
+    "decide",
+    "decide_parsed",
+    "host_decision",
+    "host_verdict",
+    "path_category",
+]
 
 
 class Decision(NamedTuple):
@@ -126,42 +134,125 @@ def _listed(policy: Policy, hits: list[tuple[int, int]], url_entry: int, parsed:
     return 0
 
 
-def host_decision(policy: Policy, group: Group, host: str, is_ip: bool) -> tuple[str, bool] | None:
-    """:func:`decide_parsed`'s answer when it depends on the host alone: ``(category, check_expressions)``.
+class HostVerdict(NamedTuple):
+    """:func:`host_decision`'s answer: what :func:`decide_parsed` decides from the host alone.
 
-    ``category`` is ``"-"`` for allowed. ``check_expressions`` says that decide_parsed() would go on to the
-    list expressions, which depend on the path: a caller must run them on each URL and, when one matches,
-    decide the full way. ``None`` when the path can matter in other ways (URL-list entries for the host, or
-    host/path allow or deny entries, time windows or safe search in the group): decide the full way then.
-    The helper's fast lane answers from this without parsing or building a :class:`Decision`; it must follow
-    decide_parsed() step for step (property tests in tests/test_answer_squid.py compare the two).
+    ``category`` is ``"-"`` for allowed. ``expressions``: decide_parsed() would go on to the list expressions,
+    which depend on the path, so a caller must run them on each URL and, when one matches, decide the full way.
+    ``url_entry`` is the host's URL-list handle (``-1``: none); with one, :func:`path_category` gives the
+    category for each path. ``url_wins``: a URL-list entry of a blocked category outranks ``category`` (which
+    then came from the domain walk or the group's defaults, not from the allow, deny or always-block steps).
     """
-    if group.allow.prefixes or group.deny.prefixes or group.windows or group.safe_search:
+
+    category: str
+    expressions: bool
+    url_entry: int = -1
+    url_wins: bool = False
+
+
+def host_decision(policy: Policy, group: Group, host: str, is_ip: bool) -> HostVerdict | None:
+    """:func:`decide_parsed`'s answer as far as it depends on the host (see :class:`HostVerdict`).
+
+    ``None`` when the path can matter in ways this does not follow (host/path allow or deny entries, time
+    windows or safe search in the group): decide the full way then. The helper's fast lane answers from this
+    without parsing or building a :class:`Decision`; it must follow decide_parsed() step for step (property
+    tests in tests/test_answer_squid.py compare the two). The policy's ``always_block`` categories are followed
+    as in decide_parsed(): a URL-list entry or a listed suffix in one of them wins before the allow list, and
+    where they have expressions every answer asks for them.
+    """
+    return host_verdict(policy, group, host.encode("ascii", "surrogateescape"), is_ip)
+
+
+def host_verdict(policy: Policy, group: Group, key: bytes, is_ip: bool) -> HostVerdict | None:
+    """:func:`host_decision` for a canonical host as ASCII bytes (what the helper reads)."""
+    plan = policy.lane_plans.get(group.name)
+    if plan is None:
+        plan = policy.lane_plans[group.name] = _LanePlan.of(policy, group)
+    if not plan.served:
         return None
-    if getattr(policy, "always_mask", 0):
-        # Categories that beat the allow list (the filtering room's always_block) are not followed here yet:
-        # stand aside, so the full path decides, rather than let a listed host through an allow entry.
-        return None
-    lists = policy.lists
-    mask = policy.base_mask[group.name]
-    if mask and lists.url_entry(host) >= 0:
-        return None
-    allow_bit, deny_bit = policy.group_bits[group.name]
-    special = policy.special_bits(host, is_ip)
-    if special & allow_bit:
-        return "-", False
-    if special & deny_bit:
-        return "deny", False
+    mask, always = plan.mask, plan.always
+    hits: tuple[tuple[int, int], ...] = ()
+    url_entry = -1
     if mask:
-        for _, found in lists.domain_hits(host, is_ip):
-            if found & mask:
-                return policy.category_name(group, found & mask), False
-    expressions = bool(mask & policy.expression_categories)
-    if group.block_ip_literals and is_ip:
-        return "ip-literal", expressions
-    if group.default == "block":
-        return "default", expressions
-    return "-", expressions
+        hits, url_entry = policy.lists.host_lookup(key, is_ip)
+    # Step 1 of decide_parsed(): the always_block categories, before the allow list: URL-list entries (for
+    # each path, in path_category()), then the longest listed suffix, then the expressions, which depend on
+    # the path: from here on every answer must let the caller run them.
+    if always:
+        for _, found in hits:
+            if found & always:
+                return HostVerdict(policy.category_name(group, found & always), False, url_entry)
+    if plan.special:
+        special = policy.special_bits_of(key, is_ip)
+        if special & plan.allow_bit:
+            return HostVerdict("-", plan.always_expressions, url_entry)
+        if special & plan.deny_bit:
+            return HostVerdict("deny", plan.always_expressions, url_entry)
+    for _, found in hits:
+        if found & mask:
+            return HostVerdict(
+                policy.category_name(group, found & mask), plan.always_expressions, url_entry, True
+            )
+    # The group's defaults: the same few verdicts for most hosts, made once.
+    if url_entry < 0:
+        return plan.ip_literal if is_ip and plan.ip_literal is not None else plan.otherwise
+    if is_ip and plan.ip_literal is not None:
+        return plan.ip_literal._replace(url_entry=url_entry)
+    return plan.otherwise._replace(url_entry=url_entry)
+
+
+class _LanePlan(NamedTuple):
+    """What :func:`host_verdict` needs of a group, worked out once per policy and group."""
+
+    served: bool  # no host/path entries, windows or safe search: the lane can follow decide_parsed()
+    mask: int  # blocked categories, always_block included
+    always: int
+    always_expressions: bool  # always-blocked categories have expressions
+    special: bool  # the policy has host allow or deny entries (for some group)
+    allow_bit: int
+    deny_bit: int
+    ip_literal: HostVerdict | None  # for an address none of the above decided (None: not blocked as such)
+    otherwise: HostVerdict  # for a host none of the above decided
+
+    @classmethod
+    def of(cls, policy: Policy, group: Group) -> _LanePlan:
+        served = not (group.allow.prefixes or group.deny.prefixes or group.windows or group.safe_search)
+        mask = policy.base_mask[group.name]
+        always = policy.always_mask
+        expressions = bool(mask & policy.expression_categories)
+        allow_bit, deny_bit = policy.group_bits[group.name]
+        ip_literal = HostVerdict("ip-literal", expressions, -1, True) if group.block_ip_literals else None
+        otherwise = HostVerdict("default" if group.default == "block" else "-", expressions, -1, True)
+        return cls(
+            served,
+            mask,
+            always,
+            bool(always & policy.expression_categories),
+            policy.has_special,
+            allow_bit,
+            deny_bit,
+            ip_literal,
+            otherwise,
+        )
+
+
+def path_category(policy: Policy, group: Group, verdict: HostVerdict, lowered_path_query: bytes) -> str:
+    """The category (``"-"``: allowed) for one path of a host with URL-list entries, as decide_parsed()
+    finds it: an always-blocked URL entry first, then the host's own verdict unless a blocked URL entry
+    outranks it. ``lowered_path_query`` is the canonical path and query, lower-cased (``/`` for CONNECT)."""
+    hits = policy.lists.url_prefix_hits(verdict.url_entry, lowered_path_query)
+    if hits:
+        always = policy.always_mask
+        if always:
+            for _, found in hits:
+                if found & always:
+                    return policy.category_name(group, found & always)
+        if verdict.url_wins:
+            mask = policy.base_mask[group.name]
+            for _, found in hits:
+                if found & mask:
+                    return policy.category_name(group, found & mask)
+    return verdict.category
 
 
 def _safe_search(policy: Policy, group: Group, parsed: ParsedURL) -> str | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from ._decide import Decision, decide, decide_parsed, host_decision
+from ._decide import Decision, HostVerdict, decide, decide_parsed, host_verdict, path_category
 from ._lists import lists_signature
 from ._policy import Group, Policy, PolicyError, load_policy
 from ._url import URLError, canonical_host, parse_url
@@ -55,8 +55,42 @@ _FAST_URL = re.compile(
 _FAST_CONNECT = re.compile(rb"((?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*):([1-9][0-9]{0,4})\Z")
 # The same shapes with any host of letters, digits, dots, "-" and "_": IPv4 forms, upper case, trailing dots.
 # Their host goes through canonical_host() (cached), and the reply carries the rebuilt canonical URL.
-_OTHER_URL = re.compile(rb"(https?)://([A-Za-z0-9._-]+)(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z")
-_OTHER_CONNECT = re.compile(rb"([A-Za-z0-9._-]+):([1-9][0-9]{0,4})\Z")  # "0443" is canonically "443"
+# A bracketed host is taken when it is an IPv4-mapped IPv6 address (canonical_host() says); other IPv6
+# hosts go the full way.
+_OTHER_URL = re.compile(
+    rb"(https?)://([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(/[^%\\#\x00-\x20\"<>`{}\x7f-\xff]*)\Z"
+)
+_OTHER_CONNECT = re.compile(rb"([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):([1-9][0-9]{0,4})\Z")  # "0443" is "443"
+
+
+# The lane's whole-line match (in answer_lines()): "[ID ]URL" or "[ID ]host:port", then a space or the end.
+# The URL is canonical already: a lower-case host name whose last label starts with a letter (so not an IPv4
+# form), no port, and a path of segments that neither start with "." nor are empty (no dot segments, no "//",
+# wherever they are), without "%", "\\", "#", controls, spaces or non-ASCII. A CONNECT port has 1-4 digits.
+# A URL's host may also be a dotted-quad IPv4 address without leading zeros (canonical too).
+# Groups: channel, URL, host+path, host, the host if an address, path, CONNECT host. Anything else takes
+# _other_line().
+_HOST = rb"(?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*"
+_SEGMENT = rb'[^/.%\\#\x00-\x20"<>`{}\x7f-\xff][^/%\\#\x00-\x20"<>`{}\x7f-\xff]*+'
+_OCTET = rb"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = rb"(?:" + _OCTET + rb"\.){3}" + _OCTET  # dotted-quad, no leading zeros: canonical already
+_LANE_URL = (
+    rb"((?:https?://(("
+    + _HOST
+    + rb"|("
+    + _IPV4
+    + rb"))(/(?:"
+    + _SEGMENT
+    + rb"(?:/"
+    + _SEGMENT
+    + rb")*+/?)?))"
+    rb"|(" + _HOST + rb"):[1-9][0-9]{0,3}))(?= |\Z)"
+)
+_LANE_LINE = re.compile(rb"()" + _LANE_URL)
+_LANE_LINE_CHANNEL = re.compile(rb"([0-9]+ )" + _LANE_URL)
+# A lane entry: the reply's fixed part (None: allowed), whether expressions must run, and for a host with
+# URL-list entries its HostVerdict (the category then depends on the path).
+_LaneEntry = tuple[bytes | None, bool, HostVerdict | None]
 
 
 def block_url(policy: Policy, decision: Decision) -> str:
@@ -80,6 +114,18 @@ def quote_param(text: str) -> str:
                 raw = raw.replace(char, escaped)
         return raw.decode("ascii")
     return _UNSAFE_IN_QUERY.sub(_percent, raw).decode("ascii")
+
+
+def _quote_url(raw: bytes) -> bytes:
+    """:func:`quote_param` for an ASCII URL already in bytes (what the lane has)."""
+    if _UNSAFE_IN_QUERY.search(raw) is None:
+        return raw
+    if _RARE_UNSAFE.search(raw) is None:  # nothing to escape, or only the common few
+        for char, escaped in _COMMON_UNSAFE:
+            if char in raw:
+                raw = raw.replace(char, escaped)
+        return raw
+    return _UNSAFE_IN_QUERY.sub(_percent, raw)
 
 
 def _percent(m: re.Match[bytes]) -> bytes:
@@ -120,6 +166,7 @@ class Helper:
     def _reset_lanes(self) -> None:
         self._lanes = self._lane_groups()
         self._prefixes: dict[tuple[str, str], bytes] = {}
+        self._entries: dict[tuple[str, str, bool], _LaneEntry] = {}
         regex_set = self.policy.lists.expression_set()
         # The pybind object under google-re2's Python wrapper, when it has one: the same Match without a
         # Python call per line (it returns a list, empty when nothing matched).
@@ -147,39 +194,77 @@ class Helper:
     def answer_lines(self, lines: list[bytes]) -> list[bytes]:
         """:meth:`answer` for each line (all the lines already waiting, as :meth:`serve` reads them).
 
-        With a fixed ``--group`` served by the fast lane, the usual Squid line (``[ID ]URL extras``) goes to the
-        lane without the per-line tokenising and group selection of :meth:`answer`, which takes every other
-        line and every line the lane leaves; the replies are the same (a property test compares them).
+        With a fixed ``--group`` served by the fast lane, the usual Squid line (``[ID ]URL extras`` with an
+        already-canonical URL naming a host) is matched by one regular expression and answered in this loop
+        from the per-host table, without the per-line tokenising and group selection of :meth:`answer`; any
+        other line goes through :meth:`answer` (via the lane's slower entry for IPv4 forms and upper case).
+        The replies are the same (property tests compare them with decide()).
         """
         group = self.policy.groups[self.group] if self.group is not None else None
-        if (
-            group is None
-            or group.name not in self._lanes
-            or self.acl
-            or self.degraded is not None
-            or self.channels == "auto"
-        ):
-            return [self.answer(line) for line in lines]
-        answer, fast = self.answer, self._fast_reply
-        channels = self.channels == "yes"
-        replies = []
-        for line in lines:
-            reply = None
-            if channels:
-                sp = line.find(b" ")
-                channel, rest = line[: sp + 1], line[sp + 1 :]
-                if sp <= 0 or not channel[:-1].isdigit():
-                    channel = b""  # answer() decides what this line is
-            else:
-                channel, rest = b"", line
-            if (channel or not channels) and not rest.endswith(b"\r") and rest[:1] not in _SPACE:
-                sp = rest.find(b" ")
-                try:
-                    reply = fast(group, rest[:sp] if sp >= 0 else rest)
-                except Exception:  # noqa: BLE001 (answer() turns whatever went wrong into one BH reply)
-                    reply = None
-            replies.append(answer(line) if reply is None else channel + reply)
+        replies: list[bytes] = []
+        answer = self.answer
+        start = 0
+        while self.channels == "auto" and start < len(lines):
+            replies.append(answer(lines[start]))  # decides the channels from the first line with a token
+            start += 1
+        if group is None or group.name not in self._lanes or self.acl or self.degraded is not None:
+            replies += [answer(line) for line in lines[start:]]
+            return replies
+        lane = self._lanes[group.name]
+        lane_get, new_entry, other = lane.get, self._new_entry, self._other_line
+        url_prefix, quote = self._url_prefix, _quote_url
+        expressions = self._expressions
+        match = (_LANE_LINE_CHANNEL if self.channels == "yes" else _LANE_LINE).match
+        append = replies.append
+        for line in lines[start:] if start else lines:
+            try:
+                m = match(line)
+                if m is None:
+                    append(other(group, line))
+                    continue
+                channel, url, host_path, host, address, path, connect_host = m.groups()
+                if host is None:
+                    host = connect_host
+                    host_path = host + b"/"
+                    path = b"/"
+                entry = lane_get(host)
+                if entry is None:
+                    entry = new_entry(group, lane, host, address is not None)
+                    if entry is None:
+                        append(answer(line))
+                        continue
+                prefix, check_expressions, verdict = entry
+                if check_expressions and expressions is not None and expressions.Match(host_path):
+                    append(answer(line))  # an expression matches: decide() says what it means
+                    continue
+                if verdict is not None:
+                    prefix = url_prefix(group, verdict, path)
+                if prefix is None:
+                    append(channel + b"ERR")
+                else:
+                    append(channel + prefix + quote(url[:_MAX_URL_IN_REDIRECT]) + b'"')
+            except Exception:  # noqa: BLE001 (answer() turns whatever went wrong into one BH reply)
+                append(answer(line))
         return replies
+
+    def _other_line(self, group: Group, line: bytes) -> bytes:
+        """One line the lane's regular expression did not take: the lane's slower entry, else :meth:`answer`."""
+        channels = self.channels == "yes"
+        reply = None
+        if channels:
+            sp = line.find(b" ")
+            channel, rest = line[: sp + 1], line[sp + 1 :]
+            if sp <= 0 or not channel[:-1].isdigit():
+                channel = b""  # answer() decides what this line is
+        else:
+            channel, rest = b"", line
+        if (channel or not channels) and not rest.endswith(b"\r") and rest[:1] not in _SPACE:
+            sp = rest.find(b" ")
+            try:
+                reply = self._fast_reply(group, rest[:sp] if sp >= 0 else rest)
+            except Exception:  # noqa: BLE001 (answer() turns whatever went wrong into one BH reply)
+                reply = None
+        return self.answer(line) if reply is None else channel + reply
 
     def _reply(self, tokens: list[bytes]) -> bytes:
         policy = self.policy
@@ -226,16 +311,17 @@ class Helper:
             return b"OK tag=" + quote_param(decision.category).encode() + b' message="' + target + b'"'
         return b'OK status=302 url="' + target + b'"'
 
-    # The fast lane. For most hosts the decision does not depend on the path: the host has no URL-list entry,
-    # and the group has no host/path allow or deny entries, no time windows and no safe-search rewrites. For
-    # a request already in canonical form (what Squid sends nearly always) the lane answers from the list
-    # structures (host_decision(), which follows decide_parsed() step for step) without parsing the URL or
-    # building a Decision, and remembers the reply's fixed part per host in a bounded table, so that a
-    # repeated host costs a regular-expression match and a dict lookup and a new host a few hash probes.
-    # Expressions are path-dependent, so where decide() would reach them they run on every line, and a match
-    # takes the full path.
+    # The fast lane. For most hosts the decision does not depend on the path (no URL-list entry for the host,
+    # and the group has no host/path allow or deny entries, no time windows and no safe-search rewrites), and
+    # for the others only through the host's URL-list entries. For a request already in canonical form (what
+    # Squid sends nearly always) the lane answers from the list structures (host_decision() and
+    # path_category(), which follow decide_parsed() step for step) without parsing the URL or building a
+    # Decision, and remembers the reply's fixed part per host in a bounded table, so that a repeated host costs
+    # a regular-expression match and a dict lookup and a new host a few hash probes. Expressions are
+    # path-dependent, so where decide() would reach them they run on every line, and a match takes the full
+    # path.
 
-    def _lane_groups(self) -> dict[str, dict[bytes, tuple[bytes | None, bool]]]:
+    def _lane_groups(self) -> dict[str, dict[bytes, _LaneEntry]]:
         return {
             name: {}
             for name, g in self.policy.groups.items()
@@ -260,6 +346,7 @@ class Helper:
             if int(port) > 65535:
                 return None
             host_path = host + b"/"
+            path = b"/"
             tunnel = True
         elif (m := _OTHER_URL.match(raw)) is not None:
             path = m.group(3)
@@ -278,42 +365,63 @@ class Helper:
                 return None
             host, is_ip = found
             host_path = host + b"/"
+            path = b"/"
             url = host + b":" + m.group(2)
             tunnel = True
         else:
             return None
+        if tunnel and is_ip and group.block_ip_literals:
+            return None  # "connect-ip" rather than "ip-literal": the full path says which
         entry = lane.get(host)
         if entry is None:
-            if b"xn--" in host and not is_ip:
-                found = self._canonical_host(host)  # checks the punycode, as parse_url() does
-                if found is None:
-                    return None
-            if tunnel and is_ip and group.block_ip_literals:
-                return None  # "connect-ip" rather than "ip-literal": the full path says which
-            entry = self._host_entry(group, host, is_ip)
+            entry = self._new_entry(group, lane, host, is_ip)
             if entry is None:
                 return None
-            if len(lane) >= _LANE_SIZE:
-                # Bounded: drop the older half (dict order is insertion order); hot hosts come straight back.
-                for old in list(itertools.islice(lane, _LANE_SIZE // 2)):
-                    del lane[old]
-            lane[host] = entry
-        elif tunnel and is_ip and group.block_ip_literals:
-            return None
-        prefix, expressions_may_match = entry
+        prefix, expressions_may_match, verdict = entry
         if expressions_may_match and self._expressions is not None and self._expressions.Match(host_path):
             return None
+        if verdict is not None:
+            prefix = self._url_prefix(group, verdict, path)
         if prefix is None:
             return b"ERR"
-        return prefix + quote_param(url[:_MAX_URL_IN_REDIRECT].decode("ascii")).encode("ascii") + b'"'
+        return prefix + _quote_url(url[:_MAX_URL_IN_REDIRECT]) + b'"'
 
-    def _host_entry(self, group: Group, host: bytes, is_ip: bool) -> tuple[bytes | None, bool] | None:
-        found = host_decision(self.policy, group, host.decode("ascii"), is_ip)
-        if found is None:
+    def _new_entry(
+        self, group: Group, lane: dict[bytes, _LaneEntry], host: bytes, is_ip: bool
+    ) -> _LaneEntry | None:
+        """The lane's entry for a host not in its table (remembered), or ``None``: decide the full way."""
+        if b"xn--" in host and not is_ip and self._canonical_host(host) is None:
+            return None  # checks the punycode, as parse_url() does
+        verdict = host_verdict(self.policy, group, host, is_ip)
+        if verdict is None:
             return None
-        category, expressions = found
+        if verdict.url_entry >= 0:
+            entry: _LaneEntry = (self._prefix(group, verdict.category), verdict.expressions, verdict)
+        else:
+            # Hosts without URL-list entries share one entry per (category, expressions) and group.
+            shared = (group.name, verdict.category, verdict.expressions)
+            found = self._entries.get(shared)
+            if found is None:
+                found = self._entries[shared] = (
+                    self._prefix(group, verdict.category),
+                    verdict.expressions,
+                    None,
+                )
+            entry = found
+        if len(lane) >= _LANE_SIZE:
+            # Bounded: drop the older half (dict order is insertion order); hot hosts come straight back.
+            for old in list(itertools.islice(lane, _LANE_SIZE // 2)):
+                del lane[old]
+        lane[host] = entry
+        return entry
+
+    def _url_prefix(self, group: Group, verdict: HostVerdict, path: bytes) -> bytes | None:
+        return self._prefix(group, path_category(self.policy, group, verdict, path.lower()))
+
+    def _prefix(self, group: Group, category: str) -> bytes | None:
+        """The fixed part of the reply blocking ``category`` for ``group`` (``None`` for allowed)."""
         if category == "-":
-            return None, expressions
+            return None
         key = (group.name, category)
         prefix = self._prefixes.get(key)
         if prefix is None:
@@ -323,7 +431,7 @@ class Helper:
             else:
                 prefix = b'OK status=302 url="' + head.encode()
             self._prefixes[key] = prefix
-        return prefix, expressions
+        return prefix
 
     @staticmethod
     def _canonical_host(raw: bytes) -> tuple[bytes, bool] | None:

@@ -42,6 +42,10 @@ _LIST_FILES = ("domains", "urls", "expressions")
 # to validate. Most UT1 lines take this path, which keeps a cold compile of 500,000 lines near a second.
 _PLAIN_DOMAIN = re.compile(r"(?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*\Z")
 _WWW = re.compile(r"www[0-9]*\.")
+_WWW_BYTES = re.compile(rb"www[0-9]*\.")
+# Parent domains whose listed suffixes Lists.host_lookup() remembers ("example.org", "org", "ac.uk"): they
+# recur across hosts, so a new host costs one probe of its own name. Bounded, as the helper's tables are.
+_PARENT_MEMO_SIZE = 8192
 
 
 def strip_www(host: str) -> str:
@@ -325,6 +329,7 @@ class Lists:
         boff, blen = layout["blob"]
         self._blob_base = base + boff
         self._expressions: tuple[Any, list[int]] | None = None
+        self._parents: dict[bytes, tuple[tuple[int, int], ...]] = {}
 
     @property
     def domain_count(self) -> int:
@@ -386,6 +391,82 @@ class Lists:
             if not start:
                 return hits
 
+    def host_lookup(self, key: bytes, is_ip: bool = False) -> tuple[tuple[tuple[int, int], ...], int]:
+        """:meth:`domain_hits` and :meth:`url_entry` of a host in one call, for the helper's fast lane.
+
+        ``key`` is the canonical host as ASCII bytes. The listed suffixes of its parent domains are
+        remembered (bounded), so a host not seen before usually costs two hash probes: its own name in the
+        domain table and, without a leading ``www.``/``wwwN.``, in the URL-list table.
+        """
+        ukey = key
+        if key[:3] == b"www":
+            m = _WWW_BYTES.match(key)
+            if m is not None and m.end() < len(key):
+                ukey = key[m.end() :]
+        # The two probes of _find(), inlined: this runs once for every host the helper has not seen.
+        buf, base = self.buffer, self._blob_base
+        crc = crc32(ukey)
+        slots, tags, keys, hmask = self._u_slots, self._u_tags, self._u_keys, self._u_mask
+        h = crc & hmask
+        url_entry = -1
+        while e := slots[h]:
+            if tags[h] == crc and buf[base + keys[e - 1] : base + keys[e]] == ukey:
+                url_entry = e - 1
+                break
+            h = (h + 1) & hmask
+        crc = crc32(key) if ukey is not key else crc
+        slots, tags, keys, hmask = self._d_slots, self._d_tags, self._d_keys, self._d_mask
+        h = crc & hmask
+        own: tuple[tuple[int, int], ...] = ()
+        while e := slots[h]:
+            if tags[h] == crc and buf[base + keys[e - 1] : base + keys[e]] == key:
+                own = ((len(key), self.combos[self._d_combo[e - 1]]),)
+                break
+            h = (h + 1) & hmask
+        if is_ip:  # an address matches only itself, never "its suffix"
+            return own, url_entry
+        dot = key.find(b".")
+        if dot < 0:
+            return own, url_entry
+        parent = key[dot + 1 :]
+        parents = self._parents.get(parent)
+        if parents is None:
+            parents = self._parent_hits(parent)
+        return (own + parents if own else parents), url_entry
+
+    def _parent_hits(self, key: bytes) -> tuple[tuple[int, int], ...]:
+        """The listed suffixes of ``key`` (itself included), longest first, remembered per key."""
+        memo = self._parents
+        found = memo.get(key)
+        if found is not None:
+            return found
+        chain = [key]  # the suffixes not remembered yet, longest first (a loop: names may have many labels)
+        while True:
+            dot = chain[-1].find(b".")
+            if dot < 0:
+                found = ()
+                break
+            suffix = chain[-1][dot + 1 :]
+            found = memo.get(suffix)
+            if found is not None:
+                break
+            chain.append(suffix)
+        if len(memo) + len(chain) > _PARENT_MEMO_SIZE:
+            memo.clear()
+        slots, tags, mask, keys, combo = (
+            self._d_slots,
+            self._d_tags,
+            self._d_mask,
+            self._d_keys,
+            self._d_combo,
+        )
+        for suffix in reversed(chain):
+            e = self._find(slots, tags, mask, keys, suffix)
+            if e >= 0:
+                found = ((len(suffix), self.combos[combo[e]]), *found)
+            memo[suffix] = found
+        return found
+
     def url_entry(self, host: str) -> int:
         """An opaque handle to the URL-list entries for ``host`` (``-1`` if it has none)."""
         key = strip_www(host).encode("ascii", "surrogateescape")
@@ -399,11 +480,14 @@ class Lists:
         e = self.url_entry(host) if entry is None else entry
         if e < 0:
             return []
-        lowered = path.lower().encode("ascii", "surrogateescape")
+        return self.url_prefix_hits(e, path.lower().encode("ascii", "surrogateescape"))
+
+    def url_prefix_hits(self, entry: int, lowered: bytes) -> list[tuple[int, int]]:
+        """:meth:`url_hits` for a URL-list handle and the lower-cased path+query as bytes."""
         buf, base, pkeys, pcombo = self.buffer, self._blob_base, self._p_keys, self._p_combo
         hits = []
-        first = self._u_start[e]
-        for i in range(first, first + self._u_count[e]):
+        first = self._u_start[entry]
+        for i in range(first, first + self._u_count[entry]):
             prefix = buf[base + pkeys[i] : base + pkeys[i + 1]]
             if lowered.startswith(prefix):
                 hits.append((len(prefix), self.combos[pcombo[i]]))

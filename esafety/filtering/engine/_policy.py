@@ -252,6 +252,10 @@ class Policy:
                 self._special[host] = self._special.get(host, 0) | (1 << (2 * i))
             for host in group.deny.hosts:
                 self._special[host] = self._special.get(host, 0) | (1 << (2 * i + 1))
+        self._special_bytes = {k.encode("ascii", "surrogateescape"): v for k, v in self._special.items()}
+        self.has_special = bool(self._special)
+        # Per group, what the helper's fast lane needs of it (filled by _decide.host_verdict()).
+        self.lane_plans: dict[str, Any] = {}
         self.expression_categories = lists.expression_categories
         # Categories nobody may unblock or allow around (illegal content): checked before a group's allow list.
         self.always_mask = lists.category_mask(always_block)
@@ -293,6 +297,21 @@ class Policy:
             self.host_cache.clear()  # crude but bounded; a proxy's working set of hosts is much smaller
         self.host_cache[host] = info
         return info
+
+    def special_bits_of(self, key: bytes, is_ip: bool) -> int:
+        """:meth:`special_bits` for a host as ASCII bytes (the helper's fast lane)."""
+        special = self._special_bytes
+        if not special:
+            return 0
+        if is_ip:
+            return special.get(key, 0)
+        bits = 0
+        start = 0
+        while True:
+            bits |= special.get(key[start:] if start else key, 0)
+            start = key.find(b".", start) + 1
+            if not start:
+                return bits
 
     def special_bits(self, host: str, is_ip: bool) -> int:
         """Which groups' allow (bit 2g) and deny (bit 2g+1) host lists match ``host`` or a parent domain."""

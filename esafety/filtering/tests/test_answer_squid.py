@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from esafety.filtering.engine import Policy, decide, load_policy
 from esafety.filtering.engine._helper import Helper, _without_lists, block_url
 
-from .support import POLICY, make_policy, write_policy
+from .support import LISTS, POLICY, make_policy, write_policy
 
 ROOT = Path(__file__).resolve().parents[3]
 EXTRAS = b" 10.1.2.3/- - GET myip=10.1.0.1 myport=3128"
@@ -421,3 +421,148 @@ def test_it_answers_a_block_of_lines_as_line_by_line(
     single = Helper(policy, group=group, channels=channels)
     for _ in range(2):
         assert batched.answer_lines(lines) == [single.answer(line) for line in lines]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_request, min_size=1, max_size=8),
+    st.sampled_from(["seniors", "infants", "pupils"]),
+    st.sampled_from(["auto", "yes", "no"]),
+)
+def test_it_answers_a_block_from_the_fast_lane_as_decide_does(
+    policy: Policy, urls: list[str], group: str, channels: str
+) -> None:
+    helper = Helper(policy, group=group, channels=channels)
+    urls = [url for url in urls if " " not in url]
+    expected = [expected_reply(policy, url, group) for url in urls]
+    ids = channels == "yes" or (channels == "auto" and len(urls) % 2 == 0)
+    for _ in range(2):  # first sight of each host, then from the table
+        if ids:
+            lines = [b"%d %s" % (i, url.encode()) + EXTRAS for i, url in enumerate(urls)]
+            assert helper.answer_lines(lines) == [b"%d " % i + reply for i, reply in enumerate(expected)]
+        else:
+            assert helper.answer_lines([url.encode() + EXTRAS for url in urls]) == expected
+
+
+# always_block (the filtering room publishes the school's illegal-content categories there): the fast lane
+# follows decide_parsed()'s first step, before the allow list, instead of standing aside.
+ALWAYS_POLICY = """\
+lists = "lists"
+block_page = "http://esafety.school.example/filtering/blocked/"
+cache_dir = "cache"
+always_block = ["illegal"]
+
+[groups.seniors]
+block = ["adult", "gambling", "chat", "malware"]
+allow = ["hidden.illegal.example", "safe.example", "203.0.113.9"]
+deny = ["denied.illegal.example", "distracting.example"]
+block_ip_literals = true
+
+[groups.infants]
+default = "block"
+allow = ["illegal.example", "cbeebies.example"]
+
+[groups.open]
+block_bypass = false
+"""
+
+ALWAYS_LISTS = {
+    **LISTS,
+    "adult": {**LISTS["adult"], "domains": [*LISTS["adult"]["domains"], "x.illegal.example"]},
+    "illegal": {
+        "domains": ["illegal.example", "deep.bad.example", "203.0.113.9"],
+        "urls": ["mixed.example/child-abuse"],
+        "expressions": [r"^[^/]*/abuse-[0-9]+"],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def always_policy(tmp_path_factory: pytest.TempPathFactory) -> Policy:
+    root = tmp_path_factory.mktemp("always")
+    return load_policy(write_policy(root, ALWAYS_POLICY, ALWAYS_LISTS))
+
+
+@pytest.mark.parametrize(
+    ("group", "url", "category"),
+    [
+        ("seniors", "http://illegal.example/", "illegal"),
+        ("seniors", "http://hidden.illegal.example/x", "illegal"),  # beats the allow entry
+        ("seniors", "http://denied.illegal.example/", "illegal"),  # and the deny entry's category
+        ("seniors", "http://x.illegal.example/", "illegal"),  # listed in adult too, more specifically
+        ("seniors", "http://deep.bad.example/", "illegal"),
+        ("seniors", "http://bad.example/", "adult"),
+        ("seniors", "http://203.0.113.9/", "illegal"),  # an allowed address that is always blocked
+        ("seniors", "203.0.113.9:443", "illegal"),
+        ("seniors", "http://safe.example/abuse-1", "illegal"),  # an always-blocked expression
+        ("seniors", "http://safe.example/abuse", "-"),
+        ("seniors", "http://distracting.example/abuse-2", "illegal"),
+        ("seniors", "http://distracting.example/", "deny"),
+        ("seniors", "http://mixed.example/child-abuse/1", "illegal"),
+        ("seniors", "http://mixed.example/children", "-"),
+        ("infants", "http://www.illegal.example/", "illegal"),  # the walled garden's allow entry
+        ("infants", "http://cbeebies.example/abuse-3", "illegal"),
+        ("infants", "http://cbeebies.example/", "-"),
+        ("open", "illegal.example:443", "illegal"),
+        ("open", "http://bad.example/", "-"),
+        ("open", "http://ok.example/abuse-4", "illegal"),
+    ],
+)
+def test_it_blocks_always_blocked_categories_in_the_fast_lane(
+    always_policy: Policy, group: str, url: str, category: str
+) -> None:
+    assert decide(always_policy, url, group=group).category == category
+    helper = Helper(always_policy, group=group, channels="no")
+    assert group in helper._lanes  # always_block no longer sends every request the full way
+    expected = expected_reply(always_policy, url, group)
+    for _ in range(2):  # first sight of the host, then from the per-host table
+        assert helper.answer(url.encode() + EXTRAS) == expected, url
+        assert helper.answer_lines([url.encode() + EXTRAS, url.encode()]) == [expected] * 2
+    # Served by the lane (its host remembered), except, for a group that blocks IP literals, a CONNECT to
+    # an address ("connect-ip" is the full path's to tell).
+    assert bool(helper._lanes[group]) is not (url == "203.0.113.9:443")
+
+
+_always_host = st.one_of(
+    _host,
+    st.sampled_from(
+        [
+            "illegal.example",
+            "www.illegal.example",
+            "hidden.illegal.example",
+            "denied.illegal.example",
+            "x.illegal.example",
+            "deep.bad.example",
+            "203.0.113.9",
+            "0xcb.0.113.9",
+            "3405803785",
+            "cbeebies.example",
+        ]
+    ),
+    st.builds(lambda a: f"{a}.illegal.example", _label),
+)
+_always_path = st.one_of(_path, st.sampled_from(["/abuse-1", "/x/abuse-22", "/abuse-", "/child-abuse/x"]))
+_always_request = st.one_of(
+    st.builds(
+        lambda s, h, p: f"{s}://{h}{p}",
+        st.sampled_from(["http", "https", "HTTP"]),
+        _always_host,
+        _always_path,
+    ),
+    st.builds(lambda h, port: f"{h}:{port}", _always_host, st.sampled_from(["443", "8443", "0443"])),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_always_request, min_size=1, max_size=6), st.sampled_from(["seniors", "infants", "open"]))
+def test_it_answers_always_blocked_requests_from_the_fast_lane_as_decide_does(
+    always_policy: Policy, urls: list[str], group: str
+) -> None:
+    helper = Helper(always_policy, group=group, channels="no")
+    batched = Helper(always_policy, group=group, channels="yes")
+    urls = [url for url in urls if " " not in url]
+    expected = [expected_reply(always_policy, url, group) for url in urls]
+    for _ in range(2):
+        assert [helper.answer(url.encode() + EXTRAS) for url in urls] == expected
+        lines = [b"%d %s" % (i, url.encode()) + EXTRAS for i, url in enumerate(urls)]
+        assert batched.answer_lines(lines) == [b"%d " % i + reply for i, reply in enumerate(expected)]
