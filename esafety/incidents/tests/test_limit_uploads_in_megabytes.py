@@ -85,6 +85,8 @@ class KeepUploadsWhileTheFormIsCorrectedTests(IncidentTestCase):
             "category": Category.CYBERBULLYING,
             "occurred_at": "2026-03-02T10:15",
             "description": "Name-calling in the class chat",
+            "nobody_known": "on",
+            "nobody_known_reason": "The chat account is anonymous",
             "token": "upload12345",
             "send": "1",
             **extra,
