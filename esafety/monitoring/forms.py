@@ -217,7 +217,10 @@ class LexiconSuppressionForm(forms.ModelForm):
 
 class UploadForm(PickerFormMixin, forms.Form):
     file = LimitedFileField(
-        max_bytes=default_limit, label="Document", help_text="Text, e-mail (.eml), Word (.docx) or PDF"
+        max_bytes=default_limit,
+        scan=None,  # scanned by the upload action, which names the uploader and the school in a refusal
+        label="Document",
+        help_text="Text, e-mail (.eml), Word (.docx) or PDF",
     )
     person = PersonChoiceField(
         queryset=Person.objects.none(),

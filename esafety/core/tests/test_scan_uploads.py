@@ -138,3 +138,31 @@ class NoScannerTests(IncidentTestCase):
             )
             self.assertEqual(response.status_code, 302)
             self.assertTrue(Evidence.objects.exists())
+
+
+class ScanFormUploadsTests(ClamdMixin, IncidentTestCase):
+    def test_every_other_form_upload_goes_through_the_scanner_too(self) -> None:
+        # Policy scans, training certificates, website media, people and device imports: one file field,
+        # LimitedFileField, scans them all before the form is valid.
+        from esafety.people.models import Person
+
+        self.login(self.head)
+        before = Person.objects.filter(school=self.school).count()
+        csv = b"kind,first_name,last_name\npupil,Eve," + EICAR + b"\n"
+        response = self.client.post(reverse("people:import"), {"file": SimpleUploadedFile("people.csv", csv)})
+        self.assertContains(response, "the virus scanner found")
+        self.assertEqual(Person.objects.filter(school=self.school).count(), before)
+        entry = AuditEntry.objects.get(action="upload.infected")
+        self.assertEqual(entry.detail["where"], "form upload")
+        self.assertTrue(entry.detail["signature"].startswith(SIGNATURE))
+
+    def test_a_clean_form_upload_is_read_from_the_start(self) -> None:
+        from esafety.policies.forms import PaperForm
+
+        form = PaperForm(
+            {"person": "1", "signed_on": "2026-11-30"},
+            {"scan": SimpleUploadedFile("form.pdf", b"%PDF-1.4 signed")},
+            choices=[("1", "Vera Visitor")],
+        )
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["scan"].read(), b"%PDF-1.4 signed")
