@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 
-from esafety.filtering.models import ChangeRequest, DailyCount, FilterGroup, FilterTestRun, RequestStatus
+from esafety.filtering.models import (
+    OPEN_STATUSES,
+    ChangeRequest,
+    DailyCount,
+    FilterGroup,
+    FilterTestRun,
+    RequestStatus,
+)
 from esafety.governance.evidence import Measure, Period, register
 
 if TYPE_CHECKING:
@@ -95,11 +102,7 @@ def change_requests(school: School, period: Period) -> Measure:
     )
     applied = sum(applied_at is not None for _, _, _, applied_at, _ in requests)
     refused = sum(status == RequestStatus.REJECTED for _, status, *_ in requests)
-    waiting = sum(
-        status
-        in (RequestStatus.COORDINATOR, RequestStatus.QUESTION, RequestStatus.HEAD, RequestStatus.TECHNICIAN)
-        for _, status, *_ in requests
-    )
+    waiting = sum(status in OPEN_STATUSES for _, status, *_ in requests)
     days = []
     for _, status, created_at, applied_at, closed_at in requests:
         decided_at = applied_at or closed_at
