@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PG_DB = "esafety_bench_incidents"
 
 
-def worker(size_list: list[int], runs: int) -> dict[str, object]:
+def worker(size_list: list[int], runs: int, explain: bool = False) -> dict[str, object]:
     import django
 
     django.setup()
@@ -150,11 +150,14 @@ def worker(size_list: list[int], runs: int) -> dict[str, object]:
             client.force_login(account)
             warm = client.get(url)  # warm caches and the session
             assert warm.status_code == 200, (label, url, warm.status_code)
-            queries: list[str] = []
+            queries: list[tuple[float, str, object]] = []
 
             def count(execute, sql, params, many, context, queries=queries):  # type: ignore[no-untyped-def]
-                queries.append(sql)
-                return execute(sql, params, many, context)
+                began = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    queries.append((time.perf_counter() - began, sql, params))
 
             # An execute wrapper, not CaptureQueriesContext: request_started resets the DEBUG query log mid-count.
             with connection.execute_wrapper(count):
@@ -165,6 +168,8 @@ def worker(size_list: list[int], runs: int) -> dict[str, object]:
                 start = time.perf_counter()
                 client.get(url)
                 timings.append((time.perf_counter() - start) * 1000)
+            if explain and size == size_list[-1]:
+                show_plan(connection, label, queries)
             figures[label] = {
                 "queries": len(queries),
                 "median_ms": round(statistics.median(timings), 1),
@@ -179,7 +184,17 @@ def worker(size_list: list[int], runs: int) -> dict[str, object]:
     return results
 
 
-def run_one(url: str, sizes: str, runs: int) -> dict[str, object]:
+def show_plan(connection, label: str, queries: list[tuple[float, str, object]]) -> None:  # type: ignore[no-untyped-def]
+    """Print the plan of the page's slowest query to stderr (``--explain``): where a slow page spends its time."""
+    took, sql, params = max(queries, key=lambda q: q[0])
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql, params)
+        plan = "\n".join(" | ".join(str(cell) for cell in row) for row in cursor.fetchall())
+    print(f"\n--- {label}: slowest query {took * 1000:.1f} ms\n{sql}\n{plan}", file=sys.stderr)
+
+
+def run_one(url: str, sizes: str, runs: int, explain: bool = False) -> dict[str, object]:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -192,15 +207,17 @@ def run_one(url: str, sizes: str, runs: int) -> dict[str, object]:
         "ESAFETY_VAR_DIR": tempfile.mkdtemp(prefix="esafety-bench-"),
     }
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", "--sizes", sizes, "--runs", str(runs)],
+        [sys.executable, __file__, "--worker", "--sizes", sizes, "--runs", str(runs)]
+        + (["--explain"] if explain else []),
         env=env,
         cwd=ROOT,
         check=False,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=None if explain else subprocess.PIPE,
         text=True,
     )
     if out.returncode:
-        raise SystemExit(f"benchmark worker failed:\n{out.stderr[-4000:]}")
+        raise SystemExit(f"benchmark worker failed:\n{(out.stderr or '')[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -221,23 +238,26 @@ def main() -> None:
     parser.add_argument(
         "--pg", default="postgres://postgres@127.0.0.1:5432/postgres", help="an admin connection"
     )
+    parser.add_argument(
+        "--explain", action="store_true", help="print each page's slowest query and its plan at the last size"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     if args.worker:
         sys.path.insert(0, str(ROOT))
-        print(json.dumps(worker(sizes, args.runs)))
+        print(json.dumps(worker(sizes, args.runs, args.explain)))
         return
     for db in args.db.split(","):
         if db == "sqlite":
             folder = tempfile.mkdtemp(prefix="esafety-bench-sqlite-")
-            result = run_one(f"sqlite:///{folder}/bench.sqlite3", args.sizes, args.runs)
+            result = run_one(f"sqlite:///{folder}/bench.sqlite3", args.sizes, args.runs, args.explain)
         else:
             base = args.pg.rsplit("/", 1)[0]
             pg_admin(args.pg, f"DROP DATABASE IF EXISTS {PG_DB}")
             pg_admin(args.pg, f"CREATE DATABASE {PG_DB}")
             try:
-                result = run_one(f"{base}/{PG_DB}", args.sizes, args.runs)
+                result = run_one(f"{base}/{PG_DB}", args.sizes, args.runs, args.explain)
             finally:
                 pg_admin(args.pg, f"DROP DATABASE IF EXISTS {PG_DB}")
         print(f"\n== {result['vendor']} ==")

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat, Lower
@@ -28,6 +27,7 @@ from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
 from esafety.core import schooldays, uploads
 from esafety.core.origins import origin_of
+from esafety.core.pagination import LookaheadPaginator
 from esafety.core.text import neutralise
 from esafety.core.types import SchoolRequest
 from esafety.core.uploads import too_large
@@ -312,10 +312,12 @@ SORTS: dict[str, tuple[Any, ...]] = {
     Sort.NEWEST: ("-reported_at", "-id"),
     Sort.STATUS: ("status", F("urgent").desc(), "reported_at", "id"),
     Sort.CATEGORY: ("category", F("urgent").desc(), "reported_at", "id"),
-    Sort.HOLDER: (
+    Sort.HOLDER: (  # each holder's incidents in the log's own order (``IncidentQuerySet.by_urgency``)
         F("assigned__first_name").asc(nulls_first=True),
         "assigned__last_name",
+        "assigned_id",
         F("urgent").desc(),
+        F("closed_at").desc(nulls_first=True),
         "reported_at",
         "id",
     ),
@@ -389,6 +391,8 @@ def _filtered(request: SchoolRequest, *, warn: bool = False) -> tuple[IncidentFi
     )
     incidents = incidents.select_related("reporter", "assigned").prefetch_related(involved)
     sort = data.get("sort") or Sort.URGENCY
+    if sort == Sort.HOLDER and holder:
+        sort = Sort.URGENCY  # one holder (or nobody): the holder's name is the same on every row
     ordered = incidents.by_urgency() if sort == Sort.URGENCY else incidents.order_by(*SORTS[sort])
     return form, ordered
 
@@ -415,7 +419,7 @@ def _with_ages(request: SchoolRequest, incidents: Iterable[Incident]) -> list[In
 @requires(Action.LIST_INCIDENTS)
 def incident_list(request: SchoolRequest) -> HttpResponse:
     form, incidents = _filtered(request, warn=True)
-    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    page = LookaheadPaginator(incidents, 50, request.GET.get("page")).get_page()
     page.object_list = _with_ages(request, page.object_list)
     sort = getattr(form, "cleaned_data", {}).get("sort") or Sort.URGENCY
     context = {"form": form, "page": page, "order_label": Sort(sort).label}
