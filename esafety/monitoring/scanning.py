@@ -196,6 +196,9 @@ class _AllowingScanner:
         return [without_allowed(h, self.allowed) for h in self.scanner.scan_many(texts, **options)]
 
 
+_SET_LABELS = {"original": "original", "heldout": "held-out", "dev": "development"}
+
+
 @dataclass(frozen=True)
 class SetFigures:
     """One evaluation set before and after an allow-list change: figures only (the held-out set's texts are never
@@ -208,6 +211,10 @@ class SetFigures:
 
     def rows(self) -> list[tuple[str, float, float]]:
         return [(c, self.before.recall[c], self.after.recall.get(c, 0.0)) for c in sorted(self.before.recall)]
+
+    @property
+    def label(self) -> str:
+        return _SET_LABELS.get(self.name, self.name.replace("_", " "))
 
     def table(self) -> list[dict[str, Any]]:
         """``rows`` as percentages with the direction of the change, for pages."""
