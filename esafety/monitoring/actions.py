@@ -612,6 +612,11 @@ def apply_allow_proposal(
     if not reason.strip():
         raise WorkflowError("Say why these words should no longer alert.")
     most = _allow_max_severity(by, school, severe)
+    if proposal.lowest_severity > most:
+        raise WorkflowError(
+            f"These words were dismissed only at severity {proposal.lowest_severity}: allowed up to severity"
+            f" {most} they would change nothing. Only the Headteacher can allow words at severity 4 and 5."
+        )
     shown = scanning.preview_allow(school, proposal.category, proposal.key, most)
     if shown.loses_recall and not accept_lower_recall:
         raise WorkflowError(

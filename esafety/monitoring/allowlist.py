@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from esafety.people.models import School
 
 DISMISSALS_NEEDED = 2
+KEY_LENGTH = 500  # AllowedPhrase.key; a hit's words are a phrase of the lexicon, far shorter
 
 
 @dataclass
@@ -47,8 +48,18 @@ class Proposal:
         return max((_severity_of(a, self.category, self.key) for a in self.alerts), default=0)
 
     @property
+    def lowest_severity(self) -> int:
+        """The lowest severity at which the words were dismissed: above 3, only the Headteacher's wider allowance
+        would change anything."""
+        return min((_severity_of(a, self.category, self.key) for a in self.alerts), default=0)
+
+    @property
     def severe(self) -> bool:
         return self.top_severity > ALLOW_MAX_SEVERITY
+
+    @property
+    def only_severe(self) -> bool:
+        return self.lowest_severity > ALLOW_MAX_SEVERITY
 
     def dismissals(self) -> list[dict[str, Any]]:
         """Who dismissed which alert, when and why: what the page shows and the decision keeps."""
@@ -87,7 +98,7 @@ def proposals(school: School) -> list[Proposal]:
         for hit in alert.all_hits:
             words = str(hit.get("evidence", ""))
             key = allow_key(words)
-            if not key or key in seen:
+            if not key or key in seen or len(key) > KEY_LENGTH:
                 continue  # one message counts once for its words, however often they appear in it
             seen.add(key)
             proposal = found.setdefault(

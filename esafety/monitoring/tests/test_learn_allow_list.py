@@ -166,6 +166,18 @@ class AllowListTests(MonitoringTestCase):
         self.assertTrue(AuditEntry.objects.get(action="allow_list.apply").detail["lower_recall"])
 
     def test_it_keeps_severity_4_and_5_alerting_unless_the_head_allows_them(self) -> None:
+        self.dismiss()
+        self.dismiss()
+        self.login(self.coordinator)
+        self.client.post(self.proposal_url(), {"decision": "apply", "reason": "Club"})
+        self.assertEqual(AllowedPhrase.objects.get().max_severity, 3)
+        self.assertEqual(self.capture(CLUB_TEXT, message_id="at-3").alerts, [])
+        # The school makes its term more serious: the phrase allowed by the Co-ordinator hides it no longer.
+        self.term.severity = 4
+        self.term.save()
+        self.assertEqual([a.severity for a in self.capture(CLUB_TEXT, message_id="at-4").alerts], [4])
+
+    def test_it_leaves_words_dismissed_only_at_severity_4_to_the_head(self) -> None:
         self.term.severity = 4
         self.term.save()
         self.dismiss()
@@ -174,22 +186,21 @@ class AllowListTests(MonitoringTestCase):
         url = self.proposal_url()
         page = self.client.get(url)
         self.assertContains(page, "Only the Headteacher can allow words at severity 4 and 5.")
+        self.assertNotContains(page, "Allow up to severity")
         self.assertEqual(
             self.client.post(url, {"decision": "apply", "reason": "Club", "severe": "1"}).status_code, 403
         )
-        self.client.post(url, {"decision": "apply", "reason": "Club"})
-        item = AllowedPhrase.objects.get()
-        self.assertEqual(item.max_severity, 3)
+        response = self.client.post(url, {"decision": "apply", "reason": "Club"})
+        self.assertContains(response, "they would change nothing")
+        self.assertFalse(AllowedPhrase.objects.exists())
         self.assertEqual([a.severity for a in self.capture(CLUB_TEXT, message_id="still").alerts], [4])
 
-        actions.remove_allowed_phrase(item, by=self.coordinator, reason="Let the Head decide")
-        self.dismiss()
-        self.dismiss()
         self.login(self.head)
-        page = self.client.get(self.proposal_url() + "?severe=1")
+        page = self.client.get(url + "?severe=1")
         self.assertContains(page, "This preview hides severities 4 and 5 too.")
-        self.client.post(self.proposal_url(), {"decision": "apply", "reason": "Club", "severe": "1"})
-        self.assertEqual(AllowedPhrase.objects.allowed().get().max_severity, 5)
+        self.client.post(url, {"decision": "apply", "reason": "Club", "severe": "1"})
+        item = AllowedPhrase.objects.allowed().get()
+        self.assertEqual((item.max_severity, item.decided_by), (5, self.head))
         self.assertEqual(self.capture(CLUB_TEXT, message_id="now").alerts, [])
 
     def test_it_records_a_rejection_and_proposes_again_only_after_two_new_dismissals(self) -> None:
