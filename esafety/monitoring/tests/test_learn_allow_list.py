@@ -102,7 +102,7 @@ class AllowListTests(MonitoringTestCase):
         page = self.client.get(url)
         self.assertContains(page, "Effect on the evaluation sets")
         names = [s.name for s in page.context["preview"].sets]
-        self.assertEqual(names[:2], ["original", "heldout"])
+        self.assertLessEqual({"original", "heldout"}, set(names))  # and "dev" once the scanner reports it
         self.assertContains(page, "False alerts per 1,000 benign messages")
         self.assertFalse(page.context["preview"].loses_recall)
         self.assertNotContains(page, "Warning: allowing these words lowers recall")
@@ -154,7 +154,7 @@ class AllowListTests(MonitoringTestCase):
         self.assertTrue(page.context["preview"].loses_recall)
         self.assertContains(page, "Warning: allowing these words lowers recall")
         self.assertContains(page, 'class="worse"')
-        original = page.context["preview"].sets[0]
+        [original] = [s for s in page.context["preview"].sets if s.name == "original"]
         self.assertIn((hit.category, message.id, message.text), original.newly_missed)
         self.assertContains(page, message.id)
 
