@@ -78,3 +78,28 @@ def test_an_email_becomes_an_incident(server: Server, page, tmp_path: Path) -> N
     assert page.locator("tr", has_text=MARKER).count() >= 1
     # Chromium's own /favicon.ico request (404: no icon yet) is logged as a console error too; only refusals count.
     assert page.csp_errors == []
+
+
+def test_words_dismissed_twice_go_on_the_allow_list(server: Server, page) -> None:  # type: ignore[no-untyped-def]
+    """The demo's reviewers dismissed the school term "meet at the rec after dark" twice (parents' notices): the
+    Co-ordinator sees the proposal, its dismissals and its effect on the evaluation sets, and allows it."""
+    sign_in(page, server, "coordinator")
+    page.goto(f"{server.url}/monitoring/alerts/")
+    page.get_by_role("link", name=re.compile(r"\d+ allow-list proposals?")).click()
+    page.wait_for_url(re.compile(r"/monitoring/allow-list/$"))
+    proposal = page.locator("section.proposal", has_text="meet at the rec after dark")
+    assert proposal.get_by_text("The PTA's bonfire night arrangements").is_visible()
+    proposal.get_by_role("link", name=re.compile("Preview and decide")).click()
+    page.wait_for_url(re.compile(r"/monitoring/allow-list/proposals/\w+/"))
+    assert page.get_by_role("heading", name="The original set").is_visible()
+    assert page.get_by_role("heading", name="The held-out set").is_visible()
+    assert page.get_by_text("It stops catching no message of the original set.").is_visible()
+    page.get_by_label("Why these words should no longer alert").fill(
+        "Parents' notices about the recreation ground"
+    )
+    page.get_by_role("button", name="Allow up to severity 3").click()
+    page.wait_for_url(re.compile(r"/monitoring/allow-list/$"))
+    assert page.get_by_text("is on the school's allow list from the next scan").is_visible()
+    row = page.locator("tr", has_text="meet at the rec after dark")
+    assert row.get_by_text("Parents' notices about the recreation ground").is_visible()
+    assert page.csp_errors == []

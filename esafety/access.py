@@ -52,7 +52,9 @@ class Action(StrEnum):
     REVIEW_ALERTS = "monitoring.review"  # read the captured words and take review decisions
     MANAGE_ENHANCED_MONITORING = "monitoring.enhanced"
     AUTHORISE_ENHANCED_MONITORING = "monitoring.authorise_enhanced"
-    MANAGE_LEXICON = "monitoring.lexicon"
+    MANAGE_LEXICON = "monitoring.lexicon"  # school terms, suppressions and the allow list learnt from reviews
+    # An allowed phrase that also hides severities 4 and 5 (serious, imminent risk to life): the Headteacher's.
+    ALLOW_SEVERE_PHRASES = "monitoring.allow_severe"
     MANAGE_MONITORING_SOURCES = "monitoring.sources"
     EDIT_MONITORING_SETTINGS = "monitoring.settings"  # e.g. whether the ICT Technician may review alerts
 
@@ -151,6 +153,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ENHANCED_MONITORING: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
     Action.AUTHORISE_ENHANCED_MONITORING: frozenset({R.HEAD}),
     Action.MANAGE_LEXICON: frozenset({R.HEAD, R.COORDINATOR, R.DSL}),
+    Action.ALLOW_SEVERE_PHRASES: frozenset({R.HEAD}),
     # Mailbox connection settings: the ICT Technician runs the mail system; no captured text is shown there.
     Action.MANAGE_MONITORING_SOURCES: frozenset({R.HEAD, R.COORDINATOR, R.DSL, R.TECHNICIAN}),
     # policies

@@ -79,6 +79,12 @@ SENTENCES: dict[str, str] = {
     "lexicon.remove": "{actor} removed a school term from the monitoring lexicon",
     "lexicon.suppress": "{actor} suppressed a monitoring term for a group",
     "lexicon.unsuppress": "{actor} lifted a monitoring term's suppression",
+    "allow_list.apply": "{actor} added “{phrase}” to the school's allow list: it no longer raises"
+    " {category_label} alerts of severity {max_severity} or below",
+    "allow_list.reject": "{actor} rejected the proposal to add “{phrase}” to the school's allow list"
+    " ({category_label})",
+    "allow_list.remove": "{actor} took “{phrase}” off the school's allow list: it raises {category_label} alerts"
+    " again",
     "source.save": "{actor} saved the monitoring source {record}",
     "source.enable": "{actor} enabled the monitoring source {record}",
     "source.disable": "{actor} disabled the monitoring source {record}",

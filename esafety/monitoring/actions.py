@@ -27,7 +27,9 @@ from esafety.core.actions import queue_email
 from esafety.monitoring import imap, scanning, searchlog
 from esafety.monitoring.documents import MAX_TEXT, clean, parse_email
 from esafety.monitoring.models import (
+    ALLOW_MAX_SEVERITY,
     Alert,
+    AllowedPhrase,
     Capture,
     EnhancedMonitoring,
     LexiconAddition,
@@ -574,6 +576,153 @@ def remove_suppression(item: LexiconSuppression, *, by: User, request: HttpReque
             detail={"rule": item.rule, "group": item.group},
         )
         item.delete()
+
+
+# The allow list learnt from reviews (allowlist.py computes the proposals) ---------------------------------
+
+
+def _allow_max_severity(by: User, school: School, severe: bool) -> int:
+    """3, or 5 when the Headteacher asks for it: a phrase hides severity 4 and 5 only on the Head's say-so."""
+    if not severe:
+        return ALLOW_MAX_SEVERITY
+    if not can(by, Action.ALLOW_SEVERE_PHRASES, school):
+        raise PermissionDenied
+    return 5
+
+
+def apply_allow_proposal(
+    proposal: Any,
+    *,
+    school: School,
+    by: User,
+    reason: str,
+    severe: bool = False,
+    accept_lower_recall: bool = False,
+    request: HttpRequest | None = None,
+) -> AllowedPhrase:
+    """Allow ``proposal``'s words at ``school``: from the next scan, hits of its category with those words (up to
+    severity 3, or 5 when the Headteacher applies it with ``severe``) raise no alert there.
+
+    The preview is computed again here and kept with the decision and in the audit entry: the figures recorded
+    are the ones the page showed. A change that lowers recall on any evaluation set needs
+    ``accept_lower_recall``; every application needs a reason.
+    """
+    if not can(by, Action.MANAGE_LEXICON, school):
+        raise PermissionDenied
+    if not reason.strip():
+        raise WorkflowError("Say why these words should no longer alert.")
+    most = _allow_max_severity(by, school, severe)
+    if proposal.lowest_severity > most:
+        raise WorkflowError(
+            f"These words were dismissed only at severity {proposal.lowest_severity}: allowed up to severity"
+            f" {most} they would change nothing. Only the Headteacher can allow words at severity 4 and 5."
+        )
+    shown = scanning.preview_allow(school, proposal.category, proposal.key, most)
+    if shown.loses_recall and not accept_lower_recall:
+        raise WorkflowError(
+            "This phrase would stop catching messages the evaluation sets count as concerns: confirm that you"
+            " accept the lower recall, and say why."
+        )
+    figures = shown.as_data()
+    dismissals = proposal.dismissals()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                item = AllowedPhrase.objects.create(
+                    school=school,
+                    category=proposal.category,
+                    key=proposal.key,
+                    phrase=proposal.phrase[:500],
+                    status=AllowedPhrase.Status.ALLOWED,
+                    max_severity=most,
+                    reason=reason.strip(),
+                    decided_by=by,
+                    dismissals=dismissals,
+                    figures=figures,
+                )
+        except IntegrityError:
+            raise WorkflowError("These words are already on the school's allow list.") from None
+        record(
+            "allow_list.apply",
+            actor=by,
+            obj=item,
+            request=request,
+            detail={
+                "phrase": item.phrase,
+                "category": item.category,
+                "category_label": item.get_category_display().lower(),
+                "max_severity": most,
+                "reason": item.reason,
+                "lower_recall": shown.loses_recall,
+                "alerts": [d["alert"] for d in dismissals],
+                "figures": figures,
+            },
+        )
+    return item
+
+
+def reject_allow_proposal(
+    proposal: Any, *, school: School, by: User, reason: str, request: HttpRequest | None = None
+) -> AllowedPhrase:
+    """Keep alerting on ``proposal``'s words; it is proposed again only after two newer dismissals."""
+    if not can(by, Action.MANAGE_LEXICON, school):
+        raise PermissionDenied
+    if not reason.strip():
+        raise WorkflowError("Say why these words should keep alerting.")
+    dismissals = proposal.dismissals()
+    with transaction.atomic():
+        item = AllowedPhrase.objects.create(
+            school=school,
+            category=proposal.category,
+            key=proposal.key,
+            phrase=proposal.phrase[:500],
+            status=AllowedPhrase.Status.REJECTED,
+            reason=reason.strip(),
+            decided_by=by,
+            dismissals=dismissals,
+        )
+        record(
+            "allow_list.reject",
+            actor=by,
+            obj=item,
+            request=request,
+            detail={
+                "phrase": item.phrase,
+                "category": item.category,
+                "category_label": item.get_category_display().lower(),
+                "reason": item.reason,
+                "alerts": [d["alert"] for d in dismissals],
+            },
+        )
+    return item
+
+
+def remove_allowed_phrase(
+    item: AllowedPhrase, *, by: User, reason: str, request: HttpRequest | None = None
+) -> AllowedPhrase:
+    """Take words off the allow list: they alert again from the next scan, and are proposed again only after two
+    newer dismissals. The figures shown when they were allowed go into the audit entry beside the reason."""
+    # Anyone who manages the lexicon may remove a phrase, the Head's too: removing only ever brings alerts back.
+    if not can(by, Action.MANAGE_LEXICON, item.school):
+        raise PermissionDenied
+    with transaction.atomic():
+        item = AllowedPhrase.objects.select_for_update().get(pk=item.pk)
+        item.remove(by, reason)
+        record(
+            "allow_list.remove",
+            actor=by,
+            obj=item,
+            request=request,
+            detail={
+                "phrase": item.phrase,
+                "category": item.category,
+                "category_label": item.get_category_display().lower(),
+                "max_severity": item.max_severity,
+                "reason": item.removed_reason,
+                "figures": item.figures,
+            },
+        )
+    return item
 
 
 # Privacy --------------------------------------------------------------------------------------------------

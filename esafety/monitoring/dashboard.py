@@ -6,6 +6,7 @@ from django.urls import reverse
 from esafety.access import Action, can
 from esafety.core.navigation import Panel
 from esafety.core.types import SchoolRequest
+from esafety.monitoring import allowlist
 from esafety.monitoring.models import Alert
 
 
@@ -22,7 +23,7 @@ def panels(request: SchoolRequest) -> list[Panel]:
     )
     total = sum(new.values())
     urgent = new.get(5, 0)
-    return [
+    out = [
         Panel(
             title="New monitoring alerts",
             value=total,
@@ -43,3 +44,20 @@ def panels(request: SchoolRequest) -> list[Panel]:
             tone="alert" if urgent else "good",
         ),
     ]
+    # Words reviewers dismissed twice, for those who manage the lexicon: shown only when there are some.
+    if (
+        school is not None
+        and can(request.user, Action.MANAGE_LEXICON, school)
+        and (waiting := len(allowlist.proposals(school)))
+    ):
+        out.append(
+            Panel(
+                title="Allow-list proposals",
+                value=waiting,
+                url=reverse("monitoring:allow_list"),
+                note=f"{waiting} allow-list proposal{'s' if waiting != 1 else ''}: words dismissed twice as"
+                " false positives",
+                tone="warn",
+            )
+        )
+    return out

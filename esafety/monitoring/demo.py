@@ -1,5 +1,6 @@
 """Demo monitoring: sources, a queue of genuine alerts (every text goes through the real scanner) at every status,
-school terms, and one active enhanced-monitoring authorisation. All messages are invented."""
+school terms, one allow-list proposal (the same words dismissed twice) and one active enhanced-monitoring
+authorisation. All messages are invented."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from esafety.core.actions import quiet
 from esafety.core.demo import DemoContext
-from esafety.monitoring import actions
+from esafety.monitoring import actions, allowlist
 from esafety.monitoring.models import Alert, MonitoringSettings, Source
 
 # (days ago, source kind, text, outcome) — outcome: "" new, "reviewed", "false_positive:<reason>",
@@ -42,6 +43,19 @@ MESSAGES = [
         "imap",
         "anyone got weed killer for the school garden project",
         "false_positive:Weed killer for the Year 5 garden project.",
+    ),
+    # The school term "meet at the rec after dark" dismissed twice in parents' notices: the allow list proposes it.
+    (
+        10,
+        "imap",
+        "scouts night hike on friday: we meet at the rec after dark, bring a torch",
+        "false_positive:The scouts' night hike notice from a parent; the rec is the recreation ground.",
+    ),
+    (
+        11,
+        "imap",
+        "bonfire night! the PTA says meet at the rec after dark, parents welcome",
+        "false_positive:The PTA's bonfire night arrangements, sent on by a parent.",
     ),
     (12, "imap", "i'm starving myself so i can be skinny for the party", "incident"),
     (15, "imap", "lets move to snapchat, delete this chat after. i'll buy you a new phone", "incident"),
@@ -188,3 +202,5 @@ def build(ctx: DemoContext) -> None:
                 message_id=f"demo-enhanced-{days_ago}",
             )
     ctx.extra["monitoring_watched"] = watched
+    # The two dismissals of the school term make the allow list's one proposal.
+    assert allowlist.proposals(school), "the demo's dismissals no longer make an allow-list proposal"

@@ -291,3 +291,21 @@ class ImapSourceForm(forms.Form):
         if data.get("ssl") and data.get("starttls"):
             self.add_error("starttls", "Choose TLS or STARTTLS, not both.")
         return data
+
+
+class AllowPhraseForm(forms.Form):
+    """Apply a proposal to the allow list: always with a reason; a change that lowers recall also needs it
+    ticked that the lower recall is accepted."""
+
+    reason = forms.CharField(
+        label="Why these words should no longer alert",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    accept_lower_recall = forms.BooleanField(
+        label="I have read the warning: apply it although it lowers recall", required=False
+    )
+
+
+class AllowDecisionReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -6,7 +6,7 @@ with ``Action.VIEW_ALERTS`` and kept only as long as the school's retention sett
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -468,3 +468,85 @@ class LexiconSuppression(models.Model):
 
     def as_data(self) -> dict[str, object]:
         return {"rule": self.rule, "group": self.group, "reason": self.reason}
+
+
+# The highest severity an allowed phrase hides unless the Headteacher extends it: 4 and 5 (serious, imminent
+# risk to life) still alert from a phrase another reviewer allowed.
+ALLOW_MAX_SEVERITY = 3
+
+
+class AllowedPhraseQuerySet(models.QuerySet["AllowedPhrase"]):
+    def allowed(self) -> AllowedPhraseQuerySet:
+        return self.filter(status=AllowedPhrase.Status.ALLOWED)
+
+
+class AllowedPhrase(models.Model):
+    """A decision on a phrase of the school's allow list: allowed (it stops alerts of its category at this school
+    only), or a proposal rejected, or an allowed phrase removed. Rejected and removed rows stay: a phrase is
+    proposed again only after two dismissals newer than the last decision.
+
+    ``key`` is the phrase as the scanner's normaliser writes it (what is compared with a hit's words); ``phrase``
+    the words as reviewers saw them. ``dismissals`` keeps who dismissed which alert, when and why, as the page
+    showed it (the alerts themselves are purged with their captures); ``figures`` the preview shown.
+    """
+
+    class Status(models.TextChoices):
+        ALLOWED = "allowed", "Allowed"
+        REJECTED = "rejected", "Proposal rejected"
+        REMOVED = "removed", "Removed"
+
+    school = models.ForeignKey("people.School", models.CASCADE, related_name="allowed_phrases")
+    category = models.CharField(max_length=20, choices=CATEGORY_CHOICES)
+    key = models.CharField(max_length=500)
+    phrase = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    max_severity = models.PositiveSmallIntegerField(
+        choices=SEVERITY_CHOICES,
+        default=ALLOW_MAX_SEVERITY,
+        help_text="Hits above this severity still alert (above 3 only when the Headteacher allowed it)",
+    )
+    reason = models.TextField(help_text="Why it was allowed, or why the proposal was rejected")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    dismissals = models.JSONField(default=list, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_reason = models.TextField(blank=True)
+
+    objects = AllowedPhraseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "phrase", "-decided_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "category", "key"],
+                condition=Q(status="allowed"),
+                name="monitoring_allowed_phrase_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"Allowed phrase #{self.pk}"
+
+    @property
+    def last_decision_at(self) -> datetime:
+        return self.removed_at or self.decided_at
+
+    def remove(self, by: User, reason: str) -> None:
+        if self.status != self.Status.ALLOWED:
+            raise WorkflowError(f"{self.label} is not on the allow list.")
+        if not reason.strip():
+            raise WorkflowError("Say why the phrase should alert again.")
+        self.status = self.Status.REMOVED
+        self.removed_by = by
+        self.removed_at = timezone.now()
+        self.removed_reason = reason.strip()
+        self.save(update_fields=["status", "removed_by", "removed_at", "removed_reason"])

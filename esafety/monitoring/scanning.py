@@ -14,11 +14,21 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.utils import timezone
 
-from esafety.monitoring.scanner import EvaluationReport, Hit, Lexicon, Scanner, evaluate, shipped_lexicon
+from esafety.monitoring.scanner import (
+    EvaluationReport,
+    Hit,
+    Lexicon,
+    Scanner,
+    evaluate,
+    evaluate_sets,
+    load_evaluation_set,
+    normalise,
+    shipped_lexicon,
+)
 
 if TYPE_CHECKING:
     from esafety.people.models import School
@@ -110,6 +120,7 @@ def scan(school: School, text: str, person: Any = None, *, on: date | None = Non
     if enhanced is not None:
         threshold = min(threshold, enhanced.threshold)
     hits = scanner_for(school).scan(text, threshold=threshold, groups=groups_for(person))
+    hits = without_allowed(hits, allowed_for(school))
     return ScanResult(hits=hits, threshold=threshold, enhanced=enhanced)
 
 
@@ -140,3 +151,125 @@ def describe_rule(rule: str) -> str:
     """The rule's plain-words description from the scanner's lexicon (``"self_harm.imminent"`` -> "Plans or
     signs of an attempt on their life now ..."); words made from the id for a rule not shipped."""
     return shipped_lexicon().describe(rule)
+
+
+# The school's allow list ------------------------------------------------------------------------------------
+#
+# A phrase reviewers dismissed is compared with a hit's words as the normaliser writes them (so "W33D" and
+# "weed" are one phrase), in one category, up to a severity. It filters the scanner's hits here, on the Django
+# side: the scanner and its lexicon stay the same for every school.
+
+# (category, normalised words, highest severity hidden)
+Allowed = tuple[str, str, int]
+
+
+def allow_key(words: str) -> str:
+    """The normalised form of a hit's words: what an allowed phrase is compared with."""
+    return " ".join(normalise(words).text.split())
+
+
+def allowed_for(school: School) -> list[Allowed]:
+    from esafety.monitoring.models import AllowedPhrase
+
+    rows = AllowedPhrase.objects.allowed().filter(school=school)
+    return [(c, k, m) for c, k, m in rows.values_list("category", "key", "max_severity")]
+
+
+def without_allowed(hits: Sequence[Hit], allowed: Iterable[Allowed]) -> list[Hit]:
+    """``hits`` less those an allowed phrase covers: same category, same normalised words, severity at most the
+    phrase's ``max_severity``."""
+    limits: dict[tuple[str, str], int] = {}
+    for category, key, most in allowed:
+        limits[(category, key)] = max(most, limits.get((category, key), 0))
+    if not limits:
+        return list(hits)
+    return [h for h in hits if h.severity > limits.get((h.category, allow_key(h.evidence)), 0)]
+
+
+class _AllowingScanner:
+    """A scanner whose hits pass through an allow list, for ``evaluate_sets`` (which only calls ``scan_many``)."""
+
+    def __init__(self, scanner: Scanner, allowed: Sequence[Allowed]) -> None:
+        self.scanner, self.allowed = scanner, list(allowed)
+
+    def scan_many(self, texts: Sequence[str], **options: Any) -> list[list[Hit]]:
+        return [without_allowed(h, self.allowed) for h in self.scanner.scan_many(texts, **options)]
+
+
+_SET_LABELS = {"original": "original", "heldout": "held-out", "dev": "development"}
+
+
+@dataclass(frozen=True)
+class SetFigures:
+    """One evaluation set before and after an allow-list change: figures only (the held-out set's texts are never
+    shown; ``newly_missed`` is filled for the original set alone)."""
+
+    name: str
+    before: EvaluationReport
+    after: EvaluationReport
+    newly_missed: list[tuple[str, str, str]]  # (category, message id, text), original set only
+
+    def rows(self) -> list[tuple[str, float, float]]:
+        return [(c, self.before.recall[c], self.after.recall.get(c, 0.0)) for c in sorted(self.before.recall)]
+
+    @property
+    def label(self) -> str:
+        return _SET_LABELS.get(self.name, self.name.replace("_", " "))
+
+    def table(self) -> list[dict[str, Any]]:
+        """``rows`` as percentages with the direction of the change, for pages."""
+        return [
+            {
+                "category": c,
+                "before": 100 * b,
+                "after": 100 * a,
+                "change": "lower" if a < b else "higher" if a > b else "",
+            }
+            for c, b, a in self.rows()
+        ]
+
+    @property
+    def loses_recall(self) -> bool:
+        return any(after < before for _c, before, after in self.rows())
+
+    def as_data(self) -> dict[str, object]:
+        return {
+            "recall_before": {c: round(b, 4) for c, b, _a in self.rows()},
+            "recall_after": {c: round(a, 4) for c, _b, a in self.rows()},
+            "false_per_1000_before": round(self.before.false_alerts_per_1000, 2),
+            "false_per_1000_after": round(self.after.false_alerts_per_1000, 2),
+            "benign": self.before.benign,
+        }
+
+
+@dataclass(frozen=True)
+class AllowPreview:
+    sets: list[SetFigures]
+
+    @property
+    def loses_recall(self) -> bool:
+        return any(s.loses_recall for s in self.sets)
+
+    def as_data(self) -> dict[str, object]:
+        return {s.name: s.as_data() for s in self.sets}
+
+
+def preview_allow(school: School, category: str, key: str, max_severity: int) -> AllowPreview:
+    """Every evaluation set (original, held-out, and any other ``evaluate_sets`` knows) scored with the school's
+    lexicon and allow list now, and with ``key`` allowed in ``category`` up to ``max_severity``."""
+    scanner = scanner_for(school)
+    current = allowed_for(school)
+    # evaluate_sets reads the scanner's scan_many only; the wrapper is a Scanner to it in all that matters.
+    before = evaluate_sets(cast(Scanner, _AllowingScanner(scanner, current)))
+    after = evaluate_sets(cast(Scanner, _AllowingScanner(scanner, [*current, (category, key, max_severity)])))
+    texts: dict[str, str] = {}
+    sets = []
+    for name, report in before.items():
+        newly: list[tuple[str, str, str]] = []
+        if name == "original":
+            texts = {m.id: m.text for m in load_evaluation_set("original")}
+            for cat, ids in sorted(after[name].missed.items()):
+                was = set(report.missed.get(cat, []))
+                newly += [(cat, i, texts.get(i, "")) for i in ids if i not in was]
+        sets.append(SetFigures(name, report, after[name], newly))
+    return AllowPreview(sets)

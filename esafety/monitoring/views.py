@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,11 +18,13 @@ from esafety.audit.actions import record, record_view
 from esafety.audit.models import AuditEntry
 from esafety.core import antivirus
 from esafety.core.types import SchoolRequest
-from esafety.monitoring import actions, scanning
+from esafety.monitoring import actions, allowlist, scanning
 from esafety.monitoring.documents import read_upload
 from esafety.monitoring.forms import (
     OPEN,
     AlertFilterForm,
+    AllowDecisionReasonForm,
+    AllowPhraseForm,
     EnhancedMonitoringForm,
     ImapSourceForm,
     IncidentFromAlertForm,
@@ -34,7 +36,9 @@ from esafety.monitoring.forms import (
     UploadForm,
 )
 from esafety.monitoring.models import (
+    ALLOW_MAX_SEVERITY,
     Alert,
+    AllowedPhrase,
     EnhancedMonitoring,
     LexiconAddition,
     LexiconSuppression,
@@ -104,6 +108,9 @@ def alert_list(request: SchoolRequest) -> HttpResponse:
             "reads": reads,
             "can_upload": True,
             "can_lexicon": can(request.user, Action.MANAGE_LEXICON, school),
+            "proposals": len(allowlist.proposals(school))
+            if can(request.user, Action.MANAGE_LEXICON, school)
+            else 0,
             "can_settings": can(request.user, Action.EDIT_MONITORING_SETTINGS, school),
             "can_sources": can(request.user, Action.MANAGE_MONITORING_SOURCES, school),
         },
@@ -423,6 +430,109 @@ def lexicon_remove(request: SchoolRequest, kind: str, pk: int) -> HttpResponse:
         )
     messages.success(request, "Removed.")
     return redirect("monitoring:lexicon")
+
+
+# The allow list learnt from reviews ----------------------------------------------------------------------
+
+
+@requires(Action.MANAGE_LEXICON)
+def allow_list(request: SchoolRequest) -> HttpResponse:
+    """Proposals from the school's dismissals, the phrases allowed, and the decisions taken (this school only)."""
+    school = request.school
+    decisions = AllowedPhrase.objects.filter(school=school).select_related("decided_by", "removed_by")
+    return render(
+        request,
+        "monitoring/allow_list.html",
+        {
+            "proposals": allowlist.proposals(school),
+            "allowed": decisions.allowed(),
+            "history": decisions.exclude(status=AllowedPhrase.Status.ALLOWED).order_by("-decided_at"),
+            "remove_form": AllowDecisionReasonForm(),
+            "needed": allowlist.DISMISSALS_NEEDED,
+            "limit": ALLOW_MAX_SEVERITY,
+        },
+    )
+
+
+@requires(Action.MANAGE_LEXICON)
+def allow_proposal(request: SchoolRequest, slug: str) -> HttpResponse:
+    """One proposal: its dismissals, what allowing it would change on the evaluation sets, apply or reject."""
+    school = request.school
+    proposal = allowlist.find_proposal(school, slug)
+    if proposal is None:
+        raise Http404("No such proposal at this school.")
+    head = can(request.user, Action.ALLOW_SEVERE_PHRASES, school)
+    source = request.POST if request.method == "POST" else request.GET
+    asked = source.get("severe") == "1"  # hide severities 4 and 5 too: the Headteacher's alone
+    if asked and not head and request.method == "POST":
+        raise PermissionDenied
+    severe = head and asked
+    apply_form = AllowPhraseForm(request.POST if source.get("decision") == "apply" else None)
+    reject_form = AllowDecisionReasonForm(
+        request.POST if source.get("decision") == "reject" else None, prefix="reject"
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "apply" and apply_form.is_valid():
+                data = apply_form.cleaned_data
+                item = actions.apply_allow_proposal(
+                    proposal,
+                    school=school,
+                    by=request.user,
+                    reason=data["reason"],
+                    severe=severe,
+                    accept_lower_recall=data["accept_lower_recall"],
+                    request=request,
+                )
+                messages.success(
+                    request, f"“{item.phrase}” is on the school's allow list from the next scan."
+                )
+                return redirect("monitoring:allow_list")
+            if request.POST.get("decision") == "reject" and reject_form.is_valid():
+                actions.reject_allow_proposal(
+                    proposal,
+                    school=school,
+                    by=request.user,
+                    reason=reject_form.cleaned_data["reason"],
+                    request=request,
+                )
+                messages.success(request, f"“{proposal.phrase}” keeps alerting.")
+                return redirect("monitoring:allow_list")
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+    most = 5 if severe else ALLOW_MAX_SEVERITY
+    return render(
+        request,
+        "monitoring/allow_proposal.html",
+        {
+            "proposal": proposal,
+            "preview": scanning.preview_allow(school, proposal.category, proposal.key, most),
+            "apply_form": apply_form,
+            "reject_form": reject_form,
+            "head": head,
+            "severe": severe,
+            "most": most,
+            "limit": ALLOW_MAX_SEVERITY,
+        },
+    )
+
+
+@require_POST
+@requires(Action.MANAGE_LEXICON)
+def allow_remove(request: SchoolRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AllowedPhrase.objects.allowed(), pk=pk, school=request.school)
+    form = AllowDecisionReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why these words should alert again.")
+        return redirect("monitoring:allow_list")
+    try:
+        actions.remove_allowed_phrase(
+            item, by=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(request, f"“{item.phrase}” alerts again from the next scan.")
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("monitoring:allow_list")
 
 
 @requires(Action.VIEW_ALERTS)

@@ -54,6 +54,7 @@ monitoring.review              x . x x . . . . x .
 monitoring.enhanced            x . x x . . . . . .
 monitoring.authorise_enhanced  x . . . . . . . . .
 monitoring.lexicon             x . x x . . . . . .
+monitoring.allow_severe        x . . . . . . . . .
 monitoring.sources             x . x x x . . . . .
 monitoring.settings            x . . . . . . . . .
 policies.manage                x . x . . . . . . .

@@ -4,7 +4,8 @@ The alert queue is open to the Head, the Co-ordinator, the ICT technician (who r
 trust's safeguarding lead; reading the words and reviewing are the safeguarding leads' (Head, Co-ordinator, trust
 lead): per DfE roles the technician sees metadata only, and is refused review (403) unless the Head grants it in
 the monitoring settings, which are the Head's alone (issue 12); enhanced monitoring of a pupil is requested and ended by the Head and the Co-ordinator
-and authorised by the Head alone; the lexicon is the Head's and the Co-ordinator's; sources (mailboxes) are
+and authorised by the Head alone; the lexicon and its allow list (proposals, applying, rejecting, removing) are
+the Head's and the Co-ordinator's; sources (mailboxes) are
 set up by them and the technician. A record of Hollybrook's answers 404 to someone of another school who holds
 the same role there, and 403 to anyone without the role.
 """
@@ -72,6 +73,41 @@ def _term(case: BaseTestCase) -> dict[str, Any]:
         by=case.coordinator,
     )
     return {"kind": "term", "pk": term.pk}
+
+
+def _proposal(case: BaseTestCase) -> dict[str, Any]:
+    """Two dismissals of a school term's words at Hollybrook: one allow-list proposal (made again each request,
+    so every persona finds it whatever the one before decided)."""
+    from esafety.monitoring.actions import capture_text, ensure_source, review_alert
+    from esafety.monitoring.allowlist import proposals
+    from esafety.monitoring.models import LexiconAddition, Source
+
+    LexiconAddition.objects.get_or_create(
+        school=case.school, phrase="purple dragon club", category="grooming", defaults={"severity": 3}
+    )
+    for _ in range(2):
+        result = capture_text(
+            school=case.school,
+            source=ensure_source(case.school, Source.Kind.API),
+            text="see you at purple dragon club",
+            message_id=f"club-{next(_TERMS)}",
+        )
+        review_alert(result.alerts[0], by=case.coordinator, status="false_positive", reason="A school club")
+    return {"slug": proposals(case.school)[0].slug}
+
+
+def _allowed(case: BaseTestCase) -> dict[str, int]:
+    from esafety.monitoring.models import AllowedPhrase
+
+    item = AllowedPhrase.objects.create(
+        school=case.school,
+        category="grooming",
+        key=f"phrase {next(_TERMS)}",
+        phrase="a phrase",
+        status=AllowedPhrase.Status.ALLOWED,
+        reason="A school club",
+    )
+    return {"pk": item.pk}
 
 
 def _mailbox(case: BaseTestCase) -> dict[str, int]:
@@ -144,6 +180,33 @@ MATRIX = [
     route("monitoring:lexicon", *LEADS, *OWN_SCHOOL, method="POST", data=lambda c: {}),
     route(
         "monitoring:lexicon_remove", *LEADS, method="POST", kwargs=_term, refused=404, forbidden=_not(*LEADS)
+    ),
+    # The allow list is the lexicon's: the Head's and the Co-ordinator's (DSL), at their own school only.
+    route("monitoring:allow_list", *LEADS, *OWN_SCHOOL),
+    route(
+        "monitoring:allow_proposal",
+        *LEADS,
+        kwargs=_proposal,
+        refused=404,
+        forbidden=_not(*LEADS),
+    ),
+    route(
+        "monitoring:allow_proposal",
+        *LEADS,
+        method="POST",
+        kwargs=_proposal,
+        data=lambda c: {"decision": "reject", "reject-reason": "Keep alerting"},
+        refused=404,
+        forbidden=_not(*LEADS),
+    ),
+    route(
+        "monitoring:allow_remove",
+        *LEADS,
+        method="POST",
+        kwargs=_allowed,
+        data=lambda c: {"reason": "Alert again"},
+        refused=404,
+        forbidden=_not(*LEADS),
     ),
     route("monitoring:upload", *READERS, *OWN_SCHOOL),
     route("monitoring:upload", *READERS, *OWN_SCHOOL, method="POST", data=lambda c: {}),
