@@ -46,7 +46,13 @@ def test_it_keeps_every_heldout_sentence_out_of_the_lexicon_files() -> None:
     files = {
         p.name: _squash(p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".toml")
     }
-    assert files
+    vocab = folder / "vocab"
+    files |= {
+        f"vocab/{p.name}": _squash(p.read_text(encoding="utf-8"))
+        for p in vocab.iterdir()
+        if p.name.endswith(".txt")
+    }
+    assert files and any(name.startswith("vocab/") for name in files)
     copied: dict[str, int] = {}
     allowed = _frozen_overlap()
     for message in load_evaluation_set("heldout"):
