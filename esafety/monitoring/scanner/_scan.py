@@ -36,7 +36,7 @@ _WORD = re.compile(r"\S+")
 
 # Stated ages, matched on the original text case-folded (digits are not leet here: "15yo" stays a number).
 _AGE = re.compile(
-    r"(?<![a-z0-9])(?:i\W{0,2}m|i am|am|aged?|age is|turning|turned)\s+(?:only\s+|just\s+)?(\d{1,2})(?![0-9:.,]\d)"
+    r"(?<![a-z0-9])(?:i\W{0,2}m|i am|am|aged?|age is|turning|turned)\s+(?:only\s+|just\s+)?(\d{1,2})(?!\d)(?![:.,]\d)"
     r"(?!\s*(?:am|pm|mins?|minutes?|hours?|hrs?|secs?|%|p|quid|pounds?|mph|km|miles?)(?![a-z]))"
     r"|(?<![0-9.,:])(\d{1,2})\s*(?:yo|y/o|y\.o\.?|yrs?(?: old)?|years? old|year old)(?![a-z])"
     r"|(?<![a-z])(?:year|yr)\s?(\d{1,2})(?![0-9])(?!\s*(?:yo|yrs?|years?|year)(?![a-z]))"
