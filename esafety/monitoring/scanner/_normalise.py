@@ -418,6 +418,15 @@ def coarse(stage1: str) -> str:
     return stage1.translate(_STAGE4)
 
 
+# The characters stage 1 may map to something other than exactly one character: everything outside ASCII,
+# and the ASCII characters it deletes (apostrophes, and any others its table maps to nothing).
+_MAY_MOVE = re.compile(
+    "[^\\x00-\\x7f"
+    + "]|["
+    + "".join(re.escape(chr(c)) for c in range(128) if _STAGE1[c] is None or len(_STAGE1[c] or "") != 1)
+    + "]"
+)
+
 # The batch table differs from stage 1 only in keeping the separator (message text cannot contain it).
 _BATCH_STAGE1 = _Stage1Table(_STAGE1)
 _BATCH_STAGE1[ord(SEPARATOR)] = SEPARATOR
@@ -459,24 +468,30 @@ def normalise(text: str) -> Normalised:
     k1: list[int] | None = None
     if not (len(s1) == len(padded) and padded.isascii()):
         # Plain ASCII maps one character to one, so stage 1 moved nothing (the common case); otherwise a
-        # character can vanish or become several.
+        # character can vanish or become several. Only characters outside ASCII and apostrophes can; the
+        # stretches between them map one to one and go in with list.extend(range(...)), which runs in C.
         k1 = []
-        for i, ch in enumerate(padded):
-            mapped = _STAGE1[ord(ch)]
+        last = 0
+        for match in _MAY_MOVE.finditer(padded):
+            i = match.start()
+            k1.extend(range(last, i))
+            mapped = _STAGE1[ord(padded[i])]
             if mapped:
                 k1.extend([i] * len(mapped))
+            last = i + 1
+        k1.extend(range(last, len(padded)))
     s2, k2 = _stage2_sources(s1)
     s4 = _stage3(s2).translate(_STAGE4)  # one-for-one
     s5, lo5, hi5 = _stage5_spans(s4)
     runs = list(map(operator.sub, hi5, lo5))
     # Follow each normalised character's first and last source character back through stages 2 and 1.
     first: list[int] = lo5
-    last = [h - 1 for h in hi5]
+    last = list(map((-1).__add__, hi5))  # map with a bound method runs in C; a comprehension does not
     for sources in (k2, k1):
         if sources is not None:
             first = list(map(sources.__getitem__, first))
             last = list(map(sources.__getitem__, last))
     # The original text starts one character into ``padded``.
-    starts = [i - 1 for i in first]
+    starts = list(map((-1).__add__, first))
     ends = last
     return Normalised(text, s5, tuple(runs), tuple(starts), tuple(ends))

@@ -525,11 +525,26 @@ def stated_ages(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _words_before(text: str, start: int, count: int) -> list[re.Match[str]]:
+    """The last ``count`` words of ``text[:start]`` (in order), looking back only as far as needed: a hit
+    near the end of a long text must not cost a pass over everything before it."""
+    reach = 32 * (count + 1)
+    while True:
+        lo = max(0, start - reach)
+        words = list(_WORD.finditer(text, lo, start))
+        # The first word found may be cut off by ``lo``; it only counts when ``lo`` is a word boundary.
+        if lo > 0 and words and words[0].start() == lo and text[lo - 1] != " ":
+            words = words[1:]
+        if len(words) >= count or lo == 0:
+            return words[-count:] if count else []
+        reach *= 4
+
+
 def _near_first_person(norm: Normalised, start: int, end: int, window: int) -> bool:
     """A first-person word within ``window`` words before or after ``start:end``, or inside it."""
-    before = norm.text[:start].split()[-window:]
+    before = [m.group() for m in _words_before(norm.text, start, window)]
     inside = norm.text[start:end].split()
-    after = norm.text[end:].split()[:window]
+    after = [m.group() for m in itertools.islice(_WORD.finditer(norm.text, end), window)]
     return any(w in _FIRST_PERSON for w in itertools.chain(before, inside, after))
 
 
@@ -540,7 +555,7 @@ def _speaks_for_self(norm: Normalised, start: int, end: int, markers: list[tuple
     essay: the topic word sits between the "I" and the hit.
     """
     text = norm.text
-    before = [m for m in _WORD.finditer(text, 0, start)][-3:]
+    before = _words_before(text, start, 3)
     after = list(itertools.islice(_WORD.finditer(text, end), 3))
     for word in before:
         if word.group() in _FIRST_PERSON and not any(word.end() <= ms and me <= start for ms, me in markers):

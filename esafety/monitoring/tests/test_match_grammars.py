@@ -19,7 +19,7 @@ HEADER = (
 
 VOCABULARIES = {
     "request_verb": ["send", "show", "snap me", "wyślij  # Polish"],
-    "image_word": ["pic", "pics", "photo*", "selfie", "zdjęcie  # Polish"],
+    "image_word": ["pic", "pics", "photo*", "selfie", "zdjęcie  # Polish", "صورة  # Arabic"],
     "body_part": ["boobs", "bum", "body", "🍑  # peach: bum", "🍒"],
     "secrecy": ["secret", "dont tell", "between us"],
     "meeting": ["meet", "come round", "pick you up"],
@@ -148,6 +148,8 @@ def rules(scanner: Scanner, text: str) -> set[str]:
         ("ѕend a pic of ur bum", {"sexual.asks_for_body_pictures"}),  # Cyrillic dze
         ("wyslij zdjecie body", {"sexual.asks_for_body_pictures"}),  # Polish without diacritics
         ("WYŚLIJ ZDJĘCIE body", {"sexual.asks_for_body_pictures"}),
+        ("send صورة bum", {"sexual.asks_for_body_pictures"}),  # Arabic script as written
+        ("send 你好 pic bum", {"sexual.asks_for_body_pictures"}),  # another script beside the terms
         # Emoji as slot terms, repeated or with a skin tone; flag letters spelling a word.
         ("send pic 🍑🍑", {"sexual.asks_for_body_pictures"}),
         ("send pic🍒 pls", {"sexual.asks_for_body_pictures"}),
