@@ -9,7 +9,8 @@ The normalised form is what the matcher sees, and lexicon phrases go through the
    removed ("I'm" -> "im"), each emoji turned into a word of its own ("🍑" -> "emojibpdfb", so the lexicon can
    list emoji used as code; flag and boxed letters become plain letters), every other symbol turned into a
    space;
-2. spaced or dotted letters joined ("s u i c i d e", "k-i-l-l", "s.u.i" -> "suicide", "kill", "sui");
+2. spaced or dotted letters joined ("s u i c i d e", "k-i-l-l", "s.u.i" -> "suicide", "kill", "sui"); a gap
+   longer than the run's shortest is a word break ("f a t  c o w" -> "fat cow");
 3. leet digits and symbols inside words turned into letters ("k1ll", "$uicide", "sh!t"), but never a
    free-standing number or the "!" that ends a sentence;
 4. the remaining separators turned into spaces, so every word boundary is a single space;
@@ -279,8 +280,20 @@ _RUN = re.compile(r"(.)\1+", re.DOTALL)
 _RUN_CHAR = operator.methodcaller("group", 1)
 
 
+def _shortest_gap(spaced: str) -> int:
+    return min(map(len, _SPACED_GAP.findall(spaced)))
+
+
+def _join(match: re.Match[str]) -> str:
+    """Spaced letters joined. Gaps longer than the shortest in the run are word breaks: "f a t  c o w" is
+    "fat cow", "R o s i e   i s   u g l y" is "rosie is ugly", "s u i c i d e" is "suicide"."""
+    spaced = match.group()
+    shortest = _shortest_gap(spaced)
+    return _SPACED_GAP.sub(lambda gap: " " if len(gap.group()) > shortest else "", spaced)
+
+
 def _stage2(text: str) -> str:
-    return _SPACED.sub(lambda m: _SPACED_GAP.sub("", m.group()), text)
+    return _SPACED.sub(_join, text)
 
 
 def _stage2_sources(text: str) -> tuple[str, list[int] | None]:
@@ -294,10 +307,18 @@ def _stage2_sources(text: str) -> tuple[str, list[int] | None]:
     for match in matches:
         pieces.append(text[last : match.start()])
         sources.extend(range(last, match.start()))
-        for i in range(match.start(), match.end()):
-            if text[i] not in " .-_*~":
-                pieces.append(text[i])
-                sources.append(i)
+        shortest = _shortest_gap(match.group())
+        position = match.start()
+        for gap in _SPACED_GAP.finditer(text, match.start(), match.end()):
+            # The letter before the gap, then a space standing for the gap if it is a word break.
+            pieces.append(text[position : gap.start()])
+            sources.extend(range(position, gap.start()))
+            if gap.end() - gap.start() > shortest:
+                pieces.append(" ")
+                sources.append(gap.start())
+            position = gap.end()
+        pieces.append(text[position : match.end()])
+        sources.extend(range(position, match.end()))
         last = match.end()
     pieces.append(text[last:])
     sources.extend(range(last, len(text)))
