@@ -28,11 +28,12 @@ paths with bookkeeping switched on or off, and a property test holds them equal.
 
 from __future__ import annotations
 
+import bisect
 import operator
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import overload
 
 __all__ = [
     "SEPARATOR",
@@ -296,35 +297,6 @@ def _stage2(text: str) -> str:
     return _SPACED.sub(_join, text)
 
 
-def _stage2_sources(text: str) -> tuple[str, list[int] | None]:
-    """Stage 2, with the index in ``text`` of every output character (``None`` when nothing changed)."""
-    matches = list(_SPACED.finditer(text))
-    if not matches:
-        return text, None
-    pieces: list[str] = []
-    sources: list[int] = []
-    last = 0
-    for match in matches:
-        pieces.append(text[last : match.start()])
-        sources.extend(range(last, match.start()))
-        shortest = _shortest_gap(match.group())
-        position = match.start()
-        for gap in _SPACED_GAP.finditer(text, match.start(), match.end()):
-            # The letter before the gap, then a space standing for the gap if it is a word break.
-            pieces.append(text[position : gap.start()])
-            sources.extend(range(position, gap.start()))
-            if gap.end() - gap.start() > shortest:
-                pieces.append(" ")
-                sources.append(gap.start())
-            position = gap.end()
-        pieces.append(text[position : match.end()])
-        sources.extend(range(position, match.end()))
-        last = match.end()
-    pieces.append(text[last:])
-    sources.extend(range(last, len(text)))
-    return "".join(pieces), sources
-
-
 def _leet_token(token: str) -> str:
     out = []
     for i, ch in enumerate(token):
@@ -368,28 +340,6 @@ def _stage3(text: str) -> str:
 
 def _stage5(text: str) -> str:
     return _RUN.sub(_RUN_CHAR, text)
-
-
-def _stage5_spans(text: str) -> tuple[str, list[int], list[int]]:
-    """Stage 5, with the span ``lo[i]:hi[i]`` of ``text`` that became output character ``i``."""
-    pieces: list[str] = []
-    lo: list[int] = []
-    hi: list[int] = []
-    last = 0
-    # Whole stretches between runs go in with list.extend(range(...)), which runs in C.
-    for match in _RUN.finditer(text):
-        start, end = match.span()
-        pieces.append(text[last:start])
-        lo.extend(range(last, start))
-        hi.extend(range(last + 1, start + 1))
-        pieces.append(text[start])
-        lo.append(start)
-        hi.append(end)
-        last = end
-    pieces.append(text[last:])
-    lo.extend(range(last, len(text)))
-    hi.extend(range(last + 1, len(text) + 1))
-    return "".join(pieces), lo, hi
 
 
 def normalise_fast(text: str) -> str:
@@ -453,24 +403,83 @@ _BATCH_STAGE1 = _Stage1Table(_STAGE1)
 _BATCH_STAGE1[ord(SEPARATOR)] = SEPARATOR
 
 
-@dataclass(frozen=True, slots=True)
+class _Map:
+    """A map from output positions to source positions, kept as the few stretches where it changes rather
+    than one entry per character: stretch ``k`` starts at output position ``outs[k]`` and maps ``i`` to
+    ``srcs[k] + (i - outs[k]) * slopes[k]`` (slope 1: characters copied; slope 0: one source character that
+    became several)."""
+
+    __slots__ = ("outs", "slopes", "srcs")
+
+    def __init__(self) -> None:
+        self.outs: list[int] = []
+        self.srcs: list[int] = []
+        self.slopes: list[int] = []
+
+    def add(self, out: int, src: int, slope: int = 1) -> None:
+        if self.outs and slope == 1 and self.slopes[-1] == 1 and self.srcs[-1] + out - self.outs[-1] == src:
+            return  # the copied stretch before goes on
+        self.outs.append(out)
+        self.srcs.append(src)
+        self.slopes.append(slope)
+
+    def __call__(self, i: int) -> int:
+        k = bisect.bisect_right(self.outs, i) - 1
+        if k < 0:
+            return i
+        return self.srcs[k] + (i - self.outs[k]) * self.slopes[k]
+
+
+class _Runs(Sequence[int]):
+    """``runs[i]``: how many times the normalised character ``i`` was repeated (1 unless it was a run)."""
+
+    __slots__ = ("_at", "_length")
+
+    def __init__(self, at: dict[int, int], length: int) -> None:
+        self._at = at
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[int, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> int | tuple[int, ...]:
+        if isinstance(index, slice):
+            return tuple(self._at.get(i, 1) for i in range(*index.indices(self._length)))
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return self._at.get(index, 1)
+
+
 class Normalised:
     """A normalised text with the map back to the original.
 
     ``text`` is padded with one space at each end. ``runs[i]`` is how many times ``text[i]`` was repeated in
-    the text before stage 5 collapsed it.
+    the text before stage 5 collapsed it. The map back is kept per stretch, not per character, so a long text
+    costs little more than its normalised form.
     """
 
-    original: str
-    text: str
-    runs: tuple[int, ...]
-    _starts: tuple[int, ...]
-    _ends: tuple[int, ...]
+    __slots__ = ("_maps", "_run_at", "original", "runs", "text")
+
+    def __init__(self, original: str, text: str, run_at: dict[int, int], maps: list[_Map]) -> None:
+        self.original = original
+        self.text = text
+        self.runs = _Runs(run_at, len(text))
+        self._run_at = run_at
+        self._maps = maps  # stage 5 (first source character), then stage 2 and stage 1 where they moved any
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that produced ``text[start:end]`` (``start < end``)."""
-        lo = self._starts[start]
-        hi = self._ends[end - 1]
+        # The original text starts one character into the padded text.
+        lo = self._source(start, first=True) - 1
+        hi = self._source(end - 1, first=False)
         # Stop the span at the original text's ends (the padding maps outside it) and take in any accents or
         # zero-width characters that directly follow the last letter, so the evidence shows what was typed.
         lo = min(max(lo, 0), len(self.original))
@@ -479,40 +488,92 @@ class Normalised:
             hi += 1
         return lo, hi
 
+    def _source(self, i: int, *, first: bool) -> int:
+        """The index in the padded text of the first (or last) character that became normalised ``i``."""
+        position = self._maps[0](i)
+        if not first:
+            position += self._run_at.get(i, 1) - 1
+        for stage in self._maps[1:]:
+            position = stage(position)
+        return position
+
 
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` keeping, for every normalised character, the original span it came from."""
     padded = " " + text + " "
-    # Stage 1, one character at a time with the same table ``str.translate`` uses in the fast path. ``k1[i]``
-    # is the index in ``padded`` of ``s1[i]``; ``None`` when that is ``i`` itself.
     s1 = padded.translate(_STAGE1)
-    k1: list[int] | None = None
+    k1: _Map | None = None
     if not (len(s1) == len(padded) and padded.isascii()):
         # Plain ASCII maps one character to one, so stage 1 moved nothing (the common case); otherwise a
         # character can vanish or become several. Only characters outside ASCII and apostrophes can; the
-        # stretches between them map one to one and go in with list.extend(range(...)), which runs in C.
-        k1 = []
-        last = 0
+        # stretches between them are copied.
+        k1 = _Map()
+        out = last = 0
         for match in _MAY_MOVE.finditer(padded):
             i = match.start()
-            k1.extend(range(last, i))
+            if i > last:
+                k1.add(out, last)
+                out += i - last
             mapped = _STAGE1[ord(padded[i])]
             if mapped:
-                k1.extend([i] * len(mapped))
+                k1.add(out, i, 0)
+                out += len(mapped)
             last = i + 1
-        k1.extend(range(last, len(padded)))
-    s2, k2 = _stage2_sources(s1)
+        k1.add(out, last)
+    s2, k2 = _stage2_map(s1)
     s4 = _stage3(s2).translate(_STAGE4)  # one-for-one
-    s5, lo5, hi5 = _stage5_spans(s4)
-    runs = list(map(operator.sub, hi5, lo5))
-    # Follow each normalised character's first and last source character back through stages 2 and 1.
-    first: list[int] = lo5
-    last = list(map((-1).__add__, hi5))  # map with a bound method runs in C; a comprehension does not
-    for sources in (k2, k1):
-        if sources is not None:
-            first = list(map(sources.__getitem__, first))
-            last = list(map(sources.__getitem__, last))
-    # The original text starts one character into ``padded``.
-    starts = list(map((-1).__add__, first))
-    ends = last
-    return Normalised(text, s5, tuple(runs), tuple(starts), tuple(ends))
+    s5, k5, run_at = _stage5_map(s4)
+    maps = [k5, *(m for m in (k2, k1) if m is not None)]
+    return Normalised(text, s5, run_at, maps)
+
+
+def _stage2_map(text: str) -> tuple[str, _Map | None]:
+    """Stage 2, with the map from each output character to its index in ``text`` (``None``: unchanged)."""
+    matches = list(_SPACED.finditer(text))
+    if not matches:
+        return text, None
+    pieces: list[str] = []
+    sources = _Map()
+    out = last = 0
+
+    def copy(lo: int, hi: int) -> None:
+        nonlocal out
+        if hi > lo:
+            pieces.append(text[lo:hi])
+            sources.add(out, lo)
+            out += hi - lo
+
+    for match in matches:
+        copy(last, match.start())
+        shortest = _shortest_gap(match.group())
+        position = match.start()
+        for gap in _SPACED_GAP.finditer(text, match.start(), match.end()):
+            copy(position, gap.start())
+            if gap.end() - gap.start() > shortest:
+                pieces.append(" ")
+                sources.add(out, gap.start())
+                out += 1
+            position = gap.end()
+        copy(position, match.end())
+        last = match.end()
+    copy(last, len(text))
+    return "".join(pieces), sources
+
+
+def _stage5_map(text: str) -> tuple[str, _Map, dict[int, int]]:
+    """Stage 5, with the map from each output character to the first character of its run in ``text`` and
+    the length of every run longer than one, by output position."""
+    first = _Map()
+    # Characters are copied one for one between runs, and a run's one character lies where the copying
+    # before it would put it; so the map only changes just after each run, where the source jumps ahead.
+    outs, srcs = [0], [0]
+    run_at: dict[int, int] = {}
+    removed = 0
+    for start, end in map(re.Match.span, _RUN.finditer(text)):
+        out = start - removed  # where the run's character lands
+        run_at[out] = end - start
+        removed += end - start - 1
+        outs.append(out + 1)
+        srcs.append(end)
+    first.outs, first.srcs, first.slopes = outs, srcs, [1] * len(outs)
+    return _stage5(text), first, run_at
