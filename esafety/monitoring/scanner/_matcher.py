@@ -183,7 +183,7 @@ def _windows(pattern: Pattern) -> list[_Window] | None:
     if not text.isascii() or any(r > 2 for r in runs):
         return None
     per_word: list[tuple[float, int, int]] = []
-    for word in re.finditer(r"[a-z]+", text):
+    for word in re.finditer(r"[a-z0-9]+", text):  # digits too: codes such as "1488"
         lo = word.start() - 1 if word.start() > 0 and text[word.start() - 1] == " " else word.start()
         if len(word.group()) >= 9:
             # Most likely a phrase run together ("goingtostabu"): its first letters are a common word, so the
