@@ -162,6 +162,9 @@ COMMON_WORDS = _COMMON
 
 _FREQUENT_LETTERS = frozenset("etaoinshrdl")
 
+# Texts longer than this (in characters) skip the batch check for an entry's phrase (see ``_with_entry``).
+_LONG = 20_000
+
 
 # A window: its literals, and one regular expression that matches exactly those literals.
 _Window = tuple[list[str], str]
@@ -396,6 +399,12 @@ class _HyperscanMatcher:
         if not picked:
             return []
         assert self._entry_db is not None
+        # A long text goes straight through: the scanner normalises it (with offsets) anyway, and checking here
+        # first would normalise it twice.
+        long = [i for i in picked if len(texts[i]) > _LONG]
+        if long:
+            short = self._with_entry(texts, [i for i in picked if len(texts[i]) <= _LONG])
+            return sorted(short + long)
         # Each piece between separators is exactly the text's own normalised form (a test holds them equal).
         batch = normalise_batch([texts[i] for i in picked]).encode()
         ends: list[int] = []
