@@ -169,10 +169,15 @@ def group_choices(school: School) -> list[tuple[str, str]]:
 
 
 def rule_choices() -> list[tuple[str, str]]:
-    return [
-        (e.rule, f"{e.rule} (severity {e.severity}: {', '.join(e.phrases[:3])}…)")
-        for e in shipped_lexicon().entries
+    lexicon = shipped_lexicon()
+    entries = [
+        (e.rule, f"{e.rule} (severity {e.severity}: {', '.join(e.phrases[:3])}…)") for e in lexicon.entries
     ]
+    grammars = [
+        (g.rule, f"{g.rule} (severity {g.severity}: {' + '.join(slot[0] for slot in g.slots)}…)")
+        for g in lexicon.grammars
+    ]
+    return entries + grammars
 
 
 class LexiconSuppressionForm(forms.ModelForm):
@@ -198,7 +203,8 @@ class LexiconSuppressionForm(forms.ModelForm):
         rule = (data.get("rule") or "").strip()
         if rule:
             lexicon = shipped_lexicon()
-            known = {e.rule for e in lexicon.entries} | {p for e in lexicon.entries for p in e.phrases}
+            known = {r.rule for r in lexicon.rules()} | {p for e in lexicon.entries for p in e.phrases}
+            known |= {p for g in lexicon.grammars for slot in g.slots for p in slot}
             from esafety.monitoring.scanning import school_data
 
             additions, _ = school_data(self.school)

@@ -23,6 +23,7 @@ from esafety.monitoring.scanner._evaluate import (
 from esafety.monitoring.scanner._lexicon import (
     CATEGORIES,
     Entry,
+    Grammar,
     Lexicon,
     LexiconError,
     NegativeContext,
@@ -30,11 +31,12 @@ from esafety.monitoring.scanner._lexicon import (
     Topic,
     describe_rule_id,
     load_lexicon,
+    load_vocabularies,
     shipped_lexicon,
 )
 from esafety.monitoring.scanner._matcher import available_backends
 from esafety.monitoring.scanner._normalise import Normalised, normalise
-from esafety.monitoring.scanner._scan import DEFAULT_THRESHOLD, Hit, Scanner
+from esafety.monitoring.scanner._scan import DEFAULT_THRESHOLD, Hit, Scanner, inflections, stated_ages
 
 __all__ = [
     "CATEGORIES",
@@ -42,6 +44,7 @@ __all__ = [
     "EVALUATION_SETS",
     "Entry",
     "EvaluationReport",
+    "Grammar",
     "Hit",
     "LabelledMessage",
     "Lexicon",
@@ -55,8 +58,11 @@ __all__ = [
     "describe_rule_id",
     "evaluate",
     "evaluate_sets",
+    "inflections",
     "load_evaluation_set",
     "load_lexicon",
+    "load_vocabularies",
     "normalise",
     "shipped_lexicon",
+    "stated_ages",
 ]

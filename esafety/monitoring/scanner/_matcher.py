@@ -158,6 +158,7 @@ _COMMON_WORDS = """a about after all also an and any anyone are as at back be be
     were what when where who whos will with would year you your"""
 # In the same collapsed form as the phrases ("tomorrow" -> "tomorow").
 _COMMON = frozenset(re.sub(r"(.)\1+", r"\1", word) for word in _COMMON_WORDS.split())
+COMMON_WORDS = _COMMON
 
 
 _FREQUENT_LETTERS = frozenset("etaoinshrdl")

@@ -6,7 +6,9 @@ The normalised form is what the matcher sees, and lexicon phrases go through the
 1. one character at a time (``str.translate`` with a lazily filled table): Unicode compatibility forms (NFKD,
    so full-width and mathematical letters become plain ones), accents dropped, Cyrillic and Greek look-alikes
    mapped to the Latin letter they imitate, case folded, zero-width characters, soft hyphens and apostrophes
-   removed ("I'm" -> "im"), every other symbol turned into a space;
+   removed ("I'm" -> "im"), each emoji turned into a word of its own ("🍑" -> "emojibpdfb", so the lexicon can
+   list emoji used as code; flag and boxed letters become plain letters), every other symbol turned into a
+   space;
 2. spaced or dotted letters joined ("s u i c i d e", "k-i-l-l", "s.u.i" -> "suicide", "kill", "sui");
 3. leet digits and symbols inside words turned into letters ("k1ll", "$uicide", "sh!t"), but never a
    free-standing number or the "!" that ends a sentence;
@@ -35,6 +37,7 @@ __all__ = [
     "SEPARATOR",
     "Normalised",
     "coarse",
+    "emoji_word",
     "join_batch",
     "normalise",
     "normalise_batch",
@@ -181,10 +184,39 @@ _KEPT = frozenset(_LEET_SYMBOLS + _JOINERS)
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i"}
 
 
+# Emoji live in these blocks (miscellaneous symbols, dingbats, stars, and the supplementary pictographs).
+_EMOJI_BLOCKS = ((0x2600, 0x27BF), (0x2B00, 0x2BFF), (0x1F000, 0x1FAFF))
+_HEX_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+
+
+def emoji_word(ch: str) -> str:
+    """The word an emoji becomes: "emoji" and its code point in hex, written with the letters a-p ("🍑",
+    U+1F351, is "emojibpdfb"). Letters only, so no later stage (spaced letters, leet) touches it, and short,
+    so a message of nothing but emoji does not balloon."""
+    return "emoji" + format(ord(ch), "x").translate(_HEX_LETTERS)
+
+
+def _map_emoji(ch: str) -> str | None:
+    """Stage 1 for emoji: a word of its own, or ``None`` when ``ch`` is not one."""
+    code = ord(ch)
+    if 0x1F1E6 <= code <= 0x1F1FF:  # regional indicators: flags, and letters for evasion ("🇰🇮🇱🇱")
+        return chr(ord("a") + code - 0x1F1E6)
+    if 0x1F170 <= code <= 0x1F189:  # negative squared capitals ("🅰", "🅱")
+        return chr(ord("a") + code - 0x1F170)
+    if 0x1F3FB <= code <= 0x1F3FF:  # skin-tone modifiers: the emoji before them says it all
+        return ""
+    if any(lo <= code <= hi for lo, hi in _EMOJI_BLOCKS) and unicodedata.category(ch) == "So":
+        return " " + emoji_word(ch) + " "
+    return None
+
+
 def _map_char(ch: str) -> str:
     """Stage 1 for one character: what it becomes in the normalised text (possibly nothing)."""
     if ch in _APOSTROPHES:
         return ""
+    emoji = _map_emoji(ch) if ord(ch) >= 0x2600 else None
+    if emoji is not None:
+        return emoji
     if ch in _KEPT or ch == " ":
         return ch
     category = unicodedata.category(ch)

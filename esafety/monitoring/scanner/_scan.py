@@ -1,17 +1,25 @@
-"""The scanner: normalise, match, apply context rules, report hits with offsets into the original text."""
+"""The scanner: normalise, match, apply context rules, report hits with offsets into the original text.
+
+Entries fire on one phrase. Grammars fire when one term of every slot lies within the grammar's window of
+words; their slot terms go into the same matcher as the entries' phrases, so the normaliser's evasion handling
+applies to every slot term, and both backends give the same answers. The pre-filter only needs one slot per
+grammar (the one with the rarest terms): a text can only fire a grammar if it holds a term of every slot, so in
+particular a term of that slot.
+"""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from esafety.monitoring.scanner._lexicon import Entry, Lexicon, shipped_lexicon
-from esafety.monitoring.scanner._matcher import Matcher, Pattern, build_matcher
+from esafety.monitoring.scanner._lexicon import Entry, Grammar, Lexicon, shipped_lexicon
+from esafety.monitoring.scanner._matcher import COMMON_WORDS, Matcher, Pattern, build_matcher
 from esafety.monitoring.scanner._normalise import Normalised, normalise, normalise_fast
 
-__all__ = ["DEFAULT_THRESHOLD", "Hit", "Scanner"]
+__all__ = ["DEFAULT_THRESHOLD", "Hit", "Scanner", "inflections", "stated_ages"]
 
 DEFAULT_THRESHOLD = 1
 
@@ -25,6 +33,17 @@ _SECOND_PERSON = frozenset(
 
 _CONTEXT_CHARS = 80
 _WORD = re.compile(r"\S+")
+
+# Stated ages, matched on the original text case-folded (digits are not leet here: "15yo" stays a number).
+_AGE = re.compile(
+    r"(?<![a-z0-9])(?:i\W{0,2}m|i am|am|aged?|age is|turning|turned)\s+(?:only\s+|just\s+)?(\d{1,2})(?!\d)(?![:.,]\d)"
+    r"(?!\s*(?:am|pm|mins?|minutes?|hours?|hrs?|secs?|%|p|quid|pounds?|mph|km|miles?)(?![a-z]))"
+    r"|(?<![0-9.,:])(\d{1,2})\s*(?:yo|y/o|y\.o\.?|yrs?(?: old)?|years? old|year old)(?![a-z])"
+    r"|(?<![a-z])(?:year|yr)\s?(\d{1,2})(?![0-9])(?!\s*(?:yo|yrs?|years?|year)(?![a-z]))"
+)
+_ADULT_WORDS = re.compile(
+    r"(?<![a-z])(?:older (?:guy|man|men|bloke|lad)|grown (?:man|men|up)|adult (?:man|male)|over 18|18\+)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,23 +66,49 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class _Target:
-    kind: str  # "entry", "negative" or "topic"
-    index: int  # entry index, context index (-1 - entry index for an entry's own negatives) or topic index
+    kind: str  # "entry", "slot", "negative" or "topic"
+    index: int  # entry, grammar, context or topic index (see ``owner`` for negatives)
     phrase: str
     personal: bool  # the phrase itself contains a first- or second-person word
     first_person: bool  # the phrase itself contains a first-person word
+    slot: int = -1  # for "slot": which slot of the grammar
+    owner: str = ""  # for "negative": "entry", "grammar" (their own negatives) or "context"
 
 
-# Text-speak spellings of common words, expanded in phrases so the lexicon can be written in plain English.
+# Text-speak spellings of common words, expanded in phrases so the lexicon can be written in plain English:
+# every phrase and vocabulary term also matches these spellings (the normaliser would otherwise have to turn
+# every "u" of every message into "you", moving every offset after it).
 _WORD_VARIANTS = {
     "you": ("u",),
     "your": ("ur",),
     "youre": ("ur", "your"),
     "to": ("2",),
     "for": ("4",),
+    "are": ("r",),
+    "people": ("ppl",),
+    "please": ("pls", "plz"),
+    "because": ("cos", "coz", "cuz", "bc"),
+    "tonight": ("tonite", "2nite"),
+    "tomorrow": ("tmrw", "tmr", "2moro"),
+    "picture": ("pic",),
+    "pictures": ("pics",),
+    "message": ("msg",),
+    "messages": ("msgs",),
+    "love": ("luv",),
+    "what": ("wat", "wot"),
+    "with": ("wiv",),
+    "before": ("b4",),
+    "thanks": ("thx",),
+    "okay": ("ok",),
+    "someone": ("sum1",),
+    "anyone": ("any1",),
+    "everyone": ("every1",),
 }
 _PAIR_VARIANTS = {("going", "to"): "gonna", ("want", "to"): "wanna", ("got", "to"): "gotta"}
 _MAX_VARIANTS = 16
+# How many combinations of slot hits the grammar search tries from one first slot hit (a bound on hostile
+# text such as one word repeated a million times).
+_MAX_TRIES = 64
 
 
 def _variants(phrase: str) -> list[str]:
@@ -95,6 +140,26 @@ def _variants(phrase: str) -> list[str]:
     return out
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def inflections(term: str) -> list[str]:
+    """A grammar slot term and its regular English forms, when it is one plain word of three or more letters
+    (no ``*``, ASCII letters only): "send" -> "sends", "sending", "sended"...; "share" -> "shares", "shared",
+    "sharing"; "reply" -> "replies", "replied". Over-generated forms ("sended") are harmless: nobody writes
+    them for anything else. Doubled consonants ("chatting") need nothing: the normaliser collapses repeats.
+    Other terms come back alone."""
+    word = term.strip()
+    if "*" in word or " " in word or len(word) < 3 or not (word.isascii() and word.isalpha()):
+        return [term]
+    forms = [word, word + "s", word + "es", word + "ed", word + "ing"]
+    if word.endswith("e"):
+        forms += [word + "d", word[:-1] + "ing"]
+    if word.endswith("y") and word[-2] not in _VOWELS:
+        forms += [word[:-1] + "ies", word[:-1] + "ied"]
+    return list(dict.fromkeys(forms))
+
+
 def _pattern(phrase: str) -> Pattern:
     body = phrase.strip()
     head = not body.startswith("*")
@@ -106,6 +171,17 @@ def _pattern(phrase: str) -> Pattern:
     if tail:
         text, runs = text + " ", (*runs, 1)
     return text, tuple(runs)
+
+
+def _rarity(terms: Sequence[str]) -> tuple[int, int]:
+    """How often a slot's terms turn up in ordinary messages (lower is rarer): terms made only of common
+    words or of three letters or fewer, then the number of terms."""
+    common = 0
+    for term in terms:
+        words = _pattern(term)[0].split()
+        if all(w in COMMON_WORDS for w in words) or len("".join(words)) <= 3:
+            common += 1
+    return common, len(terms)
 
 
 def _context(text: str, start: int, end: int) -> str:
@@ -121,6 +197,11 @@ def _context(text: str, start: int, end: int) -> str:
     return ("…" if lo > 0 else "") + text[lo:hi] + ("…" if hi < len(text) else "")
 
 
+# One candidate hit before the context rules: the rule, the phrases it matched (targets), its span in the
+# normalised text.
+_Found = tuple[_Target, int, int]
+
+
 class Scanner:
     """Scans text against a lexicon. Building one compiles the matcher (cached per lexicon version).
 
@@ -131,33 +212,55 @@ class Scanner:
         self.lexicon = lexicon if lexicon is not None else shipped_lexicon()
         targets: list[_Target] = []
         patterns: list[Pattern] = []
+        prefilter: list[bool] = []
 
-        def add(kind: str, index: int, phrase: str) -> None:
+        def add(
+            kind: str,
+            index: int,
+            phrase: str,
+            *,
+            slot: int = -1,
+            owner: str = "",
+            pre: bool = False,
+            forms: Sequence[str] | None = None,
+        ) -> None:
             words = set(_pattern(phrase)[0].split())
             first = bool(words & _FIRST_PERSON)
             personal = first or bool(words & _SECOND_PERSON)
-            for variant in _variants(phrase) if kind != "topic" else [phrase]:
+            if kind == "topic":
+                spellings = [phrase]
+            else:
+                spellings = list(dict.fromkeys(v for form in (forms or [phrase]) for v in _variants(form)))
+            for variant in spellings:
                 # Every variant reports the phrase as written in the lexicon, so a suppression of that
                 # phrase covers its variants too.
-                targets.append(_Target(kind, index, phrase, personal, first))
+                targets.append(_Target(kind, index, phrase, personal, first, slot, owner))
                 patterns.append(_pattern(variant))
+                prefilter.append(pre)
 
         for i, entry in enumerate(self.lexicon.entries):
             for phrase in entry.phrases:
-                add("entry", i, phrase)
+                add("entry", i, phrase, pre=True)
             for phrase in entry.negatives:
-                add("negative", -1 - i, phrase)
+                add("negative", i, phrase, owner="entry")
+        for i, grammar in enumerate(self.lexicon.grammars):
+            rarest = min(range(len(grammar.slots)), key=lambda k: _rarity(grammar.slots[k]))
+            for k, slot in enumerate(grammar.slots):
+                for phrase in slot:
+                    forms = inflections(phrase) if grammar.inflect else [phrase]
+                    add("slot", i, phrase, slot=k, pre=k == rarest, forms=forms)
+            for phrase in grammar.negatives:
+                add("negative", i, phrase, owner="grammar")
         for i, context in enumerate(self.lexicon.contexts):
             for phrase in context.phrases:
-                add("negative", i, phrase)
+                add("negative", i, phrase, owner="context")
         for i, topic in enumerate(self.lexicon.topics):
             for phrase in topic.markers:
                 add("topic", i, phrase)
         self._targets = targets
         self._patterns = patterns
-        self._matcher: Matcher = build_matcher(
-            tuple(patterns), tuple(t.kind == "entry" for t in targets), backend
-        )
+        self._prefilter = prefilter
+        self._matcher: Matcher = build_matcher(tuple(patterns), tuple(prefilter), backend)
         self.backend = self._matcher.backend
         suppressed: dict[str, set[str]] = {}
         for s in self.lexicon.suppressions:
@@ -193,15 +296,16 @@ class Scanner:
     def _scan_exact(self, text: str, threshold: int, groups: Collection[str]) -> list[Hit]:
         """The hits in ``text`` without the matcher's batch pre-filter (the reference the tests hold it to)."""
         # The offset-keeping normaliser costs several times more than the plain one, so it only runs when the
-        # plain one shows an entry's phrase.
-        if not any(self._targets[i].kind == "entry" for i, _, _ in self._matcher.find(normalise_fast(text))):
+        # plain one shows an entry's phrase or a term of a grammar's pre-filter slot (without which the grammar
+        # cannot fire).
+        if not any(self._prefilter[i] for i, _, _ in self._matcher.find(normalise_fast(text))):
             return []
         return self._scan_candidate(text, threshold, groups)
 
     def _scan_candidate(self, text: str, threshold: int, groups: Collection[str]) -> list[Hit]:
-        """The hits in a text whose normalised form holds an entry's phrase (a matcher candidate)."""
+        """The hits in a text whose normalised form holds an entry's phrase or a grammar's slot term."""
         norm = normalise(text)
-        found: list[tuple[_Target, int, int]] = []
+        found: list[_Found] = []
         for index, start, end in self._matcher.find(norm.text):
             runs = self._patterns[index][1]
             # "meet" must not match "met": every run in the text is at least as long as the phrase's run.
@@ -214,41 +318,219 @@ class Scanner:
                         e += 1
                 found.append((self._targets[index], s, e))
         entries = [f for f in found if f[0].kind == "entry"]
-        if not entries:
+        slots = [f for f in found if f[0].kind == "slot"]
+        if not entries and not slots:
             return []
         negatives = [f for f in found if f[0].kind == "negative"]
         topics = [(f[0].index, f[1], f[2]) for f in found if f[0].kind == "topic"]
         suppressed = self._suppressed_rules(groups)
-        hits: list[tuple[Entry, _Target, int, int]] = []
+        checks = _Checks(self.lexicon, text, norm, negatives, topics, suppressed, threshold)
+        hits: list[tuple[Entry | Grammar, str, int, int, int]] = []
         for target, s, e in entries:
             entry = self.lexicon.entries[target.index]
-            if entry.severity < threshold or entry.rule in suppressed or target.phrase in suppressed:
-                continue
-            if entry.first_person and not target.first_person and not _near_first_person(norm, s, e, entry):
-                continue
-            # A topic word that is part of the hit ("the holocaust never happened") does not excuse it.
-            markers = [
-                (ts, te)
-                for t, ts, te in topics
-                if not (ts < e and s < te) and entry.category in self.lexicon.topics[t].categories
-            ]
-            if markers and not target.personal and not _speaks_for_self(norm, s, e, markers):
-                continue
-            # A negative context must cover the whole hit: "cut myself on the" excuses "cut myself", but "i'm
-            # starving" must not excuse "starving myself".
-            if any(
-                ns <= s and e <= ne and _negates(n, entry, target.index, self.lexicon)
-                for n, ns, ne in negatives
-            ):
-                continue
-            hits.append((entry, target, s, e))
+            severity = checks.passes(entry, target.index, [target], s, e)
+            if severity:
+                hits.append((entry, target.phrase, severity, s, e))
+        if slots:
+            hits.extend(self._grammar_hits(slots, norm, checks))
         return _best_per_span(text, norm, hits)
 
+    def _grammar_hits(
+        self, slots: list[_Found], norm: Normalised, checks: _Checks
+    ) -> list[tuple[Entry | Grammar, str, int, int, int]]:
+        by_grammar: dict[int, list[list[_Found]]] = {}
+        for found in slots:
+            target = found[0]
+            grammar = self.lexicon.grammars[target.index]
+            per_slot = by_grammar.setdefault(target.index, [[] for _ in grammar.slots])
+            per_slot[target.slot].append(found)
+        spaces: list[int] | None = None
+        out: list[tuple[Entry | Grammar, str, int, int, int]] = []
+        for index, per_slot in by_grammar.items():
+            if not all(per_slot):
+                continue
+            if spaces is None:
+                spaces = [m.start() for m in re.finditer(" ", norm.text)]
+            grammar = self.lexicon.grammars[index]
+            for combo in _combinations(per_slot, spaces, grammar.window, grammar.ordered):
+                s = min(f[1] for f in combo)
+                e = max(f[2] for f in combo)
+                severity = checks.passes(grammar, index, [f[0] for f in combo], s, e)
+                if severity:
+                    phrase = " + ".join(f[0].phrase for f in sorted(combo, key=lambda f: f[1]))
+                    out.append((grammar, phrase, severity, s, e))
+                    break  # a grammar fires once per message at most
+        return out
 
-def _near_first_person(norm: Normalised, start: int, end: int, entry: Entry) -> bool:
-    before = norm.text[:start].split()[-entry.window :]
-    after = norm.text[end:].split()[: entry.window]
-    return any(w in _FIRST_PERSON for w in before) or any(w in _FIRST_PERSON for w in after)
+
+def _combinations(
+    per_slot: list[list[_Found]], spaces: list[int], window: int, ordered: bool
+) -> Iterator[list[_Found]]:
+    """Sets of one hit per slot, not overlapping, spanning at most ``window`` words (slot order kept if
+    ``ordered``), in the order of their first word; at most one per first hit."""
+
+    def words(found: _Found) -> tuple[int, int]:
+        # The number of spaces before a position is its word's number (the text starts with a space).
+        return bisect.bisect_left(spaces, found[1]), bisect.bisect_left(spaces, found[2] - 1)
+
+    tagged = sorted(
+        ((words(f), k, f) for k, hits in enumerate(per_slot) for f in hits), key=lambda t: (t[0], t[2][1])
+    )
+    slots = len(per_slot)
+    for position, ((first, last), k, found) in enumerate(tagged):
+        if ordered and k != 0:
+            continue
+        if last - first + 1 > window:
+            continue
+        limit = first + window - 1
+        # The hits that could join this one: starting at or after it, ending within the window.
+        pool: list[list[tuple[int, int, _Found]]] = [[] for _ in range(slots)]
+        for (ws, we), j, other in itertools.islice(tagged, position + 1, None):
+            if ws > limit:
+                break
+            if j != k and we <= limit:
+                pool[j].append((ws, we, other))
+        if any(not pool[j] for j in range(slots) if j != k):
+            continue
+        chosen = _choose(found, k, pool, ordered)
+        if chosen is not None:
+            yield chosen
+
+
+def _choose(
+    found: _Found, k: int, pool: list[list[tuple[int, int, _Found]]], ordered: bool
+) -> list[_Found] | None:
+    """One hit per slot from ``pool`` beside ``found`` (slot ``k``), none overlapping another."""
+    order = [j for j in range(len(pool)) if j != k]
+    chosen: list[_Found] = [found]
+    tries = 0
+
+    def free(candidate: _Found) -> bool:
+        return all(candidate[2] <= c[1] or c[2] <= candidate[1] for c in chosen)
+
+    def extend(depth: int) -> bool:
+        nonlocal tries
+        if depth == len(order):
+            return True
+        for _ws, _we, candidate in pool[order[depth]]:
+            tries += 1
+            if tries > _MAX_TRIES:
+                return False
+            if ordered and candidate[1] < chosen[-1][2]:
+                continue
+            if free(candidate):
+                chosen.append(candidate)
+                if extend(depth + 1):
+                    return True
+                chosen.pop()
+        return False
+
+    return chosen if extend(0) else None
+
+
+class _Checks:
+    """The context rules every candidate hit goes through (entries and grammars alike)."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        text: str,
+        norm: Normalised,
+        negatives: list[_Found],
+        topics: list[tuple[int, int, int]],
+        suppressed: set[str],
+        threshold: int,
+    ) -> None:
+        self.lexicon = lexicon
+        self.text = text
+        self.norm = norm
+        self.negatives = negatives
+        self.topics = topics
+        self.suppressed = suppressed
+        self.threshold = threshold
+        self._ages: list[tuple[int, int, str]] | None = None
+
+    def passes(self, rule: Entry | Grammar, index: int, targets: list[_Target], s: int, e: int) -> int:
+        """The hit's severity if it survives the context rules, else 0."""
+        norm = self.norm
+        if rule.rule in self.suppressed or any(t.phrase in self.suppressed for t in targets):
+            return 0
+        in_phrase = any(t.first_person for t in targets)
+        first = in_phrase or (
+            bool(rule.first_person or rule.severity_first_person)
+            and _near_first_person(norm, s, e, rule.window)
+        )
+        if rule.first_person and not first:
+            return 0
+        severity = self._severity(rule, first, s, e)
+        if severity < self.threshold:
+            return 0
+        # A topic word that is part of the hit ("the holocaust never happened") does not excuse it.
+        markers = [
+            (ts, te)
+            for t, ts, te in self.topics
+            if not (ts < e and s < te) and rule.category in self.lexicon.topics[t].categories
+        ]
+        personal = any(t.personal for t in targets)
+        if markers and not personal and not _speaks_for_self(norm, s, e, markers):
+            return 0
+        # A negative context must cover the whole hit: "cut myself on the" excuses "cut myself", but "i'm
+        # starving" must not excuse "starving myself".
+        owner = "entry" if isinstance(rule, Entry) else "grammar"
+        for negative, ns, ne in self.negatives:
+            if ns <= s and e <= ne:
+                if negative.owner == "context":
+                    if rule.category in self.lexicon.contexts[negative.index].categories:
+                        return 0
+                elif negative.owner == owner and negative.index == index:
+                    return 0
+        return severity
+
+    def _severity(self, rule: Entry | Grammar, first: bool, s: int, e: int) -> int:
+        severity = rule.severity
+        if first and rule.severity_first_person:
+            severity = max(severity, rule.severity_first_person)
+        if rule.severity_child_age or rule.severity_adult_age:
+            start, end = self.norm.original_span(s, e)
+            for lo, hi, kind in self.ages():
+                if lo < end + _CONTEXT_CHARS and start - _CONTEXT_CHARS < hi:
+                    if kind == "child" and rule.severity_child_age:
+                        severity = max(severity, rule.severity_child_age)
+                    if kind == "adult" and rule.severity_adult_age:
+                        severity = max(severity, rule.severity_adult_age)
+        return severity
+
+    def ages(self) -> list[tuple[int, int, str]]:
+        if self._ages is None:
+            self._ages = stated_ages(self.text)
+        return self._ages
+
+
+def stated_ages(text: str) -> list[tuple[int, int, str]]:
+    """Where ``text`` states a child's or an adult's age: ``(start, end, "child" | "adult")``."""
+    folded = text.lower().replace("’", "'")
+    if len(folded) != len(text):  # a few characters change length when lowered; offsets must stay put
+        folded = "".join(c if len(c.lower()) != 1 else c.lower() for c in text).replace("’", "'")
+    out = []
+    for match in _AGE.finditer(folded):
+        stated, school_year = match.group(1) or match.group(2), match.group(3)
+        if stated is not None:
+            age = int(stated)
+            kind = "child" if 5 <= age <= 17 else "adult" if 18 <= age <= 99 else ""
+        else:
+            kind = "child" if 1 <= int(school_year) <= 13 else ""
+        if kind:
+            out.append((match.start(), match.end(), kind))
+    out.extend((m.start(), m.end(), "adult") for m in _ADULT_WORDS.finditer(folded))
+    return out
+
+
+def _near_first_person(norm: Normalised, start: int, end: int, window: int) -> bool:
+    """A first-person word within ``window`` words before or after ``start:end``, or inside it."""
+    before = norm.text[:start].split()[-window:]
+    inside = norm.text[start:end].split()
+    after = norm.text[end:].split()[:window]
+    return any(w in _FIRST_PERSON for w in itertools.chain(before, inside, after))
 
 
 def _speaks_for_self(norm: Normalised, start: int, end: int, markers: list[tuple[int, int]]) -> bool:
@@ -269,45 +551,41 @@ def _speaks_for_self(norm: Normalised, start: int, end: int, markers: list[tuple
     return False
 
 
-def _negates(negative: _Target, entry: Entry, entry_index: int, lexicon: Lexicon) -> bool:
-    if negative.index < 0:
-        return -1 - negative.index == entry_index
-    return entry.category in lexicon.contexts[negative.index].categories
-
-
-def _best_per_span(text: str, norm: Normalised, hits: list[tuple[Entry, _Target, int, int]]) -> list[Hit]:
+def _best_per_span(
+    text: str, norm: Normalised, hits: list[tuple[Entry | Grammar, str, int, int, int]]
+) -> list[Hit]:
     """One hit per category and overlapping stretch of text: the most severe, then the longest."""
-    hits.sort(key=lambda h: (h[2], -h[3]))
-    kept: list[tuple[Entry, _Target, int, int]] = []
+    hits.sort(key=lambda h: (h[3], -h[4]))
+    kept: list[tuple[Entry | Grammar, str, int, int, int]] = []
     for hit in hits:
-        entry, _target, s, e = hit
+        rule, _phrase, severity, s, e = hit
         clash = next(
             (
                 k
-                for k, (other, _, os, oe) in enumerate(kept)
-                if other.category == entry.category and os < e and s < oe
+                for k, (other, _, _, os, oe) in enumerate(kept)
+                if other.category == rule.category and os < e and s < oe
             ),
             None,
         )
         if clash is None:
             kept.append(hit)
             continue
-        other, _, os, oe = kept[clash]
-        if (entry.severity, e - s) > (other.severity, oe - os):
+        _other, _, other_severity, os, oe = kept[clash]
+        if (severity, e - s) > (other_severity, oe - os):
             kept[clash] = hit
     out = []
-    for entry, target, s, e in kept:
+    for rule, phrase, severity, s, e in kept:
         start, end = norm.original_span(s, e)
         out.append(
             Hit(
-                category=entry.category,
-                severity=entry.severity,
-                rule=entry.rule,
+                category=rule.category,
+                severity=severity,
+                rule=rule.rule,
                 evidence=text[start:end],
                 start=start,
                 end=end,
                 context=_context(text, start, end),
-                phrase=target.phrase,
+                phrase=phrase,
             )
         )
     out.sort(key=lambda h: (h.start, h.end, h.category))

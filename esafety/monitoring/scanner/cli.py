@@ -14,7 +14,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from esafety.monitoring.scanner._evaluate import EVALUATION_SETS, evaluate
+from esafety.monitoring.scanner._evaluate import (
+    EVALUATION_SETS,
+    SETS_WITH_MISSES,
+    evaluate,
+    format_misses,
+    load_evaluation_set,
+)
 from esafety.monitoring.scanner._lexicon import LexiconError, load_lexicon
 from esafety.monitoring.scanner._matcher import available_backends
 from esafety.monitoring.scanner._scan import DEFAULT_THRESHOLD, Scanner
@@ -47,7 +53,15 @@ def _parser() -> argparse.ArgumentParser:
         choices=EVALUATION_SETS,
         default=[],
         dest="sets",
-        help="evaluation set to report (default: every one, each on its own)",
+        help="evaluation set to report (default: every one, each on its own; with --show-misses: "
+        + " and ".join(SETS_WITH_MISSES)
+        + "). dev reads evaluation/dev/*.jsonl, or the files matching the glob in $ESAFETY_DEV_SET",
+    )
+    ev.add_argument(
+        "--show-misses",
+        action="store_true",
+        help="also print the missed risky messages and the false alerts (original and dev sets only; refused "
+        "for heldout, whose messages nobody tuning the lexicon may see)",
     )
     ev.add_argument("--lexicon", action="append", default=[], metavar="FILE")
     ev.add_argument("--threshold", type=int, default=1, choices=range(1, 6), metavar="1-5")
@@ -121,6 +135,15 @@ def main(argv: list[str], stdin: IO[str] | None = None, stdout: IO[str] | None =
     except SystemExit as exc:
         return int(exc.code or 0)
     out = stdout or sys.stdout
+    if args.command == "evaluate" and args.show_misses:
+        refused = [n for n in args.sets if n not in SETS_WITH_MISSES]
+        if refused:
+            print(
+                f"esafety monitor: --show-misses is refused for the {', '.join(refused)} set: its messages stay "
+                "out of sight of whoever tunes the lexicon (only its aggregate figures are ever shown)",
+                file=sys.stderr,
+            )
+            return 2
     try:
         lexicon = load_lexicon(args.lexicon, shipped=not getattr(args, "no_shipped", False))
     except (LexiconError, OSError) as exc:
@@ -128,9 +151,17 @@ def main(argv: list[str], stdin: IO[str] | None = None, stdout: IO[str] | None =
         return 2
     scanner = Scanner(lexicon, backend=args.backend)
     if args.command == "evaluate":
-        # Only aggregate figures: the held-out set's messages stay out of sight of whoever tunes the lexicon.
-        reports = [evaluate(scanner, threshold=args.threshold, name=n) for n in args.sets or EVALUATION_SETS]
-        out.write("\n\n".join(r.format() for r in reports) + "\n")
+        # Only aggregate figures for the held-out set: its messages stay out of sight of whoever tunes the
+        # lexicon. Misses are printed for the other sets only (and --show-misses alone never touches heldout).
+        names = args.sets or (SETS_WITH_MISSES if args.show_misses else EVALUATION_SETS)
+        blocks = []
+        for name in dict.fromkeys(names):
+            messages = load_evaluation_set(name)
+            report = evaluate(scanner, messages, threshold=args.threshold, name=name)
+            blocks.append(report.format())
+            if args.show_misses and messages:
+                blocks.append(format_misses(scanner, report, messages, threshold=args.threshold))
+        out.write("\n\n".join(blocks) + "\n")
         return 0
     batch: list[tuple[Any, str | None, str | None]] = []
     try:
