@@ -9,7 +9,8 @@ The normalised form is what the matcher sees, and lexicon phrases go through the
    removed ("I'm" -> "im"), each emoji turned into a word of its own ("🍑" -> "emojibpdfb", so the lexicon can
    list emoji used as code; flag and boxed letters become plain letters), every other symbol turned into a
    space;
-2. spaced or dotted letters joined ("s u i c i d e", "k-i-l-l", "s.u.i" -> "suicide", "kill", "sui");
+2. spaced or dotted letters joined ("s u i c i d e", "k-i-l-l", "s.u.i" -> "suicide", "kill", "sui"); a gap
+   longer than the run's shortest is a word break ("f a t  c o w" -> "fat cow");
 3. leet digits and symbols inside words turned into letters ("k1ll", "$uicide", "sh!t"), but never a
    free-standing number or the "!" that ends a sentence;
 4. the remaining separators turned into spaces, so every word boundary is a single space;
@@ -27,11 +28,13 @@ paths with bookkeeping switched on or off, and a property test holds them equal.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import operator
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import overload
 
 __all__ = [
     "SEPARATOR",
@@ -279,29 +282,23 @@ _RUN = re.compile(r"(.)\1+", re.DOTALL)
 _RUN_CHAR = operator.methodcaller("group", 1)
 
 
+def _shortest_gap(spaced: str) -> int:
+    return min(map(len, _SPACED_GAP.findall(spaced)))
+
+
+def _join(match: re.Match[str]) -> str:
+    """Spaced letters joined. Gaps longer than the shortest in the run are word breaks: "f a t  c o w" is
+    "fat cow", "R o s i e   i s   u g l y" is "rosie is ugly", "s u i c i d e" is "suicide"."""
+    spaced = match.group()
+    lengths = set(map(len, _SPACED_GAP.findall(spaced)))
+    if len(lengths) == 1:  # the usual case, every gap alike: the letters are every (gap + 1)th character
+        return spaced[:: lengths.pop() + 1]
+    shortest = min(lengths)
+    return _SPACED_GAP.sub(lambda gap: " " if len(gap.group()) > shortest else "", spaced)
+
+
 def _stage2(text: str) -> str:
-    return _SPACED.sub(lambda m: _SPACED_GAP.sub("", m.group()), text)
-
-
-def _stage2_sources(text: str) -> tuple[str, list[int] | None]:
-    """Stage 2, with the index in ``text`` of every output character (``None`` when nothing changed)."""
-    matches = list(_SPACED.finditer(text))
-    if not matches:
-        return text, None
-    pieces: list[str] = []
-    sources: list[int] = []
-    last = 0
-    for match in matches:
-        pieces.append(text[last : match.start()])
-        sources.extend(range(last, match.start()))
-        for i in range(match.start(), match.end()):
-            if text[i] not in " .-_*~":
-                pieces.append(text[i])
-                sources.append(i)
-        last = match.end()
-    pieces.append(text[last:])
-    sources.extend(range(last, len(text)))
-    return "".join(pieces), sources
+    return _SPACED.sub(_join, text)
 
 
 def _leet_token(token: str) -> str:
@@ -349,31 +346,26 @@ def _stage5(text: str) -> str:
     return _RUN.sub(_RUN_CHAR, text)
 
 
-def _stage5_spans(text: str) -> tuple[str, list[int], list[int]]:
-    """Stage 5, with the span ``lo[i]:hi[i]`` of ``text`` that became output character ``i``."""
-    pieces: list[str] = []
-    lo: list[int] = []
-    hi: list[int] = []
-    last = 0
-    # Whole stretches between runs go in with list.extend(range(...)), which runs in C.
-    for match in _RUN.finditer(text):
-        start, end = match.span()
-        pieces.append(text[last:start])
-        lo.extend(range(last, start))
-        hi.extend(range(last + 1, start + 1))
-        pieces.append(text[start])
-        lo.append(start)
-        hi.append(end)
-        last = end
-    pieces.append(text[last:])
-    lo.extend(range(last, len(text)))
-    hi.extend(range(last + 1, len(text) + 1))
-    return "".join(pieces), lo, hi
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _stage1(text: str, table: _Stage1Table) -> str:
+    """``text.translate(table)``, fast for text that is mostly ASCII.
+
+    One character outside ASCII (an emoji) puts the whole string off CPython's fast path for ``translate``: a
+    dictionary lookup per character, dozens of times slower. Translating the stretches outside ASCII first
+    usually leaves ASCII only; stage 1 maps its own output to itself, so translating the result changes
+    nothing but the ASCII characters it still has to map.
+    """
+    if text.isascii():
+        return text.translate(table)
+    out = _NON_ASCII.sub(lambda run: run.group().translate(table), text)
+    return out.translate(table)
 
 
 def normalise_fast(text: str) -> str:
     """The normalised, space-padded form of ``text`` without offsets (a separator stays a separator)."""
-    out = (" " + text + " ").translate(_STAGE1)
+    out = _stage1(" " + text + " ", _STAGE1)
     out = _stage2(out)
     out = _stage3(out)
     out = out.translate(_STAGE4)
@@ -392,7 +384,7 @@ def stage1_join(texts: Sequence[str]) -> str:
     # lookup per character, dozens of times slower). The few texts outside ASCII (``isascii`` is a word-at-a-time
     # check, far cheaper than a regular expression over the batch) are translated on their own first; stage 1
     # maps its own ASCII output to itself, so translating the batch again changes nothing there.
-    early = [t if t.isascii() else t.translate(_BATCH_STAGE1) for t in texts]
+    early = [t if t.isascii() else _stage1(t, _BATCH_STAGE1) for t in texts]
     return join_batch(early).translate(_BATCH_STAGE1)
 
 
@@ -418,29 +410,97 @@ def coarse(stage1: str) -> str:
     return stage1.translate(_STAGE4)
 
 
+# The characters stage 1 may map to something other than exactly one character: everything outside ASCII,
+# and the ASCII characters it deletes (apostrophes, and any others its table maps to nothing).
+_MAY_MOVE = re.compile(
+    "[^\\x00-\\x7f"
+    + "]|["
+    + "".join(re.escape(chr(c)) for c in range(128) if _STAGE1[c] is None or len(_STAGE1[c] or "") != 1)
+    + "]"
+)
+
 # The batch table differs from stage 1 only in keeping the separator (message text cannot contain it).
 _BATCH_STAGE1 = _Stage1Table(_STAGE1)
 _BATCH_STAGE1[ord(SEPARATOR)] = SEPARATOR
 
 
-@dataclass(frozen=True, slots=True)
+class _Map:
+    """A map from output positions to source positions, kept as the few stretches where it changes rather
+    than one entry per character: stretch ``k`` starts at output position ``outs[k]`` and maps ``i`` to
+    ``srcs[k] + (i - outs[k]) * slopes[k]`` (slope 1: characters copied; slope 0: one source character that
+    became several)."""
+
+    __slots__ = ("outs", "slopes", "srcs")
+
+    def __init__(self) -> None:
+        self.outs: list[int] = []
+        self.srcs: list[int] = []
+        self.slopes: list[int] = []
+
+    def add(self, out: int, src: int, slope: int = 1) -> None:
+        if self.outs and slope == 1 and self.slopes[-1] == 1 and self.srcs[-1] + out - self.outs[-1] == src:
+            return  # the copied stretch before goes on
+        self.outs.append(out)
+        self.srcs.append(src)
+        self.slopes.append(slope)
+
+    def __call__(self, i: int) -> int:
+        k = bisect.bisect_right(self.outs, i) - 1
+        if k < 0:
+            return i
+        return self.srcs[k] + (i - self.outs[k]) * self.slopes[k]
+
+
+class _Runs(Sequence[int]):
+    """``runs[i]``: how many times the normalised character ``i`` was repeated (1 unless it was a run)."""
+
+    __slots__ = ("_at", "_length")
+
+    def __init__(self, at: dict[int, int], length: int) -> None:
+        self._at = at
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[int, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> int | tuple[int, ...]:
+        if isinstance(index, slice):
+            return tuple(self._at.get(i, 1) for i in range(*index.indices(self._length)))
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return self._at.get(index, 1)
+
+
 class Normalised:
     """A normalised text with the map back to the original.
 
     ``text`` is padded with one space at each end. ``runs[i]`` is how many times ``text[i]`` was repeated in
-    the text before stage 5 collapsed it.
+    the text before stage 5 collapsed it. The map back is kept per stretch, not per character, so a long text
+    costs little more than its normalised form.
     """
 
-    original: str
-    text: str
-    runs: tuple[int, ...]
-    _starts: tuple[int, ...]
-    _ends: tuple[int, ...]
+    __slots__ = ("_maps", "_run_at", "original", "runs", "text")
+
+    def __init__(self, original: str, text: str, run_at: dict[int, int], maps: list[_Map]) -> None:
+        self.original = original
+        self.text = text
+        self.runs = _Runs(run_at, len(text))
+        self._run_at = run_at
+        self._maps = maps  # stage 5 (first source character), then stage 2 and stage 1 where they moved any
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that produced ``text[start:end]`` (``start < end``)."""
-        lo = self._starts[start]
-        hi = self._ends[end - 1]
+        # The original text starts one character into the padded text.
+        lo = self._source(start, first=True) - 1
+        hi = self._source(end - 1, first=False)
         # Stop the span at the original text's ends (the padding maps outside it) and take in any accents or
         # zero-width characters that directly follow the last letter, so the evidence shows what was typed.
         lo = min(max(lo, 0), len(self.original))
@@ -449,34 +509,96 @@ class Normalised:
             hi += 1
         return lo, hi
 
+    def _source(self, i: int, *, first: bool) -> int:
+        """The index in the padded text of the first (or last) character that became normalised ``i``."""
+        position = self._maps[0](i)
+        if not first:
+            position += self._run_at.get(i, 1) - 1
+        for stage in self._maps[1:]:
+            position = stage(position)
+        return position
+
 
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` keeping, for every normalised character, the original span it came from."""
     padded = " " + text + " "
-    # Stage 1, one character at a time with the same table ``str.translate`` uses in the fast path. ``k1[i]``
-    # is the index in ``padded`` of ``s1[i]``; ``None`` when that is ``i`` itself.
-    s1 = padded.translate(_STAGE1)
-    k1: list[int] | None = None
+    s1 = _stage1(padded, _STAGE1)
+    k1: _Map | None = None
     if not (len(s1) == len(padded) and padded.isascii()):
         # Plain ASCII maps one character to one, so stage 1 moved nothing (the common case); otherwise a
-        # character can vanish or become several.
-        k1 = []
-        for i, ch in enumerate(padded):
-            mapped = _STAGE1[ord(ch)]
+        # character can vanish or become several. Only characters outside ASCII and apostrophes can; the
+        # stretches between them are copied.
+        k1 = _Map()
+        out = last = 0
+        for match in _MAY_MOVE.finditer(padded):
+            i = match.start()
+            if i > last:
+                k1.add(out, last)
+                out += i - last
+            mapped = _STAGE1[ord(padded[i])]
             if mapped:
-                k1.extend([i] * len(mapped))
-    s2, k2 = _stage2_sources(s1)
+                k1.add(out, i, 0)
+                out += len(mapped)
+            last = i + 1
+        k1.add(out, last)
+    s2, k2 = _stage2_map(s1)
     s4 = _stage3(s2).translate(_STAGE4)  # one-for-one
-    s5, lo5, hi5 = _stage5_spans(s4)
-    runs = list(map(operator.sub, hi5, lo5))
-    # Follow each normalised character's first and last source character back through stages 2 and 1.
-    first: list[int] = lo5
-    last = [h - 1 for h in hi5]
-    for sources in (k2, k1):
-        if sources is not None:
-            first = list(map(sources.__getitem__, first))
-            last = list(map(sources.__getitem__, last))
-    # The original text starts one character into ``padded``.
-    starts = [i - 1 for i in first]
-    ends = last
-    return Normalised(text, s5, tuple(runs), tuple(starts), tuple(ends))
+    s5, k5, run_at = _stage5_map(s4)
+    maps = [k5, *(m for m in (k2, k1) if m is not None)]
+    return Normalised(text, s5, run_at, maps)
+
+
+def _stage2_map(text: str) -> tuple[str, _Map | None]:
+    """Stage 2, with the map from each output character to its index in ``text`` (``None``: unchanged)."""
+    matches = list(_SPACED.finditer(text))
+    if not matches:
+        return text, None
+    pieces: list[str] = []
+    sources = _Map()
+    out = last = 0
+
+    def copy(lo: int, hi: int) -> None:
+        nonlocal out
+        if hi > lo:
+            pieces.append(text[lo:hi])
+            sources.add(out, lo)
+            out += hi - lo
+
+    for match in matches:
+        copy(last, match.start())
+        shortest = _shortest_gap(match.group())
+        position = match.start()
+        for gap in _SPACED_GAP.finditer(text, match.start(), match.end()):
+            copy(position, gap.start())
+            if gap.end() - gap.start() > shortest:
+                pieces.append(" ")
+                sources.add(out, gap.start())
+                out += 1
+            position = gap.end()
+        copy(position, match.end())
+        last = match.end()
+    copy(last, len(text))
+    return "".join(pieces), sources
+
+
+def _stage5_map(text: str) -> tuple[str, _Map, dict[int, int]]:
+    """Stage 5, with the map from each output character to the first character of its run in ``text`` and
+    the length of every run longer than one, by output position."""
+    first = _Map()
+    # Characters are copied one for one between runs, and a run's one character lies where the copying
+    # before it would put it; so the map only changes just after each run, where the source jumps ahead.
+    # Everything below runs in C (map, zip, accumulate): prose has a run (a double letter) every few words.
+    spans = list(map(re.Match.span, _RUN.finditer(text)))
+    if not spans:
+        first.outs, first.srcs, first.slopes = [0], [0], [1]
+        return text, first, {}
+    starts, ends = zip(*spans, strict=True)
+    lengths = list(map(operator.sub, ends, starts))
+    # Characters removed before each run: the running sum of (length - 1) over the runs before it.
+    removed = itertools.accumulate(map((-1).__add__, lengths), initial=0)
+    outs = list(map(operator.sub, starts, removed))  # where each run's character lands
+    run_at = dict(zip(outs, lengths, strict=True))
+    first.outs = [0, *map((1).__add__, outs)]
+    first.srcs = [0, *ends]
+    first.slopes = [1] * len(first.outs)
+    return _stage5(text), first, run_at

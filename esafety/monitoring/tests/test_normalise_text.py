@@ -29,6 +29,9 @@ GOLDEN = [
     ("s u i c i d e", "suicide"),  # spaced letters
     ("s.u.i.c.i.d.e", "suicide"),  # dotted letters
     ("k-i-l-l", "kil"),
+    ("f a t  c o w", "fat cow"),  # a gap longer than the run's shortest is a word break
+    ("R o s i e   i s   u g l y", "rosie is ugly"),
+    ("s  u  i  c  i  d  e", "suicide"),  # every gap two long: one word
     ("s_u_i", "sui"),
     ("dieeeee", "die"),  # repeated letters
     ("kiiill", "kil"),
