@@ -19,8 +19,8 @@ HEADER = (
 
 VOCABULARIES = {
     "request_verb": ["send", "show", "snap me", "wyślij  # Polish"],
-    "image_word": ["pic", "pics", "photo*", "selfie", "zdjęcie  # Polish"],
-    "body_part": ["boobs", "bum", "body"],
+    "image_word": ["pic", "pics", "photo*", "selfie", "zdjęcie  # Polish", "صورة  # Arabic"],
+    "body_part": ["boobs", "bum", "body", "🍑  # peach: bum", "🍒"],
     "secrecy": ["secret", "dont tell", "between us"],
     "meeting": ["meet", "come round", "pick you up"],
     "harm_intent": ["cutting", "wants to die", "hurting herself"],
@@ -148,6 +148,13 @@ def rules(scanner: Scanner, text: str) -> set[str]:
         ("ѕend a pic of ur bum", {"sexual.asks_for_body_pictures"}),  # Cyrillic dze
         ("wyslij zdjecie body", {"sexual.asks_for_body_pictures"}),  # Polish without diacritics
         ("WYŚLIJ ZDJĘCIE body", {"sexual.asks_for_body_pictures"}),
+        ("send صورة bum", {"sexual.asks_for_body_pictures"}),  # Arabic script as written
+        ("send 你好 pic bum", {"sexual.asks_for_body_pictures"}),  # another script beside the terms
+        # Emoji as slot terms, repeated or with a skin tone; flag letters spelling a word.
+        ("send pic 🍑🍑", {"sexual.asks_for_body_pictures"}),
+        ("send pic🍒 pls", {"sexual.asks_for_body_pictures"}),
+        ("send pic 🍆", set()),
+        ("🇸🇪🇳🇩 a pic of ur bum", {"sexual.asks_for_body_pictures"}),
         # Inflected forms of one-word terms: "sending", "shows", "showed".
         ("stop sending pics of your bum", {"sexual.asks_for_body_pictures"}),
         # The grammar's own negatives.
@@ -182,6 +189,12 @@ def test_it_reports_the_grammar_span_as_evidence(scanner: Scanner) -> None:
     assert hit.evidence == "send me a pic of ur bum" == text[hit.start : hit.end]
     assert hit.phrase == "send + pic + bum"
     assert hit.severity == 4
+
+
+def test_it_reports_an_emoji_in_the_evidence(scanner: Scanner) -> None:
+    text = "send a pic of ur 🍑🏽 now"
+    [hit] = scanner.scan(text)
+    assert hit.evidence == "send a pic of ur 🍑🏽" == text[hit.start : hit.end]
 
 
 def test_it_fires_a_grammar_once_per_message(scanner: Scanner) -> None:
