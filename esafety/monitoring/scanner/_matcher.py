@@ -16,8 +16,9 @@ repeats; regular expressions in Python) over every byte. It scans the text after
 one ``str.translate``:
 
 * one database flags the texts in which stages 2 and 3 could change anything (three single letters in a row,
-  a leet digit beside a letter, a symbol before a letter), any character left outside ASCII, and any run of
-  three equal characters; those texts always go to the full path;
+  a leet digit beside a letter, a symbol before a letter), any character left outside ASCII that some
+  pattern holds (an Arabic letter when the lexicon has Arabic terms), and any run of three equal characters;
+  those texts always go to the full path;
 * in every other text stages 2 and 3 are no-ops and letter runs are at most two long, so a phrase can only match
   where the un-collapsed text contains one of a handful of literals: a window on the phrase's rarest word with
   each inner letter written once or twice. A second, purely literal database (gigabytes per second) looks for
@@ -72,8 +73,6 @@ _FLAG_EXPRESSIONS = [
     rb"[^a-z0-9@$!|][a-z0-9@$!|][ .\-_*~]{1,3}[a-z0-9@$!|][ .\-_*~]{1,3}[a-z0-9@$!|][^a-z0-9@$!|]",
     # What stage 3 looks at: a leet digit beside a letter, or a leet symbol before a letter or digit.
     rb"[a-z][013457]|[013457][a-z]|[@$!|][a-z0-9]",
-    # Anything outside ASCII that survived stage 1 (letters of other scripts).
-    rb"[\x80-\xff]",
     # A run of three or more of one letter (windows hold no spaces or digits inside, so only letters matter).
     rb"(?:aaa|bbb|ccc|ddd|eee|fff|ggg|hhh|iii|jjj|kkk|lll|mmm|nnn|ooo|ppp|qqq|rrr|sss|ttt|uuu|vvv|www|xxx|yyy"
     rb"|zzz)",
@@ -184,7 +183,7 @@ def _windows(pattern: Pattern) -> list[_Window] | None:
     if not text.isascii() or any(r > 2 for r in runs):
         return None
     per_word: list[tuple[float, int, int]] = []
-    for word in re.finditer(r"[a-z]+", text):
+    for word in re.finditer(r"[a-z0-9]+", text):  # digits too: codes such as "1488"
         lo = word.start() - 1 if word.start() > 0 and text[word.start() - 1] == " " else word.start()
         if len(word.group()) >= 9:
             # Most likely a phrase run together ("goingtostabu"): its first letters are a common word, so the
@@ -303,13 +302,20 @@ class _HyperscanMatcher:
                 flags=0,
                 literal=True,
             )
-        self._flag_db = _hyperscan.Database(mode=_hyperscan.HS_MODE_BLOCK)
-        self._flag_db.compile(
-            expressions=list(_FLAG_EXPRESSIONS),
-            ids=list(range(len(_FLAG_EXPRESSIONS))),
-            elements=len(_FLAG_EXPRESSIONS),
-            flags=0,
+        # A character outside ASCII that survived stage 1 and appears in a pre-filtered pattern (an Arabic
+        # letter of an Arabic term): such patterns have no windows, so their texts always take the full path.
+        # Other scripts (Chinese, Greek, Devanagari...) only matter when the lexicon holds them: a pattern made
+        # of ASCII cannot match inside a word of another script, and stage 2 never joins a letter of another
+        # script into a word made only of ASCII letters, so the windows stay sound around them.
+        flags = list(_FLAG_EXPRESSIONS)
+        foreign = sorted(
+            {c for i, (text, _) in enumerate(patterns) if prefilter[i] for c in text if ord(c) > 127}
         )
+        if foreign:
+            encoded = ["".join(f"\\x{b:02x}" for b in c.encode()) for c in foreign]
+            flags.append(("(?:" + "|".join(encoded) + ")").encode())
+        self._flag_db = _hyperscan.Database(mode=_hyperscan.HS_MODE_BLOCK)
+        self._flag_db.compile(expressions=flags, ids=list(range(len(flags))), elements=len(flags), flags=0)
 
     def find(self, normalised: str) -> list[tuple[int, int, int]]:
         if self._find_db is None:

@@ -6,8 +6,11 @@ The normalised form is what the matcher sees, and lexicon phrases go through the
 1. one character at a time (``str.translate`` with a lazily filled table): Unicode compatibility forms (NFKD,
    so full-width and mathematical letters become plain ones), accents dropped, Cyrillic and Greek look-alikes
    mapped to the Latin letter they imitate, case folded, zero-width characters, soft hyphens and apostrophes
-   removed ("I'm" -> "im"), every other symbol turned into a space;
-2. spaced or dotted letters joined ("s u i c i d e", "k-i-l-l", "s.u.i" -> "suicide", "kill", "sui");
+   removed ("I'm" -> "im"), each emoji turned into a word of its own ("🍑" -> "emojibpdfb", so the lexicon can
+   list emoji used as code; flag and boxed letters become plain letters), every other symbol turned into a
+   space;
+2. spaced or dotted letters joined ("s u i c i d e", "k-i-l-l", "s.u.i" -> "suicide", "kill", "sui"); a gap
+   longer than the run's shortest is a word break ("f a t  c o w" -> "fat cow");
 3. leet digits and symbols inside words turned into letters ("k1ll", "$uicide", "sh!t"), but never a
    free-standing number or the "!" that ends a sentence;
 4. the remaining separators turned into spaces, so every word boundary is a single space;
@@ -25,16 +28,18 @@ paths with bookkeeping switched on or off, and a property test holds them equal.
 
 from __future__ import annotations
 
+import bisect
 import operator
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import overload
 
 __all__ = [
     "SEPARATOR",
     "Normalised",
     "coarse",
+    "emoji_word",
     "join_batch",
     "normalise",
     "normalise_batch",
@@ -181,10 +186,39 @@ _KEPT = frozenset(_LEET_SYMBOLS + _JOINERS)
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "i"}
 
 
+# Emoji live in these blocks (miscellaneous symbols, dingbats, stars, and the supplementary pictographs).
+_EMOJI_BLOCKS = ((0x2600, 0x27BF), (0x2B00, 0x2BFF), (0x1F000, 0x1FAFF))
+_HEX_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+
+
+def emoji_word(ch: str) -> str:
+    """The word an emoji becomes: "emoji" and its code point in hex, written with the letters a-p ("🍑",
+    U+1F351, is "emojibpdfb"). Letters only, so no later stage (spaced letters, leet) touches it, and short,
+    so a message of nothing but emoji does not balloon."""
+    return "emoji" + format(ord(ch), "x").translate(_HEX_LETTERS)
+
+
+def _map_emoji(ch: str) -> str | None:
+    """Stage 1 for emoji: a word of its own, or ``None`` when ``ch`` is not one."""
+    code = ord(ch)
+    if 0x1F1E6 <= code <= 0x1F1FF:  # regional indicators: flags, and letters for evasion ("🇰🇮🇱🇱")
+        return chr(ord("a") + code - 0x1F1E6)
+    if 0x1F170 <= code <= 0x1F189:  # negative squared capitals ("🅰", "🅱")
+        return chr(ord("a") + code - 0x1F170)
+    if 0x1F3FB <= code <= 0x1F3FF:  # skin-tone modifiers: the emoji before them says it all
+        return ""
+    if any(lo <= code <= hi for lo, hi in _EMOJI_BLOCKS) and unicodedata.category(ch) == "So":
+        return " " + emoji_word(ch) + " "
+    return None
+
+
 def _map_char(ch: str) -> str:
     """Stage 1 for one character: what it becomes in the normalised text (possibly nothing)."""
     if ch in _APOSTROPHES:
         return ""
+    emoji = _map_emoji(ch) if ord(ch) >= 0x2600 else None
+    if emoji is not None:
+        return emoji
     if ch in _KEPT or ch == " ":
         return ch
     category = unicodedata.category(ch)
@@ -247,29 +281,20 @@ _RUN = re.compile(r"(.)\1+", re.DOTALL)
 _RUN_CHAR = operator.methodcaller("group", 1)
 
 
+def _shortest_gap(spaced: str) -> int:
+    return min(map(len, _SPACED_GAP.findall(spaced)))
+
+
+def _join(match: re.Match[str]) -> str:
+    """Spaced letters joined. Gaps longer than the shortest in the run are word breaks: "f a t  c o w" is
+    "fat cow", "R o s i e   i s   u g l y" is "rosie is ugly", "s u i c i d e" is "suicide"."""
+    spaced = match.group()
+    shortest = _shortest_gap(spaced)
+    return _SPACED_GAP.sub(lambda gap: " " if len(gap.group()) > shortest else "", spaced)
+
+
 def _stage2(text: str) -> str:
-    return _SPACED.sub(lambda m: _SPACED_GAP.sub("", m.group()), text)
-
-
-def _stage2_sources(text: str) -> tuple[str, list[int] | None]:
-    """Stage 2, with the index in ``text`` of every output character (``None`` when nothing changed)."""
-    matches = list(_SPACED.finditer(text))
-    if not matches:
-        return text, None
-    pieces: list[str] = []
-    sources: list[int] = []
-    last = 0
-    for match in matches:
-        pieces.append(text[last : match.start()])
-        sources.extend(range(last, match.start()))
-        for i in range(match.start(), match.end()):
-            if text[i] not in " .-_*~":
-                pieces.append(text[i])
-                sources.append(i)
-        last = match.end()
-    pieces.append(text[last:])
-    sources.extend(range(last, len(text)))
-    return "".join(pieces), sources
+    return _SPACED.sub(_join, text)
 
 
 def _leet_token(token: str) -> str:
@@ -315,28 +340,6 @@ def _stage3(text: str) -> str:
 
 def _stage5(text: str) -> str:
     return _RUN.sub(_RUN_CHAR, text)
-
-
-def _stage5_spans(text: str) -> tuple[str, list[int], list[int]]:
-    """Stage 5, with the span ``lo[i]:hi[i]`` of ``text`` that became output character ``i``."""
-    pieces: list[str] = []
-    lo: list[int] = []
-    hi: list[int] = []
-    last = 0
-    # Whole stretches between runs go in with list.extend(range(...)), which runs in C.
-    for match in _RUN.finditer(text):
-        start, end = match.span()
-        pieces.append(text[last:start])
-        lo.extend(range(last, start))
-        hi.extend(range(last + 1, start + 1))
-        pieces.append(text[start])
-        lo.append(start)
-        hi.append(end)
-        last = end
-    pieces.append(text[last:])
-    lo.extend(range(last, len(text)))
-    hi.extend(range(last + 1, len(text) + 1))
-    return "".join(pieces), lo, hi
 
 
 def normalise_fast(text: str) -> str:
@@ -386,29 +389,97 @@ def coarse(stage1: str) -> str:
     return stage1.translate(_STAGE4)
 
 
+# The characters stage 1 may map to something other than exactly one character: everything outside ASCII,
+# and the ASCII characters it deletes (apostrophes, and any others its table maps to nothing).
+_MAY_MOVE = re.compile(
+    "[^\\x00-\\x7f"
+    + "]|["
+    + "".join(re.escape(chr(c)) for c in range(128) if _STAGE1[c] is None or len(_STAGE1[c] or "") != 1)
+    + "]"
+)
+
 # The batch table differs from stage 1 only in keeping the separator (message text cannot contain it).
 _BATCH_STAGE1 = _Stage1Table(_STAGE1)
 _BATCH_STAGE1[ord(SEPARATOR)] = SEPARATOR
 
 
-@dataclass(frozen=True, slots=True)
+class _Map:
+    """A map from output positions to source positions, kept as the few stretches where it changes rather
+    than one entry per character: stretch ``k`` starts at output position ``outs[k]`` and maps ``i`` to
+    ``srcs[k] + (i - outs[k]) * slopes[k]`` (slope 1: characters copied; slope 0: one source character that
+    became several)."""
+
+    __slots__ = ("outs", "slopes", "srcs")
+
+    def __init__(self) -> None:
+        self.outs: list[int] = []
+        self.srcs: list[int] = []
+        self.slopes: list[int] = []
+
+    def add(self, out: int, src: int, slope: int = 1) -> None:
+        if self.outs and slope == 1 and self.slopes[-1] == 1 and self.srcs[-1] + out - self.outs[-1] == src:
+            return  # the copied stretch before goes on
+        self.outs.append(out)
+        self.srcs.append(src)
+        self.slopes.append(slope)
+
+    def __call__(self, i: int) -> int:
+        k = bisect.bisect_right(self.outs, i) - 1
+        if k < 0:
+            return i
+        return self.srcs[k] + (i - self.outs[k]) * self.slopes[k]
+
+
+class _Runs(Sequence[int]):
+    """``runs[i]``: how many times the normalised character ``i`` was repeated (1 unless it was a run)."""
+
+    __slots__ = ("_at", "_length")
+
+    def __init__(self, at: dict[int, int], length: int) -> None:
+        self._at = at
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[int, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> int | tuple[int, ...]:
+        if isinstance(index, slice):
+            return tuple(self._at.get(i, 1) for i in range(*index.indices(self._length)))
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return self._at.get(index, 1)
+
+
 class Normalised:
     """A normalised text with the map back to the original.
 
     ``text`` is padded with one space at each end. ``runs[i]`` is how many times ``text[i]`` was repeated in
-    the text before stage 5 collapsed it.
+    the text before stage 5 collapsed it. The map back is kept per stretch, not per character, so a long text
+    costs little more than its normalised form.
     """
 
-    original: str
-    text: str
-    runs: tuple[int, ...]
-    _starts: tuple[int, ...]
-    _ends: tuple[int, ...]
+    __slots__ = ("_maps", "_run_at", "original", "runs", "text")
+
+    def __init__(self, original: str, text: str, run_at: dict[int, int], maps: list[_Map]) -> None:
+        self.original = original
+        self.text = text
+        self.runs = _Runs(run_at, len(text))
+        self._run_at = run_at
+        self._maps = maps  # stage 5 (first source character), then stage 2 and stage 1 where they moved any
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that produced ``text[start:end]`` (``start < end``)."""
-        lo = self._starts[start]
-        hi = self._ends[end - 1]
+        # The original text starts one character into the padded text.
+        lo = self._source(start, first=True) - 1
+        hi = self._source(end - 1, first=False)
         # Stop the span at the original text's ends (the padding maps outside it) and take in any accents or
         # zero-width characters that directly follow the last letter, so the evidence shows what was typed.
         lo = min(max(lo, 0), len(self.original))
@@ -417,34 +488,92 @@ class Normalised:
             hi += 1
         return lo, hi
 
+    def _source(self, i: int, *, first: bool) -> int:
+        """The index in the padded text of the first (or last) character that became normalised ``i``."""
+        position = self._maps[0](i)
+        if not first:
+            position += self._run_at.get(i, 1) - 1
+        for stage in self._maps[1:]:
+            position = stage(position)
+        return position
+
 
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` keeping, for every normalised character, the original span it came from."""
     padded = " " + text + " "
-    # Stage 1, one character at a time with the same table ``str.translate`` uses in the fast path. ``k1[i]``
-    # is the index in ``padded`` of ``s1[i]``; ``None`` when that is ``i`` itself.
     s1 = padded.translate(_STAGE1)
-    k1: list[int] | None = None
+    k1: _Map | None = None
     if not (len(s1) == len(padded) and padded.isascii()):
         # Plain ASCII maps one character to one, so stage 1 moved nothing (the common case); otherwise a
-        # character can vanish or become several.
-        k1 = []
-        for i, ch in enumerate(padded):
-            mapped = _STAGE1[ord(ch)]
+        # character can vanish or become several. Only characters outside ASCII and apostrophes can; the
+        # stretches between them are copied.
+        k1 = _Map()
+        out = last = 0
+        for match in _MAY_MOVE.finditer(padded):
+            i = match.start()
+            if i > last:
+                k1.add(out, last)
+                out += i - last
+            mapped = _STAGE1[ord(padded[i])]
             if mapped:
-                k1.extend([i] * len(mapped))
-    s2, k2 = _stage2_sources(s1)
+                k1.add(out, i, 0)
+                out += len(mapped)
+            last = i + 1
+        k1.add(out, last)
+    s2, k2 = _stage2_map(s1)
     s4 = _stage3(s2).translate(_STAGE4)  # one-for-one
-    s5, lo5, hi5 = _stage5_spans(s4)
-    runs = list(map(operator.sub, hi5, lo5))
-    # Follow each normalised character's first and last source character back through stages 2 and 1.
-    first: list[int] = lo5
-    last = [h - 1 for h in hi5]
-    for sources in (k2, k1):
-        if sources is not None:
-            first = list(map(sources.__getitem__, first))
-            last = list(map(sources.__getitem__, last))
-    # The original text starts one character into ``padded``.
-    starts = [i - 1 for i in first]
-    ends = last
-    return Normalised(text, s5, tuple(runs), tuple(starts), tuple(ends))
+    s5, k5, run_at = _stage5_map(s4)
+    maps = [k5, *(m for m in (k2, k1) if m is not None)]
+    return Normalised(text, s5, run_at, maps)
+
+
+def _stage2_map(text: str) -> tuple[str, _Map | None]:
+    """Stage 2, with the map from each output character to its index in ``text`` (``None``: unchanged)."""
+    matches = list(_SPACED.finditer(text))
+    if not matches:
+        return text, None
+    pieces: list[str] = []
+    sources = _Map()
+    out = last = 0
+
+    def copy(lo: int, hi: int) -> None:
+        nonlocal out
+        if hi > lo:
+            pieces.append(text[lo:hi])
+            sources.add(out, lo)
+            out += hi - lo
+
+    for match in matches:
+        copy(last, match.start())
+        shortest = _shortest_gap(match.group())
+        position = match.start()
+        for gap in _SPACED_GAP.finditer(text, match.start(), match.end()):
+            copy(position, gap.start())
+            if gap.end() - gap.start() > shortest:
+                pieces.append(" ")
+                sources.add(out, gap.start())
+                out += 1
+            position = gap.end()
+        copy(position, match.end())
+        last = match.end()
+    copy(last, len(text))
+    return "".join(pieces), sources
+
+
+def _stage5_map(text: str) -> tuple[str, _Map, dict[int, int]]:
+    """Stage 5, with the map from each output character to the first character of its run in ``text`` and
+    the length of every run longer than one, by output position."""
+    first = _Map()
+    # Characters are copied one for one between runs, and a run's one character lies where the copying
+    # before it would put it; so the map only changes just after each run, where the source jumps ahead.
+    outs, srcs = [0], [0]
+    run_at: dict[int, int] = {}
+    removed = 0
+    for start, end in map(re.Match.span, _RUN.finditer(text)):
+        out = start - removed  # where the run's character lands
+        run_at[out] = end - start
+        removed += end - start - 1
+        outs.append(out + 1)
+        srcs.append(end)
+    first.outs, first.srcs, first.slopes = outs, srcs, [1] * len(outs)
+    return _stage5(text), first, run_at

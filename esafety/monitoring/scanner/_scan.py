@@ -36,7 +36,7 @@ _WORD = re.compile(r"\S+")
 
 # Stated ages, matched on the original text case-folded (digits are not leet here: "15yo" stays a number).
 _AGE = re.compile(
-    r"(?<![a-z0-9])(?:i\W{0,2}m|i am|am|aged?|age is|turning|turned)\s+(?:only\s+|just\s+)?(\d{1,2})(?![0-9:.,]\d)"
+    r"(?<![a-z0-9])(?:i\W{0,2}m|i am|am|aged?|age is|turning|turned)\s+(?:only\s+|just\s+)?(\d{1,2})(?!\d)(?![:.,]\d)"
     r"(?!\s*(?:am|pm|mins?|minutes?|hours?|hrs?|secs?|%|p|quid|pounds?|mph|km|miles?)(?![a-z]))"
     r"|(?<![0-9.,:])(\d{1,2})\s*(?:yo|y/o|y\.o\.?|yrs?(?: old)?|years? old|year old)(?![a-z])"
     r"|(?<![a-z])(?:year|yr)\s?(\d{1,2})(?![0-9])(?!\s*(?:yo|yrs?|years?|year)(?![a-z]))"
@@ -449,6 +449,7 @@ class _Checks:
         self.suppressed = suppressed
         self.threshold = threshold
         self._ages: list[tuple[int, int, str]] | None = None
+        self._by_category: dict[str, list[tuple[int, int]]] | None = None
 
     def passes(self, rule: Entry | Grammar, index: int, targets: list[_Target], s: int, e: int) -> int:
         """The hit's severity if it survives the context rules, else 0."""
@@ -466,14 +467,23 @@ class _Checks:
         if severity < self.threshold:
             return 0
         # A topic word that is part of the hit ("the holocaust never happened") does not excuse it.
-        markers = [
-            (ts, te)
-            for t, ts, te in self.topics
-            if not (ts < e and s < te) and rule.category in self.lexicon.topics[t].categories
-        ]
         personal = any(t.personal for t in targets)
-        if markers and not personal and not _speaks_for_self(norm, s, e, markers):
-            return 0
+        if not personal:
+            markers = self._markers(rule.category)
+            outside = (
+                [(ts, te) for ts, te in markers if not (ts < e and s < te)] if len(markers) < 64 else None
+            )
+            if outside is None:  # a long text: only the markers near the hit can sit between it and an "I"
+                near = markers[
+                    bisect.bisect_left(markers, (s - 512, 0)) : bisect.bisect_left(markers, (e + 512, 0))
+                ]
+                overlapping = sum(1 for ts, te in near if ts < e and s < te)
+                if len(markers) > overlapping and not _speaks_for_self(
+                    norm, s, e, [(ts, te) for ts, te in near if not (ts < e and s < te)], markers
+                ):
+                    return 0
+            elif outside and not _speaks_for_self(norm, s, e, outside, outside):
+                return 0
         # A negative context must cover the whole hit: "cut myself on the" excuses "cut myself", but "i'm
         # starving" must not excuse "starving myself".
         owner = "entry" if isinstance(rule, Entry) else "grammar"
@@ -485,6 +495,17 @@ class _Checks:
                 elif negative.owner == owner and negative.index == index:
                     return 0
         return severity
+
+    def _markers(self, category: str) -> list[tuple[int, int]]:
+        """The spans of the topic words that excuse hits of ``category``, in order."""
+        if self._by_category is None:
+            self._by_category = {}
+            for t, ts, te in self.topics:
+                for c in self.lexicon.topics[t].categories:
+                    self._by_category.setdefault(c, []).append((ts, te))
+            for spans in self._by_category.values():
+                spans.sort()
+        return self._by_category.get(category, [])
 
     def _severity(self, rule: Entry | Grammar, first: bool, s: int, e: int) -> int:
         severity = rule.severity
@@ -525,30 +546,50 @@ def stated_ages(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _words_before(text: str, start: int, count: int) -> list[re.Match[str]]:
+    """The last ``count`` words of ``text[:start]`` (in order), looking back only as far as needed: a hit
+    near the end of a long text must not cost a pass over everything before it."""
+    reach = 32 * (count + 1)
+    while True:
+        lo = max(0, start - reach)
+        words = list(_WORD.finditer(text, lo, start))
+        # The first word found may be cut off by ``lo``; it only counts when ``lo`` is a word boundary.
+        if lo > 0 and words and words[0].start() == lo and text[lo - 1] != " ":
+            words = words[1:]
+        if len(words) >= count or lo == 0:
+            return words[-count:] if count else []
+        reach *= 4
+
+
 def _near_first_person(norm: Normalised, start: int, end: int, window: int) -> bool:
     """A first-person word within ``window`` words before or after ``start:end``, or inside it."""
-    before = norm.text[:start].split()[-window:]
+    before = [m.group() for m in _words_before(norm.text, start, window)]
     inside = norm.text[start:end].split()
-    after = norm.text[end:].split()[:window]
+    after = [m.group() for m in itertools.islice(_WORD.finditer(norm.text, end), window)]
     return any(w in _FIRST_PERSON for w in itertools.chain(before, inside, after))
 
 
-def _speaks_for_self(norm: Normalised, start: int, end: int, markers: list[tuple[int, int]]) -> bool:
+def _speaks_for_self(
+    norm: Normalised, start: int, end: int, markers: list[tuple[int, int]], every: list[tuple[int, int]]
+) -> bool:
     """A first-person word within three words of the hit, with no topic word in between.
 
     "I have been self harming" (after a PSHE lesson) is a disclosure; "I think Juliet stabs herself" is an
-    essay: the topic word sits between the "I" and the hit.
+    essay: the topic word sits between the "I" and the hit. ``markers`` are the topic words near the hit
+    (``every``: all of them, in order, for words further away than ``markers`` reach).
     """
     text = norm.text
-    before = [m for m in _WORD.finditer(text, 0, start)][-3:]
+    before = _words_before(text, start, 3)
     after = list(itertools.islice(_WORD.finditer(text, end), 3))
+
+    def between(lo: int, hi: int) -> bool:
+        pool = markers if markers is every or lo >= start - 512 and hi <= end + 512 else every
+        return any(lo <= ms and me <= hi for ms, me in pool)
+
     for word in before:
-        if word.group() in _FIRST_PERSON and not any(word.end() <= ms and me <= start for ms, me in markers):
+        if word.group() in _FIRST_PERSON and not between(word.end(), start):
             return True
-    for word in after:
-        if word.group() in _FIRST_PERSON and not any(end <= ms and me <= word.start() for ms, me in markers):
-            return True
-    return False
+    return any(word.group() in _FIRST_PERSON and not between(end, word.start()) for word in after)
 
 
 def _best_per_span(

@@ -114,3 +114,14 @@ def test_it_suppresses_a_single_phrase_for_everyone() -> None:
     scanner = Scanner(lexicon)
     assert scanner.scan("ket is here") == []
     assert scanner.scan("ketamine at the party")
+
+
+def test_it_applies_topics_the_same_way_in_a_long_essay(scanner: Scanner) -> None:
+    # A long essay names its set text far more often than the few times a short message does (the scanner
+    # then looks only at the topic words near each hit); the verdicts must not change.
+    essay = " ".join(["Romeo and Juliet is a tragedy about young love in Verona."] * 80)
+    assert scanner.scan(essay + " In the end Juliet stabs herself. " + essay) == []
+    hits = scanner.scan(essay + " We did Romeo and Juliet today and honestly I want to kill myself. " + essay)
+    assert {h.category for h in hits} == {"self_harm"}
+    # A topic word between the "I" and the hit still makes it discussion, as in a short message.
+    assert scanner.scan(essay + " I think Juliet stabs herself because of the feud. " + essay) == []

@@ -19,8 +19,8 @@ HEADER = (
 
 VOCABULARIES = {
     "request_verb": ["send", "show", "snap me", "wyślij  # Polish"],
-    "image_word": ["pic", "pics", "photo*", "selfie", "zdjęcie  # Polish"],
-    "body_part": ["boobs", "bum", "body"],
+    "image_word": ["pic", "pics", "photo*", "selfie", "zdjęcie  # Polish", "صورة  # Arabic"],
+    "body_part": ["boobs", "bum", "body", "🍑  # peach: bum", "🍒"],
     "secrecy": ["secret", "dont tell", "between us"],
     "meeting": ["meet", "come round", "pick you up"],
     "harm_intent": ["cutting", "wants to die", "hurting herself"],
@@ -75,6 +75,21 @@ first_person = true
 severity_first_person = 5
 """
 
+EXTREMISM = """
+category = "extremism"
+
+[[entry]]
+id = "codes"
+severity = 3
+phrases = ["1488", "14 88"]
+
+[[grammar]]
+id = "hh_88"
+severity = 3
+slots = [["88"], ["heil", "hh"]]
+window = 3
+"""
+
 DISCRIMINATION = """
 category = "discrimination"
 
@@ -99,6 +114,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "grooming": ORDERED,
         "self_harm": FIRST_PERSON,
         "discrimination": DISCRIMINATION,
+        "extremism": EXTREMISM,
     }.items():
         (root / f"{name}.toml").write_text(body, encoding="utf-8")
     return root
@@ -148,6 +164,13 @@ def rules(scanner: Scanner, text: str) -> set[str]:
         ("ѕend a pic of ur bum", {"sexual.asks_for_body_pictures"}),  # Cyrillic dze
         ("wyslij zdjecie body", {"sexual.asks_for_body_pictures"}),  # Polish without diacritics
         ("WYŚLIJ ZDJĘCIE body", {"sexual.asks_for_body_pictures"}),
+        ("send صورة bum", {"sexual.asks_for_body_pictures"}),  # Arabic script as written
+        ("send 你好 pic bum", {"sexual.asks_for_body_pictures"}),  # another script beside the terms
+        # Emoji as slot terms, repeated or with a skin tone; flag letters spelling a word.
+        ("send pic 🍑🍑", {"sexual.asks_for_body_pictures"}),
+        ("send pic🍒 pls", {"sexual.asks_for_body_pictures"}),
+        ("send pic 🍆", set()),
+        ("🇸🇪🇳🇩 a pic of ur bum", {"sexual.asks_for_body_pictures"}),
         # Inflected forms of one-word terms: "sending", "shows", "showed".
         ("stop sending pics of your bum", {"sexual.asks_for_body_pictures"}),
         # The grammar's own negatives.
@@ -167,6 +190,12 @@ def rules(scanner: Scanner, text: str) -> set[str]:
         ("the plan for cutting the budget", set()),
         ("foreigners dont belong here", {"discrimination.group_exclusion"}),
         ("refugees should go back", {"discrimination.group_exclusion"}),
+        # Number codes as terms.
+        ("14/88 brothers", {"extremism.codes"}),
+        ("1488", {"extremism.codes"}),
+        ("HH 88", {"extremism.hh_88"}),
+        ("heil... 88", {"extremism.hh_88"}),
+        ("88 miles on the m6", set()),
     ],
 )
 def test_it_fires_a_grammar_when_every_slot_matches_within_the_window(
@@ -182,6 +211,12 @@ def test_it_reports_the_grammar_span_as_evidence(scanner: Scanner) -> None:
     assert hit.evidence == "send me a pic of ur bum" == text[hit.start : hit.end]
     assert hit.phrase == "send + pic + bum"
     assert hit.severity == 4
+
+
+def test_it_reports_an_emoji_in_the_evidence(scanner: Scanner) -> None:
+    text = "send a pic of ur 🍑🏽 now"
+    [hit] = scanner.scan(text)
+    assert hit.evidence == "send a pic of ur 🍑🏽" == text[hit.start : hit.end]
 
 
 def test_it_fires_a_grammar_once_per_message(scanner: Scanner) -> None:

@@ -85,6 +85,10 @@ _TRICKY = st.sampled_from(
         "romeo",
         "stab",
         "you",
+        "你好",
+        "ж",
+        "مرحبا",
+        "🍑",
     ]
 )
 

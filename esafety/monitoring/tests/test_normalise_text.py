@@ -29,6 +29,9 @@ GOLDEN = [
     ("s u i c i d e", "suicide"),  # spaced letters
     ("s.u.i.c.i.d.e", "suicide"),  # dotted letters
     ("k-i-l-l", "kil"),
+    ("f a t  c o w", "fat cow"),  # a gap longer than the run's shortest is a word break
+    ("R o s i e   i s   u g l y", "rosie is ugly"),
+    ("s  u  i  c  i  d  e", "suicide"),  # every gap two long: one word
     ("s_u_i", "sui"),
     ("dieeeee", "die"),  # repeated letters
     ("kiiill", "kil"),
@@ -37,6 +40,15 @@ GOLDEN = [
     ("Straße", "strase"),  # ß folds to ss, then collapses
     ("kill...   myself", "kil myself"),  # punctuation and spaces become one space
     ("a b", "a b"),  # two single letters are left alone (three make a spaced word)
+    # Emoji become words of their own: "emoji" and the code point's hex digits as the letters a-p (U+1F351
+    # "1f351" -> "bpdfb"), so a vocabulary can list them; runs of one letter collapse as everywhere.
+    ("🍑", "emojibpdfb"),
+    ("u got 🍑🍆", "u got emojibpdfb emojibpdeg"),  # U+1F346
+    ("❄️", "emojiche"),  # U+2744 ("chee", collapsed) and a variation selector, dropped like an accent
+    ("👍🏽", "emojibpen"),  # U+1F44D; a skin tone says nothing more
+    ("🇰🇮🇱🇱", "kil"),  # regional indicator letters (flags) are letters
+    ("🅱", "b"),
+    ("a © b", "a b"),  # other symbols stay spaces
 ]
 
 
