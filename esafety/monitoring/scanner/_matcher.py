@@ -34,13 +34,21 @@ same results).
 
 from __future__ import annotations
 
+import base64
 import bisect
 import functools
+import hashlib
 import importlib
 import itertools
+import json
+import marshal
+import os
 import re
+import sys
+import tempfile
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import ahocorasick as _ahocorasick
@@ -52,7 +60,7 @@ from esafety.monitoring.scanner._normalise import (
     stage1_join,
 )
 
-__all__ = ["Matcher", "Pattern", "available_backends", "build_matcher"]
+__all__ = ["Matcher", "Pattern", "available_backends", "build_matcher", "build_split_matcher"]
 
 _hyperscan: Any
 try:  # Hyperscan has no wheels for some platforms (ARM, Windows); it is an optimisation, not a requirement.
@@ -322,6 +330,47 @@ class _HyperscanMatcher:
         self._flag_db = _hyperscan.Database(mode=_hyperscan.HS_MODE_BLOCK)
         self._flag_db.compile(expressions=flags, ids=list(range(len(flags))), elements=len(flags), flags=0)
 
+    _DATABASES = ("_find_db", "_window_db", "_entry_db", "_flag_db")
+
+    def state(self) -> dict[str, Any]:
+        """What the matcher is, as JSON-able data (the databases serialised): see ``_cached``."""
+        assert _hyperscan is not None
+        out: dict[str, Any] = {
+            name: None
+            if getattr(self, name) is None
+            else base64.b64encode(_hyperscan.dumpb(getattr(self, name))).decode()
+            for name in self._DATABASES
+        }
+        out |= {
+            "lengths": self._lengths,
+            "ids": self._ids,
+            "checks": [check.pattern.decode() for check in self._checks],
+            "check_index": self._check_index,
+            "always": self._always,
+        }
+        return out
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> _HyperscanMatcher:
+        assert _hyperscan is not None
+        matcher = cls.__new__(cls)
+        matcher._lock = threading.Lock()
+        for name in cls._DATABASES:
+            blob = state[name]
+            database = (
+                None if blob is None else _hyperscan.loadb(base64.b64decode(blob), _hyperscan.HS_MODE_BLOCK)
+            )
+            if database is not None:
+                database.scratch = _hyperscan.Scratch(database)  # a loaded database comes without one
+            setattr(matcher, name, database)
+        matcher._lengths = list(state["lengths"])
+        matcher._ids = [tuple(ids) for ids in state["ids"]]
+        matcher._checks = [re.compile(check.encode()) for check in state["checks"]]
+        matcher._check_index = list(state["check_index"])
+        matcher._direct = [index < 0 for index in matcher._check_index]
+        matcher._always = bool(state["always"])
+        return matcher
+
     def find(self, normalised: str) -> list[tuple[int, int, int]]:
         if self._find_db is None:
             return []
@@ -436,7 +485,94 @@ def build_matcher(
     if chosen == "hyperscan":
         if _hyperscan is None:
             raise ValueError("the hyperscan backend is not installed here")
-        return _HyperscanMatcher(patterns, prefilter)
+        return _cached(patterns, prefilter)
     if chosen == "ahocorasick":
         return _AhoCorasickMatcher(patterns, prefilter)
     raise ValueError(f"unknown matcher backend {chosen!r}")
+
+
+# Compiling the shipped lexicon's databases takes seconds (tens of thousands of patterns); every web and worker
+# process would pay that on its first scan. So a Hyperscan matcher big enough to matter is kept on disk, keyed by
+# its patterns, this file's code and Hyperscan's version, and loaded in a fraction of the time. JSON and
+# Hyperscan's own serialisation, never pickle: a cache file can at worst fail to load (it is then rebuilt).
+# ESAFETY_SCANNER_CACHE names the folder ("off" for none); the default is the user's cache folder.
+_CACHE_MIN_PATTERNS = 2000
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def cache_folder() -> Path | None:
+    configured = os.environ.get("ESAFETY_SCANNER_CACHE", "")
+    if configured.lower() == "off":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "esafety" / "scanner"
+
+
+def _cached(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...]) -> _HyperscanMatcher:
+    folder = cache_folder() if len(patterns) >= _CACHE_MIN_PATTERNS else None
+    if folder is None:
+        return _HyperscanMatcher(patterns, prefilter)
+    assert _hyperscan is not None
+    versions = f"{_CODE} {getattr(_hyperscan, '__version__', '')} {sys.version}"
+    key = hashlib.sha256(marshal.dumps((patterns, prefilter, versions))).hexdigest()  # marshal: fast, in C
+    path = folder / f"matcher-{key[:32]}.json"
+    try:
+        return _HyperscanMatcher.from_state(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError, _hyperscan.error):
+        pass  # not there yet, or unreadable: build it (and replace the bad file)
+    matcher = _HyperscanMatcher(patterns, prefilter)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp") as handle:
+            try:
+                json.dump(matcher.state(), handle)
+            except BaseException:
+                os.unlink(handle.name)
+                raise
+        os.replace(handle.name, path)  # atomic: another process never reads half a file
+    except OSError:
+        pass  # a read-only home: scan without the cache
+    return matcher
+
+
+class _SplitMatcher:
+    """Two matchers answering as one: the shipped lexicon's (tens of thousands of patterns, seconds to compile,
+    built once per process) and a school's own terms (a handful, milliseconds). A school changing its terms
+    then rebuilds only its own part. ``find`` gives exactly what one matcher over all the patterns would (the
+    same sorted list of global pattern indices), ``candidates`` the union of the parts' candidates."""
+
+    def __init__(self, parts: Sequence[tuple[Matcher, Sequence[int]]]) -> None:
+        self._parts = parts
+        self.backend = parts[0][0].backend
+
+    def find(self, normalised: str) -> list[tuple[int, int, int]]:
+        out = []
+        for matcher, index in self._parts:
+            out += [(index[i], start, end) for i, start, end in matcher.find(normalised)]
+        return sorted(out)
+
+    def candidates(self, texts: Sequence[str]) -> list[int]:
+        found: set[int] = set()
+        for matcher, _ in self._parts:
+            found.update(matcher.candidates(texts))
+        return sorted(found)
+
+
+def build_split_matcher(
+    patterns: Sequence[Pattern], prefilter: Sequence[bool], own: Sequence[bool], backend: str | None = None
+) -> Matcher:
+    """``build_matcher`` for ``patterns`` with those where ``own[i]`` (a school's additions) in a matcher of
+    their own, so the rest (the shipped lexicon, the same in every school) comes from the cache."""
+    if not any(own):
+        return build_matcher(tuple(patterns), tuple(prefilter), backend)
+    parts = []
+    for side in (False, True):
+        index = [i for i, mine in enumerate(own) if mine is side]
+        if index:
+            matcher = build_matcher(
+                tuple(patterns[i] for i in index), tuple(prefilter[i] for i in index), backend
+            )
+            parts.append((matcher, index))
+    return _SplitMatcher(parts)

@@ -10,13 +10,14 @@ particular a term of that slot.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from esafety.monitoring.scanner._lexicon import Entry, Grammar, Lexicon, shipped_lexicon
-from esafety.monitoring.scanner._matcher import COMMON_WORDS, Matcher, Pattern, build_matcher
+from esafety.monitoring.scanner._matcher import COMMON_WORDS, Matcher, Pattern, build_split_matcher
 from esafety.monitoring.scanner._normalise import Normalised, normalise, normalise_fast
 
 __all__ = ["DEFAULT_THRESHOLD", "Hit", "Scanner", "inflections", "stated_ages"]
@@ -111,7 +112,8 @@ _MAX_VARIANTS = 16
 _MAX_TRIES = 64
 
 
-def _variants(phrase: str) -> list[str]:
+@functools.cache  # a pure function of the phrase; a school's scanner reuses the shipped lexicon's work
+def _variants(phrase: str) -> tuple[str, ...]:
     """The phrase, its text-speak spellings ("your" -> "ur", "going to" -> "gonna"), and, for phrases of
     several words, the words run together (what joining spaced letters makes of "s e n d  n u d e s")."""
     words = [w.replace("'", "").replace("’", "") for w in phrase.lower().split()]
@@ -137,7 +139,7 @@ def _variants(phrase: str) -> list[str]:
             joined = text.replace(" ", "")
             if len(joined.strip("*")) >= 6 and joined not in out:
                 out.append(joined)
-    return out
+    return tuple(out)
 
 
 _VOWELS = frozenset("aeiou")
@@ -160,6 +162,7 @@ def inflections(term: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+@functools.cache
 def _pattern(phrase: str) -> Pattern:
     body = phrase.strip()
     head = not body.startswith("*")
@@ -267,7 +270,16 @@ class Scanner:
             t.index if t.kind == "slot" and pre else -1 for t, pre in zip(targets, prefilter, strict=True)
         ]
         self._prefilter = prefilter
-        self._matcher: Matcher = build_matcher(tuple(patterns), tuple(prefilter), backend)
+        # A school's own terms (entries not shipped, and their negatives) in a matcher of their own, so adding
+        # one does not recompile the shipped lexicon's.
+        entries = self.lexicon.entries
+        own = [
+            t.kind in ("entry", "negative")
+            and t.owner in ("", "entry")
+            and entries[t.index].source != "shipped"
+            for t in targets
+        ]
+        self._matcher: Matcher = build_split_matcher(patterns, prefilter, own, backend)
         self.backend = self._matcher.backend
         suppressed: dict[str, set[str]] = {}
         for s in self.lexicon.suppressions:
