@@ -138,6 +138,11 @@ def test_it_flags_discrimination_written_many_ways(scanner: Scanner, text: str) 
         "the base of the triangle is 6cm",
         "the autistic kids in my class get extra time in exams",
         "the NTP server speeds up the clock",
+        # saying the opposite, or studying prejudice
+        "We learned that Hitler was not a hero, he was a dictator who caused millions of deaths.",
+        "muslims are not terrorists, most muslims condemn terrorism",
+        "people who say gays are disgusting are just ignorant",
+        "white power ranger is the best one",
     ],
 )
 def test_it_keeps_lessons_news_and_everyday_words_quiet(scanner: Scanner, text: str) -> None:
