@@ -52,6 +52,9 @@ def categories(scanner: Scanner, text: str) -> set[str]:
         "popieram państwo islamskie",
         "أريد أن انضم الى داعش",
         "kafir log ko maar do",
+        # a Year 4 pupil
+        "i wanna go syria n fight 4 isis",
+        "hitlers my hero",
         # evasions
         "j0in 1s1s",
         "h e i l hitler",
@@ -84,6 +87,11 @@ def test_it_flags_extremism_written_many_ways(scanner: Scanner, text: str) -> No
         "nobody talk to the polish kid hes smelly",
         "we dont want a muslim in our group",
         "he called me a paki at lunch",
+        # primary pupils' spelling
+        "he sed go bak to ur cuntry",
+        "my dad says all forin peple shud go home",
+        "no black peple aloud in our den",
+        "gays shud be shot",
         # a parent
         "I dont want my son in a class with travellers, they are dirty",
         # other languages
@@ -138,6 +146,16 @@ def test_it_flags_discrimination_written_many_ways(scanner: Scanner, text: str) 
         "the base of the triangle is 6cm",
         "the autistic kids in my class get extra time in exams",
         "the NTP server speeds up the clock",
+        # saying the opposite, or studying prejudice
+        "We learned that Hitler was not a hero, he was a dictator who caused millions of deaths.",
+        "muslims are not terrorists, most muslims condemn terrorism",
+        "people who say gays are disgusting are just ignorant",
+        "white power ranger is the best one",
+        "The teacher explained why saying all Muslims are terrorists is Islamophobia",
+        "Ms Khan said the word kafir is used by extremists to divide people",
+        "Isis is my cat's name and she loves tuna",
+        "long live the king! said the crowd at the coronation",
+        "no pets allowed in the flats",
     ],
 )
 def test_it_keeps_lessons_news_and_everyday_words_quiet(scanner: Scanner, text: str) -> None:
