@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from ._decide import Decision, HostVerdict, decide, decide_parsed, host_verdict, path_category
+from ._decide import Decision, HostVerdict, decide, decide_parsed, host_verdict_function, path_category
 from ._lists import lists_signature
 from ._policy import Group, Policy, PolicyError, load_policy
 from ._url import URLError, canonical_host, parse_url
@@ -168,6 +168,7 @@ class Helper:
         self._lanes = self._lane_groups()
         self._prefixes: dict[tuple[str, str], bytes] = {}
         self._entries: dict[tuple[str, str, bool], _LaneEntry] = {}
+        self._verdicts: dict[str, Callable[[bytes, bool], HostVerdict] | None] = {}
         regex_set = self.policy.lists.expression_set()
         # The pybind object under google-re2's Python wrapper, when it has one: the same Match without a
         # Python call per line (it returns a list, empty when nothing matched).
@@ -393,9 +394,12 @@ class Helper:
         """The lane's entry for a host not in its table (remembered), or ``None``: decide the full way."""
         if host.find(b"xn--") >= 0 and not is_ip and self._canonical_host(host) is None:
             return None  # checks the punycode, as parse_url() does
-        verdict = host_verdict(self.policy, group, host, is_ip)
-        if verdict is None:
-            return None
+        verdict_of = self._verdicts.get(group.name)
+        if verdict_of is None:
+            verdict_of = self._verdicts[group.name] = host_verdict_function(self.policy, group)
+            if verdict_of is None:
+                return None
+        verdict = verdict_of(host, is_ip)
         if verdict.url_entry >= 0:
             entry: _LaneEntry = (self._prefix(group, verdict.category), verdict.expressions, verdict)
         else:
