@@ -40,6 +40,9 @@ _UNSAFE_IN_QUERY = re.compile(rb"[^A-Za-z0-9_.~/:@!$'()*,;-]")
 # "%" first, so that the escapes the others introduce are not escaped again.
 _COMMON_UNSAFE = ((b"%", b"%25"), (b"&", b"%26"), (b"=", b"%3D"), (b"?", b"%3F"), (b"+", b"%2B"))
 _RARE_UNSAFE = re.compile(rb"[^A-Za-z0-9_.~/:@!$'()*,;&=?%+-]")
+# The same sets as bytes for bytes.translate(): what _UNSAFE_IN_QUERY leaves alone, and the common unsafe few.
+_SAFE_IN_QUERY = bytes(c for c in range(256) if _UNSAFE_IN_QUERY.match(bytes((c,))) is None)
+_COMMON_UNSAFE_CHARS = b"".join(char for char, _ in _COMMON_UNSAFE)
 # On the hot path a substring test is bytes.find(), never "x in b": bytes.__contains__ first tries its operand as
 # an integer (b"abc" holds 97), which for a bytes operand raises and clears a TypeError, a formatted message
 # included: 2,000 instructions a test, 7% of a line on a stream of new hosts (callgrind, issue 17).
@@ -119,10 +122,15 @@ def quote_param(text: str) -> str:
 
 
 def _quote_url(raw: bytes) -> bytes:
-    """:func:`quote_param` for an ASCII URL already in bytes (what the lane has)."""
-    if _UNSAFE_IN_QUERY.search(raw) is None:
+    """:func:`quote_param` for an ASCII URL already in bytes (what the lane has).
+
+    Which characters need escaping is found with ``bytes.translate`` (deleting the safe ones), a C loop of a
+    few instructions a byte, where a regular-expression search over a character class cost a microsecond or
+    two a URL (a quarter of a blocked line's time on the uniform stream)."""
+    unsafe = raw.translate(None, _SAFE_IN_QUERY)
+    if not unsafe:
         return raw
-    if _RARE_UNSAFE.search(raw) is None:  # nothing to escape, or only the common few
+    if not unsafe.translate(None, _COMMON_UNSAFE_CHARS):  # only the common few
         for char, escaped in _COMMON_UNSAFE:
             raw = raw.replace(char, escaped)  # returns raw itself when char is absent
         return raw
