@@ -409,7 +409,8 @@ class Lists:
         d_slots, d_tags, d_keys, d_mask = self._d_slots, self._d_tags, self._d_keys, self._d_mask
         d_combo = self._d_combo
         www = _WWW_BYTES.match
-        memo_get = self._parents.get  # _parent_hits() clears this dict in place, never replaces it
+        memo = self._parents  # _parent_hits() clears this dict in place, never replaces it
+        memo_get = memo.get
         parent_hits = self._parent_hits
 
         def lookup(key: bytes, is_ip: bool = False) -> tuple[tuple[tuple[int, int], ...], int]:
@@ -444,7 +445,24 @@ class Lists:
             parent = key[dot + 1 :]
             parents = memo_get(parent)
             if parents is None:
-                parents = parent_hits(parent)
+                # A parent not seen yet ("shop.example" of a listed "x.shop.example", or a top-level domain
+                # after the memo was cleared) whose own parent is remembered: one probe, inlined, as above.
+                dot = parent.find(b".")
+                grand = memo_get(parent[dot + 1 :]) if dot >= 0 else ()
+                if grand is None:
+                    parents = parent_hits(parent)
+                else:
+                    parents = grand
+                    crc = crc32(parent)
+                    h = crc & d_mask
+                    while e := d_slots[h]:
+                        if d_tags[h] == crc and buf[base + d_keys[e - 1] : base + d_keys[e]] == parent:
+                            parents = ((len(parent), combos[d_combo[e - 1]]), *grand)
+                            break
+                        h = (h + 1) & d_mask
+                    if len(memo) >= _PARENT_MEMO_SIZE:
+                        memo.clear()
+                    memo[parent] = parents
             return (own + parents if own else parents), url_entry
 
         return lookup
