@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ._url import ParsedURL, URLError, parse_url
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from ._policy import Group, Policy
@@ -26,6 +27,7 @@ __all__ = [
     "decide_parsed",
     "host_decision",
     "host_verdict",
+    "host_verdict_function",
     "path_category",
 ]
 
@@ -165,40 +167,68 @@ def host_decision(policy: Policy, group: Group, host: str, is_ip: bool) -> HostV
 
 def host_verdict(policy: Policy, group: Group, key: bytes, is_ip: bool) -> HostVerdict | None:
     """:func:`host_decision` for a canonical host as ASCII bytes (what the helper reads)."""
-    plan = policy.lane_plans.get(group.name)
-    if plan is None:
-        plan = policy.lane_plans[group.name] = _LanePlan.of(policy, group)
-    if not plan.served:
-        return None
-    mask, always = plan.mask, plan.always
-    hits: tuple[tuple[int, int], ...] = ()
-    url_entry = -1
-    if mask:
-        hits, url_entry = policy.lists.host_lookup(key, is_ip)
-    # Step 1 of decide_parsed(): the always_block categories, before the allow list: URL-list entries (for
-    # each path, in path_category()), then the longest listed suffix, then the expressions, which depend on
-    # the path: from here on every answer must let the caller run them.
-    if always:
+    verdict = host_verdict_function(policy, group)
+    return None if verdict is None else verdict(key, is_ip)
+
+
+def host_verdict_function(policy: Policy, group: Group) -> Callable[[bytes, bool], HostVerdict] | None:
+    """:func:`host_verdict` for one group as a function of ``(key, is_ip)`` (``None``: the group is not served,
+    see :func:`host_decision`), made once per policy and group: what the group's steps need is bound in the
+    closure, so the helper pays no attribute lookups for each host it has not seen."""
+    plans = policy.lane_plans
+    if group.name in plans:
+        found: Callable[[bytes, bool], HostVerdict] | None = plans[group.name]
+        return found
+    plan = _LanePlan.of(policy, group)
+    plans[group.name] = verdict_of = _verdict_function(policy, group, plan) if plan.served else None
+    return verdict_of
+
+
+def _verdict_function(policy: Policy, group: Group, plan: _LanePlan) -> Callable[[bytes, bool], HostVerdict]:
+    mask, always, always_expressions = plan.mask, plan.always, plan.always_expressions
+    allow_bit, deny_bit = plan.allow_bit, plan.deny_bit
+    ip_literal, otherwise = plan.ip_literal, plan.otherwise
+    lookup = policy.lists.host_prober()
+    special_bits = policy.special_bits_of if plan.special else None
+    category_name = policy.category_name
+    listed: dict[int, HostVerdict] = {}
+
+    def verdict(key: bytes, is_ip: bool) -> HostVerdict:
+        hits: tuple[tuple[int, int], ...] = ()
+        url_entry = -1
+        if mask:
+            hits, url_entry = lookup(key, is_ip)
+        # Step 1 of decide_parsed(): the always_block categories, before the allow list: URL-list entries (for
+        # each path, in path_category()), then the longest listed suffix, then the expressions, which depend
+        # on the path: from here on every answer must let the caller run them.
+        if always:
+            for _, found in hits:
+                if found & always:
+                    return HostVerdict(category_name(group, found & always), False, url_entry)
+        if special_bits is not None:
+            special = special_bits(key, is_ip)
+            if special & allow_bit:
+                return HostVerdict("-", always_expressions, url_entry)
+            if special & deny_bit:
+                return HostVerdict("deny", always_expressions, url_entry)
         for _, found in hits:
-            if found & always:
-                return HostVerdict(policy.category_name(group, found & always), False, url_entry)
-    if plan.special:
-        special = policy.special_bits_of(key, is_ip)
-        if special & plan.allow_bit:
-            return HostVerdict("-", plan.always_expressions, url_entry)
-        if special & plan.deny_bit:
-            return HostVerdict("deny", plan.always_expressions, url_entry)
-    for _, found in hits:
-        if found & mask:
-            return HostVerdict(
-                policy.category_name(group, found & mask), plan.always_expressions, url_entry, True
-            )
-    # The group's defaults: the same few verdicts for most hosts, made once.
-    if url_entry < 0:
-        return plan.ip_literal if is_ip and plan.ip_literal is not None else plan.otherwise
-    if is_ip and plan.ip_literal is not None:
-        return plan.ip_literal._replace(url_entry=url_entry)
-    return plan.otherwise._replace(url_entry=url_entry)
+            if found & mask:
+                if url_entry < 0:  # one verdict per listed combination of categories (a few hundred)
+                    known = listed.get(found)
+                    if known is None:
+                        known = listed[found] = HostVerdict(
+                            category_name(group, found & mask), always_expressions, -1, True
+                        )
+                    return known
+                return HostVerdict(category_name(group, found & mask), always_expressions, url_entry, True)
+        # The group's defaults: the same few verdicts for most hosts, made once.
+        if url_entry < 0:
+            return ip_literal if is_ip and ip_literal is not None else otherwise
+        if is_ip and ip_literal is not None:
+            return ip_literal._replace(url_entry=url_entry)
+        return otherwise._replace(url_entry=url_entry)
+
+    return verdict
 
 
 class _LanePlan(NamedTuple):

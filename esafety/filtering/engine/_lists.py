@@ -32,7 +32,7 @@ from zlib import crc32
 from ._url import URLError, _canonical_component, _canonical_path, canonical_host
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
 __all__ = ["Lists", "load_lists", "lists_signature"]
 
@@ -330,6 +330,7 @@ class Lists:
         self._blob_base = base + boff
         self._expressions: tuple[Any, list[int]] | None = None
         self._parents: dict[bytes, tuple[tuple[int, int], ...]] = {}
+        self._host_lookup = self.host_prober()
 
     @property
     def domain_count(self) -> int:
@@ -398,41 +399,73 @@ class Lists:
         remembered (bounded), so a host not seen before usually costs two hash probes: its own name in the
         domain table and, without a leading ``www.``/``wwwN.``, in the URL-list table.
         """
-        ukey = key
-        if key[:3] == b"www":
-            m = _WWW_BYTES.match(key)
-            if m is not None and m.end() < len(key):
-                ukey = key[m.end() :]
-        # The two probes of _find(), inlined: this runs once for every host the helper has not seen.
-        buf, base = self.buffer, self._blob_base
-        crc = crc32(ukey)
-        slots, tags, keys, hmask = self._u_slots, self._u_tags, self._u_keys, self._u_mask
-        h = crc & hmask
-        url_entry = -1
-        while e := slots[h]:
-            if tags[h] == crc and buf[base + keys[e - 1] : base + keys[e]] == ukey:
-                url_entry = e - 1
-                break
-            h = (h + 1) & hmask
-        crc = crc32(key) if ukey is not key else crc
-        slots, tags, keys, hmask = self._d_slots, self._d_tags, self._d_keys, self._d_mask
-        h = crc & hmask
-        own: tuple[tuple[int, int], ...] = ()
-        while e := slots[h]:
-            if tags[h] == crc and buf[base + keys[e - 1] : base + keys[e]] == key:
-                own = ((len(key), self.combos[self._d_combo[e - 1]]),)
-                break
-            h = (h + 1) & hmask
-        if is_ip:  # an address matches only itself, never "its suffix"
-            return own, url_entry
-        dot = key.find(b".")
-        if dot < 0:
-            return own, url_entry
-        parent = key[dot + 1 :]
-        parents = self._parents.get(parent)
-        if parents is None:
-            parents = self._parent_hits(parent)
-        return (own + parents if own else parents), url_entry
+        return self._host_lookup(key, is_ip)
+
+    def host_prober(self) -> Callable[[bytes, bool], tuple[tuple[tuple[int, int], ...], int]]:
+        """:meth:`host_lookup` as a closure over the tables, so that a call looks up no attributes: the helper
+        calls it once for every host it has not seen, which on a stream of new hosts is most of a line's cost."""
+        buf, base, combos = self.buffer, self._blob_base, self.combos
+        u_slots, u_tags, u_keys, u_mask = self._u_slots, self._u_tags, self._u_keys, self._u_mask
+        d_slots, d_tags, d_keys, d_mask = self._d_slots, self._d_tags, self._d_keys, self._d_mask
+        d_combo = self._d_combo
+        www = _WWW_BYTES.match
+        memo = self._parents  # _parent_hits() clears this dict in place, never replaces it
+        memo_get = memo.get
+        parent_hits = self._parent_hits
+
+        def lookup(key: bytes, is_ip: bool = False) -> tuple[tuple[tuple[int, int], ...], int]:
+            ukey = key
+            if key[:3] == b"www":
+                m = www(key)
+                if m is not None and m.end() < len(key):
+                    ukey = key[m.end() :]
+            # The two probes of _find(), inlined.
+            crc = crc32(ukey)
+            h = crc & u_mask
+            url_entry = -1
+            while e := u_slots[h]:
+                if u_tags[h] == crc and buf[base + u_keys[e - 1] : base + u_keys[e]] == ukey:
+                    url_entry = e - 1
+                    break
+                h = (h + 1) & u_mask
+            if ukey is not key:
+                crc = crc32(key)
+            h = crc & d_mask
+            own: tuple[tuple[int, int], ...] = ()
+            while e := d_slots[h]:
+                if d_tags[h] == crc and buf[base + d_keys[e - 1] : base + d_keys[e]] == key:
+                    own = ((len(key), combos[d_combo[e - 1]]),)
+                    break
+                h = (h + 1) & d_mask
+            if is_ip:  # an address matches only itself, never "its suffix"
+                return own, url_entry
+            dot = key.find(b".")
+            if dot < 0:
+                return own, url_entry
+            parent = key[dot + 1 :]
+            parents = memo_get(parent)
+            if parents is None:
+                # A parent not seen yet ("shop.example" of a listed "x.shop.example", or a top-level domain
+                # after the memo was cleared) whose own parent is remembered: one probe, inlined, as above.
+                dot = parent.find(b".")
+                grand = memo_get(parent[dot + 1 :]) if dot >= 0 else ()
+                if grand is None:
+                    parents = parent_hits(parent)
+                else:
+                    parents = grand
+                    crc = crc32(parent)
+                    h = crc & d_mask
+                    while e := d_slots[h]:
+                        if d_tags[h] == crc and buf[base + d_keys[e - 1] : base + d_keys[e]] == parent:
+                            parents = ((len(parent), combos[d_combo[e - 1]]), *grand)
+                            break
+                        h = (h + 1) & d_mask
+                    if len(memo) >= _PARENT_MEMO_SIZE:
+                        memo.clear()
+                    memo[parent] = parents
+            return (own + parents if own else parents), url_entry
+
+        return lookup
 
     def _parent_hits(self, key: bytes) -> tuple[tuple[int, int], ...]:
         """The listed suffixes of ``key`` (itself included), longest first, remembered per key."""

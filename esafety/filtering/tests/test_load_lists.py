@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from unittest import mock
 
-from esafety.filtering.engine import load_lists, parse_url
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from esafety.filtering.engine import _lists, load_lists, parse_url
 
 from .support import write_lists
 
@@ -52,3 +58,58 @@ def test_it_falls_back_to_memory_when_no_cache_dir_is_writable(tmp_path: Path) -
     blocker.write_text("")
     lists = load_lists(folder, blocker / "cache")
     assert lists.source == "memory" and lists.domain_mask("bad.example")
+
+
+# Layered lists: names listed at several depths, so that a host's listed suffixes come from its own name, its
+# parent and further up, in any mix; "www" hosts exercise the URL-list lookup without "www.".
+LAYERED = {
+    "adult": {"domains": ["example", "x.a.b.example"], "urls": ["www.c.example/page"]},
+    "games": {"domains": ["a.b.example", "org", "b.org"], "urls": ["a.b.example/p?q=1", "x.org/"]},
+    "chat": {"domains": ["b.example", "c.example", "www.a.org"]},
+}
+_bases = sorted(
+    {
+        ".".join(name.split(".")[i:])
+        for c in LAYERED.values()
+        for name in (*c.get("domains", []), *(u.split("/", 1)[0] for u in c.get("urls", [])))
+        for i in range(name.count(".") + 1)
+    }
+)
+# A few labels in front of a listed name or one of its suffixes (other hosts would rarely meet a listed one).
+_hosts = st.builds(
+    lambda front, base: ".".join([*front, base]),
+    st.lists(st.sampled_from(["a", "b", "x", "www", "www2", "new"]), max_size=3),
+    st.sampled_from(_bases),
+)
+
+
+@pytest.fixture(scope="module")
+def layered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_lists(tmp_path_factory.mktemp("layered"), LAYERED)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_hosts, min_size=1, max_size=30), st.sampled_from([2, 5, 8192]))
+def test_it_finds_every_listed_suffix_of_a_new_host_as_the_lists_say(
+    layered: Path, hosts: list[str], memo_size: int
+) -> None:
+    categories = sorted(LAYERED)
+    listed = {
+        name: sum(1 << i for i, c in enumerate(categories) if name in LAYERED[c].get("domains", []))
+        for c in categories
+        for name in LAYERED[c].get("domains", [])
+    }
+    url_hosts = {
+        entry.split("/", 1)[0].removeprefix("www.") for c in LAYERED.values() for entry in c.get("urls", [])
+    }
+    lists = load_lists(layered, layered.parent / "cache")
+    # Tiny parent memos too, so that lookups also run after it was cleared (the helper's bound is 8192).
+    with mock.patch.object(_lists, "_PARENT_MEMO_SIZE", memo_size):
+        for host in hosts:
+            labels = host.split(".")
+            suffixes = [".".join(labels[i:]) for i in range(len(labels))]
+            expected = tuple((len(s), listed[s]) for s in suffixes if s in listed)
+            bare = re.sub(r"^www[0-9]*\.(?=.)", "", host)
+            hits, url_entry = lists.host_lookup(host.encode())
+            assert hits == expected, host
+            assert (url_entry >= 0) == (bare in url_hosts), host
