@@ -305,47 +305,66 @@ _EVERYDAY = [
 ]
 
 
-def synthetic_lexicon(folder: Path, terms: int = 3000, grammars: int = 40, seed: int = 5) -> Path:
-    """Write vocabularies of ``terms`` terms in all and a category file with ``grammars`` grammars and a few
-    entries over them; returns the category file (the vocabularies sit beside it)."""
+def _pseudo_word(rnd: random.Random) -> str:
+    return "".join(rnd.choice(_SYLLABLES) for _ in range(rnd.randint(2, 4)))
+
+
+def synthetic_lexicon(folder: Path, terms: int = 3600, grammars: int = 40, seed: int = 5) -> Path:
+    """Write vocabularies of about ``terms`` terms in all and a category file with ``grammars`` grammars and
+    20 entries over them; returns the category file (the vocabularies sit beside it).
+
+    Like the real vocabularies, some slot vocabularies hold many everyday words ("send", "pic", "she": a slot
+    term alone alerts on nothing), while the entries' vocabularies hold only distinctive terms (made-up words,
+    alone or beside an everyday word, some with "*", some with Polish letters)."""
     rnd = random.Random(seed)
-    names = [f"synthetic_{k}" for k in range(60)]
-    per = terms // len(names)
-    for name in names:
-        words = []
-        for _ in range(per):
-            roll = rnd.random()
-            if roll < 0.1:
-                words.append(rnd.choice(_EVERYDAY))
-            else:
-                word = "".join(rnd.choice(_SYLLABLES) for _ in range(rnd.randint(2, 4)))
-                if roll < 0.25:
-                    word += " " + rnd.choice(_EVERYDAY)
-                elif roll < 0.3:
-                    word += "*"
-                elif roll < 0.33:
-                    word = word.replace("a", "ą").replace("e", "ę")
-                words.append(word)
+    per = terms // 60
+
+    def write(name: str, words: list[str]) -> None:
         body = "\n".join(dict.fromkeys(words))
         (folder / f"{name}.txt").write_text(
             f"# Synthetic vocabulary for the benchmark\n# Source: generated\n# Reviewed: bench\n{body}\n",
             encoding="utf-8",
         )
+
+    # Half the slot vocabularies are everyday-heavy (a third everyday words, as a list of request verbs or
+    # pronouns is); the other half distinctive (as a list of body parts or drug names is). Every grammar has
+    # one distinctive slot, as a real one needs to be worth an alert.
+    everyday = [f"synthetic_everyday_{k}" for k in range(20)]
+    for name in everyday:
+        write(name, [rnd.choice(_EVERYDAY) if rnd.random() < 0.33 else _pseudo_word(rnd) for _ in range(per)])
+    distinctive = [f"synthetic_slot_{k}" for k in range(20)]
+    for name in distinctive:
+        write(name, [_pseudo_word(rnd) for _ in range(per)])
+    phrases = [f"synthetic_phrases_{k}" for k in range(20)]
+    for name in phrases:
+        words = []
+        for _ in range(per):
+            word, roll = _pseudo_word(rnd), rnd.random()
+            if roll < 0.2:
+                word += " " + rnd.choice(_EVERYDAY)
+            elif roll < 0.3:
+                word += "*"
+            elif roll < 0.35:
+                word = word.replace("a", "ą").replace("e", "ę")
+            words.append(word)
+        write(name, words)
     lines = ['category = "grooming"', ""]
     for k in range(grammars):
-        slots = rnd.sample(names, rnd.choice((2, 2, 3)))
+        chosen = [rnd.choice(distinctive), *rnd.sample(everyday, rnd.choice((1, 1, 2)))]
+        refs = [f'"@{s}"' for s in chosen]
         if rnd.random() < 0.5:
-            slots[0] = "@third_person" if rnd.random() < 0.5 else "@second_person"
+            refs[1] = '"@third_person"' if rnd.random() < 0.5 else '"@second_person"'
+        rnd.shuffle(refs)
         lines += [
             "[[grammar]]",
             f'id = "synthetic_grammar_{k}"',
             "severity = 3",
-            "slots = [" + ", ".join(f'"{s}"' if s.startswith("@") else f'"@{s}"' for s in slots) + "]",
+            "slots = [" + ", ".join(refs) + "]",
             f"window = {rnd.choice((5, 8, 12))}",
             f"ordered = {'true' if rnd.random() < 0.3 else 'false'}",
             "",
         ]
-    for k, name in enumerate(names[:20]):
+    for k, name in enumerate(phrases):
         lines += ["[[entry]]", f'id = "synthetic_entry_{k}"', "severity = 2", f'phrases = ["@{name}"]', ""]
     path = folder / "synthetic.toml"
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -268,12 +268,24 @@ def _phrases(
     everywhere); a grammar slot term may have one ("i", "u"), as the other slots keep it in check."""
     phrases = _expand(_strings(value, where), vocab, where)
     for phrase in phrases:
-        if sum(c.isalpha() for c in phrase) < letters and not _is_symbolic(phrase):
+        if not _long_enough(phrase, letters):
             word = "letters" if letters > 1 else "letter"
-            raise LexiconError(f"{where}: phrase {phrase!r} needs at least {letters} {word}")
+            raise LexiconError(
+                f"{where}: phrase {phrase!r} needs at least {letters} {word} (or {letters + 1} digits, as in a"
+                " code such as 1488)"
+            )
     if not phrases:
         raise LexiconError(f"{where}: no phrases (an empty vocabulary?)")
     return phrases
+
+
+def _long_enough(phrase: str, letters: int) -> bool:
+    """``letters`` letters, or one digit more than that (a number code), or an emoji."""
+    return (
+        sum(c.isalpha() for c in phrase) >= letters
+        or sum(c.isdigit() for c in phrase) > letters
+        or _is_symbolic(phrase)
+    )
 
 
 def _is_symbolic(phrase: str) -> bool:
@@ -518,8 +530,8 @@ def _parse_vocabulary(text: str, name: str) -> tuple[str, ...]:
             raise LexiconError(f"{where}: words are separated by one space ({term!r})")
         if "*" in term.strip("*") or term.startswith("*"):
             raise LexiconError(f"{where}: '*' may only end a term ({term!r})")
-        if not any(c.isalpha() for c in term) and not _is_symbolic(term):
-            raise LexiconError(f"{where}: term {term!r} needs a letter")
+        if not _long_enough(term, 1):
+            raise LexiconError(f"{where}: term {term!r} needs a letter, two digits or an emoji")
         terms.append(term)
     if not header or not any(h.lower().startswith("# source:") for h in header):
         raise LexiconError(f"{name}: the header must say what the terms were learned from ('# Source: ...')")

@@ -162,6 +162,9 @@ COMMON_WORDS = _COMMON
 
 _FREQUENT_LETTERS = frozenset("etaoinshrdl")
 
+# Texts longer than this (in characters) skip the batch check for an entry's phrase (see ``_with_entry``).
+_LONG = 20_000
+
 
 # A window: its literals, and one regular expression that matches exactly those literals.
 _Window = tuple[list[str], str]
@@ -183,14 +186,16 @@ def _windows(pattern: Pattern) -> list[_Window] | None:
     if not text.isascii() or any(r > 2 for r in runs):
         return None
     per_word: list[tuple[float, int, int]] = []
-    for word in re.finditer(r"[a-z]+", text):
+    for word in re.finditer(r"[a-z0-9]+", text):  # digits too: codes such as "1488"
         lo = word.start() - 1 if word.start() > 0 and text[word.start() - 1] == " " else word.start()
         if len(word.group()) >= 9:
             # Most likely a phrase run together ("goingtostabu"): its first letters are a common word, so the
             # window goes inside, across a junction between the original words.
             lo = word.start() + 1
         hi = word.end() + 1 if word.end() < len(text) and text[word.end()] == " " else word.end()
-        weight = 0.1 if word.group() in _COMMON else 1.0
+        # Short numbers ("2" for "to", "4" for "for") are everywhere in number-heavy text: as common as a common word.
+        common = word.group() in _COMMON or (word.group().isdigit() and len(word.group()) < 3)
+        weight = 0.1 if common else 1.0
         best: tuple[float, int, int] | None = None
         for start in range(lo, hi):
             for end in range(start + 2, hi + 1):
@@ -396,6 +401,12 @@ class _HyperscanMatcher:
         if not picked:
             return []
         assert self._entry_db is not None
+        # A long text goes straight through: the scanner normalises it (with offsets) anyway, and checking here
+        # first would normalise it twice.
+        long = [i for i in picked if len(texts[i]) > _LONG]
+        if long:
+            short = self._with_entry(texts, [i for i in picked if len(texts[i]) <= _LONG])
+            return sorted(short + long)
         # Each piece between separators is exactly the text's own normalised form (a test holds them equal).
         batch = normalise_batch([texts[i] for i in picked]).encode()
         ends: list[int] = []

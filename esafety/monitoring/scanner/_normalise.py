@@ -29,6 +29,7 @@ paths with bookkeeping switched on or off, and a property test holds them equal.
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 import re
 import unicodedata
@@ -289,7 +290,10 @@ def _join(match: re.Match[str]) -> str:
     """Spaced letters joined. Gaps longer than the shortest in the run are word breaks: "f a t  c o w" is
     "fat cow", "R o s i e   i s   u g l y" is "rosie is ugly", "s u i c i d e" is "suicide"."""
     spaced = match.group()
-    shortest = _shortest_gap(spaced)
+    lengths = set(map(len, _SPACED_GAP.findall(spaced)))
+    if len(lengths) == 1:  # the usual case, every gap alike: the letters are every (gap + 1)th character
+        return spaced[:: lengths.pop() + 1]
+    shortest = min(lengths)
     return _SPACED_GAP.sub(lambda gap: " " if len(gap.group()) > shortest else "", spaced)
 
 
@@ -342,9 +346,26 @@ def _stage5(text: str) -> str:
     return _RUN.sub(_RUN_CHAR, text)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _stage1(text: str, table: _Stage1Table) -> str:
+    """``text.translate(table)``, fast for text that is mostly ASCII.
+
+    One character outside ASCII (an emoji) puts the whole string off CPython's fast path for ``translate``: a
+    dictionary lookup per character, dozens of times slower. Translating the stretches outside ASCII first
+    usually leaves ASCII only; stage 1 maps its own output to itself, so translating the result changes
+    nothing but the ASCII characters it still has to map.
+    """
+    if text.isascii():
+        return text.translate(table)
+    out = _NON_ASCII.sub(lambda run: run.group().translate(table), text)
+    return out.translate(table)
+
+
 def normalise_fast(text: str) -> str:
     """The normalised, space-padded form of ``text`` without offsets (a separator stays a separator)."""
-    out = (" " + text + " ").translate(_STAGE1)
+    out = _stage1(" " + text + " ", _STAGE1)
     out = _stage2(out)
     out = _stage3(out)
     out = out.translate(_STAGE4)
@@ -363,7 +384,7 @@ def stage1_join(texts: Sequence[str]) -> str:
     # lookup per character, dozens of times slower). The few texts outside ASCII (``isascii`` is a word-at-a-time
     # check, far cheaper than a regular expression over the batch) are translated on their own first; stage 1
     # maps its own ASCII output to itself, so translating the batch again changes nothing there.
-    early = [t if t.isascii() else t.translate(_BATCH_STAGE1) for t in texts]
+    early = [t if t.isascii() else _stage1(t, _BATCH_STAGE1) for t in texts]
     return join_batch(early).translate(_BATCH_STAGE1)
 
 
@@ -501,7 +522,7 @@ class Normalised:
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` keeping, for every normalised character, the original span it came from."""
     padded = " " + text + " "
-    s1 = padded.translate(_STAGE1)
+    s1 = _stage1(padded, _STAGE1)
     k1: _Map | None = None
     if not (len(s1) == len(padded) and padded.isascii()):
         # Plain ASCII maps one character to one, so stage 1 moved nothing (the common case); otherwise a
@@ -566,14 +587,18 @@ def _stage5_map(text: str) -> tuple[str, _Map, dict[int, int]]:
     first = _Map()
     # Characters are copied one for one between runs, and a run's one character lies where the copying
     # before it would put it; so the map only changes just after each run, where the source jumps ahead.
-    outs, srcs = [0], [0]
-    run_at: dict[int, int] = {}
-    removed = 0
-    for start, end in map(re.Match.span, _RUN.finditer(text)):
-        out = start - removed  # where the run's character lands
-        run_at[out] = end - start
-        removed += end - start - 1
-        outs.append(out + 1)
-        srcs.append(end)
-    first.outs, first.srcs, first.slopes = outs, srcs, [1] * len(outs)
+    # Everything below runs in C (map, zip, accumulate): prose has a run (a double letter) every few words.
+    spans = list(map(re.Match.span, _RUN.finditer(text)))
+    if not spans:
+        first.outs, first.srcs, first.slopes = [0], [0], [1]
+        return text, first, {}
+    starts, ends = zip(*spans, strict=True)
+    lengths = list(map(operator.sub, ends, starts))
+    # Characters removed before each run: the running sum of (length - 1) over the runs before it.
+    removed = itertools.accumulate(map((-1).__add__, lengths), initial=0)
+    outs = list(map(operator.sub, starts, removed))  # where each run's character lands
+    run_at = dict(zip(outs, lengths, strict=True))
+    first.outs = [0, *map((1).__add__, outs)]
+    first.srcs = [0, *ends]
+    first.slopes = [1] * len(first.outs)
     return _stage5(text), first, run_at

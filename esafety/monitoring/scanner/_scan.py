@@ -259,6 +259,7 @@ class Scanner:
                 add("topic", i, phrase)
         self._targets = targets
         self._patterns = patterns
+        self._long_runs = [tuple((k, r) for k, r in enumerate(runs) if r > 1) for _, runs in patterns]
         self._prefilter = prefilter
         self._matcher: Matcher = build_matcher(tuple(patterns), tuple(prefilter), backend)
         self.backend = self._matcher.backend
@@ -306,10 +307,11 @@ class Scanner:
         """The hits in a text whose normalised form holds an entry's phrase or a grammar's slot term."""
         norm = normalise(text)
         found: list[_Found] = []
+        runs_at = norm.runs
         for index, start, end in self._matcher.find(norm.text):
-            runs = self._patterns[index][1]
-            # "meet" must not match "met": every run in the text is at least as long as the phrase's run.
-            if all(norm.runs[start + k] >= r for k, r in enumerate(runs)):
+            # "meet" must not match "met": every run in the text is at least as long as the phrase's run
+            # (only the phrase's own runs need a look: every character is at least one long).
+            if all(runs_at[start + k] >= r for k, r in self._long_runs[index]):
                 s = start + 1 if norm.text[start] == " " else start
                 e = end - 1 if norm.text[end - 1] == " " and end - 1 > s else end
                 if norm.text[e - 1] != " ":

@@ -39,7 +39,7 @@ def test_it_reads_terms_notes_and_language_sections(tmp_path: Path) -> None:
         (HEADER + "send  pic\n", "line 4: words are separated by one space"),
         (HEADER + "*pic\n", "line 4: '*' may only end a term"),
         (HEADER + "p*c\n", "line 4: '*' may only end a term"),
-        (HEADER + "pic\n42\n", "line 5: term '42' needs a letter"),
+        (HEADER + "pic\n4\n", "line 5: term '4' needs a letter, two digits or an emoji"),
     ],
 )
 def test_it_refuses_a_malformed_vocabulary_naming_file_and_line(
@@ -167,3 +167,17 @@ def test_it_ships_valid_person_vocabularies() -> None:
     assert {"i", "me", "my", "im"} <= set(vocab["first_person"])
     assert {"you", "u", "ur"} <= set(vocab["second_person"])
     assert {"my friend", "my mate", "she", "this girl in my class"} <= set(vocab["third_person"])
+
+
+def test_it_accepts_number_codes(tmp_path: Path) -> None:
+    rules = _write(
+        tmp_path,
+        "extremism.toml",
+        'category = "extremism"\n[[entry]]\nid = "codes"\nseverity = 3\nphrases = ["1488", "14 88"]\n'
+        '[[grammar]]\nid = "hh"\nseverity = 3\nslots = [["88"], ["heil", "hh"]]\n',
+    )
+    lexicon = load_lexicon([rules], shipped=False)
+    assert lexicon.entries[0].phrases == ("1488", "14 88")
+    rules.write_text('category = "extremism"\n[[entry]]\nid = "codes"\nseverity = 3\nphrases = ["88"]\n')
+    with pytest.raises(LexiconError, match="or 3 digits"):
+        load_lexicon([rules], shipped=False)

@@ -75,6 +75,21 @@ first_person = true
 severity_first_person = 5
 """
 
+EXTREMISM = """
+category = "extremism"
+
+[[entry]]
+id = "codes"
+severity = 3
+phrases = ["1488", "14 88"]
+
+[[grammar]]
+id = "hh_88"
+severity = 3
+slots = [["88"], ["heil", "hh"]]
+window = 3
+"""
+
 DISCRIMINATION = """
 category = "discrimination"
 
@@ -99,6 +114,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "grooming": ORDERED,
         "self_harm": FIRST_PERSON,
         "discrimination": DISCRIMINATION,
+        "extremism": EXTREMISM,
     }.items():
         (root / f"{name}.toml").write_text(body, encoding="utf-8")
     return root
@@ -174,6 +190,12 @@ def rules(scanner: Scanner, text: str) -> set[str]:
         ("the plan for cutting the budget", set()),
         ("foreigners dont belong here", {"discrimination.group_exclusion"}),
         ("refugees should go back", {"discrimination.group_exclusion"}),
+        # Number codes as terms.
+        ("14/88 brothers", {"extremism.codes"}),
+        ("1488", {"extremism.codes"}),
+        ("HH 88", {"extremism.hh_88"}),
+        ("heil... 88", {"extremism.hh_88"}),
+        ("88 miles on the m6", set()),
     ],
 )
 def test_it_fires_a_grammar_when_every_slot_matches_within_the_window(
