@@ -306,7 +306,8 @@ _EVERYDAY = [
 
 
 def _pseudo_word(rnd: random.Random) -> str:
-    return "".join(rnd.choice(_SYLLABLES) for _ in range(rnd.randint(2, 4)))
+    # Three syllables or more: two make everyday words too often ("so" + "me", "ti" + "me", "na" + "me").
+    return "".join(rnd.choice(_SYLLABLES) for _ in range(rnd.randint(3, 4)))
 
 
 def synthetic_lexicon(folder: Path, terms: int = 3600, grammars: int = 40, seed: int = 5) -> Path:
