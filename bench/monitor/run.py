@@ -306,14 +306,15 @@ _EVERYDAY = [
 
 
 def _pseudo_word(rnd: random.Random) -> str:
-    return "".join(rnd.choice(_SYLLABLES) for _ in range(rnd.randint(2, 4)))
+    # Three syllables or more: two make everyday words too often ("so" + "me", "ti" + "me", "na" + "me").
+    return "".join(rnd.choice(_SYLLABLES) for _ in range(rnd.randint(3, 4)))
 
 
 def synthetic_lexicon(folder: Path, terms: int = 3600, grammars: int = 40, seed: int = 5) -> Path:
     """Write vocabularies of about ``terms`` terms in all and a category file with ``grammars`` grammars and
     20 entries over them; returns the category file (the vocabularies sit beside it).
 
-    Like the real vocabularies, slot vocabularies hold some everyday words ("send", "pic", "she": a slot
+    Like the real vocabularies, some slot vocabularies hold many everyday words ("send", "pic", "she": a slot
     term alone alerts on nothing), while the entries' vocabularies hold only distinctive terms (made-up words,
     alone or beside an everyday word, some with "*", some with Polish letters)."""
     rnd = random.Random(seed)
@@ -326,9 +327,15 @@ def synthetic_lexicon(folder: Path, terms: int = 3600, grammars: int = 40, seed:
             encoding="utf-8",
         )
 
-    slots = [f"synthetic_slot_{k}" for k in range(40)]
-    for name in slots:
-        write(name, [rnd.choice(_EVERYDAY) if rnd.random() < 0.15 else _pseudo_word(rnd) for _ in range(per)])
+    # Half the slot vocabularies are everyday-heavy (a third everyday words, as a list of request verbs or
+    # pronouns is); the other half distinctive (as a list of body parts or drug names is). Every grammar has
+    # one distinctive slot, as a real one needs to be worth an alert.
+    everyday = [f"synthetic_everyday_{k}" for k in range(20)]
+    for name in everyday:
+        write(name, [rnd.choice(_EVERYDAY) if rnd.random() < 0.33 else _pseudo_word(rnd) for _ in range(per)])
+    distinctive = [f"synthetic_slot_{k}" for k in range(20)]
+    for name in distinctive:
+        write(name, [_pseudo_word(rnd) for _ in range(per)])
     phrases = [f"synthetic_phrases_{k}" for k in range(20)]
     for name in phrases:
         words = []
@@ -344,10 +351,11 @@ def synthetic_lexicon(folder: Path, terms: int = 3600, grammars: int = 40, seed:
         write(name, words)
     lines = ['category = "grooming"', ""]
     for k in range(grammars):
-        chosen = rnd.sample(slots, rnd.choice((2, 2, 3)))
+        chosen = [rnd.choice(distinctive), *rnd.sample(everyday, rnd.choice((1, 1, 2)))]
         refs = [f'"@{s}"' for s in chosen]
         if rnd.random() < 0.5:
-            refs[0] = '"@third_person"' if rnd.random() < 0.5 else '"@second_person"'
+            refs[1] = '"@third_person"' if rnd.random() < 0.5 else '"@second_person"'
+        rnd.shuffle(refs)
         lines += [
             "[[grammar]]",
             f'id = "synthetic_grammar_{k}"',

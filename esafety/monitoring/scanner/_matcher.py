@@ -193,7 +193,9 @@ def _windows(pattern: Pattern) -> list[_Window] | None:
             # window goes inside, across a junction between the original words.
             lo = word.start() + 1
         hi = word.end() + 1 if word.end() < len(text) and text[word.end()] == " " else word.end()
-        weight = 0.1 if word.group() in _COMMON else 1.0
+        # Short numbers ("2" for "to", "4" for "for") are everywhere in number-heavy text: as common as a common word.
+        common = word.group() in _COMMON or (word.group().isdigit() and len(word.group()) < 3)
+        weight = 0.1 if common else 1.0
         best: tuple[float, int, int] | None = None
         for start in range(lo, hi):
             for end in range(start + 2, hi + 1):

@@ -259,6 +259,13 @@ class Scanner:
                 add("topic", i, phrase)
         self._targets = targets
         self._patterns = patterns
+        self._long_runs = [tuple((k, r) for k, r in enumerate(runs) if r > 1) for _, runs in patterns]
+        # For each pattern: its grammar if it is a slot term (else -1), and its grammar if it is a term of that
+        # grammar's pre-filter slot (else -1).
+        self._slot_of = [t.index if t.kind == "slot" else -1 for t in targets]
+        self._pre_slot_of = [
+            t.index if t.kind == "slot" and pre else -1 for t, pre in zip(targets, prefilter, strict=True)
+        ]
         self._prefilter = prefilter
         self._matcher: Matcher = build_matcher(tuple(patterns), tuple(prefilter), backend)
         self.backend = self._matcher.backend
@@ -306,10 +313,20 @@ class Scanner:
         """The hits in a text whose normalised form holds an entry's phrase or a grammar's slot term."""
         norm = normalise(text)
         found: list[_Found] = []
-        for index, start, end in self._matcher.find(norm.text):
-            runs = self._patterns[index][1]
-            # "meet" must not match "met": every run in the text is at least as long as the phrase's run.
-            if all(norm.runs[start + k] >= r for k, r in enumerate(runs)):
+        runs_at = norm.runs
+        matches = self._matcher.find(norm.text)
+        # A grammar can only fire if a term of its pre-filter slot is here: the other slots' terms (often
+        # everyday words) are dropped at once for every other grammar.
+        slot_of, pre_slot_of, long_runs = self._slot_of, self._pre_slot_of, self._long_runs
+        live = {pre_slot_of[i] for i, _, _ in matches}
+        for index, start, end in matches:
+            grammar = slot_of[index]
+            if grammar >= 0 and grammar not in live:
+                continue
+            # "meet" must not match "met": every run in the text is at least as long as the phrase's run
+            # (only the phrase's own runs need a look: every character is at least one long).
+            wanted = long_runs[index]
+            if not wanted or all(runs_at[start + k] >= r for k, r in wanted):
                 s = start + 1 if norm.text[start] == " " else start
                 e = end - 1 if norm.text[end - 1] == " " and end - 1 > s else end
                 if norm.text[e - 1] != " ":
