@@ -58,6 +58,14 @@ def categories(scanner: Scanner, text: str) -> set[str]:
         # evasions
         "j0in 1s1s",
         "h e i l hitler",
+        # attacks praised without naming the attacker (Year 10 boys)
+        "the nz shooter was a legend fr",
+        "honestly the 9/11 hijackers were heroes",
+        # drawn to travel in secret (a Year 9 pupil)
+        "theres a brother who says the khilafah needs us, he'll pay for my ticket, keep it quiet",
+        "the kafirs will pay, inshallah",
+        "all the mosques round here should be burned down",
+        "our lot do training in the woods every sunday, for when the race war comes",
     ],
 )
 def test_it_flags_extremism_written_many_ways(scanner: Scanner, text: str) -> None:
@@ -101,6 +109,12 @@ def test_it_flags_extremism_written_many_ways(scanner: Scanner, text: str) -> No
         "apne mulk wapas jao",
         "ty pedale",
         "cioara",
+        # round 2: groups sent back, stinking or stealing, in several languages (secondary pupils)
+        "the immigrants at our school should go back to their own countries",
+        "ci cyganie kradną i śmierdzą",
+        "les roumains c'est tous des voleurs",
+        "women cant play ranked, get back in the kitchen",
+        "that new lad should go back to romania and take his smelly lunch with him",
     ],
 )
 def test_it_flags_discrimination_written_many_ways(scanner: Scanner, text: str) -> None:
@@ -156,6 +170,14 @@ def test_it_flags_discrimination_written_many_ways(scanner: Scanner, text: str) 
         "Isis is my cat's name and she loves tuna",
         "long live the king! said the crowd at the coronation",
         "no pets allowed in the flats",
+        # round 2: reports, lessons and everyday words next to the new rules (staff, parents, pupils)
+        "Tyler keeps saying the n word in PE, can I talk to you about it?",
+        "In RE we learned about the hijrah of the Prophet to Medina; bring your ticket for the museum trip",
+        "my great grandad flew a lancaster bomber in the war, he was a hero",
+        "we go back to poland every summer to see babcia",
+        "DofE group: training in the woods on saturday, dm me for the kit list",
+        "can we buy fertiliser in bulk for the school garden before the church fete",
+        "the poem is about people shouting go back to your country at the windrush generation",
     ],
 )
 def test_it_keeps_lessons_news_and_everyday_words_quiet(scanner: Scanner, text: str) -> None:
