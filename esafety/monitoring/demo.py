@@ -41,8 +41,8 @@ MESSAGES = [
     (
         9,
         "imap",
-        "anyone got weed killer for the school garden project",
-        "false_positive:Weed killer for the Year 5 garden project.",
+        "omg you are not ugly stop saying that",
+        "false_positive:A friend's reassurance, not an insult.",
     ),
     # The school term "meet at the rec after dark" dismissed twice in parents' notices: the allow list proposes it.
     (

@@ -98,8 +98,11 @@ def test_a_schools_term_does_not_recompile_the_shipped_lexicon(monkeypatch: pyte
 
     monkeypatch.setattr(_HyperscanMatcher, "__init__", counting)
     school = lexicon.with_changes(
-        additions=[{"id": "rec", "phrases": ["meet at the rec"], "category": "grooming", "severity": 3}]
+        # A term no other test adds, so its matcher is not in the process's cache already.
+        additions=[
+            {"id": "bandstand", "phrases": ["the old bandstand"], "category": "grooming", "severity": 3}
+        ]
     )
-    hits = Scanner(school).scan("lets meet at the rec after dark")
-    assert [hit.rule for hit in hits] == ["grooming.rec"]
+    hits = Scanner(school).scan("lets go to the old bandstand after dark")
+    assert [hit.rule for hit in hits] == ["grooming.bandstand"]
     assert compiled and max(compiled) < 10  # only the school's own term (and its spellings) was compiled

@@ -54,7 +54,8 @@ def test_it_reads_one_message_per_line_in_text_format() -> None:
 
 
 def test_it_keeps_order_across_batches() -> None:
-    texts = ["kys" if i % 997 == 0 else f"message {i}" for i in range(4500)]
+    # Zero-padded: a bare number such as 1488 is an extremist code the lexicon flags on its own.
+    texts = ["kys" if i % 997 == 0 else f"message {i:05d}" for i in range(4500)]
     code, out = run(["scan", "--format", "text"], "\n".join(texts) + "\n")
     assert [o["id"] for o in out] == list(range(1, 4501))
     assert [o["id"] for o in out if o["alerts"]] == [i + 1 for i in range(4500) if i % 997 == 0]
