@@ -14,7 +14,7 @@ import functools
 import itertools
 import re
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from esafety.monitoring.scanner._lexicon import Entry, Grammar, Lexicon, shipped_lexicon
 from esafety.monitoring.scanner._matcher import COMMON_WORDS, Matcher, Pattern, build_split_matcher
@@ -34,6 +34,9 @@ _SECOND_PERSON = frozenset(
 )
 
 _CONTEXT_CHARS = 80
+# Texts longer than this are scanned in overlapping pieces of about ``_PIECE_CHARS`` (see ``Scanner._pieces``).
+_SPLIT_CHARS = 40_000
+_PIECE_CHARS = 12_000
 _WORD = re.compile(r"\S+")
 
 # Stated ages, matched on the original text case-folded (digits are not leet here: "15yo" stays a number).
@@ -301,6 +304,17 @@ class Scanner:
                 (p for t in lex.topics for p in t.markers),
             ),
         )
+        # How many words of context a hit may need on either side: a grammar's or entry's window for the hit
+        # itself, as much again for a first-person word after it, a denial's window and the longest phrase (a
+        # negative covering the hit) before it; doubled, as the pieces are cut at spaces of the original text,
+        # and one typed word ("kill...myself", emoji) can become two normalised ones.
+        windows = [e.window for e in lex.entries] + [g.window for g in lex.grammars] + [1]
+        denials = [e.negation_window for e in lex.entries] + [g.negation_window for g in lex.grammars] + [0]
+        longest = max((len(text.split()) for text, _ in patterns), default=1)
+        self._margin_words = 2 * (2 * max(windows) + max(denials) + longest + 8)
+        self._split_chars = _SPLIT_CHARS
+        self._piece_chars = _PIECE_CHARS
+        self._grammar_rules = frozenset(g.rule for g in lex.grammars)
         suppressed: dict[str, set[str]] = {}
         for s in self.lexicon.suppressions:
             suppressed.setdefault(s.group, set()).add(s.rule)
@@ -314,7 +328,8 @@ class Scanner:
         ``groups`` are the groups the author belongs to, for the lexicon's per-group suppressions.
         """
         unmasked = self._unmask(text)
-        if not self._matcher.candidates([unmasked]):
+        # A long text is pre-filtered piece by piece in ``_scan_candidate``.
+        if len(text) <= self._split_chars and not self._matcher.candidates([unmasked]):
             return []
         return self._scan_candidate(text, threshold, groups, unmasked)
 
@@ -324,6 +339,12 @@ class Scanner:
         """``scan`` for many texts at once (much faster than one by one: one matcher pass for the batch)."""
         results: list[list[Hit]] = [[] for _ in texts]
         unmasked = list(map(self._unmask, texts))
+        split = self._split_chars
+        long = [i for i, t in enumerate(texts) if len(t) > split]
+        if long:  # pre-filtered piece by piece in ``_scan_candidate``
+            for i in long:
+                results[i] = self._scan_candidate(texts[i], threshold, groups, unmasked[i])
+            unmasked = [t if len(t) <= split else "" for t in unmasked]
         for i in self._matcher.candidates(unmasked):
             results[i] = self._scan_candidate(texts[i], threshold, groups, unmasked[i])
         return results
@@ -351,6 +372,64 @@ class Scanner:
 
         ``unmasked`` is ``text`` with masked letters put back (same length); it is what is matched, while the
         evidence and context quote ``text``."""
+        if len(text) > self._split_chars:
+            return self._scan_long(
+                text, threshold, groups, self._unmask(text) if unmasked is None else unmasked
+            )
+        return self._scan_piece(text, threshold, groups, unmasked)
+
+    def _pieces(self, text: str) -> list[tuple[int, int, int, int]]:
+        """``(lo, hi, own_lo, own_hi)`` for each piece of a long text: ``text[lo:hi]`` is scanned, and its hits
+        that start in ``own_lo:own_hi`` are kept. The owned stretches tile the text, cut at spaces about
+        ``_piece_chars`` apart; each piece reaches ``_margin_words`` words (spaces) beyond its owned stretch
+        on either side, more than any rule looks around a hit, so a hit is found in the piece that owns its
+        start exactly as in the whole text."""
+        n = len(text)
+        cuts = [0]
+        pos = self._piece_chars
+        while pos < n:
+            space = text.find(" ", pos)
+            if space == -1:
+                break
+            cuts.append(space)
+            pos = space + self._piece_chars
+        cuts.append(n)
+        margin = self._margin_words
+        out = []
+        for own_lo, own_hi in itertools.pairwise(cuts):
+            lo = own_lo
+            for _ in range(margin):
+                lo = text.rfind(" ", 0, lo)
+                if lo <= 0:
+                    lo = 0
+                    break
+            hi = own_hi
+            for _ in range(margin + 1):
+                hi = text.find(" ", hi + 1)
+                if hi == -1:
+                    hi = n
+                    break
+            out.append((lo, hi, own_lo, own_hi))
+        return out
+
+    def _scan_long(self, text: str, threshold: int, groups: Collection[str], unmasked: str) -> list[Hit]:
+        """A long text in overlapping pieces: only the pieces the matcher's batch pre-filter picks are
+        normalised with offsets and go through the context rules. Topic words count within a piece (some
+        thousands of words), not across the whole text."""
+        pieces = self._pieces(text)
+        parts = [unmasked[lo:hi] for lo, hi, _, _ in pieces]
+        found: list[Hit] = []
+        for i in self._matcher.candidates(parts):
+            lo, hi, own_lo, own_hi = pieces[i]
+            for hit in self._scan_piece(text[lo:hi], threshold, groups, parts[i]):
+                start, end = hit.start + lo, hit.end + lo
+                if own_lo <= start < own_hi:
+                    found.append(replace(hit, start=start, end=end, context=_context(text, start, end)))
+        return _merge_pieces(found, self._grammar_rules)
+
+    def _scan_piece(
+        self, text: str, threshold: int, groups: Collection[str], unmasked: str | None = None
+    ) -> list[Hit]:
         norm = normalise(text if unmasked is None else unmasked)
         found: list[_Found] = []
         runs_at = norm.runs
@@ -668,6 +747,36 @@ def _speaks_for_self(
         if word.group() in _FIRST_PERSON and not between(word.end(), start):
             return True
     return any(word.group() in _FIRST_PERSON and not between(end, word.start()) for word in after)
+
+
+def _merge_pieces(hits: list[Hit], grammars: Collection[str]) -> list[Hit]:
+    """The hits of a long text's pieces as one scan of the whole would give them: a grammar once (its first
+    hit), and one hit per category and overlapping stretch (the most severe, then the longest)."""
+    hits.sort(key=lambda h: (h.start, -h.end))
+    seen: set[str] = set()
+    kept: list[Hit] = []
+    for hit in hits:
+        if hit.rule in grammars:
+            if hit.rule in seen:
+                continue
+            seen.add(hit.rule)
+        clash = next(
+            (
+                k
+                for k, other in enumerate(kept)
+                if other.category == hit.category and other.start < hit.end and hit.start < other.end
+            ),
+            None,
+        )
+        if clash is None:
+            kept.append(hit)
+        elif (hit.severity, hit.end - hit.start) > (
+            kept[clash].severity,
+            kept[clash].end - kept[clash].start,
+        ):
+            kept[clash] = hit
+    kept.sort(key=lambda h: (h.start, h.end, h.category))
+    return kept
 
 
 def _best_per_span(

@@ -121,3 +121,46 @@ def test_it_leaves_masks_that_could_be_an_ordinary_word_or_show_too_little() -> 
     assert Unmasker(["kill"], ["kell"])("k*ll") == "k*ll"  # an ordinary word fits
     assert unmask("m**l*ms") == "m**l*ms"  # more masks than a third of the word
     assert unmask("10*30") == "10*30"  # numbers are not words
+
+
+def _whole_and_pieces(scanner: Scanner) -> tuple[Scanner, Scanner]:
+    whole = Scanner(scanner.lexicon, backend=scanner.backend)
+    whole._split_chars = 10**9  # never split
+    pieces = Scanner(scanner.lexicon, backend=scanner.backend)
+    pieces._split_chars = 400
+    pieces._piece_chars = 300
+    return whole, pieces
+
+
+def test_it_finds_each_hit_of_a_long_text_once_across_piece_boundaries(scanner: Scanner) -> None:
+    whole, pieces = _whole_and_pieces(scanner)
+    filler = ["we", "went", "to", "the", "park", "and", "played", "football", "after", "lunch"]
+    hits_seen = straddling = 0
+    for shift in range(0, 60, 7):
+        words = (filler * 40)[: 300 + shift]
+        # A grammar hit with words between its slots, an entry and a slur, every 90 words or so.
+        for at, phrase in ((60, "muslims are all terrorists"), (150, "i want to die"), (240, "slurword")):
+            words[at + shift : at + shift] = phrase.split()
+        text = " ".join(words)
+        expected = whole.scan(text)
+        got = pieces.scan(text)
+        assert [(h.rule, h.start, h.end, h.evidence, h.context) for h in got] == [
+            (h.rule, h.start, h.end, h.evidence, h.context) for h in expected
+        ]
+        assert pieces.scan_many([text, "muslims are terrorists"])[0] == got
+        assert len(expected) == 3
+        cuts = [own_lo for _, _, own_lo, _ in pieces._pieces(text)]
+        hits_seen += len(got)
+        straddling += sum(1 for h in got for c in cuts if h.start < c < h.end)
+    assert hits_seen == 27
+    assert straddling >= 1  # some hit crossed a cut between pieces and was still found once
+
+
+def test_it_keeps_a_denial_in_the_piece_before_the_hit(scanner: Scanner) -> None:
+    whole, pieces = _whole_and_pieces(scanner)
+    filler = ["we", "went", "to", "the", "park", "and", "played", "football", "after", "lunch"]
+    for shift in range(0, 40):
+        words = (filler * 30)[: 200 + shift] + ["i", "dont", "want", "to", "die"] + filler * 5
+        text = " ".join(words)
+        assert whole.scan(text) == []
+        assert pieces.scan(text) == []
