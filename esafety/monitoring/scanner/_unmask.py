@@ -23,6 +23,16 @@ _MASKS = "*#%?^&~+@!$"
 # A word with at least one mask between two letters.
 _MASKED = re.compile(r"(?<![^\W\d_])[^\W\d_]+(?:[" + re.escape(_MASKS) + r"]{1,2}[^\W\d_]+)+(?![^\W\d_])")
 _MASK_CHARS = frozenset(_MASKS)
+# A mask between two letters: the cheap test that most texts fail (starts at a mask, not at every letter).
+_HINT = re.compile(
+    r"["
+    + re.escape(_MASKS)
+    + r"](?<=[^\W\d_]["
+    + re.escape(_MASKS)
+    + r"])(?=["
+    + re.escape(_MASKS)
+    + r"]?[^\W\d_])"
+)
 _PLAIN_WORD = re.compile(r"[a-z]+\*?")
 
 
@@ -51,11 +61,12 @@ class Unmasker:
 
     def __call__(self, text: str) -> str:
         """``text`` with each masked word the lexicon knows spelled out (same length, same offsets)."""
-        if not any(c in text for c in _MASK_CHARS):
+        hint = _HINT.search(text)
+        if hint is None:
             return text
         pieces: list[str] = []
         last = 0
-        for match in _MASKED.finditer(text):
+        for match in _MASKED.finditer(text, max(0, text.rfind(" ", 0, hint.start()))):
             word = self._fill(match.group())
             if word is not None:
                 pieces.append(text[last : match.start()])
