@@ -20,6 +20,9 @@ A data file looks like this::
     first_person = false         # true: needs I/I'm/me/my/myself within `window` words (or in the phrase)
     window = 4
     negatives = ["kill myself laughing"]   # a match inside one of these is not a hit
+    negated_by = ["not", "never", "isnt", "@..."]   # optional: a denial within `negation_window` words
+                                 # before the hit (or, for a grammar, between its slots) silences it
+    negation_window = 3          # optional, 1-8 (default 3)
     severity_first_person = 5    # optional: the severity when a first-person word is within `window` words
     severity_child_age = 5       # optional: the severity when a child's age is stated near the hit
     severity_adult_age = 5       # optional: the severity when an adult's age is stated near the hit
@@ -35,6 +38,8 @@ A data file looks like this::
     inflect = true               # a single plain word in a slot also matches its -s/-es/-ed/-ing forms
     first_person = false         # as for entries
     negatives = ["@..."]         # as for entries: a hit wholly inside one of these is not a hit
+    negated_by = ["not", "never"]   # as for entries: "muslims are not terrorists" is quiet, "muslims are
+                                 # terrorists" alerts (a denial that is part of a slot term does not count)
     # severity_first_person, severity_child_age, severity_adult_age: as for entries
 
     [[context]]                  # negative context for every entry and grammar of the listed categories
@@ -63,6 +68,13 @@ through the very normaliser messages go through (accents dropped, look-alikes ma
 "wyślij" matches "wyslij" and "WYŚLIJ", and Arabic or other scripts match as written. A ``#`` only starts a
 comment at the start of a line or after a space, so write hashtags without their ``#`` (the normaliser turns
 it into a space anyway). Emoji are written as themselves: the normaliser turns each into a word of its own.
+
+Denials (``negated_by``, ``negation_window``): a hit is dropped when one of the ``negated_by`` phrases lies
+within ``negation_window`` words before it, or inside a grammar's hit between its slot terms ("muslims are not
+terrorists", "not all refugees are criminals"), unless the denial overlaps a matched phrase or slot term itself
+(a phrase that says "not" is not denied by its own "not"). Denials after the hit do not count ("they are
+terrorists, not heroes" still alerts). Phrases go through the normaliser like every other, so "isn't" is
+written "isnt" or "isn't" alike.
 
 Severity from context (``severity_*``): each names the severity the hit takes instead of ``severity`` when its
 condition holds (the highest that applies wins; it never lowers a hit's severity). A first-person word is one
@@ -137,6 +149,8 @@ class Entry:
     severity_first_person: int = 0  # 0: no change (see the module docstring)
     severity_child_age: int = 0
     severity_adult_age: int = 0
+    negated_by: tuple[str, ...] = ()  # denials that silence the hit (see the module docstring)
+    negation_window: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +172,8 @@ class Grammar:
     severity_first_person: int = 0
     severity_child_age: int = 0
     severity_adult_age: int = 0
+    negated_by: tuple[str, ...] = ()
+    negation_window: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +333,20 @@ def _window(raw: Mapping[str, object], default: int, top: int, where: str) -> in
     return window
 
 
+def _negation(
+    raw: Mapping[str, object], vocab: Mapping[str, tuple[str, ...]], where: str
+) -> tuple[tuple[str, ...], int]:
+    """``negated_by`` (expanded) and ``negation_window``."""
+    denials = raw.get("negated_by")
+    expanded = (
+        _expand(_strings(denials, f"{where} negated_by"), vocab, f"{where} negated_by") if denials else ()
+    )
+    window = _window(
+        {"window": raw.get("negation_window", 3)}, 3, _MAX_NEGATION_WINDOW, f"{where} negation_window"
+    )
+    return expanded, window
+
+
 def _context_severities(raw: Mapping[str, object], where: str) -> dict[str, int]:
     """``severity_first_person``, ``severity_child_age``, ``severity_adult_age`` (0 when not given)."""
     return {
@@ -357,7 +387,10 @@ _ENTRY_KEYS = {
     "severity_first_person",
     "severity_child_age",
     "severity_adult_age",
+    "negated_by",
+    "negation_window",
 }
+_MAX_NEGATION_WINDOW = 8
 _GRAMMAR_KEYS = (_ENTRY_KEYS - {"phrases", "category"}) | {"slots", "ordered", "inflect"}
 
 
@@ -371,6 +404,7 @@ def _entry(
         raise LexiconError(f"{where}: unknown keys {sorted(unknown)}")
     negatives = raw.get("negatives")
     severities = _context_severities(raw, where)
+    denials, denial_window = _negation(raw, vocab, where)
     return Entry(
         rule=f"{category}.{ident}",
         category=category,
@@ -386,6 +420,8 @@ def _entry(
         severity_first_person=severities["severity_first_person"],
         severity_child_age=severities["severity_child_age"],
         severity_adult_age=severities["severity_adult_age"],
+        negated_by=denials,
+        negation_window=denial_window,
     )
 
 
@@ -411,6 +447,7 @@ def _grammar(
         raise LexiconError(f"{where}: window {window} is shorter than its {len(slots)} slots")
     negatives = raw.get("negatives")
     severities = _context_severities(raw, where)
+    denials, denial_window = _negation(raw, vocab, where)
     return Grammar(
         rule=f"{category}.{ident}",
         category=category,
@@ -427,6 +464,8 @@ def _grammar(
         severity_first_person=severities["severity_first_person"],
         severity_child_age=severities["severity_child_age"],
         severity_adult_age=severities["severity_adult_age"],
+        negated_by=denials,
+        negation_window=denial_window,
     )
 
 
@@ -482,6 +521,8 @@ def _finish(
                     e.severity_first_person,
                     e.severity_child_age,
                     e.severity_adult_age,
+                    e.negated_by,
+                    e.negation_window,
                 ]
                 for e in entries
             ],
@@ -500,6 +541,8 @@ def _finish(
                     g.severity_first_person,
                     g.severity_child_age,
                     g.severity_adult_age,
+                    g.negated_by,
+                    g.negation_window,
                 ]
                 for g in grammars
             ],

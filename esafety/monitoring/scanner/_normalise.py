@@ -213,6 +213,48 @@ def _map_emoji(ch: str) -> str | None:
     return None
 
 
+# Latin letters NFKD leaves alone that imitate a plain one by their shape: a letter with a hook, stroke, tail or
+# other mark ("ɦ", "ƙ", "ȿ"), a small capital ("ʜ", "ᴋ"), a script or open form ("ɡ", "ɛ", "ɔ"). Read from the
+# Unicode name, so the whole IPA and phonetic blocks are covered rather than a hand-picked few.
+_LATIN_NAME = re.compile(
+    r"LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL |SCRIPT |OPEN |DOTLESS |STRETCHED |CLOSED )?"
+    r"([A-Z])(?: WITH .*| BAR| STROKE| RETROFLEX HOOK| HOOK| TAIL)?"
+)
+# Look-alikes from other scripts not in ``_CONFUSABLES`` whose name does not give them away.
+_MORE_CONFUSABLES = {
+    "һ": "h",  # Cyrillic shha
+    "Һ": "h",
+    "ԍ": "g",
+    "ҽ": "e",
+    "ѵ": "v",
+    "Ѵ": "v",
+    "ԃ": "d",
+    "ɩ": "i",  # Latin iota
+    "ɸ": "o",
+    "օ": "o",  # Armenian
+    "ս": "u",
+    "ո": "n",
+    "ց": "g",
+    "հ": "h",
+    "ǝ": "e",  # turned e
+    "ə": "e",  # schwa
+    "ʋ": "v",
+    "ɯ": "w",
+    "ꞵ": "b",
+    "ꭓ": "x",
+}
+
+
+def _look_alike(ch: str) -> str | None:
+    """The plain letter ``ch`` imitates, if it is a Latin (or other) look-alike stage 1 would otherwise keep."""
+    if ch in _MORE_CONFUSABLES:
+        return _MORE_CONFUSABLES[ch]
+    if ch.isascii() or not ch.isalpha():
+        return None
+    match = _LATIN_NAME.fullmatch(unicodedata.name(ch, ""))
+    return match.group(1).lower() if match else None
+
+
 def _map_char(ch: str) -> str:
     """Stage 1 for one character: what it becomes in the normalised text (possibly nothing)."""
     if ch in _APOSTROPHES:
@@ -231,7 +273,7 @@ def _map_char(ch: str) -> str:
     for part in unicodedata.normalize("NFKD", ch):
         if unicodedata.category(part) in ("Mn", "Me"):
             continue
-        part = _CONFUSABLES.get(part, part)
+        part = _CONFUSABLES.get(part) or _look_alike(part) or part
         for folded in part.casefold():
             if folded.isalnum() or folded in _KEPT:
                 out.append(folded)
@@ -258,6 +300,29 @@ for _code in range(128):
     _STAGE1[_code] = _map_char(chr(_code)) or None
 _STAGE1[ord(SEPARATOR)] = " "
 
+
+# Stage 1 with ASCII capitals kept, for stage 2 (which lower-cases what it returns). One for one with
+# ``_STAGE1``, so offsets are the same.
+class _CasedTable(_Stage1Table):
+    """``_STAGE1`` but capitals (and small capitals) that become one ASCII letter become a capital."""
+
+    def __missing__(self, code: int) -> str | None:
+        value = _STAGE1[code]
+        ch = chr(code)
+        one_letter = (
+            bool(value) and len(value or "") == 1 and (value or "").isascii() and (value or "").isalpha()
+        )
+        if one_letter and (ch.isupper() or "SMALL CAPITAL" in unicodedata.name(ch, "")):
+            value = (value or "").upper()
+        self[code] = value
+        return value
+
+
+_STAGE1_CASED = _CasedTable(_STAGE1)
+for _code in range(ord("A"), ord("Z") + 1):
+    _STAGE1_CASED[_code] = chr(_code)
+_LOWER = str.maketrans({chr(c): chr(c).lower() for c in range(ord("A"), ord("Z") + 1)})
+
 _LETTER = r"(?:[^\W_]|[@$!|])"
 _NOT_LETTER_BEFORE = r"(?<![^\W_])(?<![@$!|])"
 _NOT_LETTER_AFTER = r"(?![^\W_])(?![@$!|])"
@@ -282,23 +347,44 @@ _RUN = re.compile(r"(.)\1+", re.DOTALL)
 _RUN_CHAR = operator.methodcaller("group", 1)
 
 
-def _shortest_gap(spaced: str) -> int:
-    return min(map(len, _SPACED_GAP.findall(spaced)))
+def _breaks(spaced: str) -> list[bool]:
+    """For each gap of a run of spaced letters: whether it is a word break.
+
+    A gap longer than the run's shortest is one ("f a t  c o w" is "fat cow"), and so is a change of case next
+    to two or more capitals ("I S I S r" is "isis r", "F A T c o w" is "fat cow"): a one-letter word beside a
+    spaced-out word ("r", "u", "a") must not be swallowed into it. One capital before small letters is how a
+    sentence starts ("S u i c i d e"), so it joins.
+    """
+    gaps = _SPACED_GAP.findall(spaced)
+    shortest = min(map(len, gaps))
+    letters = _SPACED_GAP.split(spaced)
+    upper = [ch.isascii() and ch.isupper() for ch in letters]
+    lower = [ch.isascii() and ch.islower() for ch in letters]
+    out = [len(gap) > shortest for gap in gaps]
+    if any(upper) and any(lower):
+        for i in range(len(gaps)):
+            if (upper[i] and lower[i + 1] and i > 0 and upper[i - 1]) or (
+                lower[i] and upper[i + 1] and i + 2 < len(letters) and upper[i + 2]
+            ):
+                out[i] = True
+    return out
 
 
 def _join(match: re.Match[str]) -> str:
-    """Spaced letters joined. Gaps longer than the shortest in the run are word breaks: "f a t  c o w" is
-    "fat cow", "R o s i e   i s   u g l y" is "rosie is ugly", "s u i c i d e" is "suicide"."""
+    """Spaced letters joined, with a space at each word break (see ``_breaks``): "s u i c i d e" is
+    "suicide", "R o s i e   i s   u g l y" is "rosie is ugly"."""
     spaced = match.group()
-    lengths = set(map(len, _SPACED_GAP.findall(spaced)))
-    if len(lengths) == 1:  # the usual case, every gap alike: the letters are every (gap + 1)th character
-        return spaced[:: lengths.pop() + 1]
-    shortest = min(lengths)
-    return _SPACED_GAP.sub(lambda gap: " " if len(gap.group()) > shortest else "", spaced)
+    if spaced.islower() or spaced.isupper() or not any(c.isupper() for c in spaced):
+        lengths = set(map(len, _SPACED_GAP.findall(spaced)))
+        if len(lengths) == 1:  # the usual case, every gap alike: the letters are every (gap + 1)th character
+            return spaced[:: lengths.pop() + 1]
+    breaks = iter(_breaks(spaced))
+    return _SPACED_GAP.sub(lambda gap: " " if next(breaks) else "", spaced)
 
 
 def _stage2(text: str) -> str:
-    return _SPACED.sub(_join, text)
+    """Stage 2 over stage 1's output with ASCII capitals kept (they tell word breaks apart), lower-cased after."""
+    return _SPACED.sub(_join, text).translate(_LOWER)
 
 
 def _leet_token(token: str) -> str:
@@ -365,7 +451,7 @@ def _stage1(text: str, table: _Stage1Table) -> str:
 
 def normalise_fast(text: str) -> str:
     """The normalised, space-padded form of ``text`` without offsets (a separator stays a separator)."""
-    out = _stage1(" " + text + " ", _STAGE1)
+    out = _stage1(" " + text + " ", _STAGE1_CASED)
     out = _stage2(out)
     out = _stage3(out)
     out = out.translate(_STAGE4)
@@ -378,14 +464,16 @@ def join_batch(texts: list[str]) -> str:
     return " " + (" " + SEPARATOR + " ").join(cleaned) + " "
 
 
-def stage1_join(texts: Sequence[str]) -> str:
-    """Stage 1 over ``join_batch(texts)``, keeping the separators (the pre-filter's starting point)."""
+def stage1_join(texts: Sequence[str], *, cased: bool = False) -> str:
+    """Stage 1 over ``join_batch(texts)``, keeping the separators (the pre-filter's starting point; with
+    ``cased``, ASCII capitals kept for stage 2)."""
     # One emoji anywhere would push the whole batch off CPython's ASCII fast path for str.translate (a dict
     # lookup per character, dozens of times slower). The few texts outside ASCII (``isascii`` is a word-at-a-time
     # check, far cheaper than a regular expression over the batch) are translated on their own first; stage 1
     # maps its own ASCII output to itself, so translating the batch again changes nothing there.
-    early = [t if t.isascii() else _stage1(t, _BATCH_STAGE1) for t in texts]
-    return join_batch(early).translate(_BATCH_STAGE1)
+    table = _BATCH_STAGE1_CASED if cased else _BATCH_STAGE1
+    early = [t if t.isascii() else _stage1(t, table) for t in texts]
+    return join_batch(early).translate(table)
 
 
 def normalise_batch(texts: list[str]) -> str:
@@ -394,7 +482,7 @@ def normalise_batch(texts: list[str]) -> str:
     Every stage leaves the separator (and the spaces around it) alone, so the piece between two separators is
     exactly ``normalise_fast`` of that text.
     """
-    out = stage1_join(texts)
+    out = stage1_join(texts, cased=True)
     out = _stage2(out)
     out = _stage3(out)
     out = out.translate(_STAGE4)
@@ -422,6 +510,8 @@ _MAY_MOVE = re.compile(
 # The batch table differs from stage 1 only in keeping the separator (message text cannot contain it).
 _BATCH_STAGE1 = _Stage1Table(_STAGE1)
 _BATCH_STAGE1[ord(SEPARATOR)] = SEPARATOR
+_BATCH_STAGE1_CASED = _CasedTable(_STAGE1_CASED)
+_BATCH_STAGE1_CASED[ord(SEPARATOR)] = SEPARATOR
 
 
 class _Map:
@@ -522,7 +612,7 @@ class Normalised:
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` keeping, for every normalised character, the original span it came from."""
     padded = " " + text + " "
-    s1 = _stage1(padded, _STAGE1)
+    s1 = _stage1(padded, _STAGE1_CASED)
     k1: _Map | None = None
     if not (len(s1) == len(padded) and padded.isascii()):
         # Plain ASCII maps one character to one, so stage 1 moved nothing (the common case); otherwise a
@@ -552,7 +642,7 @@ def _stage2_map(text: str) -> tuple[str, _Map | None]:
     """Stage 2, with the map from each output character to its index in ``text`` (``None``: unchanged)."""
     matches = list(_SPACED.finditer(text))
     if not matches:
-        return text, None
+        return text.translate(_LOWER), None
     pieces: list[str] = []
     sources = _Map()
     out = last = 0
@@ -566,11 +656,11 @@ def _stage2_map(text: str) -> tuple[str, _Map | None]:
 
     for match in matches:
         copy(last, match.start())
-        shortest = _shortest_gap(match.group())
+        breaks = iter(_breaks(match.group()))
         position = match.start()
         for gap in _SPACED_GAP.finditer(text, match.start(), match.end()):
             copy(position, gap.start())
-            if gap.end() - gap.start() > shortest:
+            if next(breaks):
                 pieces.append(" ")
                 sources.add(out, gap.start())
                 out += 1
@@ -578,7 +668,7 @@ def _stage2_map(text: str) -> tuple[str, _Map | None]:
         copy(position, match.end())
         last = match.end()
     copy(last, len(text))
-    return "".join(pieces), sources
+    return "".join(pieces).translate(_LOWER), sources
 
 
 def _stage5_map(text: str) -> tuple[str, _Map, dict[int, int]]:

@@ -14,11 +14,12 @@ import functools
 import itertools
 import re
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from esafety.monitoring.scanner._lexicon import Entry, Grammar, Lexicon, shipped_lexicon
 from esafety.monitoring.scanner._matcher import COMMON_WORDS, Matcher, Pattern, build_split_matcher
 from esafety.monitoring.scanner._normalise import Normalised, normalise, normalise_fast
+from esafety.monitoring.scanner._unmask import Unmasker
 
 __all__ = ["DEFAULT_THRESHOLD", "Hit", "Scanner", "inflections", "stated_ages"]
 
@@ -33,6 +34,9 @@ _SECOND_PERSON = frozenset(
 )
 
 _CONTEXT_CHARS = 80
+# Texts longer than this are scanned in overlapping pieces of about ``_PIECE_CHARS`` (see ``Scanner._pieces``).
+_SPLIT_CHARS = 40_000
+_PIECE_CHARS = 12_000
 _WORD = re.compile(r"\S+")
 
 # Stated ages, matched on the original text case-folded (digits are not leet here: "15yo" stays a number).
@@ -67,13 +71,14 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class _Target:
-    kind: str  # "entry", "slot", "negative" or "topic"
+    kind: str  # "entry", "slot", "negative", "denial" or "topic"
     index: int  # entry, grammar, context or topic index (see ``owner`` for negatives)
     phrase: str
     personal: bool  # the phrase itself contains a first- or second-person word
     first_person: bool  # the phrase itself contains a first-person word
     slot: int = -1  # for "slot": which slot of the grammar
-    owner: str = ""  # for "negative": "entry", "grammar" (their own negatives) or "context"
+    owner: str = ""  # for "negative": "entry", "grammar" (their own negatives) or "context"; for "denial":
+    # "entry" or "grammar"
 
 
 # Text-speak spellings of common words, expanded in phrases so the lexicon can be written in plain English:
@@ -246,6 +251,8 @@ class Scanner:
                 add("entry", i, phrase, pre=True)
             for phrase in entry.negatives:
                 add("negative", i, phrase, owner="entry")
+            for phrase in entry.negated_by:
+                add("denial", i, phrase, owner="entry")
         for i, grammar in enumerate(self.lexicon.grammars):
             rarest = min(range(len(grammar.slots)), key=lambda k: _rarity(grammar.slots[k]))
             for k, slot in enumerate(grammar.slots):
@@ -254,6 +261,8 @@ class Scanner:
                     add("slot", i, phrase, slot=k, pre=k == rarest, forms=forms)
             for phrase in grammar.negatives:
                 add("negative", i, phrase, owner="grammar")
+            for phrase in grammar.negated_by:
+                add("denial", i, phrase, owner="grammar")
         for i, context in enumerate(self.lexicon.contexts):
             for phrase in context.phrases:
                 add("negative", i, phrase, owner="context")
@@ -274,13 +283,38 @@ class Scanner:
         # one does not recompile the shipped lexicon's.
         entries = self.lexicon.entries
         own = [
-            t.kind in ("entry", "negative")
+            t.kind in ("entry", "negative", "denial")
             and t.owner in ("", "entry")
             and entries[t.index].source != "shipped"
             for t in targets
         ]
         self._matcher: Matcher = build_split_matcher(patterns, prefilter, own, backend)
         self.backend = self._matcher.backend
+        lex = self.lexicon
+        self._unmask = Unmasker(
+            itertools.chain(
+                (p for e in lex.entries for p in e.phrases),
+                (p for g in lex.grammars for slot in g.slots for p in slot),
+            ),
+            itertools.chain(
+                COMMON_WORDS,
+                (p for e in lex.entries for p in e.negatives),
+                (p for g in lex.grammars for p in g.negatives),
+                (p for c in lex.contexts for p in c.phrases),
+                (p for t in lex.topics for p in t.markers),
+            ),
+        )
+        # How many words of context a hit may need on either side: a grammar's or entry's window for the hit
+        # itself, as much again for a first-person word after it, a denial's window and the longest phrase (a
+        # negative covering the hit) before it; doubled, as the pieces are cut at spaces of the original text,
+        # and one typed word ("kill...myself", emoji) can become two normalised ones.
+        windows = [e.window for e in lex.entries] + [g.window for g in lex.grammars] + [1]
+        denials = [e.negation_window for e in lex.entries] + [g.negation_window for g in lex.grammars] + [0]
+        longest = max((len(text.split()) for text, _ in patterns), default=1)
+        self._margin_words = 2 * (2 * max(windows) + max(denials) + longest + 8)
+        self._split_chars = _SPLIT_CHARS
+        self._piece_chars = _PIECE_CHARS
+        self._grammar_rules = frozenset(g.rule for g in lex.grammars)
         suppressed: dict[str, set[str]] = {}
         for s in self.lexicon.suppressions:
             suppressed.setdefault(s.group, set()).add(s.rule)
@@ -293,17 +327,26 @@ class Scanner:
 
         ``groups`` are the groups the author belongs to, for the lexicon's per-group suppressions.
         """
-        if not self._matcher.candidates([text]):
+        unmasked = self._unmask(text)
+        # A long text is pre-filtered piece by piece in ``_scan_candidate``.
+        if len(text) <= self._split_chars and not self._matcher.candidates([unmasked]):
             return []
-        return self._scan_candidate(text, threshold, groups)
+        return self._scan_candidate(text, threshold, groups, unmasked)
 
     def scan_many(
         self, texts: Sequence[str], *, threshold: int = DEFAULT_THRESHOLD, groups: Collection[str] = ()
     ) -> list[list[Hit]]:
         """``scan`` for many texts at once (much faster than one by one: one matcher pass for the batch)."""
         results: list[list[Hit]] = [[] for _ in texts]
-        for i in self._matcher.candidates(texts):
-            results[i] = self._scan_candidate(texts[i], threshold, groups)
+        unmasked = list(map(self._unmask, texts))
+        split = self._split_chars
+        long = [i for i, t in enumerate(texts) if len(t) > split]
+        if long:  # pre-filtered piece by piece in ``_scan_candidate``
+            for i in long:
+                results[i] = self._scan_candidate(texts[i], threshold, groups, unmasked[i])
+            unmasked = [t if len(t) <= split else "" for t in unmasked]
+        for i in self._matcher.candidates(unmasked):
+            results[i] = self._scan_candidate(texts[i], threshold, groups, unmasked[i])
         return results
 
     def _suppressed_rules(self, groups: Collection[str]) -> set[str]:
@@ -317,13 +360,77 @@ class Scanner:
         # The offset-keeping normaliser costs several times more than the plain one, so it only runs when the
         # plain one shows an entry's phrase or a term of a grammar's pre-filter slot (without which the grammar
         # cannot fire).
-        if not any(self._prefilter[i] for i, _, _ in self._matcher.find(normalise_fast(text))):
+        unmasked = self._unmask(text)
+        if not any(self._prefilter[i] for i, _, _ in self._matcher.find(normalise_fast(unmasked))):
             return []
-        return self._scan_candidate(text, threshold, groups)
+        return self._scan_candidate(text, threshold, groups, unmasked)
 
-    def _scan_candidate(self, text: str, threshold: int, groups: Collection[str]) -> list[Hit]:
-        """The hits in a text whose normalised form holds an entry's phrase or a grammar's slot term."""
-        norm = normalise(text)
+    def _scan_candidate(
+        self, text: str, threshold: int, groups: Collection[str], unmasked: str | None = None
+    ) -> list[Hit]:
+        """The hits in a text whose normalised form holds an entry's phrase or a grammar's slot term.
+
+        ``unmasked`` is ``text`` with masked letters put back (same length); it is what is matched, while the
+        evidence and context quote ``text``."""
+        if len(text) > self._split_chars:
+            return self._scan_long(
+                text, threshold, groups, self._unmask(text) if unmasked is None else unmasked
+            )
+        return self._scan_piece(text, threshold, groups, unmasked)
+
+    def _pieces(self, text: str) -> list[tuple[int, int, int, int]]:
+        """``(lo, hi, own_lo, own_hi)`` for each piece of a long text: ``text[lo:hi]`` is scanned, and its hits
+        that start in ``own_lo:own_hi`` are kept. The owned stretches tile the text, cut at spaces about
+        ``_piece_chars`` apart; each piece reaches ``_margin_words`` words (spaces) beyond its owned stretch
+        on either side, more than any rule looks around a hit, so a hit is found in the piece that owns its
+        start exactly as in the whole text."""
+        n = len(text)
+        cuts = [0]
+        pos = self._piece_chars
+        while pos < n:
+            space = text.find(" ", pos)
+            if space == -1:
+                break
+            cuts.append(space)
+            pos = space + self._piece_chars
+        cuts.append(n)
+        margin = self._margin_words
+        out = []
+        for own_lo, own_hi in itertools.pairwise(cuts):
+            lo = own_lo
+            for _ in range(margin):
+                lo = text.rfind(" ", 0, lo)
+                if lo <= 0:
+                    lo = 0
+                    break
+            hi = own_hi
+            for _ in range(margin + 1):
+                hi = text.find(" ", hi + 1)
+                if hi == -1:
+                    hi = n
+                    break
+            out.append((lo, hi, own_lo, own_hi))
+        return out
+
+    def _scan_long(self, text: str, threshold: int, groups: Collection[str], unmasked: str) -> list[Hit]:
+        """A long text in overlapping pieces: only the pieces the matcher's batch pre-filter picks are
+        normalised with offsets and go through the context rules. Topic words count within a piece (some
+        thousands of words), not across the whole text."""
+        pieces = self._pieces(text)
+        parts = [unmasked[lo:hi] for lo, hi, _, _ in pieces]
+        found: list[Hit] = []
+        for i in self._matcher.candidates(parts):
+            lo, hi, own_lo, own_hi = pieces[i]
+            for hit in self._scan_piece(text[lo:hi], threshold, groups, parts[i]):
+                start, end = hit.start + lo, hit.end + lo
+                if own_lo <= start < own_hi:
+                    found.append(replace(hit, start=start, end=end, context=_context(text, start, end)))
+        return _merge_pieces(found, self._grammar_rules)
+
+    def _scan_piece(
+        self, text: str, threshold: int, groups: Collection[str], unmasked: str | None = None
+    ) -> list[Hit]:
+        norm = normalise(text if unmasked is None else unmasked)
         found: list[_Found] = []
         runs_at = norm.runs
         matches = self._matcher.find(norm.text)
@@ -350,14 +457,14 @@ class Scanner:
         slots = [f for f in found if f[0].kind == "slot"]
         if not entries and not slots:
             return []
-        negatives = [f for f in found if f[0].kind == "negative"]
+        negatives = [f for f in found if f[0].kind in ("negative", "denial")]
         topics = [(f[0].index, f[1], f[2]) for f in found if f[0].kind == "topic"]
         suppressed = self._suppressed_rules(groups)
         checks = _Checks(self.lexicon, text, norm, negatives, topics, suppressed, threshold)
         hits: list[tuple[Entry | Grammar, str, int, int, int]] = []
         for target, s, e in entries:
             entry = self.lexicon.entries[target.index]
-            severity = checks.passes(entry, target.index, [target], s, e)
+            severity = checks.passes(entry, target.index, [target], s, e, [(s, e)])
             if severity:
                 hits.append((entry, target.phrase, severity, s, e))
         if slots:
@@ -384,7 +491,8 @@ class Scanner:
             for combo in _combinations(per_slot, spaces, grammar.window, grammar.ordered):
                 s = min(f[1] for f in combo)
                 e = max(f[2] for f in combo)
-                severity = checks.passes(grammar, index, [f[0] for f in combo], s, e)
+                spans = [(f[1], f[2]) for f in combo]
+                severity = checks.passes(grammar, index, [f[0] for f in combo], s, e, spans)
                 if severity:
                     phrase = " + ".join(f[0].phrase for f in sorted(combo, key=lambda f: f[1]))
                     out.append((grammar, phrase, severity, s, e))
@@ -480,8 +588,16 @@ class _Checks:
         self._ages: list[tuple[int, int, str]] | None = None
         self._by_category: dict[str, list[tuple[int, int]]] | None = None
 
-    def passes(self, rule: Entry | Grammar, index: int, targets: list[_Target], s: int, e: int) -> int:
-        """The hit's severity if it survives the context rules, else 0."""
+    def passes(
+        self,
+        rule: Entry | Grammar,
+        index: int,
+        targets: list[_Target],
+        s: int,
+        e: int,
+        spans: Sequence[tuple[int, int]] = (),
+    ) -> int:
+        """The hit's severity if it survives the context rules, else 0 (``spans``: its terms' spans)."""
         norm = self.norm
         if rule.rule in self.suppressed or any(t.phrase in self.suppressed for t in targets):
             return 0
@@ -516,7 +632,19 @@ class _Checks:
         # A negative context must cover the whole hit: "cut myself on the" excuses "cut myself", but "i'm
         # starving" must not excuse "starving myself".
         owner = "entry" if isinstance(rule, Entry) else "grammar"
+        reach: int | None = None
         for negative, ns, ne in self.negatives:
+            if negative.kind == "denial":
+                if negative.owner != owner or negative.index != index or ne > e:
+                    continue
+                if any(ns < te and ts < ne for ts, te in spans):
+                    continue  # part of a matched term: "not" in a phrase does not deny the phrase
+                if reach is None:
+                    words = _words_before(norm.text, s, rule.negation_window)
+                    reach = words[0].start() if words else s
+                if ns >= reach:
+                    return 0
+                continue
             if ns <= s and e <= ne:
                 if negative.owner == "context":
                     if rule.category in self.lexicon.contexts[negative.index].categories:
@@ -619,6 +747,36 @@ def _speaks_for_self(
         if word.group() in _FIRST_PERSON and not between(word.end(), start):
             return True
     return any(word.group() in _FIRST_PERSON and not between(end, word.start()) for word in after)
+
+
+def _merge_pieces(hits: list[Hit], grammars: Collection[str]) -> list[Hit]:
+    """The hits of a long text's pieces as one scan of the whole would give them: a grammar once (its first
+    hit), and one hit per category and overlapping stretch (the most severe, then the longest)."""
+    hits.sort(key=lambda h: (h.start, -h.end))
+    seen: set[str] = set()
+    kept: list[Hit] = []
+    for hit in hits:
+        if hit.rule in grammars:
+            if hit.rule in seen:
+                continue
+            seen.add(hit.rule)
+        clash = next(
+            (
+                k
+                for k, other in enumerate(kept)
+                if other.category == hit.category and other.start < hit.end and hit.start < other.end
+            ),
+            None,
+        )
+        if clash is None:
+            kept.append(hit)
+        elif (hit.severity, hit.end - hit.start) > (
+            kept[clash].severity,
+            kept[clash].end - kept[clash].start,
+        ):
+            kept[clash] = hit
+    kept.sort(key=lambda h: (h.start, h.end, h.category))
+    return kept
 
 
 def _best_per_span(

@@ -49,6 +49,19 @@ GOLDEN = [
     ("🇰🇮🇱🇱", "kil"),  # regional indicator letters (flags) are letters
     ("🅱", "b"),
     ("a © b", "a b"),  # other symbols stay spaces
+    # A one-letter word beside spaced capitals is a word of its own; one capital starting a sentence is not.
+    ("I S I S r evil", "isis r evil"),
+    ("r I S I S", "r isis"),
+    ("K I L L u r s e l f", "kil urself"),
+    ("S u i c i d e", "suicide"),
+    # Latin look-alikes NFKD keeps: hooks, small capitals, script and open letters; more Cyrillic and Armenian.
+    ("ɦate", "hate"),
+    ("ʜᴀᴛᴇ", "hate"),
+    ("ꜱᴜɪᴄɪᴅᴇ", "suicide"),
+    ("ƙill", "kil"),
+    ("ɡay", "gay"),
+    ("һate", "hate"),  # Cyrillic shha inside a Latin word
+    ("𝓀𝒾𝓁𝓁", "kil"),  # mathematical script
 ]
 
 
