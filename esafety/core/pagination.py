@@ -48,7 +48,9 @@ class LookaheadPaginator(Paginator):
         limit = (self.wanted + self.ahead) * self.per_page
         rows = self.object_list
         # A QuerySet is counted without its sort and stops at the limit: SELECT COUNT(*) FROM (... LIMIT n).
-        counted = rows.order_by()[: limit + 1].count() if hasattr(rows, "order_by") else len(rows[: limit + 1])
+        counted = (
+            rows.order_by()[: limit + 1].count() if hasattr(rows, "order_by") else len(rows[: limit + 1])
+        )
         return min(counted, limit), counted > limit
 
     @property

@@ -16,7 +16,11 @@ START = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)
 class PageALongLogTests(IncidentTestCase):
     def _log(self, count: int, **values: object) -> list[Incident]:
         first = Incident.objects.filter(school=self.school).count() + 1000
-        defaults = {"category": Category.OFF_TASK, "status": Incident.Status.TRIAGED, "reporter": self.teacher}
+        defaults = {
+            "category": Category.OFF_TASK,
+            "status": Incident.Status.TRIAGED,
+            "reporter": self.teacher,
+        }
         rows = [
             Incident(
                 school=self.school,
