@@ -647,18 +647,26 @@ def apply_allow_proposal(
             actor=by,
             obj=item,
             request=request,
-            detail={
-                "phrase": item.phrase,
-                "category": item.category,
-                "category_label": item.get_category_display().lower(),
-                "max_severity": most,
-                "reason": item.reason,
-                "lower_recall": shown.loses_recall,
-                "alerts": [d["alert"] for d in dismissals],
-                "figures": figures,
-            },
+            detail=_allow_detail(
+                item,
+                max_severity=most,
+                reason=item.reason,
+                lower_recall=shown.loses_recall,
+                alerts=[d["alert"] for d in dismissals],
+                figures=figures,
+            ),
         )
     return item
+
+
+def _allow_detail(item: AllowedPhrase, **more: Any) -> dict[str, Any]:
+    """An allow-list audit entry's detail: the words and their category (as the audit sentence names it)."""
+    return {
+        "phrase": item.phrase,
+        "category": item.category,
+        "category_label": item.get_category_display().lower(),
+        **more,
+    }
 
 
 def reject_allow_proposal(
@@ -686,13 +694,7 @@ def reject_allow_proposal(
             actor=by,
             obj=item,
             request=request,
-            detail={
-                "phrase": item.phrase,
-                "category": item.category,
-                "category_label": item.get_category_display().lower(),
-                "reason": item.reason,
-                "alerts": [d["alert"] for d in dismissals],
-            },
+            detail=_allow_detail(item, reason=item.reason, alerts=[d["alert"] for d in dismissals]),
         )
     return item
 
@@ -713,14 +715,9 @@ def remove_allowed_phrase(
             actor=by,
             obj=item,
             request=request,
-            detail={
-                "phrase": item.phrase,
-                "category": item.category,
-                "category_label": item.get_category_display().lower(),
-                "max_severity": item.max_severity,
-                "reason": item.removed_reason,
-                "figures": item.figures,
-            },
+            detail=_allow_detail(
+                item, max_severity=item.max_severity, reason=item.removed_reason, figures=item.figures
+            ),
         )
     return item
 
