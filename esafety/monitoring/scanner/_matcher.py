@@ -510,6 +510,19 @@ def cache_folder() -> Path | None:
     return Path(base) / "esafety" / "scanner"
 
 
+_CACHE_KEEP = (
+    4  # the matchers in use (the shipped lexicon, now and just before an upgrade) with room to spare
+)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the most recently used few: each lexicon version writes a file of tens of MB, and an instance that
+    upgrades every month would otherwise keep them all."""
+    files = sorted(folder.glob("matcher-*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in files[_CACHE_KEEP:]:
+        old.unlink(missing_ok=True)
+
+
 def _cached(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...]) -> _HyperscanMatcher:
     folder = cache_folder() if len(patterns) >= _CACHE_MIN_PATTERNS else None
     if folder is None:
@@ -519,7 +532,9 @@ def _cached(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...]) -> _Hype
     key = hashlib.sha256(marshal.dumps((patterns, prefilter, versions))).hexdigest()  # marshal: fast, in C
     path = folder / f"matcher-{key[:32]}.json"
     try:
-        return _HyperscanMatcher.from_state(json.loads(path.read_text()))
+        matcher = _HyperscanMatcher.from_state(json.loads(path.read_text()))
+        os.utime(path)  # in use: the newest files are the ones pruning keeps
+        return matcher
     except (OSError, ValueError, KeyError, TypeError, _hyperscan.error):
         pass  # not there yet, or unreadable: build it (and replace the bad file)
     matcher = _HyperscanMatcher(patterns, prefilter)
@@ -532,6 +547,7 @@ def _cached(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...]) -> _Hype
                 os.unlink(handle.name)
                 raise
         os.replace(handle.name, path)  # atomic: another process never reads half a file
+        _prune(folder)
     except OSError:
         pass  # a read-only home: scan without the cache
     return matcher

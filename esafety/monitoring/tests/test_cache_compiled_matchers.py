@@ -106,3 +106,18 @@ def test_a_schools_term_does_not_recompile_the_shipped_lexicon(monkeypatch: pyte
     hits = Scanner(school).scan("lets go to the old bandstand after dark")
     assert [hit.rule for hit in hits] == ["grooming.bandstand"]
     assert compiled and max(compiled) < 10  # only the school's own term (and its spellings) was compiled
+
+
+def test_it_keeps_only_the_most_recently_used_matchers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESAFETY_SCANNER_CACHE", str(tmp_path))
+    for n in range(6):  # six lexicon versions, the first one loaded again between the others
+        patterns, prefilter = _patterns(2000 + n)
+        matcher_module._cached(patterns, prefilter)
+        matcher_module._cached(*_patterns(2000))
+    assert len(list(tmp_path.glob("matcher-*.json"))) == 4
+    compiled = []
+    monkeypatch.setattr(_HyperscanMatcher, "__init__", lambda *args: compiled.append(args))
+    matcher_module._cached(*_patterns(2000))  # the one in use survived the pruning
+    assert compiled == []
