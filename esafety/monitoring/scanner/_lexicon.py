@@ -609,7 +609,7 @@ def load_vocabularies(
 
 
 def _parse_file(
-    text: str, name: str, vocab: Mapping[str, tuple[str, ...]]
+    text: str, name: str, vocab: Mapping[str, tuple[str, ...]], source: str = "shipped"
 ) -> tuple[list[Entry], list[Grammar], list[NegativeContext], list[Topic]]:
     try:
         data = tomllib.loads(text)
@@ -622,7 +622,7 @@ def _parse_file(
     for i, raw in enumerate(data.get("entry", [])):
         if file_category is None:
             raise LexiconError(f"{name}: entries need a top-level category")
-        entries.append(_entry(raw, file_category, f"{name} entry {i + 1}", "shipped", vocab))
+        entries.append(_entry(raw, file_category, f"{name} entry {i + 1}", source, vocab))
     grammars = []
     for i, raw in enumerate(data.get("grammar", [])):
         if file_category is None:
@@ -672,16 +672,17 @@ def load_lexicon(
     grammars: list[Grammar] = []
     contexts: list[NegativeContext] = []
     topics: list[Topic] = []
-    sources: list[tuple[str, str]] = []
+    sources: list[tuple[str, str, str]] = []
     if shipped:
         folder = resources.files("esafety.monitoring.scanner") / "lexicon"
         for item in sorted(folder.iterdir(), key=lambda p: p.name):
             if item.name.endswith(".toml"):
-                sources.append((item.read_text(encoding="utf-8"), item.name))
+                sources.append((item.read_text(encoding="utf-8"), item.name, "shipped"))
     for path in files:
-        sources.append((Path(path).read_text(encoding="utf-8"), str(path)))
-    for text, name in sources:
-        e, g, c, t = _parse_file(text, name, vocab)
+        # Entries of an extra file are "file": like a school's terms, the scanner compiles them apart.
+        sources.append((Path(path).read_text(encoding="utf-8"), str(path), "file"))
+    for text, name, source in sources:
+        e, g, c, t = _parse_file(text, name, vocab, source)
         entries += e
         grammars += g
         contexts += c
