@@ -14,12 +14,9 @@ from esafety.monitoring.scanner import Scanner, shipped_lexicon
 from esafety.monitoring.scanner import _matcher as matcher_module
 from esafety.monitoring.scanner._matcher import (
     _HyperscanMatcher,
-    available_backends,
     build_matcher,
     build_split_matcher,
 )
-
-pytestmark = pytest.mark.skipif("hyperscan" not in available_backends(), reason="needs Hyperscan")
 
 
 def _patterns(count: int) -> tuple[tuple[tuple[str, tuple[int, ...]], ...], tuple[bool, ...]]:
