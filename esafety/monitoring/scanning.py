@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -186,6 +187,32 @@ def without_allowed(hits: Sequence[Hit], allowed: Iterable[Allowed]) -> list[Hit
     return [h for h in hits if h.severity > limits.get((h.category, allow_key(h.evidence)), 0)]
 
 
+# The evaluation sets' hits by scanner: the preview scores every set before and after the change, and again at
+# each visit, but a scanner's hits on a set change only with the lexicon (which is a new Scanner). Weak keys, so
+# the hits go when the scanner leaves the cache above.
+_set_hits: weakref.WeakKeyDictionary[Scanner, dict[tuple[Any, ...], list[list[Hit]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class _RememberingScanner:
+    """A scanner that scans a batch of texts once per process and answers the same batch again from memory."""
+
+    def __init__(self, scanner: Scanner) -> None:
+        self.scanner = scanner
+
+    def scan_many(self, texts: Sequence[str], **options: Any) -> list[list[Hit]]:
+        key = (tuple(texts), *sorted((name, repr(value)) for name, value in options.items()))
+        with _lock:
+            remembered = _set_hits.setdefault(self.scanner, {})
+            if key in remembered:
+                return remembered[key]
+        hits = self.scanner.scan_many(texts, **options)
+        with _lock:
+            remembered[key] = hits
+        return hits
+
+
 class _AllowingScanner:
     """A scanner whose hits pass through an allow list, for ``evaluate_sets`` (which only calls ``scan_many``)."""
 
@@ -257,7 +284,7 @@ class AllowPreview:
 def preview_allow(school: School, category: str, key: str, max_severity: int) -> AllowPreview:
     """Every evaluation set (original, held-out, and any other ``evaluate_sets`` knows) scored with the school's
     lexicon and allow list now, and with ``key`` allowed in ``category`` up to ``max_severity``."""
-    scanner = scanner_for(school)
+    scanner = cast(Scanner, _RememberingScanner(scanner_for(school)))
     current = allowed_for(school)
     # evaluate_sets reads the scanner's scan_many only; the wrapper is a Scanner to it in all that matters.
     before = evaluate_sets(cast(Scanner, _AllowingScanner(scanner, current)))

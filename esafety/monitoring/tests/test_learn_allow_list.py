@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import itertools
 from typing import Any
+from unittest import mock
 
 from django.urls import reverse
 
 from esafety.audit.models import AuditEntry
 from esafety.audit.sentences import describe
-from esafety.monitoring import actions
+from esafety.monitoring import actions, scanning
 from esafety.monitoring.models import Alert, AllowedPhrase, LexiconAddition
-from esafety.monitoring.scanner import Scanner, load_evaluation_set, shipped_lexicon
+from esafety.monitoring.scanner import EVALUATION_SETS, Scanner, load_evaluation_set, shipped_lexicon
 from esafety.monitoring.tests.helpers import MonitoringTestCase
 
 # A school term no evaluation message contains: allowing it changes no figure of any set.
@@ -131,6 +132,24 @@ class AllowListTests(MonitoringTestCase):
         self.assertTrue(self.capture(CLUB_TEXT, school=self.sibling_school, person=None).alerts)
         self.assertEqual(self.client.get(reverse("monitoring:allow_list")).context["proposals"], [])
         self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_it_scans_each_evaluation_set_once_however_often_the_preview_is_opened(self) -> None:
+        # Before and after are the same hits less the allowed words; a second visit, or applying, scans nothing.
+        self.dismiss()
+        self.dismiss()
+        self.login(self.coordinator)
+        url = self.proposal_url()
+        scanning._set_hits.clear()
+        with mock.patch.object(Scanner, "scan_many", autospec=True, side_effect=Scanner.scan_many) as scans:
+            first = self.client.get(url)
+            self.assertEqual(scans.call_count, len(EVALUATION_SETS))
+            second = self.client.get(url)
+            self.client.post(url, {"decision": "apply", "reason": "Mr Hale's club, not a meeting"})
+            self.assertEqual(scans.call_count, len(EVALUATION_SETS))
+        self.assertEqual(
+            [(s.name, s.after.recall) for s in first.context["preview"].sets],
+            [(s.name, s.after.recall) for s in second.context["preview"].sets],
+        )
 
     def test_it_needs_a_reason_to_apply(self) -> None:
         self.dismiss()
