@@ -43,6 +43,7 @@ _SPLIT_CHARS = 40_000
 _PIECE_CHARS = 12_000
 _WORD = re.compile(r"\S+")
 _FIRST = operator.itemgetter(0)
+_NO_SLOT = (-1, -1)
 
 # Stated ages, matched on the original text case-folded (digits are not leet here: "15yo" stays a number).
 _AGE = re.compile(
@@ -287,7 +288,7 @@ class Scanner:
         self._slot_counts = [len(g.slots) for g in self.lexicon.grammars]
         # For ``_could_fire``: whether each pattern is an entry's phrase, and which grammar slot it is a term of.
         self._is_entry = [t.kind == "entry" for t in targets]
-        self._slot_key = [(t.index, t.slot) if t.kind == "slot" else None for t in targets]
+        self._slot_key = [(t.index, t.slot) if t.kind == "slot" else _NO_SLOT for t in targets]
         # A school's own terms (entries not shipped, and their negatives) in a matcher of their own, so adding
         # one does not recompile the shipped lexicon's.
         entries = self.lexicon.entries
@@ -381,8 +382,8 @@ class Scanner:
             return matches
         # The distinct (grammar, slot) pairs here, then how many slots of each grammar that makes.
         keys = set(map(self._slot_key.__getitem__, indices))
-        keys.discard(None)
-        per_grammar = collections.Counter(grammar for grammar, _ in keys)  # type: ignore[misc]
+        keys.discard(_NO_SLOT)
+        per_grammar = collections.Counter(map(_FIRST, keys))  # counted in C
         counts = self._slot_counts
         if any(found == counts[grammar] for grammar, found in per_grammar.items()):
             return matches
