@@ -460,11 +460,10 @@ class Scanner:
         parts = [unmasked[lo:hi] for lo, hi, _, _ in pieces]
         found: list[Hit] = []
         for i in self._matcher.candidates(parts):
-            matches = self._could_fire(parts[i])
-            if matches is None:
-                continue
             lo, hi, own_lo, own_hi = pieces[i]
-            for hit in self._scan_piece(text[lo:hi], threshold, groups, parts[i], matches):
+            # No slot check here (``_could_fire``): a piece of some thousands of words holds a term of every
+            # slot of most grammars, so the check would cost more than it saves.
+            for hit in self._scan_piece(text[lo:hi], threshold, groups, parts[i]):
                 start, end = hit.start + lo, hit.end + lo
                 if own_lo <= start < own_hi:
                     found.append(replace(hit, start=start, end=end, context=_context(text, start, end)))
