@@ -174,6 +174,13 @@ _FREQUENT_LETTERS = frozenset("etaoinshrdl")
 _LONG = 20_000
 
 
+# The window stage costs a Python call per window hit: it pays for itself only while it leaves out most texts.
+# When it picks more than this share of a batch (of at least ``_PROBE_MIN`` texts), the next ``_PROBE_EVERY - 1``
+# batches go straight to the exact check on normalised text, then the window stage is tried again.
+_WINDOWS_WORTH = 0.35
+_PROBE_EVERY = 16
+_PROBE_MIN = 64
+
 # A window: its literals, and one regular expression that matches exactly those literals.
 _Window = tuple[list[str], str]
 
@@ -238,6 +245,7 @@ class _HyperscanMatcher:
     def __init__(self, patterns: Sequence[Pattern], prefilter: Sequence[bool]) -> None:
         assert _hyperscan is not None
         self._lock = threading.Lock()  # a database's scratch space is not safe to share between threads
+        self._skip_windows = 0  # batches left to send past the window stage (see ``_WINDOWS_WORTH``)
         self._lengths: list[int] = []
         self._ids: list[tuple[int, ...]] = []
         by_text: dict[str, list[int]] = {}
@@ -355,6 +363,7 @@ class _HyperscanMatcher:
         assert _hyperscan is not None
         matcher = cls.__new__(cls)
         matcher._lock = threading.Lock()
+        matcher._skip_windows = 0
         for name in cls._DATABASES:
             blob = state[name]
             database = (
@@ -400,6 +409,19 @@ class _HyperscanMatcher:
             return []
         if self._always:
             return self._with_entry(texts, list(range(len(texts))))
+        big = len(texts) >= _PROBE_MIN
+        if big and self._skip_windows > 0:
+            # Skipping the window stage only hands more texts to the exact check: no text is lost. A race
+            # between threads on the counter only changes how many batches skip.
+            self._skip_windows -= 1
+            return self._with_entry(texts, list(range(len(texts))))
+        picked = self._windows_pick(texts)
+        if big and len(picked) > _WINDOWS_WORTH * len(texts):
+            self._skip_windows = _PROBE_EVERY - 1
+        return self._with_entry(texts, picked)
+
+    def _windows_pick(self, texts: Sequence[str]) -> list[int]:
+        """The texts the flag and window databases pick (a superset of the candidates)."""
         first = stage1_join(texts)
         ends: list[int] = []
 
@@ -443,7 +465,7 @@ class _HyperscanMatcher:
                     coarse_bytes, message_starts[message], message_ends[message]
                 ):
                     found.add(message)
-        return self._with_entry(texts, sorted(found))
+        return sorted(found)
 
     def _with_entry(self, texts: Sequence[str], picked: list[int]) -> list[int]:
         """The texts of ``picked`` whose normalised form holds an entry's phrase."""

@@ -4,14 +4,18 @@ Entries fire on one phrase. Grammars fire when one term of every slot lies withi
 words; their slot terms go into the same matcher as the entries' phrases, so the normaliser's evasion handling
 applies to every slot term, and both backends give the same answers. The pre-filter only needs one slot per
 grammar (the one with the rarest terms): a text can only fire a grammar if it holds a term of every slot, so in
-particular a term of that slot.
+particular a term of that slot. A text the pre-filter picks is then checked for a term of every slot of some
+grammar (or an entry's phrase) on its plain normalised form before the offset-keeping normaliser and the
+context rules run (``Scanner._could_fire``).
 """
 
 from __future__ import annotations
 
 import bisect
+import collections
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +42,8 @@ _CONTEXT_CHARS = 80
 _SPLIT_CHARS = 40_000
 _PIECE_CHARS = 12_000
 _WORD = re.compile(r"\S+")
+_FIRST = operator.itemgetter(0)
+_NO_SLOT = (-1, -1)
 
 # Stated ages, matched on the original text case-folded (digits are not leet here: "15yo" stays a number).
 _AGE = re.compile(
@@ -279,6 +285,10 @@ class Scanner:
             t.index if t.kind == "slot" and pre else -1 for t, pre in zip(targets, prefilter, strict=True)
         ]
         self._prefilter = prefilter
+        self._slot_counts = [len(g.slots) for g in self.lexicon.grammars]
+        # For ``_could_fire``: whether each pattern is an entry's phrase, and which grammar slot it is a term of.
+        self._is_entry = [t.kind == "entry" for t in targets]
+        self._slot_key = [(t.index, t.slot) if t.kind == "slot" else _NO_SLOT for t in targets]
         # A school's own terms (entries not shipped, and their negatives) in a matcher of their own, so adding
         # one does not recompile the shipped lexicon's.
         entries = self.lexicon.entries
@@ -329,9 +339,14 @@ class Scanner:
         """
         unmasked = self._unmask(text)
         # A long text is pre-filtered piece by piece in ``_scan_candidate``.
-        if len(text) <= self._split_chars and not self._matcher.candidates([unmasked]):
+        if len(text) > self._split_chars:
+            return self._scan_candidate(text, threshold, groups, unmasked)
+        if not self._matcher.candidates([unmasked]):
             return []
-        return self._scan_candidate(text, threshold, groups, unmasked)
+        matches = self._could_fire(unmasked)
+        if matches is None:
+            return []
+        return self._scan_piece(text, threshold, groups, unmasked, matches)
 
     def scan_many(
         self, texts: Sequence[str], *, threshold: int = DEFAULT_THRESHOLD, groups: Collection[str] = ()
@@ -346,8 +361,33 @@ class Scanner:
                 results[i] = self._scan_candidate(texts[i], threshold, groups, unmasked[i])
             unmasked = [t if len(t) <= split else "" for t in unmasked]
         for i in self._matcher.candidates(unmasked):
-            results[i] = self._scan_candidate(texts[i], threshold, groups, unmasked[i])
+            matches = self._could_fire(unmasked[i])
+            if matches is not None:
+                results[i] = self._scan_piece(texts[i], threshold, groups, unmasked[i], matches)
         return results
+
+    def _could_fire(self, unmasked: str) -> list[tuple[int, int, int]] | None:
+        """The matcher's hits in the normalised form of a short candidate text (as ``_scan_piece`` would find
+        them), or ``None`` when no rule can fire there: no entry's phrase, and no grammar with a term of every
+        slot.
+
+        The matcher's pre-filter only looks for a grammar's rarest slot, and half the grammars have everyday
+        words even there ("die", "go"), so about one prose message in six is a candidate. A grammar fires only
+        on a term of each of its slots, all found by this same ``find`` on this same text (``normalise_fast``
+        gives exactly the offset-keeping normaliser's text), so dropping the others loses no alert, and this
+        costs a fraction of the offset-keeping normaliser and the context rules."""
+        matches = self._matcher.find(normalise_fast(unmasked))
+        indices = list(map(_FIRST, matches))
+        if any(map(self._is_entry.__getitem__, indices)):
+            return matches
+        # The distinct (grammar, slot) pairs here, then how many slots of each grammar that makes.
+        keys = set(map(self._slot_key.__getitem__, indices))
+        keys.discard(_NO_SLOT)
+        per_grammar = collections.Counter(map(_FIRST, keys))  # counted in C
+        counts = self._slot_counts
+        if any(found == counts[grammar] for grammar, found in per_grammar.items()):
+            return matches
+        return None
 
     def _suppressed_rules(self, groups: Collection[str]) -> set[str]:
         out = set(self._suppressed.get("*", ()))
@@ -421,6 +461,8 @@ class Scanner:
         found: list[Hit] = []
         for i in self._matcher.candidates(parts):
             lo, hi, own_lo, own_hi = pieces[i]
+            # No slot check here (``_could_fire``): a piece of some thousands of words holds a term of every
+            # slot of most grammars, so the check would cost more than it saves.
             for hit in self._scan_piece(text[lo:hi], threshold, groups, parts[i]):
                 start, end = hit.start + lo, hit.end + lo
                 if own_lo <= start < own_hi:
@@ -428,12 +470,19 @@ class Scanner:
         return _merge_pieces(found, self._grammar_rules)
 
     def _scan_piece(
-        self, text: str, threshold: int, groups: Collection[str], unmasked: str | None = None
+        self,
+        text: str,
+        threshold: int,
+        groups: Collection[str],
+        unmasked: str | None = None,
+        matches: list[tuple[int, int, int]] | None = None,
     ) -> list[Hit]:
+        """``matches``: the matcher's hits in the normalised text when the caller has them already."""
         norm = normalise(text if unmasked is None else unmasked)
         found: list[_Found] = []
         runs_at = norm.runs
-        matches = self._matcher.find(norm.text)
+        if matches is None:
+            matches = self._matcher.find(norm.text)
         # A grammar can only fire if a term of its pre-filter slot is here: the other slots' terms (often
         # everyday words) are dropped at once for every other grammar.
         slot_of, pre_slot_of, long_runs = self._slot_of, self._pre_slot_of, self._long_runs
