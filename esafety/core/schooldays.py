@@ -15,6 +15,7 @@ __all__ = [
     "is_school_day",
     "latest_start",
     "parse_closures",
+    "school_days_after",
     "school_days_between",
 ]
 
@@ -82,6 +83,19 @@ def school_days_between(start: date, end: date, closures: Sequence[Closure] = ()
         if lo <= hi:
             days -= _weekdays_through(hi) - _weekdays_through(lo - timedelta(days=1))
     return days
+
+
+def school_days_after(start: date, days: int, closures: Sequence[Closure] = ()) -> date:
+    """The ``days``-th school day after ``start`` (KCSIE's "within five school days" of a pupil leaving): the
+    first day ``end`` with ``school_days_between(start, end) == days``."""
+    current = start
+    for _ in range(_MAX_WALK):
+        if days <= 0:
+            break
+        current += timedelta(days=1)
+        if is_school_day(current, closures):
+            days -= 1
+    return current
 
 
 def latest_start(end: date, count: int, closures: Sequence[Closure] = ()) -> date:

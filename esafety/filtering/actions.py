@@ -23,6 +23,7 @@ from django.utils import timezone
 from esafety.access import PERMISSIONS, Action
 from esafety.accounts.models import User
 from esafety.audit.actions import record
+from esafety.core import schooldays
 from esafety.core.actions import queue_email
 from esafety.filtering import engine, publishing
 from esafety.filtering.models import (
@@ -576,23 +577,13 @@ def end_expired_requests(now: datetime | None = None) -> int:
     return len(expired)
 
 
-def school_days_between(start: date, end: date) -> int:
-    """Weekdays after ``start`` up to and including ``end`` (esafety has no term calendar yet: weekends only)."""
-    days, current = 0, start
-    while current < end:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
-    return days
-
-
 def send_reminders(now: datetime | None = None) -> int:
     """Remind whoever holds a request that has waited two school days; once per holder per day."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
     for item in ChangeRequest.objects.filter(status__in=OPEN_STATUSES).select_related("school", "requester"):
-        if school_days_between(timezone.localdate(item.stage_since), today) < 2:
+        if schooldays.school_days_between(timezone.localdate(item.stage_since), today) < 2:
             continue
         if item.reminded_at and timezone.localdate(item.reminded_at) == today:
             continue

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from esafety.audit.actions import record
 from esafety.audit.models import AuditEntry
+from esafety.core.schooldays import school_days_after
 from esafety.people.models import Person
 from esafety.transfers import bundle, client, crypto
 from esafety.transfers.keys import instance_keys
@@ -38,7 +39,6 @@ from esafety.transfers.models import (
     TransferredFile,
     TransferredRecord,
     WorkflowError,
-    school_days_after,
 )
 from esafety.transfers.pdf import transfer_pdf
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any, cast
 
 from django.conf import settings
@@ -22,16 +21,6 @@ from django.utils.functional import LazyObject
 
 class WorkflowError(Exception):
     """The step does not apply to the transfer in its current status."""
-
-
-def school_days_after(start: date, days: int) -> date:
-    """The date ``days`` school days (Monday to Friday) after ``start``: KCSIE's "within five school days"."""
-    current = start
-    while days:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 class Status(models.TextChoices):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esafety.core.schooldays import Closure, school_days_between
+from esafety.core.schooldays import Closure, school_days_after, school_days_between
 
 HALF_TERM = (date(2026, 10, 26), date(2026, 10, 30))  # Monday to Friday
 
@@ -46,6 +46,15 @@ def test_no_days_when_the_end_is_not_after_the_start() -> None:
     assert school_days_between(date(2026, 11, 30), date(2026, 11, 1)) == 0
 
 
+def test_five_school_days_after_a_monday_leaving_date_is_the_next_monday() -> None:
+    # KCSIE: a safeguarding file goes to the new school within five school days of the pupil leaving.
+    assert school_days_after(date(2026, 11, 30), 5) == date(2026, 12, 7)
+
+
+def test_five_school_days_after_friday_before_half_term_skip_the_whole_week() -> None:
+    assert school_days_after(date(2026, 10, 23), 5, [HALF_TERM]) == date(2026, 11, 6)
+
+
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2029, 12, 31))
 closure = st.tuples(days, st.integers(min_value=0, max_value=20)).map(
     lambda c: (c[0], c[0] + timedelta(days=c[1]))
@@ -57,3 +66,13 @@ closure = st.tuples(days, st.integers(min_value=0, max_value=20)).map(
 def test_it_agrees_with_the_day_by_day_walk(start: date, length: int, closures: list[Closure]) -> None:
     end = start + timedelta(days=length)
     assert school_days_between(start, end, closures) == walk(start, end, closures)
+
+
+@settings(max_examples=200, deadline=None)
+@given(days, st.integers(min_value=0, max_value=60), st.lists(closure, max_size=5))
+def test_the_day_n_school_days_after_is_the_first_that_many_days_on(
+    start: date, count: int, closures: list[Closure]
+) -> None:
+    end = school_days_after(start, count, closures)
+    assert walk(start, end, closures) == count
+    assert end == start or walk(start, end - timedelta(days=1), closures) < count

@@ -172,10 +172,6 @@ class TestMoveRequestThroughChain(FilteringTestCase):
         self.assertEqual(reminder.to, [self.coordinator.email])
         self.assertNotIn("chat.example", reminder.body)
 
-    def test_it_counts_school_days_without_weekends(self) -> None:
-        self.assertEqual(actions.school_days_between(date(2026, 11, 27), date(2026, 11, 30)), 1)
-        self.assertEqual(actions.school_days_between(date(2026, 11, 30), date(2026, 12, 2)), 2)
-
     def test_it_shows_where_a_request_is_and_how_long_it_has_waited(self) -> None:
         item = self.file()
         ChangeRequest.objects.filter(pk=item.pk).update(stage_since=timezone.now() - timedelta(days=3))

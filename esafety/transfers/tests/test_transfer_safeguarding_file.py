@@ -10,11 +10,12 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from esafety.audit.models import AuditEntry
+from esafety.core.schooldays import school_days_after
 from esafety.incidents.actions import report_incident
 from esafety.incidents.models import Incident
 from esafety.people.models import Person
 from esafety.transfers import actions, bundle, client, crypto
-from esafety.transfers.models import IncomingTransfer, Status, Transfer, TransferredRecord, school_days_after
+from esafety.transfers.models import IncomingTransfer, Status, Transfer, TransferredRecord
 from esafety.transfers.tests.helpers import TransferTestCase, api_transport
 
 
