@@ -559,7 +559,8 @@ class Lists:
     def _prefix_plan(self, entry: int) -> _PrefixPlan:
         """The host's URL-list prefixes (longest first, as stored) and their category masks as Python objects,
         remembered (bounded): the helper compares them on every request to the host."""
-        buf, base, pkeys, pcombo, combos = self.buffer, self._blob_base, self._p_keys, self._p_combo, self.combos
+        buf, base, pkeys, pcombo = self.buffer, self._blob_base, self._p_keys, self._p_combo
+        combos = self.combos
         first = self._u_start[entry]
         items = range(first, first + self._u_count[entry])
         prefixes = tuple(bytes(buf[base + pkeys[i] : base + pkeys[i + 1]]) for i in items)
