@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Lists", "load_lists", "lists_signature"]
 
-# Lists._prefix_plan(): prefixes, their masks, and for many prefixes a dict of them with their distinct lengths.
-_PrefixPlan = tuple[tuple[bytes, ...], tuple[int, ...], "dict[bytes, int] | None", tuple[int, ...]]
-
 _MAGIC = b"ESFLST04"
 _LIST_FILES = ("domains", "urls", "expressions")
 # Canonical already: lowercase ASCII labels, last one starting with a letter (so not an IPv4 form), no punycode
@@ -53,11 +50,10 @@ _PARENT_MEMO_SIZE = 8192
 # Lists.expression_line_set()): the text-edge anchors \A and \z, and an inline flag group that turns a flag
 # off ("(?-m)", "(?i-m:"). An escaped backslash before A or z is caught too, which only costs the batch search.
 _JOIN_UNSAFE = re.compile(r"\\[Az]|\(\?[A-Za-z]*-")
-# URL-list hosts whose prefixes Lists.url_prefix_hits() keeps in Python objects (bounded, as the other memos).
-_PREFIX_PLAN_SIZE = 1024
 # A host with more URL-list prefixes than this is matched by a dict over the prefixes' lengths rather than by
-# comparing each prefix (docs.google.com has 956 in UT1).
+# comparing each prefix (docs.google.com has 956 in UT1); the dicts are remembered for this many hosts.
 _PREFIX_TABLE_FROM = 8
+_PREFIX_PLAN_SIZE = 256
 
 
 def strip_www(host: str) -> str:
@@ -355,7 +351,7 @@ class Lists:
         self._blob_base = base + boff
         self._expressions: tuple[Any, list[int]] | None = None
         self._line_set: tuple[Any] | None = None
-        self._prefix_plans: dict[int, _PrefixPlan] = {}
+        self._prefix_plans: dict[int, tuple[dict[bytes, int], tuple[int, ...]]] = {}
         self._parents: dict[bytes, tuple[tuple[int, int], ...]] = {}
         self._host_lookup = self.host_prober()
 
@@ -544,36 +540,37 @@ class Lists:
 
     def url_prefix_hits(self, entry: int, lowered: bytes) -> list[tuple[int, int]]:
         """:meth:`url_hits` for a URL-list handle and the lower-cased path+query as bytes."""
-        plan = self._prefix_plans.get(entry)
-        if plan is None:
-            plan = self._prefix_plan(entry)
-        prefixes, masks, table, lengths = plan
-        if not lowered.startswith(prefixes):  # one C loop over them all: most paths match none
-            return []
-        if table is None:
-            return [(len(p), m) for p, m in zip(prefixes, masks, strict=True) if lowered.startswith(p)]
-        # Many prefixes: at most one of each length can match, so probe one slice per length, longest first.
-        n = len(lowered)
-        return [(k, m) for k in lengths if k <= n and (m := table.get(lowered[:k])) is not None]
-
-    def _prefix_plan(self, entry: int) -> _PrefixPlan:
-        """The host's URL-list prefixes (longest first, as stored) and their category masks as Python objects,
-        remembered (bounded): the helper compares them on every request to the host."""
+        count = self._u_count[entry]
+        if count > _PREFIX_TABLE_FROM:
+            # Many prefixes (docs.google.com has 956 in UT1): at most one of each length can match, so probe
+            # a remembered dict with one slice per length, longest first, instead of comparing every prefix.
+            plan = self._prefix_plans.get(entry)
+            if plan is None:
+                plan = self._prefix_plan(entry)
+            table, lengths = plan
+            n = len(lowered)
+            return [(k, m) for k in lengths if k <= n and (m := table.get(lowered[:k])) is not None]
         buf, base, pkeys, pcombo = self.buffer, self._blob_base, self._p_keys, self._p_combo
-        combos = self.combos
+        hits = []
+        first = self._u_start[entry]
+        for i in range(first, first + count):
+            prefix = buf[base + pkeys[i] : base + pkeys[i + 1]]
+            if lowered.startswith(prefix):
+                hits.append((len(prefix), self.combos[pcombo[i]]))
+        return hits
+
+    def _prefix_plan(self, entry: int) -> tuple[dict[bytes, int], tuple[int, ...]]:
+        """A host's URL-list prefixes with their category masks, and their distinct lengths, longest first;
+        remembered (bounded)."""
+        buf, base, pkeys, pcombo = self.buffer, self._blob_base, self._p_keys, self._p_combo
         first = self._u_start[entry]
         items = range(first, first + self._u_count[entry])
-        prefixes = tuple(bytes(buf[base + pkeys[i] : base + pkeys[i + 1]]) for i in items)
-        masks = tuple(combos[pcombo[i]] for i in items)
-        table = None
-        lengths: tuple[int, ...] = ()
-        if len(prefixes) > _PREFIX_TABLE_FROM:
-            table = dict(zip(prefixes, masks, strict=True))
-            lengths = tuple(sorted({len(p) for p in prefixes}, reverse=True))
+        table = {bytes(buf[base + pkeys[i] : base + pkeys[i + 1]]): self.combos[pcombo[i]] for i in items}
+        lengths = tuple(sorted({len(p) for p in table}, reverse=True))
         plans = self._prefix_plans
         if len(plans) >= _PREFIX_PLAN_SIZE:
             plans.clear()
-        plans[entry] = plan = (prefixes, masks, table, lengths)
+        plans[entry] = plan = (table, lengths)
         return plan
 
     @property
