@@ -76,24 +76,31 @@ _OTHER_CONNECT = re.compile(rb"([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):([1-9][0-9]{
 # A URL's host may also be a dotted-quad IPv4 address without leading zeros (canonical too).
 # Groups: channel, URL, host+path, host, the host if an address, path, CONNECT host. Anything else takes
 # _other_line().
-_HOST = rb"(?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*"
+# The repeats are possessive (sre gives nothing back): a label ends at a dot or at the end of the host, a path
+# segment at "/" or at the end of the URL, so giving back a character could never lead to a match; without it
+# sre stepped back through each label before trying the next one. The path is segments that each may end in
+# one "/" (the same language as SEGMENT(/SEGMENT)*/?, in one loop). tests/test_answer_squid.py compares this
+# expression with that segment-by-segment spelling on generated lines.
+_HOST = rb"(?:[a-z0-9_-]++\.)*+[a-z][a-z0-9_-]*+"
 _SEGMENT = rb'[^/.%\\#\x00-\x20"<>`{}\x7f-\xff][^/%\\#\x00-\x20"<>`{}\x7f-\xff]*+'
 _OCTET = rb"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4 = rb"(?:" + _OCTET + rb"\.){3}" + _OCTET  # dotted-quad, no leading zeros: canonical already
 _LANE_URL = (
-    rb"((?:https?://(("
-    + _HOST
-    + rb"|("
-    + _IPV4
-    + rb"))(/(?:"
-    + _SEGMENT
-    + rb"(?:/"
-    + _SEGMENT
-    + rb")*+/?)?))"
+    rb"((?:https?://((" + _HOST + rb"|(" + _IPV4 + rb"))(/(?:" + _SEGMENT + rb"/?)*+))"
     rb"|(" + _HOST + rb"):[1-9][0-9]{0,3}))(?= |\Z)"
 )
 _LANE_LINE = re.compile(rb"()" + _LANE_URL)
 _LANE_LINE_CHANNEL = re.compile(rb"([0-9]+ )" + _LANE_URL)
+# Replies remembered by URL for the lines _LANE_LINE does not take but the lane's slower entry answers (IPv4
+# in decimal, hex or octal, upper case, trailing dots): that entry costs a few regular expressions and
+# canonical_host() a line, a repeat one dict lookup. Bounded like the host table, and only for URLs up to
+# _KNOWN_URL_MAX bytes. (For the lines _LANE_LINE takes, a lookup by URL cost about what it saves: slicing and
+# hashing the URL, 2,000 instructions, against 16% repeats within 4,096 URLs on the skewed stream.)
+_KNOWN_SIZE = 4096
+_KNOWN_URL_MAX = 256
+# Lane URLs searched at once by the expressions (joined by newlines); a group that matches is searched text
+# by text.
+_EXPRESSION_GROUP = 32
 # A lane entry: the reply's fixed part (None: allowed), whether expressions must run, and for a host with
 # URL-list entries its HostVerdict (the category then depends on the path).
 _LaneEntry = tuple[bytes | None, bool, HostVerdict | None]
@@ -181,6 +188,9 @@ class Helper:
         # The pybind object under google-re2's Python wrapper, when it has one: the same Match without a
         # Python call per line (it returns a list, empty when nothing matched).
         self._expressions = getattr(regex_set, "_set", regex_set)
+        line_set = self.policy.lists.expression_line_set() if regex_set is not None else None
+        self._line_expressions = getattr(line_set, "_set", line_set)
+        self._known: dict[bytes, bytes] = {}  # URL -> reply (without the channel), see _KNOWN_SIZE
 
     def answer(self, line: bytes) -> bytes:
         """The reply (without newline) to one request line (without newline)."""
@@ -208,7 +218,8 @@ class Helper:
         already-canonical URL naming a host) is matched by one regular expression and answered in this loop
         from the per-host table, without the per-line tokenising and group selection of :meth:`answer`; any
         other line goes through :meth:`answer` (via the lane's slower entry for IPv4 forms and upper case).
-        The replies are the same (property tests compare them with decide()).
+        Where expressions must run they run once over the block's URLs (see :meth:`_expression_hits`). The
+        replies are the same (property tests compare them with decide()).
         """
         group = self.policy.groups[self.group] if self.group is not None else None
         replies: list[bytes] = []
@@ -223,9 +234,12 @@ class Helper:
         lane = self._lanes[group.name]
         lane_get, new_entry, other = lane.get, self._new_entry, self._other_line
         url_prefix, quote = self._url_prefix, _quote_url
-        expressions = self._expressions
-        match = (_LANE_LINE_CHANNEL if self.channels == "yes" else _LANE_LINE).match
+        expressions, line_expressions = self._expressions, self._line_expressions
+        channels = self.channels == "yes"
+        match = (_LANE_LINE_CHANNEL if channels else _LANE_LINE).match
         append = replies.append
+        texts: list[bytes] = []  # what the expressions must be run on, and the index of each text's reply
+        text_at: list[int] = []
         for line in lines[start:] if start else lines:
             try:
                 m = match(line)
@@ -244,9 +258,14 @@ class Helper:
                         append(answer(line))
                         continue
                 prefix, check_expressions, verdict = entry
-                if check_expressions and expressions is not None and expressions.Match(host_path):
-                    append(answer(line))  # an expression matches: decide() says what it means
-                    continue
+                if check_expressions and expressions is not None:
+                    if line_expressions is None:
+                        if expressions.Match(host_path):
+                            append(answer(line))  # an expression matches: decide() says what it means
+                            continue
+                    else:
+                        texts.append(host_path)  # run on the block's texts at once, below
+                        text_at.append(len(replies))
                 if verdict is not None:
                     prefix = url_prefix(group, verdict, path)
                 if prefix is None:
@@ -255,7 +274,26 @@ class Helper:
                     append(channel + prefix + quote(url[:_MAX_URL_IN_REDIRECT]) + b'"')
             except Exception:  # noqa: BLE001 (answer() turns whatever went wrong into one BH reply)
                 append(answer(line))
+        if texts:
+            for t in self._expression_hits(texts):
+                i = text_at[t]
+                replies[i] = answer(lines[i])  # an expression matches: decide() says what it means
         return replies
+
+    def _expression_hits(self, texts: list[bytes]) -> list[int]:
+        """The indexes of the ``texts`` (``host/path?query`` of the lane's URLs) some expression matches.
+
+        The texts are searched in groups, joined by newlines, with the multi-line copy of the expressions
+        (:meth:`Lists.expression_line_set`): a group none of them matches needs no more, and the texts of a
+        group that matches are asked about one by one, as each line was before. One search of a group costs
+        what one text cost (the call into RE2, not the scan, was most of a search)."""
+        found: list[int] = []
+        search, line_search = self._expressions.Match, self._line_expressions.Match
+        for lo in range(0, len(texts), _EXPRESSION_GROUP):
+            group = texts[lo : lo + _EXPRESSION_GROUP]
+            if line_search(b"\n".join(group)):
+                found += [lo + j for j, text in enumerate(group) if search(text)]
+        return found
 
     def _other_line(self, group: Group, line: bytes) -> bytes:
         """One line the lane's regular expression did not take: the lane's slower entry, else :meth:`answer`."""
@@ -270,10 +308,20 @@ class Helper:
             channel, rest = b"", line
         if (channel or not channels) and not rest.endswith(b"\r") and rest[:1] not in _SPACE:
             sp = rest.find(b" ")
-            try:
-                reply = self._fast_reply(group, rest[:sp] if sp >= 0 else rest)
-            except Exception:  # noqa: BLE001 (answer() turns whatever went wrong into one BH reply)
-                reply = None
+            url = rest[:sp] if sp >= 0 else rest
+            known = self._known
+            reply = known.get(url)
+            if reply is None:
+                try:
+                    reply = self._fast_reply(group, url)
+                except Exception:  # noqa: BLE001 (answer() turns whatever went wrong into one BH reply)
+                    reply = None
+                if reply is not None and len(url) <= _KNOWN_URL_MAX:
+                    if len(known) >= _KNOWN_SIZE:
+                        # Bounded: drop the older half (dict order is insertion order).
+                        for old in list(itertools.islice(known, _KNOWN_SIZE // 2)):
+                            del known[old]
+                    known[url] = reply
         return self.answer(line) if reply is None else channel + reply
 
     def _reply(self, tokens: list[bytes]) -> bytes:
@@ -400,7 +448,8 @@ class Helper:
         self, group: Group, lane: dict[bytes, _LaneEntry], host: bytes, is_ip: bool
     ) -> _LaneEntry | None:
         """The lane's entry for a host not in its table (remembered), or ``None``: decide the full way."""
-        if host.find(b"xn--") >= 0 and not is_ip and self._canonical_host(host) is None:
+        # partition(), not find(): find() parses its arguments the slow way (1,000 instructions a call).
+        if host.partition(b"xn--")[1] and not is_ip and self._canonical_host(host) is None:
             return None  # checks the punycode, as parse_url() does
         verdict_of = self._verdicts.get(group.name)
         if verdict_of is None:

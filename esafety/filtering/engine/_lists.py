@@ -46,6 +46,14 @@ _WWW_BYTES = re.compile(rb"www[0-9]*\.")
 # Parent domains whose listed suffixes Lists.host_lookup() remembers ("example.org", "org", "ac.uk"): they
 # recur across hosts, so a new host costs one probe of its own name. Bounded, as the helper's tables are.
 _PARENT_MEMO_SIZE = 8192
+# What could make an expression miss, among texts joined by newlines, what it matches in one of them alone (see
+# Lists.expression_line_set()): the text-edge anchors \A and \z, and an inline flag group that turns a flag
+# off ("(?-m)", "(?i-m:"). An escaped backslash before A or z is caught too, which only costs the batch search.
+_JOIN_UNSAFE = re.compile(r"\\[Az]|\(\?[A-Za-z]*-")
+# A host with more URL-list prefixes than this is matched by a dict over the prefixes' lengths rather than by
+# comparing each prefix (docs.google.com has 956 in UT1); the dicts are remembered for this many hosts.
+_PREFIX_TABLE_FROM = 8
+_PREFIX_PLAN_SIZE = 256
 
 
 def strip_www(host: str) -> str:
@@ -193,6 +201,19 @@ def _valid_expression(pattern: str) -> bool:
     return True
 
 
+def _compile_set(patterns: Iterable[str]) -> Any:
+    import re2
+
+    options = re2.Options()
+    options.case_sensitive = False  # squidGuard compiles expressions with REG_ICASE
+    # One RE2::Set over every pattern: a single linear-time pass per URL whatever the number of patterns.
+    regex_set = re2.Set.SearchSet(options)
+    for pattern in patterns:
+        regex_set.Add(pattern)
+    regex_set.Compile()
+    return regex_set
+
+
 class _TableWriter:
     """Serialises ``key -> (a, b)`` into an open-addressing table of uint32 slots plus parallel arrays."""
 
@@ -329,6 +350,8 @@ class Lists:
         boff, blen = layout["blob"]
         self._blob_base = base + boff
         self._expressions: tuple[Any, list[int]] | None = None
+        self._line_set: tuple[Any] | None = None
+        self._prefix_plans: dict[int, tuple[dict[bytes, int], tuple[int, ...]]] = {}
         self._parents: dict[bytes, tuple[tuple[int, int], ...]] = {}
         self._host_lookup = self.host_prober()
 
@@ -415,7 +438,7 @@ class Lists:
 
         def lookup(key: bytes, is_ip: bool = False) -> tuple[tuple[tuple[int, int], ...], int]:
             ukey = key
-            if key[:3] == b"www":
+            if key and key[0] == 119 and key[:3] == b"www":  # "w": most hosts cost an index, not a slice
                 m = www(key)
                 if m is not None and m.end() < len(key):
                     ukey = key[m.end() :]
@@ -439,10 +462,10 @@ class Lists:
                 h = (h + 1) & d_mask
             if is_ip:  # an address matches only itself, never "its suffix"
                 return own, url_entry
-            dot = key.find(b".")
-            if dot < 0:
+            # partition(), not find() and a slice: find() parses its arguments the slow way (1,000 instructions).
+            _, dot, parent = key.partition(b".")
+            if not dot:
                 return own, url_entry
-            parent = key[dot + 1 :]
             parents = memo_get(parent)
             if parents is None:
                 # A parent not seen yet ("shop.example" of a listed "x.shop.example", or a top-level domain
@@ -517,14 +540,38 @@ class Lists:
 
     def url_prefix_hits(self, entry: int, lowered: bytes) -> list[tuple[int, int]]:
         """:meth:`url_hits` for a URL-list handle and the lower-cased path+query as bytes."""
+        count = self._u_count[entry]
+        if count > _PREFIX_TABLE_FROM:
+            # Many prefixes (docs.google.com has 956 in UT1): at most one of each length can match, so probe
+            # a remembered dict with one slice per length, longest first, instead of comparing every prefix.
+            plan = self._prefix_plans.get(entry)
+            if plan is None:
+                plan = self._prefix_plan(entry)
+            table, lengths = plan
+            n = len(lowered)
+            return [(k, m) for k in lengths if k <= n and (m := table.get(lowered[:k])) is not None]
         buf, base, pkeys, pcombo = self.buffer, self._blob_base, self._p_keys, self._p_combo
         hits = []
         first = self._u_start[entry]
-        for i in range(first, first + self._u_count[entry]):
+        for i in range(first, first + count):
             prefix = buf[base + pkeys[i] : base + pkeys[i + 1]]
             if lowered.startswith(prefix):
                 hits.append((len(prefix), self.combos[pcombo[i]]))
         return hits
+
+    def _prefix_plan(self, entry: int) -> tuple[dict[bytes, int], tuple[int, ...]]:
+        """A host's URL-list prefixes with their category masks, and their distinct lengths, longest first;
+        remembered (bounded)."""
+        buf, base, pkeys, pcombo = self.buffer, self._blob_base, self._p_keys, self._p_combo
+        first = self._u_start[entry]
+        items = range(first, first + self._u_count[entry])
+        table = {bytes(buf[base + pkeys[i] : base + pkeys[i + 1]]): self.combos[pcombo[i]] for i in items}
+        lengths = tuple(sorted({len(p) for p in table}, reverse=True))
+        plans = self._prefix_plans
+        if len(plans) >= _PREFIX_PLAN_SIZE:
+            plans.clear()
+        plans[entry] = plan = (table, lengths)
+        return plan
 
     @property
     def expression_categories(self) -> int:
@@ -551,23 +598,35 @@ class Lists:
                 mask |= bits[i]
         return mask & wanted
 
+    def expression_line_set(self) -> Any:
+        """Every expression in multi-line mode, for a search over many texts joined by ``"\\n"`` at once
+        (``None`` if there are none, or if one could miss there what it matches alone).
+
+        A text that one expression matches alone is matched by this set within the joined texts, as long as no
+        text holds a newline: its characters are the same, ``^`` and ``$`` match at each text's edges in
+        multi-line mode, and a newline is, like a text's edge, no word character for ``\\b``. Only ``\\A``,
+        ``\\z`` and an inline flag that turns multi-line mode off would tell the joined texts apart; with one
+        of those the set is not built. The reverse does not hold (an expression may match across the joins),
+        so a match here says only that one of the texts may match: the caller then asks :meth:`expression_set`
+        about each."""
+        if self._line_set is None:
+            patterns = [p for ps in self.expression_patterns.values() for p in ps]
+            line_set = None
+            if patterns and not any(_JOIN_UNSAFE.search(p) for p in patterns):
+                with contextlib.suppress(Exception):  # then each text is searched alone, as before
+                    line_set = _compile_set("(?m)" + p for p in patterns)
+            self._line_set = (line_set,)
+        return self._line_set[0]
+
     def _compile_expressions(self) -> tuple[Any, list[int]]:
         if not self.expression_patterns:
             return None, []
-        import re2
-
-        options = re2.Options()
-        options.case_sensitive = False  # squidGuard compiles expressions with REG_ICASE
-        # One RE2::Set over every pattern: a single linear-time pass per URL whatever the number of patterns.
-        regex_set = re2.Set.SearchSet(options)
         bits = []
         for category, patterns in self.expression_patterns.items():
             bit = self.category_mask([category])
-            for pattern in patterns:
-                regex_set.Add(pattern)
-                bits.append(bit)
-        regex_set.Compile()
-        return regex_set, bits
+            bits += [bit] * len(patterns)
+        patterns = (p for ps in self.expression_patterns.values() for p in ps)
+        return _compile_set(patterns), bits
 
     def category_mask(self, names: Iterable[str]) -> int:
         mask = 0

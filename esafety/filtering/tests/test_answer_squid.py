@@ -4,6 +4,7 @@ agreement with ``esafety filter check``."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esafety.filtering.engine import Policy, decide, load_policy
+from esafety.filtering.engine import Policy, _helper, decide, load_policy
 from esafety.filtering.engine._helper import Helper, _without_lists, block_url
 
 from .support import LISTS, POLICY, make_policy, write_policy
@@ -566,3 +567,96 @@ def test_it_answers_always_blocked_requests_from_the_fast_lane_as_decide_does(
         assert [helper.answer(url.encode() + EXTRAS) for url in urls] == expected
         lines = [b"%d %s" % (i, url.encode()) + EXTRAS for i, url in enumerate(urls)]
         assert batched.answer_lines(lines) == [b"%d " % i + reply for i, reply in enumerate(expected)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_always_request, min_size=1, max_size=100), st.sampled_from(["seniors", "infants", "open"]))
+def test_it_runs_expressions_over_a_long_block_as_line_by_line(
+    always_policy: Policy, urls: list[str], group: str
+) -> None:
+    # Blocks longer than one group of joined texts (_EXPRESSION_GROUP), with expression matches anywhere.
+    urls = [url for url in urls if " " not in url] + ["http://ok.example/abuse-7"]
+    expected = [expected_reply(always_policy, url, group) for url in urls]
+    helper = Helper(always_policy, group=group, channels="no")
+    assert helper._line_expressions is not None
+    for _ in range(2):
+        assert helper.answer_lines([url.encode() + EXTRAS for url in urls]) == expected
+
+
+def test_it_runs_expressions_line_by_line_when_they_cannot_be_joined(tmp_path: Path) -> None:
+    lists = {**ALWAYS_LISTS, "illegal": {**ALWAYS_LISTS["illegal"], "expressions": [r"\A[^/]*/abuse-[0-9]+"]}}
+    policy = load_policy(write_policy(tmp_path, ALWAYS_POLICY, lists))
+    helper = Helper(policy, group="open", channels="no")
+    assert helper._line_expressions is None
+    urls = [
+        "http://ok.example/abuse-1",
+        "http://ok.example/x/abuse-2",
+        "http://ok.example/",
+        "ok.example:443",
+    ]
+    replies = helper.answer_lines([url.encode() + EXTRAS for url in urls] * 20)
+    assert replies == [expected_reply(policy, url, "open") for url in urls] * 20
+    assert blocked_params(replies[0])["category"] == "illegal" and replies[1] == b"ERR"
+
+
+# The lane's expression against the segment-by-segment spelling it replaced (non-possessive host labels,
+# SEGMENT(/SEGMENT)*/? paths): the same lines match, with the same groups.
+_SPELLED_HOST = rb"(?:[a-z0-9_-]+\.)*[a-z][a-z0-9_-]*"
+_SPELLED = (
+    rb"((?:https?://(("
+    + _SPELLED_HOST
+    + rb"|("
+    + _helper._IPV4
+    + rb"))(/(?:"
+    + _helper._SEGMENT
+    + rb"(?:/"
+    + _helper._SEGMENT
+    + rb")*+/?)?))|("
+    + _SPELLED_HOST
+    + rb"):[1-9][0-9]{0,3}))(?= |\Z)"
+)
+_lane_line = st.builds(
+    lambda channel, url, rest: channel + url + rest,
+    st.sampled_from([b"", b"7 ", b"x ", b"12  "]),
+    st.one_of(
+        st.binary(max_size=12),
+        st.lists(
+            st.sampled_from(
+                [
+                    b"http://",
+                    b"https://",
+                    b"a",
+                    b"b1",
+                    b"-",
+                    b"_",
+                    b".",
+                    b"/",
+                    b"//",
+                    b"/.",
+                    b"..",
+                    b":443",
+                    b":0",
+                    b"1.2.3.4",
+                    b"256",
+                    b"010",
+                    b"?q=1&x",
+                    b"%41",
+                    b"A",
+                    b"\\",
+                    b"\x80",
+                ]
+            ),
+            max_size=10,
+        ).map(b"".join),
+    ),
+    st.sampled_from([b"", b" ", b" 10.1.2.3/- - GET", b"\r", b"\t"]),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_lane_line)
+def test_it_takes_the_lines_the_segment_by_segment_expression_takes(line: bytes) -> None:
+    for prefix, lane in ((rb"()", _helper._LANE_LINE), (rb"([0-9]+ )", _helper._LANE_LINE_CHANNEL)):
+        spelled = re.compile(prefix + _SPELLED).match(line)
+        taken = lane.match(line)
+        assert (taken and taken.groups()) == (spelled and spelled.groups()), line

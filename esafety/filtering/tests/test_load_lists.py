@@ -113,3 +113,86 @@ def test_it_finds_every_listed_suffix_of_a_new_host_as_the_lists_say(
             hits, url_entry = lists.host_lookup(host.encode())
             assert hits == expected, host
             assert (url_entry >= 0) == (bare in url_hosts), host
+
+
+# URL-list prefixes: a host with many (more than _PREFIX_TABLE_FROM) is matched through a remembered dict over
+# the prefixes' lengths, one with few by comparing each; both must give every matching prefix, longest first.
+_PREFIXES = ["/", "/a", "/a/b", "/a/bc", "/ab", "/b?q=1", "/b?q=12", "/c/", "/c/d", "/x", "/xy", "/xyz/"]
+MANY_URLS = {
+    "adult": {"urls": [f"many.example{p}" for p in _PREFIXES[1::2]] + ["few.example/a", "few.example/a/b"]},
+    "games": {"urls": [f"many.example{p}" for p in _PREFIXES[::2]] + ["few.example/b?q=1"]},
+}
+
+
+@pytest.fixture(scope="module")
+def many_urls(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_lists(tmp_path_factory.mktemp("many"), MANY_URLS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["many.example", "few.example"]),
+    st.lists(st.sampled_from(["/", "a", "b", "c", "d", "x", "y", "z", "?", "q", "=", "1", "2"]), max_size=8),
+    st.sampled_from([1, 256]),
+)
+def test_it_finds_every_matching_url_prefix_longest_first(
+    many_urls: Path, host: str, parts: list[str], plan_size: int
+) -> None:
+    path = "/" + "".join(parts)
+    bits = {"adult": 1, "games": 2}  # categories in sorted order
+    listed: dict[str, int] = {}
+    for category, files in MANY_URLS.items():
+        for entry in files["urls"]:
+            name, _, prefix = entry.partition("/")
+            if name == host:
+                listed["/" + prefix] = listed.get("/" + prefix, 0) | bits[category]
+    expected = sorted(((len(p), m) for p, m in listed.items() if path.startswith(p)), reverse=True)
+    lists = load_lists(many_urls, many_urls.parent / "cache")
+    with mock.patch.object(_lists, "_PREFIX_PLAN_SIZE", plan_size):  # 1: the remembered dicts are cleared
+        for _ in range(2):
+            assert lists.url_hits(host, path) == expected, path
+    assert (host == "many.example") is (lists._u_count[lists.url_entry(host)] > _lists._PREFIX_TABLE_FROM)
+
+
+# The expressions' multi-line copy, which the helper runs over a block's URLs joined by newlines: whatever one
+# expression matches alone, the copy matches among the joined texts (it may match more: the helper then asks
+# about each text). Expressions that could tell the joined texts apart get no copy.
+_EXPRESSIONS = [
+    r"^[0-9]+\.[0-9]+/search\?q=[0-9]+$",
+    r"(^|/)abuse-[0-9]+",
+    r"\bporn\b",
+    r"^[^/]*/x$",
+    r"q=1$",
+]
+_text = st.builds(
+    lambda host, segs: host + "/" + "/".join(segs),
+    st.sampled_from(["1.2", "ok.example", "porn.example", "x.porn", "a"]),
+    st.lists(
+        st.sampled_from(["abuse-1", "x", "search?q=1", "porn", "pornx", "q=1", "abuse-", ""]), max_size=3
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def with_expressions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_lists(tmp_path_factory.mktemp("expressions"), {"malware": {"expressions": _EXPRESSIONS}})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_text, min_size=1, max_size=12))
+def test_it_matches_joined_texts_wherever_one_text_matches(with_expressions: Path, texts: list[str]) -> None:
+    lists = load_lists(with_expressions, with_expressions.parent / "cache")
+    alone = [bool(lists.expression_set().Match(t.encode())) for t in texts]
+    joined = bool(lists.expression_line_set().Match("\n".join(texts).encode()))
+    if any(alone):
+        assert joined
+
+
+@pytest.mark.parametrize("pattern", [r"\Abad", r"bad\z", r"(?-m)^bad$", r"(?i-m:^bad)"])
+def test_it_builds_no_joined_copy_of_expressions_anchored_to_the_whole_text(
+    tmp_path: Path, pattern: str
+) -> None:
+    folder = write_lists(tmp_path, {"malware": {"expressions": [r"evil", pattern]}})
+    lists = load_lists(folder, tmp_path / "cache")
+    assert lists.expression_set() is not None
+    assert lists.expression_line_set() is None
