@@ -114,6 +114,26 @@ def _audit_detail(incident: Incident, **detail: Any) -> dict[str, Any]:
     return detail
 
 
+def _chronicle(
+    incident: Incident,
+    *,
+    by: User | None,
+    kind: str,
+    text: str,
+    audit: str,
+    detail: dict[str, Any],
+    request: HttpRequest | None = None,
+    at: datetime | None = None,
+) -> TimelineEntry:
+    """One step in an incident's history: the timeline entry its readers see and the audit entry beside it.
+    Call inside the change's transaction."""
+    entry = TimelineEntry.objects.create(
+        incident=incident, actor=by, kind=kind, text=text, **({"at": at} if at else {})
+    )
+    record(audit, actor=by, obj=incident, request=request, detail=detail)
+    return entry
+
+
 def _normalise_people(school: School, people: Iterable[PersonWithRole]) -> list[tuple[Person, str]]:
     result: dict[int, tuple[Person, str]] = {}
     for item in people:
@@ -257,9 +277,9 @@ def report_incident(
             [IncidentPerson(incident=incident, person=person, role=role) for person, role in involved]
         )
         _store_evidence(incident, files, reporter)
-        TimelineEntry.objects.create(
-            incident=incident,
-            actor=reporter,
+        _chronicle(
+            incident,
+            by=reporter,
             kind=TimelineEntry.Kind.REPORTED,
             at=now,
             text=f"Reported{' by ' + source if source else ''}: {routing.describe(route)}."
@@ -268,11 +288,7 @@ def report_incident(
                 if people_unknown_reason.strip() and not involved
                 else ""
             ),
-        )
-        record(
-            "incident.report",
-            actor=reporter,
-            obj=incident,
+            audit="incident.report",
             request=request,
             detail={
                 "category": category,
@@ -327,11 +343,12 @@ def _take_step(
     with transaction.atomic():
         before = incident.status
         getattr(incident, transition.method)(expected_version=expected_version, **kwargs)
-        TimelineEntry.objects.create(incident=incident, actor=by, kind=transition.timeline, text=reason)
-        record(
-            transition.audit,
-            actor=by,
-            obj=incident,
+        _chronicle(
+            incident,
+            by=by,
+            kind=transition.timeline,
+            text=reason,
+            audit=transition.audit,
             request=request,
             detail=_audit_detail(incident, reason=reason, status_from=before, status_to=incident.status),
         )
@@ -418,13 +435,12 @@ def close_incident(
             incident, Step.CLOSE, by=by, reason=reason, expected_version=expected_version, request=request
         )
         if was_urgent:
-            TimelineEntry.objects.create(
-                incident=incident, actor=by, kind=TimelineEntry.Kind.EDITED, text="No longer urgent: closed."
-            )
-            record(
-                "incident.urgency",
-                actor=by,
-                obj=incident,
+            _chronicle(
+                incident,
+                by=by,
+                kind=TimelineEntry.Kind.EDITED,
+                text="No longer urgent: closed.",
+                audit="incident.urgency",
                 request=request,
                 detail={"urgent": False, "because": "closed"},
             )
@@ -501,16 +517,12 @@ def record_outcome(
         before = incident.status
         incident.mark_outcome_recorded(expected_version=expected_version)
         outcome = Outcome.objects.create(incident=incident, kind=kind, recorded_by=by, **clean)
-        TimelineEntry.objects.create(
-            incident=incident,
-            actor=by,
+        _chronicle(
+            incident,
+            by=by,
             kind=WORKFLOW[Step.RECORD_OUTCOME].timeline,
             text=outcome.summary + (f"\n{outcome.notes}" if outcome.notes else ""),
-        )
-        record(
-            WORKFLOW[Step.RECORD_OUTCOME].audit,
-            actor=by,
-            obj=incident,
+            audit=WORKFLOW[Step.RECORD_OUTCOME].audit,
             request=request,
             detail={
                 "kind": kind,
@@ -566,16 +578,12 @@ def add_people(
         ]
         IncidentPerson.objects.bulk_create(new)
         if new:
-            TimelineEntry.objects.create(
-                incident=incident,
-                actor=by,
+            _chronicle(
+                incident,
+                by=by,
                 kind=TimelineEntry.Kind.EDITED,
                 text="People added: " + ", ".join(f"{link.person.full_name} ({link.role})" for link in new),
-            )
-            record(
-                "incident.people",
-                actor=by,
-                obj=incident,
+                audit="incident.people",
                 request=request,
                 detail={"added": [link.person_id for link in new]},
             )
@@ -652,16 +660,12 @@ def restrict_if_about_staff(
     if not route.restricted or incident.restricted:
         return False
     incident.update_fields(None, restricted=True)
-    TimelineEntry.objects.create(
-        incident=incident,
-        actor=by,
+    _chronicle(
+        incident,
+        by=by,
         kind=TimelineEntry.Kind.RESTRICTED,
         text=f"Restricted when it changed: {routing.describe(route)}.",
-    )
-    record(
-        "incident.restrict",
-        actor=by,
-        obj=incident,
+        audit="incident.restrict",
         request=request,
         detail={"restricted": True, "rules": route.rules, "automatic": True},
     )
@@ -692,9 +696,9 @@ def set_restricted(
         raise ValueError("Say why the restriction changes")
     with transaction.atomic():
         incident.set_restricted(restricted, expected_version=expected_version)
-        TimelineEntry.objects.create(
-            incident=incident,
-            actor=by,
+        _chronicle(
+            incident,
+            by=by,
             kind=TimelineEntry.Kind.RESTRICTED if restricted else TimelineEntry.Kind.UNRESTRICTED,
             text=(
                 "Restricted to the Headteacher and the named deputy: "
@@ -702,11 +706,7 @@ def set_restricted(
                 else "Restriction lifted: "
             )
             + reason.strip(),
-        )
-        record(
-            "incident.restrict" if restricted else "incident.unrestrict",
-            actor=by,
-            obj=incident,
+            audit="incident.restrict" if restricted else "incident.unrestrict",
             request=request,
             detail={"restricted": restricted, "reason": "(restricted: see the incident timeline)"},
         )
@@ -728,16 +728,12 @@ def add_action(
             due_on=due_on,
             created_by=by,
         )
-        TimelineEntry.objects.create(
-            incident=incident,
-            actor=by,
+        _chronicle(
+            incident,
+            by=by,
             kind=TimelineEntry.Kind.ACTION,
             text=f"Action for {owner.get_full_name() or owner.username}, due {due_on:%d %b %Y}: {title}",
-        )
-        record(
-            "incident.action.add",
-            actor=by,
-            obj=incident,
+            audit="incident.action.add",
             request=request,
             detail={"action": action.pk, "owner": owner.pk, "due_on": due_on},
         )
@@ -757,16 +753,12 @@ def complete_action(action: IncidentAction, *, by: User, request: HttpRequest | 
     with transaction.atomic():
         if not action.mark_done(by):
             return False
-        TimelineEntry.objects.create(
-            incident_id=action.incident_id,
-            actor=by,
+        _chronicle(
+            action.incident,
+            by=by,
             kind=TimelineEntry.Kind.ACTION,
             text=f"Action done: {action.title}",
-        )
-        record(
-            "incident.action.done",
-            actor=by,
-            obj=action.incident,
+            audit="incident.action.done",
             request=request,
             detail={"action": action.pk},
         )
@@ -783,16 +775,12 @@ def cancel_action(
         if not action.cancel(by, reason):
             return False
         incident = action.incident
-        TimelineEntry.objects.create(
-            incident=incident,
-            actor=by,
+        _chronicle(
+            incident,
+            by=by,
             kind=TimelineEntry.Kind.ACTION,
             text=f"Action cancelled: {action.title}. Why: {action.cancel_reason}",
-        )
-        record(
-            "incident.action.cancel",
-            actor=by,
-            obj=incident,
+            audit="incident.action.cancel",
             request=request,
             detail=_audit_detail(incident, action=action.pk, reason=action.cancel_reason),
         )
@@ -899,16 +887,12 @@ def send_untriaged_reminders(now: datetime | None = None) -> int:
                     "For everyone's safety this e-mail carries no details of the report.\n",
                     school=incident.school,
                 )
-                TimelineEntry.objects.create(
-                    incident=incident,
-                    actor=None,
+                _chronicle(
+                    incident,
+                    by=None,
                     kind=TimelineEntry.Kind.REMINDER,
                     text=f"Not triaged after {hours * stage} hours: reminder e-mailed to {who}.",
-                )
-                record(
-                    "incident.untriaged_reminder",
-                    actor=None,
-                    obj=incident,
+                    audit="incident.untriaged_reminder",
                     detail={"stage": stage, "hours": hours * stage, "recipients": len(recipients)},
                 )
             sent += 1
