@@ -41,8 +41,8 @@ MESSAGES = [
     (
         9,
         "imap",
-        "omg you are not ugly stop saying that",
-        "false_positive:A friend's reassurance, not an insult.",
+        "my friend said she wants to die her hair purple for the disco",
+        "false_positive:Dye, not die: hair colour for the school disco.",
     ),
     # The school term "meet at the rec after dark" dismissed twice in parents' notices: the allow list proposes it.
     (
