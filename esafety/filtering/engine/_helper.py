@@ -288,6 +288,7 @@ class Helper:
         group that matches are asked about one by one, as each line was before. One search of a group costs
         what one text cost (the call into RE2, not the scan, was most of a search)."""
         found: list[int] = []
+        assert self._expressions is not None and self._line_expressions is not None  # texts were collected
         search, line_search = self._expressions.Match, self._line_expressions.Match
         for lo in range(0, len(texts), _EXPRESSION_GROUP):
             group = texts[lo : lo + _EXPRESSION_GROUP]

@@ -470,8 +470,8 @@ class Lists:
             if parents is None:
                 # A parent not seen yet ("shop.example" of a listed "x.shop.example", or a top-level domain
                 # after the memo was cleared) whose own parent is remembered: one probe, inlined, as above.
-                dot = parent.find(b".")
-                grand = memo_get(parent[dot + 1 :]) if dot >= 0 else ()
+                cut = parent.find(b".")
+                grand = memo_get(parent[cut + 1 :]) if cut >= 0 else ()
                 if grand is None:
                     parents = parent_hits(parent)
                 else:
@@ -625,8 +625,7 @@ class Lists:
         for category, patterns in self.expression_patterns.items():
             bit = self.category_mask([category])
             bits += [bit] * len(patterns)
-        patterns = (p for ps in self.expression_patterns.values() for p in ps)
-        return _compile_set(patterns), bits
+        return _compile_set(p for ps in self.expression_patterns.values() for p in ps), bits
 
     def category_mask(self, names: Iterable[str]) -> int:
         mask = 0
