@@ -60,7 +60,17 @@ from esafety.monitoring.scanner._normalise import (
     stage1_join,
 )
 
-__all__ = ["Matcher", "Pattern", "available_backends", "build_matcher", "build_split_matcher"]
+__all__ = [
+    "CACHE_MIN_PATTERNS",
+    "Matcher",
+    "Pattern",
+    "SplitMatcher",
+    "available_backends",
+    "build_matcher",
+    "build_split_matcher",
+    "cache_folder",
+    "prune",
+]
 
 _hyperscan: Any
 try:  # Hyperscan has no wheels for some platforms (ARM, Windows); it is an optimisation, not a requirement.
@@ -289,7 +299,10 @@ class _HyperscanMatcher:
         # literals of one window share their expression, so each is compiled once.
         # ``_check_index[literal]`` is the literal's expression in ``_checks``, -1 when it needs none.
         compiled: dict[str, int] = {}
-        self._checks: list[re.Pattern[bytes]] = []
+        # The expressions are compiled on first use (``_check``): compiling them all costs about a second for
+        # the shipped lexicon, and most are never needed in a process.
+        self._checks: list[str] = []
+        self._compiled: list[re.Pattern[bytes] | None] = []
         self._check_index: list[int] = []
         for seconds in literal_checks.values():
             if None in seconds:
@@ -298,7 +311,8 @@ class _HyperscanMatcher:
             expression = "|".join(sorted(e for e in seconds if e is not None))
             if expression not in compiled:
                 compiled[expression] = len(self._checks)
-                self._checks.append(re.compile(expression.encode()))
+                self._checks.append(expression)
+                self._compiled.append(None)
             self._check_index.append(compiled[expression])
         self._direct = [index < 0 for index in self._check_index]
         self._window_db = None
@@ -352,7 +366,7 @@ class _HyperscanMatcher:
         out |= {
             "lengths": self._lengths,
             "ids": self._ids,
-            "checks": [check.pattern.decode() for check in self._checks],
+            "checks": self._checks,
             "check_index": self._check_index,
             "always": self._always,
         }
@@ -374,7 +388,8 @@ class _HyperscanMatcher:
             setattr(matcher, name, database)
         matcher._lengths = list(state["lengths"])
         matcher._ids = [tuple(ids) for ids in state["ids"]]
-        matcher._checks = [re.compile(check.encode()) for check in state["checks"]]
+        matcher._checks = [str(check) for check in state["checks"]]
+        matcher._compiled = [None] * len(matcher._checks)
         matcher._check_index = list(state["check_index"])
         matcher._direct = [index < 0 for index in matcher._check_index]
         matcher._always = bool(state["always"])
@@ -454,18 +469,25 @@ class _HyperscanMatcher:
             # Message i lies between message_starts[i] and message_ends[i] (its separators or the batch's ends).
             message_starts = [0, *separators]
             message_ends = [*separators, len(coarse_bytes)]
-            checks = self._checks
+            check = self._check
             # One search per message and second-window expression, however often the first window turns up.
             for message, index in set(
                 zip(messages, map(self._check_index.__getitem__, literals), strict=True)
             ):
                 # Searching between offsets spares a copy of the message (the expressions have no anchors or
                 # look-arounds, so the offsets act exactly like a slice).
-                if message not in found and checks[index].search(
+                if message not in found and check(index).search(
                     coarse_bytes, message_starts[message], message_ends[message]
                 ):
                     found.add(message)
         return sorted(found)
+
+    def _check(self, index: int) -> re.Pattern[bytes]:
+        """The compiled expression ``index`` of ``_checks`` (two threads compiling it at once is harmless)."""
+        compiled = self._compiled[index]
+        if compiled is None:
+            compiled = self._compiled[index] = re.compile(self._checks[index].encode())
+        return compiled
 
     def _with_entry(self, texts: Sequence[str], picked: list[int]) -> list[int]:
         """The texts of ``picked`` whose normalised form holds an entry's phrase."""
@@ -518,7 +540,7 @@ def build_matcher(
 # its patterns, this file's code and Hyperscan's version, and loaded in a fraction of the time. JSON and
 # Hyperscan's own serialisation, never pickle: a cache file can at worst fail to load (it is then rebuilt).
 # ESAFETY_SCANNER_CACHE names the folder ("off" for none); the default is the user's cache folder.
-_CACHE_MIN_PATTERNS = 2000
+CACHE_MIN_PATTERNS = 2000
 _CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
@@ -537,16 +559,16 @@ _CACHE_KEEP = (
 )
 
 
-def _prune(folder: Path) -> None:
-    """Keep the most recently used few: each lexicon version writes a file of tens of MB, and an instance that
-    upgrades every month would otherwise keep them all."""
-    files = sorted(folder.glob("matcher-*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+def prune(folder: Path, pattern: str = "matcher-*.json") -> None:
+    """Keep the most recently used few files matching ``pattern``: each lexicon version writes a file of tens of
+    MB, and an instance that upgrades every month would otherwise keep them all."""
+    files = sorted(folder.glob(pattern), key=lambda f: f.stat().st_mtime, reverse=True)
     for old in files[_CACHE_KEEP:]:
         old.unlink(missing_ok=True)
 
 
 def _cached(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...]) -> _HyperscanMatcher:
-    folder = cache_folder() if len(patterns) >= _CACHE_MIN_PATTERNS else None
+    folder = cache_folder() if len(patterns) >= CACHE_MIN_PATTERNS else None
     if folder is None:
         return _HyperscanMatcher(patterns, prefilter)
     assert _hyperscan is not None
@@ -569,13 +591,13 @@ def _cached(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...]) -> _Hype
                 os.unlink(handle.name)
                 raise
         os.replace(handle.name, path)  # atomic: another process never reads half a file
-        _prune(folder)
+        prune(folder)
     except OSError:
         pass  # a read-only home: scan without the cache
     return matcher
 
 
-class _SplitMatcher:
+class SplitMatcher:
     """Two matchers answering as one: the shipped lexicon's (tens of thousands of patterns, seconds to compile,
     built once per process) and a school's own terms (a handful, milliseconds). A school changing its terms
     then rebuilds only its own part. ``find`` gives exactly what one matcher over all the patterns would (the
@@ -613,4 +635,4 @@ def build_split_matcher(
                 tuple(patterns[i] for i in index), tuple(prefilter[i] for i in index), backend
             )
             parts.append((matcher, index))
-    return _SplitMatcher(parts)
+    return SplitMatcher(parts)
