@@ -573,7 +573,9 @@ def _cached(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...]) -> _Hype
         return _HyperscanMatcher(patterns, prefilter)
     assert _hyperscan is not None
     versions = f"{_CODE} {getattr(_hyperscan, '__version__', '')} {sys.version}"
-    key = hashlib.sha256(marshal.dumps((patterns, prefilter, versions))).hexdigest()  # marshal: fast, in C
+    # marshal: fast, in C; version 2, as later versions mark shared and interned objects, which differ from run
+    # to run (patterns loaded from the scanner's tables share objects a fresh build does not).
+    key = hashlib.sha256(marshal.dumps((patterns, prefilter, versions), 2)).hexdigest()
     path = folder / f"matcher-{key[:32]}.json"
     try:
         matcher = _HyperscanMatcher.from_state(json.loads(path.read_text()))

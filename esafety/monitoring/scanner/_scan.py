@@ -473,7 +473,8 @@ class _Core:
             [t.markers for t in topics],
         )
         versions = f"{_TABLES_FORMAT} {_TABLES_CODE} {sys.version}"
-        return hashlib.sha256(marshal.dumps((content, versions))).hexdigest()[:32]
+        # marshal version 2: later versions mark shared and interned objects, which differ from run to run.
+        return hashlib.sha256(marshal.dumps((content, versions), 2)).hexdigest()[:32]
 
     def _load_or_build(self) -> _Tables:
         """The tables from the cache folder (beside the matchers, see ``_matcher._cached``), else built (and
