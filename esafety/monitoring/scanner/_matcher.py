@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import base64
 import bisect
+import contextlib
 import functools
+import gc
 import hashlib
 import importlib
 import itertools
@@ -47,7 +49,7 @@ import re
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -69,7 +71,10 @@ __all__ = [
     "build_matcher",
     "build_split_matcher",
     "cache_folder",
+    "cache_key",
+    "no_gc",
     "prune",
+    "versions",
 ]
 
 _hyperscan: Any
@@ -387,7 +392,7 @@ class _HyperscanMatcher:
                 database.scratch = _hyperscan.Scratch(database)  # a loaded database comes without one
             setattr(matcher, name, database)
         matcher._lengths = list(state["lengths"])
-        matcher._ids = [tuple(ids) for ids in state["ids"]]
+        matcher._ids = state["ids"]  # lists: ``find`` only iterates over them
         matcher._checks = [str(check) for check in state["checks"]]
         matcher._compiled = [None] * len(matcher._checks)
         matcher._check_index = list(state["check_index"])
@@ -517,19 +522,23 @@ class _HyperscanMatcher:
 
 @functools.lru_cache(maxsize=8)
 def build_matcher(
-    patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...], backend: str | None = None
+    patterns: tuple[Pattern, ...],
+    prefilter: tuple[bool, ...],
+    backend: str | None = None,
+    key: str | None = None,
 ) -> Matcher:
     """A matcher for ``patterns`` (built once per pattern set and backend, then reused).
 
     ``prefilter[i]`` says whether pattern ``i`` alone makes a text a candidate (entries do; negative contexts
     and topic markers only matter next to an entry's hit). ``backend`` is ``"hyperscan"``, ``"ahocorasick"``
-    or ``None`` for the fastest available.
+    or ``None`` for the fastest available. ``key``: ``cache_key(patterns, prefilter)`` if the caller has it
+    (the scanner keeps it with the shipped lexicon's tables), sparing the work of computing it.
     """
     chosen = backend or available_backends()[0]
     if chosen == "hyperscan":
         if _hyperscan is None:
             raise ValueError("the hyperscan backend is not installed here")
-        return _cached(patterns, prefilter)
+        return _cached(patterns, prefilter, key)
     if chosen == "ahocorasick":
         return _AhoCorasickMatcher(patterns, prefilter)
     raise ValueError(f"unknown matcher backend {chosen!r}")
@@ -554,6 +563,18 @@ def cache_folder() -> Path | None:
     return Path(base) / "esafety" / "scanner"
 
 
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while a cache file is loaded (it holds no cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 _CACHE_KEEP = (
     4  # the matchers in use (the shipped lexicon, now and just before an upgrade) with room to spare
 )
@@ -567,18 +588,33 @@ def prune(folder: Path, pattern: str = "matcher-*.json") -> None:
         old.unlink(missing_ok=True)
 
 
-def _cached(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...]) -> _HyperscanMatcher:
+def versions() -> str:
+    """The versions a cached matcher depends on: this file's code, Hyperscan's and Python's."""
+    return f"{_CODE} {getattr(_hyperscan, '__version__', '')} {sys.version}"
+
+
+def cache_key(patterns: Sequence[Pattern], prefilter: Sequence[bool]) -> str:
+    """The name of the cache file for a matcher of ``patterns`` (see ``_cached``)."""
+    # marshal: fast, in C; version 2, as later versions mark shared and interned objects, which differ from run
+    # to run (patterns loaded from the scanner's tables share objects a fresh build does not).
+    data = marshal.dumps((tuple(patterns), tuple(prefilter), versions()), 2)
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _cached(
+    patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...], key: str | None = None
+) -> _HyperscanMatcher:
     folder = cache_folder() if len(patterns) >= CACHE_MIN_PATTERNS else None
     if folder is None:
         return _HyperscanMatcher(patterns, prefilter)
     assert _hyperscan is not None
-    versions = f"{_CODE} {getattr(_hyperscan, '__version__', '')} {sys.version}"
-    # marshal: fast, in C; version 2, as later versions mark shared and interned objects, which differ from run
-    # to run (patterns loaded from the scanner's tables share objects a fresh build does not).
-    key = hashlib.sha256(marshal.dumps((patterns, prefilter, versions), 2)).hexdigest()
-    path = folder / f"matcher-{key[:32]}.json"
+    path = folder / f"matcher-{key or cache_key(patterns, prefilter)}.json"
     try:
-        matcher = _HyperscanMatcher.from_state(json.loads(path.read_text()))
+        with (
+            no_gc()
+        ):  # hundreds of thousands of small objects: the collector would run many times for nothing
+            state = json.loads(path.read_text())
+        matcher = _HyperscanMatcher.from_state(state)
         os.utime(path)  # in use: the newest files are the ones pruning keeps
         return matcher
     except (OSError, ValueError, KeyError, TypeError, _hyperscan.error):

@@ -20,7 +20,6 @@ import marshal
 import operator
 import os
 import re
-import sys
 import tempfile
 import threading
 from collections.abc import Collection, Iterator, Sequence
@@ -45,7 +44,10 @@ from esafety.monitoring.scanner._matcher import (
     build_matcher,
     build_split_matcher,
     cache_folder,
+    cache_key,
+    no_gc,
     prune,
+    versions,
 )
 from esafety.monitoring.scanner._normalise import Normalised, normalise, normalise_fast
 from esafety.monitoring.scanner._unmask import Unmasker, plain_words
@@ -250,6 +252,7 @@ class _Tables:
         "is_entry",
         "long_runs",
         "longest",
+        "matcher_key",
         "ordinary",
         "patterns",
         "pre_slot_of",
@@ -261,6 +264,8 @@ class _Tables:
     )
 
     def __init__(self, **fields: Any) -> None:
+        # The name of the matcher's cache file for ``patterns`` (see ``_matcher.cache_key``), once known.
+        self.matcher_key: str | None = None
         for name, value in fields.items():
             setattr(self, name, value)
 
@@ -384,28 +389,52 @@ class _Tables:
         )
 
     def state(self) -> dict[str, Any]:
-        """The tables as plain data for ``marshal`` (each distinct target once)."""
-        distinct: dict[_Target, int] = {}
-        target_of = [distinct.setdefault(t, len(distinct)) for t in self.targets]
-        out = {name: getattr(self, name) for name in self._LISTS if name != "targets"}
-        return out | {
-            "targets": [tuple(t) for t in distinct],
-            "target_of": target_of,
+        """The tables as plain data for ``marshal``: each distinct target, run-length tuple and slot key once,
+        and for each pattern the index of its own (loading one list of small tuples per pattern costs more)."""
+        texts = [text for text, _ in self.patterns]
+        out: dict[str, Any] = {
+            "texts": texts,
+            "prefilter": self.prefilter,
+            "slot_of": self.slot_of,
+            "pre_slot_of": self.pre_slot_of,
+            "is_entry": self.is_entry,
             "longest": self.longest,
             "entry_targets": self.entry_targets,
+            "matcher_key": self.matcher_key,
             "words": sorted(self.words),
             "ordinary": sorted(self.ordinary),
         }
+        for name, values in (
+            ("targets", self.targets),
+            ("runs", [runs for _, runs in self.patterns]),
+            ("long_runs", self.long_runs),
+            ("slot_key", self.slot_key),
+        ):
+            distinct: dict[Any, int] = {}
+            out[name + "_of"] = [distinct.setdefault(value, len(distinct)) for value in values]
+            out[name] = [tuple(value) for value in distinct]
+        return out
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> _Tables:
-        distinct = list(map(_Target._make, state["targets"]))
-        fields = {name: list(state[name]) for name in cls._LISTS if name != "targets"}
+        def spread(name: str, distinct: list[Any] | None = None) -> list[Any]:
+            values = state[name] if distinct is None else distinct
+            return list(map(values.__getitem__, state[name + "_of"]))
+
+        # tuple.__new__ called from C: ``_Target._make`` is a Python call per target.
+        targets = list(map(functools.partial(tuple.__new__, _Target), state["targets"]))
         return cls(
-            **fields,
-            targets=list(map(distinct.__getitem__, state["target_of"])),
+            targets=spread("targets", targets),
+            patterns=list(zip(state["texts"], spread("runs"), strict=True)),
+            prefilter=list(state["prefilter"]),
+            long_runs=spread("long_runs"),
+            slot_of=list(state["slot_of"]),
+            pre_slot_of=list(state["pre_slot_of"]),
+            is_entry=list(state["is_entry"]),
+            slot_key=spread("slot_key"),
             longest=state["longest"],
             entry_targets=int(state["entry_targets"]),
+            matcher_key=state["matcher_key"],
             words=set(state["words"]),
             ordinary=set(state["ordinary"]),
         )
@@ -413,7 +442,7 @@ class _Tables:
 
 # The code the tables depend on: a change to any of these files (or to the tables' layout, ``_TABLES_FORMAT``)
 # makes a new cache key.
-_TABLES_FORMAT = 1
+_TABLES_FORMAT = 3
 _TABLES_CODE = hashlib.sha256(
     b"".join(
         (Path(__file__).parent / name).read_bytes()
@@ -454,7 +483,10 @@ class _Core:
         with self._lock:
             if backend not in self._matchers:
                 self._matchers[backend] = build_matcher(
-                    tuple(self.tables.patterns), tuple(self.tables.prefilter), backend
+                    tuple(self.tables.patterns),
+                    tuple(self.tables.prefilter),
+                    backend,
+                    self.tables.matcher_key,
                 )
             return self._matchers[backend]
 
@@ -472,9 +504,9 @@ class _Core:
             [c.phrases for c in contexts],
             [t.markers for t in topics],
         )
-        versions = f"{_TABLES_FORMAT} {_TABLES_CODE} {sys.version}"
+        code = f"{_TABLES_FORMAT} {_TABLES_CODE} {versions()}"
         # marshal version 2: later versions mark shared and interned objects, which differ from run to run.
-        return hashlib.sha256(marshal.dumps((content, versions), 2)).hexdigest()[:32]
+        return hashlib.sha256(marshal.dumps((content, code), 2)).hexdigest()[:32]
 
     def _load_or_build(self) -> _Tables:
         """The tables from the cache folder (beside the matchers, see ``_matcher._cached``), else built (and
@@ -485,7 +517,8 @@ class _Core:
         if path is not None:
             try:
                 # Written by esafety itself into its own cache folder (mode 0700), like the matcher's files.
-                tables = _Tables.from_state(marshal.loads(path.read_bytes()))  # noqa: S302
+                with no_gc():  # hundreds of thousands of small objects and no cycles
+                    tables = _Tables.from_state(marshal.loads(path.read_bytes()))  # noqa: S302
                 os.utime(path)  # in use: the newest files are the ones pruning keeps
                 return tables
             except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError):
@@ -498,6 +531,7 @@ class _Core:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as handle:
                 try:
+                    tables.matcher_key = cache_key(tables.patterns, tables.prefilter)
                     marshal.dump(tables.state(), handle)
                 except BaseException:
                     os.unlink(handle.name)
