@@ -72,6 +72,7 @@ __all__ = [
     "build_split_matcher",
     "cache_folder",
     "cache_key",
+    "cached_hyperscan",
     "no_gc",
     "prune",
     "versions",
@@ -522,23 +523,19 @@ class _HyperscanMatcher:
 
 @functools.lru_cache(maxsize=8)
 def build_matcher(
-    patterns: tuple[Pattern, ...],
-    prefilter: tuple[bool, ...],
-    backend: str | None = None,
-    key: str | None = None,
+    patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...], backend: str | None = None
 ) -> Matcher:
     """A matcher for ``patterns`` (built once per pattern set and backend, then reused).
 
     ``prefilter[i]`` says whether pattern ``i`` alone makes a text a candidate (entries do; negative contexts
     and topic markers only matter next to an entry's hit). ``backend`` is ``"hyperscan"``, ``"ahocorasick"``
-    or ``None`` for the fastest available. ``key``: ``cache_key(patterns, prefilter)`` if the caller has it
-    (the scanner keeps it with the shipped lexicon's tables), sparing the work of computing it.
+    or ``None`` for the fastest available.
     """
     chosen = backend or available_backends()[0]
     if chosen == "hyperscan":
         if _hyperscan is None:
             raise ValueError("the hyperscan backend is not installed here")
-        return _cached(patterns, prefilter, key)
+        return _cached(patterns, prefilter)
     if chosen == "ahocorasick":
         return _AhoCorasickMatcher(patterns, prefilter)
     raise ValueError(f"unknown matcher backend {chosen!r}")
@@ -599,6 +596,13 @@ def cache_key(patterns: Sequence[Pattern], prefilter: Sequence[bool]) -> str:
     # to run (patterns loaded from the scanner's tables share objects a fresh build does not).
     data = marshal.dumps((tuple(patterns), tuple(prefilter), versions()), 2)
     return hashlib.sha256(data).hexdigest()[:32]
+
+
+def cached_hyperscan(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...], key: str) -> Matcher:
+    """The Hyperscan matcher for ``patterns`` from the disk cache (compiled and stored if not there), where
+    ``key`` is ``cache_key(patterns, prefilter)``: the scanner keeps it with the shipped lexicon's tables, and
+    keeps the matcher itself, so neither the key nor ``build_matcher``'s cache key is computed again."""
+    return _cached(patterns, prefilter, key)
 
 
 def _cached(

@@ -41,10 +41,12 @@ from esafety.monitoring.scanner._matcher import (
     Matcher,
     Pattern,
     SplitMatcher,
+    available_backends,
     build_matcher,
     build_split_matcher,
     cache_folder,
     cache_key,
+    cached_hyperscan,
     no_gc,
     prune,
     versions,
@@ -482,12 +484,12 @@ class _Core:
     def matcher(self, backend: str | None) -> Matcher:
         with self._lock:
             if backend not in self._matchers:
-                self._matchers[backend] = build_matcher(
-                    tuple(self.tables.patterns),
-                    tuple(self.tables.prefilter),
-                    backend,
-                    self.tables.matcher_key,
-                )
+                patterns, prefilter = tuple(self.tables.patterns), tuple(self.tables.prefilter)
+                key = self.tables.matcher_key
+                if key is not None and (backend or available_backends()[0]) == "hyperscan":
+                    self._matchers[backend] = cached_hyperscan(patterns, prefilter, key)
+                else:
+                    self._matchers[backend] = build_matcher(patterns, prefilter, backend)
             return self._matchers[backend]
 
     def unmasker(self, words: set[str], ordinary: set[str]) -> Unmasker:
