@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import base64
 import bisect
+import contextlib
 import functools
+import gc
 import hashlib
 import importlib
 import itertools
@@ -47,7 +49,7 @@ import re
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -60,7 +62,21 @@ from esafety.monitoring.scanner._normalise import (
     stage1_join,
 )
 
-__all__ = ["Matcher", "Pattern", "available_backends", "build_matcher", "build_split_matcher"]
+__all__ = [
+    "CACHE_MIN_PATTERNS",
+    "Matcher",
+    "Pattern",
+    "SplitMatcher",
+    "available_backends",
+    "build_matcher",
+    "build_split_matcher",
+    "cache_folder",
+    "cache_key",
+    "cached_hyperscan",
+    "no_gc",
+    "prune",
+    "versions",
+]
 
 _hyperscan: Any
 try:  # Hyperscan has no wheels for some platforms (ARM, Windows); it is an optimisation, not a requirement.
@@ -289,7 +305,10 @@ class _HyperscanMatcher:
         # literals of one window share their expression, so each is compiled once.
         # ``_check_index[literal]`` is the literal's expression in ``_checks``, -1 when it needs none.
         compiled: dict[str, int] = {}
-        self._checks: list[re.Pattern[bytes]] = []
+        # The expressions are compiled on first use (``_check``): compiling them all costs about a second for
+        # the shipped lexicon, and most are never needed in a process.
+        self._checks: list[str] = []
+        self._compiled: list[re.Pattern[bytes] | None] = []
         self._check_index: list[int] = []
         for seconds in literal_checks.values():
             if None in seconds:
@@ -298,7 +317,8 @@ class _HyperscanMatcher:
             expression = "|".join(sorted(e for e in seconds if e is not None))
             if expression not in compiled:
                 compiled[expression] = len(self._checks)
-                self._checks.append(re.compile(expression.encode()))
+                self._checks.append(expression)
+                self._compiled.append(None)
             self._check_index.append(compiled[expression])
         self._direct = [index < 0 for index in self._check_index]
         self._window_db = None
@@ -352,7 +372,7 @@ class _HyperscanMatcher:
         out |= {
             "lengths": self._lengths,
             "ids": self._ids,
-            "checks": [check.pattern.decode() for check in self._checks],
+            "checks": self._checks,
             "check_index": self._check_index,
             "always": self._always,
         }
@@ -373,8 +393,9 @@ class _HyperscanMatcher:
                 database.scratch = _hyperscan.Scratch(database)  # a loaded database comes without one
             setattr(matcher, name, database)
         matcher._lengths = list(state["lengths"])
-        matcher._ids = [tuple(ids) for ids in state["ids"]]
-        matcher._checks = [re.compile(check.encode()) for check in state["checks"]]
+        matcher._ids = state["ids"]  # lists: ``find`` only iterates over them
+        matcher._checks = [str(check) for check in state["checks"]]
+        matcher._compiled = [None] * len(matcher._checks)
         matcher._check_index = list(state["check_index"])
         matcher._direct = [index < 0 for index in matcher._check_index]
         matcher._always = bool(state["always"])
@@ -454,18 +475,25 @@ class _HyperscanMatcher:
             # Message i lies between message_starts[i] and message_ends[i] (its separators or the batch's ends).
             message_starts = [0, *separators]
             message_ends = [*separators, len(coarse_bytes)]
-            checks = self._checks
+            check = self._check
             # One search per message and second-window expression, however often the first window turns up.
             for message, index in set(
                 zip(messages, map(self._check_index.__getitem__, literals), strict=True)
             ):
                 # Searching between offsets spares a copy of the message (the expressions have no anchors or
                 # look-arounds, so the offsets act exactly like a slice).
-                if message not in found and checks[index].search(
+                if message not in found and check(index).search(
                     coarse_bytes, message_starts[message], message_ends[message]
                 ):
                     found.add(message)
         return sorted(found)
+
+    def _check(self, index: int) -> re.Pattern[bytes]:
+        """The compiled expression ``index`` of ``_checks`` (two threads compiling it at once is harmless)."""
+        compiled = self._compiled[index]
+        if compiled is None:
+            compiled = self._compiled[index] = re.compile(self._checks[index].encode())
+        return compiled
 
     def _with_entry(self, texts: Sequence[str], picked: list[int]) -> list[int]:
         """The texts of ``picked`` whose normalised form holds an entry's phrase."""
@@ -518,7 +546,7 @@ def build_matcher(
 # its patterns, this file's code and Hyperscan's version, and loaded in a fraction of the time. JSON and
 # Hyperscan's own serialisation, never pickle: a cache file can at worst fail to load (it is then rebuilt).
 # ESAFETY_SCANNER_CACHE names the folder ("off" for none); the default is the user's cache folder.
-_CACHE_MIN_PATTERNS = 2000
+CACHE_MIN_PATTERNS = 2000
 _CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
@@ -532,29 +560,65 @@ def cache_folder() -> Path | None:
     return Path(base) / "esafety" / "scanner"
 
 
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while a cache file is loaded (it holds no cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 _CACHE_KEEP = (
     4  # the matchers in use (the shipped lexicon, now and just before an upgrade) with room to spare
 )
 
 
-def _prune(folder: Path) -> None:
-    """Keep the most recently used few: each lexicon version writes a file of tens of MB, and an instance that
-    upgrades every month would otherwise keep them all."""
-    files = sorted(folder.glob("matcher-*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+def prune(folder: Path, pattern: str = "matcher-*.json") -> None:
+    """Keep the most recently used few files matching ``pattern``: each lexicon version writes a file of tens of
+    MB, and an instance that upgrades every month would otherwise keep them all."""
+    files = sorted(folder.glob(pattern), key=lambda f: f.stat().st_mtime, reverse=True)
     for old in files[_CACHE_KEEP:]:
         old.unlink(missing_ok=True)
 
 
-def _cached(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...]) -> _HyperscanMatcher:
-    folder = cache_folder() if len(patterns) >= _CACHE_MIN_PATTERNS else None
+def versions() -> str:
+    """The versions a cached matcher depends on: this file's code, Hyperscan's and Python's."""
+    return f"{_CODE} {getattr(_hyperscan, '__version__', '')} {sys.version}"
+
+
+def cache_key(patterns: Sequence[Pattern], prefilter: Sequence[bool]) -> str:
+    """The name of the cache file for a matcher of ``patterns`` (see ``_cached``)."""
+    # marshal: fast, in C; version 2, as later versions mark shared and interned objects, which differ from run
+    # to run (patterns loaded from the scanner's tables share objects a fresh build does not).
+    data = marshal.dumps((tuple(patterns), tuple(prefilter), versions()), 2)
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def cached_hyperscan(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...], key: str) -> Matcher:
+    """The Hyperscan matcher for ``patterns`` from the disk cache (compiled and stored if not there), where
+    ``key`` is ``cache_key(patterns, prefilter)``: the scanner keeps it with the shipped lexicon's tables, and
+    keeps the matcher itself, so neither the key nor ``build_matcher``'s cache key is computed again."""
+    return _cached(patterns, prefilter, key)
+
+
+def _cached(
+    patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...], key: str | None = None
+) -> _HyperscanMatcher:
+    folder = cache_folder() if len(patterns) >= CACHE_MIN_PATTERNS else None
     if folder is None:
         return _HyperscanMatcher(patterns, prefilter)
     assert _hyperscan is not None
-    versions = f"{_CODE} {getattr(_hyperscan, '__version__', '')} {sys.version}"
-    key = hashlib.sha256(marshal.dumps((patterns, prefilter, versions))).hexdigest()  # marshal: fast, in C
-    path = folder / f"matcher-{key[:32]}.json"
+    path = folder / f"matcher-{key or cache_key(patterns, prefilter)}.json"
     try:
-        matcher = _HyperscanMatcher.from_state(json.loads(path.read_text()))
+        with (
+            no_gc()
+        ):  # hundreds of thousands of small objects: the collector would run many times for nothing
+            state = json.loads(path.read_text())
+        matcher = _HyperscanMatcher.from_state(state)
         os.utime(path)  # in use: the newest files are the ones pruning keeps
         return matcher
     except (OSError, ValueError, KeyError, TypeError, _hyperscan.error):
@@ -569,13 +633,13 @@ def _cached(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...]) -> _Hype
                 os.unlink(handle.name)
                 raise
         os.replace(handle.name, path)  # atomic: another process never reads half a file
-        _prune(folder)
+        prune(folder)
     except OSError:
         pass  # a read-only home: scan without the cache
     return matcher
 
 
-class _SplitMatcher:
+class SplitMatcher:
     """Two matchers answering as one: the shipped lexicon's (tens of thousands of patterns, seconds to compile,
     built once per process) and a school's own terms (a handful, milliseconds). A school changing its terms
     then rebuilds only its own part. ``find`` gives exactly what one matcher over all the patterns would (the
@@ -613,4 +677,4 @@ def build_split_matcher(
                 tuple(patterns[i] for i in index), tuple(prefilter[i] for i in index), backend
             )
             parts.append((matcher, index))
-    return _SplitMatcher(parts)
+    return SplitMatcher(parts)

@@ -14,16 +14,45 @@ from __future__ import annotations
 import bisect
 import collections
 import functools
+import hashlib
 import itertools
+import marshal
 import operator
+import os
 import re
+import tempfile
+import threading
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from esafety.monitoring.scanner._lexicon import Entry, Grammar, Lexicon, shipped_lexicon
-from esafety.monitoring.scanner._matcher import COMMON_WORDS, Matcher, Pattern, build_split_matcher
+from esafety.monitoring.scanner._lexicon import (
+    Entry,
+    Grammar,
+    Lexicon,
+    NegativeContext,
+    Topic,
+    shipped_lexicon,
+)
+from esafety.monitoring.scanner._matcher import (
+    CACHE_MIN_PATTERNS,
+    COMMON_WORDS,
+    Matcher,
+    Pattern,
+    SplitMatcher,
+    available_backends,
+    build_matcher,
+    build_split_matcher,
+    cache_folder,
+    cache_key,
+    cached_hyperscan,
+    no_gc,
+    prune,
+    versions,
+)
 from esafety.monitoring.scanner._normalise import Normalised, normalise, normalise_fast
-from esafety.monitoring.scanner._unmask import Unmasker
+from esafety.monitoring.scanner._unmask import Unmasker, plain_words
 
 __all__ = ["DEFAULT_THRESHOLD", "Hit", "Scanner", "inflections", "stated_ages"]
 
@@ -75,8 +104,7 @@ class Hit:
     phrase: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
+class _Target(NamedTuple):  # a tuple, so the tables on disk load without a Python call per field
     kind: str  # "entry", "slot", "negative", "denial" or "topic"
     index: int  # entry, grammar, context or topic index (see ``owner`` for negatives)
     phrase: str
@@ -216,14 +244,44 @@ def _context(text: str, start: int, end: int) -> str:
 _Found = tuple[_Target, int, int]
 
 
-class Scanner:
-    """Scans text against a lexicon. Building one compiles the matcher (cached per lexicon version).
+class _Tables:
+    """What a scanner works out from lexicon parts' phrases: one target and one pattern per spelling (with the
+    per-pattern lists the hot path indexes), the longest pattern in words, and the plain words the unmasker
+    needs. The shipped lexicon's are worked out once per process (``_core_tables``) and kept on disk."""
 
-    Thread-safe: a scanner holds no per-scan state.
-    """
+    __slots__ = (
+        "entry_targets",
+        "is_entry",
+        "long_runs",
+        "longest",
+        "matcher_key",
+        "ordinary",
+        "patterns",
+        "pre_slot_of",
+        "prefilter",
+        "slot_key",
+        "slot_of",
+        "targets",
+        "words",
+    )
 
-    def __init__(self, lexicon: Lexicon | None = None, *, backend: str | None = None) -> None:
-        self.lexicon = lexicon if lexicon is not None else shipped_lexicon()
+    def __init__(self, **fields: Any) -> None:
+        # The name of the matcher's cache file for ``patterns`` (see ``_matcher.cache_key``), once known.
+        self.matcher_key: str | None = None
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    @classmethod
+    def build(
+        cls,
+        entries: Sequence[Entry],
+        grammars: Sequence[Grammar],
+        contexts: Sequence[NegativeContext],
+        topics: Sequence[Topic],
+        *,
+        start: int = 0,
+    ) -> _Tables:
+        """The tables of these parts; ``start`` is the index of ``entries[0]`` in its lexicon."""
         targets: list[_Target] = []
         patterns: list[Pattern] = []
         prefilter: list[bool] = []
@@ -245,21 +303,23 @@ class Scanner:
                 spellings = [phrase]
             else:
                 spellings = list(dict.fromkeys(v for form in (forms or [phrase]) for v in _variants(form)))
+            # Every variant reports the phrase as written in the lexicon, so a suppression of that phrase covers
+            # its variants too.
+            target = _Target(kind, index, phrase, personal, first, slot, owner)
             for variant in spellings:
-                # Every variant reports the phrase as written in the lexicon, so a suppression of that
-                # phrase covers its variants too.
-                targets.append(_Target(kind, index, phrase, personal, first, slot, owner))
+                targets.append(target)
                 patterns.append(_pattern(variant))
                 prefilter.append(pre)
 
-        for i, entry in enumerate(self.lexicon.entries):
+        for i, entry in enumerate(entries, start):
             for phrase in entry.phrases:
                 add("entry", i, phrase, pre=True)
             for phrase in entry.negatives:
                 add("negative", i, phrase, owner="entry")
             for phrase in entry.negated_by:
                 add("denial", i, phrase, owner="entry")
-        for i, grammar in enumerate(self.lexicon.grammars):
+        entry_targets = len(targets)
+        for i, grammar in enumerate(grammars):
             rarest = min(range(len(grammar.slots)), key=lambda k: _rarity(grammar.slots[k]))
             for k, slot in enumerate(grammar.slots):
                 for phrase in slot:
@@ -269,58 +329,306 @@ class Scanner:
                 add("negative", i, phrase, owner="grammar")
             for phrase in grammar.negated_by:
                 add("denial", i, phrase, owner="grammar")
-        for i, context in enumerate(self.lexicon.contexts):
+        for i, context in enumerate(contexts):
             for phrase in context.phrases:
                 add("negative", i, phrase, owner="context")
-        for i, topic in enumerate(self.lexicon.topics):
+        for i, topic in enumerate(topics):
             for phrase in topic.markers:
                 add("topic", i, phrase)
-        self._targets = targets
-        self._patterns = patterns
-        self._long_runs = [tuple((k, r) for k, r in enumerate(runs) if r > 1) for _, runs in patterns]
-        # For each pattern: its grammar if it is a slot term (else -1), and its grammar if it is a term of that
-        # grammar's pre-filter slot (else -1).
-        self._slot_of = [t.index if t.kind == "slot" else -1 for t in targets]
-        self._pre_slot_of = [
-            t.index if t.kind == "slot" and pre else -1 for t, pre in zip(targets, prefilter, strict=True)
-        ]
-        self._prefilter = prefilter
-        self._slot_counts = [len(g.slots) for g in self.lexicon.grammars]
-        # For ``_could_fire``: whether each pattern is an entry's phrase, and which grammar slot it is a term of.
-        self._is_entry = [t.kind == "entry" for t in targets]
-        self._slot_key = [(t.index, t.slot) if t.kind == "slot" else _NO_SLOT for t in targets]
-        # A school's own terms (entries not shipped, and their negatives) in a matcher of their own, so adding
-        # one does not recompile the shipped lexicon's.
-        entries = self.lexicon.entries
-        own = [
-            t.kind in ("entry", "negative", "denial")
-            and t.owner in ("", "entry")
-            and entries[t.index].source != "shipped"
-            for t in targets
-        ]
-        self._matcher: Matcher = build_split_matcher(patterns, prefilter, own, backend)
-        self.backend = self._matcher.backend
-        lex = self.lexicon
-        self._unmask = Unmasker(
-            itertools.chain(
-                (p for e in lex.entries for p in e.phrases),
-                (p for g in lex.grammars for slot in g.slots for p in slot),
+        return cls(
+            targets=targets,
+            patterns=patterns,
+            prefilter=prefilter,
+            long_runs=[tuple((k, r) for k, r in enumerate(runs) if r > 1) for _, runs in patterns],
+            slot_of=[t.index if t.kind == "slot" else -1 for t in targets],
+            pre_slot_of=[
+                t.index if t.kind == "slot" and pre else -1 for t, pre in zip(targets, prefilter, strict=True)
+            ],
+            is_entry=[t.kind == "entry" for t in targets],
+            slot_key=[(t.index, t.slot) if t.kind == "slot" else _NO_SLOT for t in targets],
+            longest=max((len(text.split()) for text, _ in patterns), default=None),
+            entry_targets=entry_targets,
+            words=plain_words(
+                itertools.chain(
+                    (p for e in entries for p in e.phrases),
+                    (p for g in grammars for slot in g.slots for p in slot),
+                )
             ),
-            itertools.chain(
-                COMMON_WORDS,
-                (p for e in lex.entries for p in e.negatives),
-                (p for g in lex.grammars for p in g.negatives),
-                (p for c in lex.contexts for p in c.phrases),
-                (p for t in lex.topics for p in t.markers),
+            ordinary=plain_words(
+                itertools.chain(
+                    (p for e in entries for p in e.negatives),
+                    (p for g in grammars for p in g.negatives),
+                    (p for c in contexts for p in c.phrases),
+                    (p for t in topics for p in t.markers),
+                )
             ),
         )
+
+    _LISTS = (
+        "targets",
+        "patterns",
+        "prefilter",
+        "long_runs",
+        "slot_of",
+        "pre_slot_of",
+        "is_entry",
+        "slot_key",
+    )
+
+    def insert(self, at: int, other: _Tables) -> _Tables:
+        """These tables with ``other``'s lists inserted at position ``at`` (after this lexicon's entries)."""
+        fields: dict[str, Any] = {}
+        for name in self._LISTS:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            fields[name] = mine[:at] + theirs + mine[at:]
+        lengths = [n for n in (self.longest, other.longest) if n is not None]
+        return _Tables(
+            **fields,
+            longest=max(lengths) if lengths else None,
+            entry_targets=self.entry_targets + other.entry_targets,
+            words=self.words | other.words,
+            ordinary=self.ordinary | other.ordinary,
+        )
+
+    def state(self) -> dict[str, Any]:
+        """The tables as plain data for ``marshal``: each distinct target, run-length tuple and slot key once,
+        and for each pattern the index of its own (loading one list of small tuples per pattern costs more)."""
+        texts = [text for text, _ in self.patterns]
+        out: dict[str, Any] = {
+            "texts": texts,
+            "prefilter": self.prefilter,
+            "slot_of": self.slot_of,
+            "pre_slot_of": self.pre_slot_of,
+            "is_entry": self.is_entry,
+            "longest": self.longest,
+            "entry_targets": self.entry_targets,
+            "matcher_key": self.matcher_key,
+            "words": sorted(self.words),
+            "ordinary": sorted(self.ordinary),
+        }
+        for name, values in (
+            ("targets", self.targets),
+            ("runs", [runs for _, runs in self.patterns]),
+            ("long_runs", self.long_runs),
+            ("slot_key", self.slot_key),
+        ):
+            distinct: dict[Any, int] = {}
+            out[name + "_of"] = [distinct.setdefault(value, len(distinct)) for value in values]
+            out[name] = [tuple(value) for value in distinct]
+        return out
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> _Tables:
+        def spread(name: str, distinct: list[Any] | None = None) -> list[Any]:
+            values = state[name] if distinct is None else distinct
+            return list(map(values.__getitem__, state[name + "_of"]))
+
+        # tuple.__new__ called from C: ``_Target._make`` is a Python call per target.
+        targets = list(map(functools.partial(tuple.__new__, _Target), state["targets"]))
+        return cls(
+            targets=spread("targets", targets),
+            patterns=list(zip(state["texts"], spread("runs"), strict=True)),
+            prefilter=list(state["prefilter"]),
+            long_runs=spread("long_runs"),
+            slot_of=list(state["slot_of"]),
+            pre_slot_of=list(state["pre_slot_of"]),
+            is_entry=list(state["is_entry"]),
+            slot_key=spread("slot_key"),
+            longest=state["longest"],
+            entry_targets=int(state["entry_targets"]),
+            matcher_key=state["matcher_key"],
+            words=set(state["words"]),
+            ordinary=set(state["ordinary"]),
+        )
+
+
+# The code the tables depend on: a change to any of these files (or to the tables' layout, ``_TABLES_FORMAT``)
+# makes a new cache key.
+_TABLES_FORMAT = 3
+_TABLES_CODE = hashlib.sha256(
+    b"".join(
+        (Path(__file__).parent / name).read_bytes()
+        for name in ("_scan.py", "_normalise.py", "_matcher.py", "_unmask.py")
+    )
+).hexdigest()[:16]
+
+
+class _Core:
+    """The shipped part of a lexicon (its shipped entries, every grammar, context and topic) with its tables,
+    its matchers (one per backend) and its unmasker: the same for every school's scanner."""
+
+    def __init__(
+        self,
+        entries: tuple[Entry, ...],
+        grammars: tuple[Grammar, ...],
+        contexts: tuple[NegativeContext, ...],
+        topics: tuple[Topic, ...],
+    ) -> None:
+        self.parts = (entries, grammars, contexts, topics)
+        self.tables = self._load_or_build()
+        self._ordinary = self.tables.ordinary | plain_words(COMMON_WORDS)
+        self._matchers: dict[str | None, Matcher] = {}
+        self._unmasker = Unmasker.from_words(self.tables.words, self._ordinary)
+        self._lock = threading.Lock()
+
+    def same(self, entries: tuple[Entry, ...], lexicon: Lexicon) -> bool:
+        """Whether these are this core's parts (fast when they are the same objects, as after ``with_changes``)."""
+        mine, grammars, contexts, topics = self.parts
+        return (
+            grammars == lexicon.grammars
+            and contexts == lexicon.contexts
+            and topics == lexicon.topics
+            and mine == entries
+        )
+
+    def matcher(self, backend: str | None) -> Matcher:
+        with self._lock:
+            if backend not in self._matchers:
+                patterns, prefilter = tuple(self.tables.patterns), tuple(self.tables.prefilter)
+                key = self.tables.matcher_key
+                if key is not None and (backend or available_backends()[0]) == "hyperscan":
+                    self._matchers[backend] = cached_hyperscan(patterns, prefilter, key)
+                else:
+                    self._matchers[backend] = build_matcher(patterns, prefilter, backend)
+            return self._matchers[backend]
+
+    def unmasker(self, words: set[str], ordinary: set[str]) -> Unmasker:
+        """The unmasker for this core's words plus ``words`` and ``ordinary`` (a school's)."""
+        if words <= self.tables.words and ordinary <= self._ordinary:
+            return self._unmasker
+        return Unmasker.from_words(self.tables.words | words, self._ordinary | ordinary)
+
+    def _key(self) -> str:
+        entries, grammars, contexts, topics = self.parts
+        content = (
+            [(e.phrases, e.negatives, e.negated_by) for e in entries],
+            [(g.slots, g.inflect, g.negatives, g.negated_by) for g in grammars],
+            [c.phrases for c in contexts],
+            [t.markers for t in topics],
+        )
+        code = f"{_TABLES_FORMAT} {_TABLES_CODE} {versions()}"
+        # marshal version 2: later versions mark shared and interned objects, which differ from run to run.
+        return hashlib.sha256(marshal.dumps((content, code), 2)).hexdigest()[:32]
+
+    def _load_or_build(self) -> _Tables:
+        """The tables from the cache folder (beside the matchers, see ``_matcher._cached``), else built (and
+        stored when big enough to matter). marshal of plain data, never pickle: a cache file can at worst fail
+        to load, and is then rebuilt."""
+        folder = cache_folder()
+        path = None if folder is None else folder / f"tables-{self._key()}.marshal"
+        if path is not None:
+            try:
+                # Written by esafety itself into its own cache folder (mode 0700), like the matcher's files.
+                with no_gc():  # hundreds of thousands of small objects and no cycles
+                    tables = _Tables.from_state(marshal.loads(path.read_bytes()))  # noqa: S302
+                os.utime(path)  # in use: the newest files are the ones pruning keeps
+                return tables
+            except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError):
+                pass  # not there yet, or unreadable: build it (and replace the bad file)
+        tables = _Tables.build(*self.parts)
+        if path is None or len(tables.patterns) < CACHE_MIN_PATTERNS:
+            return tables
+        assert folder is not None
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as handle:
+                try:
+                    tables.matcher_key = cache_key(tables.patterns, tables.prefilter)
+                    marshal.dump(tables.state(), handle)
+                except BaseException:
+                    os.unlink(handle.name)
+                    raise
+            os.replace(handle.name, path)  # atomic: another process never reads half a file
+            prune(folder, "tables-*.marshal")
+        except OSError:
+            pass  # a read-only home: build them in every process
+        return tables
+
+
+# The cores in use (the shipped lexicon, and the few others tests and extra files make), newest last.
+_CORES: list[_Core] = []
+_CORES_KEEP = 4
+_CORES_LOCK = threading.Lock()
+
+
+def _core_tables(lexicon: Lexicon, shipped: int) -> _Core:
+    """The core of ``lexicon``, whose first ``shipped`` entries are the shipped ones (built once per process)."""
+    entries = lexicon.entries[:shipped]
+    with _CORES_LOCK:
+        for core in reversed(_CORES):
+            if core.same(entries, lexicon):
+                return core
+    core = _Core(entries, lexicon.grammars, lexicon.contexts, lexicon.topics)
+    with _CORES_LOCK:
+        _CORES.append(core)
+        del _CORES[:-_CORES_KEEP]
+    return core
+
+
+class Scanner:
+    """Scans text against a lexicon. Building one compiles the matcher (cached per lexicon version).
+
+    Thread-safe: a scanner holds no per-scan state.
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None, *, backend: str | None = None) -> None:
+        self.lexicon = lexicon if lexicon is not None else shipped_lexicon()
+        lex = self.lexicon
+        entries = lex.entries
+        shipped = next((i for i, e in enumerate(entries) if e.source != "shipped"), len(entries))
+        if all(e.source != "shipped" for e in entries[shipped:]):
+            # The usual case: the shipped lexicon (its tables built once per process, or loaded from disk) and
+            # then a school's or an extra file's entries, whose targets sit between the shipped entries' and
+            # the grammars' (where a build of the whole lexicon puts them).
+            core = _core_tables(lex, shipped)
+            own = _Tables.build(entries[shipped:], (), (), (), start=shipped)
+            split = core.tables.entry_targets
+            tables = core.tables if not own.targets else core.tables.insert(split, own)
+            matcher = core.matcher(backend)
+            if own.targets:
+                others = list(range(split)) + list(range(split + len(own.targets), len(tables.targets)))
+                mine = range(split, split + len(own.targets))
+                matcher = SplitMatcher(
+                    [
+                        (matcher, others),
+                        (build_matcher(tuple(own.patterns), tuple(own.prefilter), backend), mine),
+                    ]
+                )
+            self._unmask = core.unmasker(own.words, own.ordinary)
+        else:
+            tables = _Tables.build(entries, lex.grammars, lex.contexts, lex.topics)
+            own_flags = [
+                t.kind in ("entry", "negative", "denial")
+                and t.owner in ("", "entry")
+                and entries[t.index].source != "shipped"
+                for t in tables.targets
+            ]
+            matcher = build_split_matcher(tables.patterns, tables.prefilter, own_flags, backend)
+            self._unmask = Unmasker.from_words(tables.words, tables.ordinary | plain_words(COMMON_WORDS))
+        targets, patterns = tables.targets, tables.patterns
+        self._targets = targets
+        self._patterns = patterns
+        self._long_runs = tables.long_runs
+        # For each pattern: its grammar if it is a slot term (else -1), and its grammar if it is a term of that
+        # grammar's pre-filter slot (else -1).
+        self._slot_of = tables.slot_of
+        self._pre_slot_of = tables.pre_slot_of
+        self._prefilter = tables.prefilter
+        self._slot_counts = [len(g.slots) for g in lex.grammars]
+        # For ``_could_fire``: whether each pattern is an entry's phrase, and which grammar slot it is a term of.
+        self._is_entry = tables.is_entry
+        self._slot_key = tables.slot_key
+        # A school's own terms (entries not shipped, and their negatives) in a matcher of their own, so adding
+        # one does not recompile the shipped lexicon's.
+        self._matcher: Matcher = matcher
+        self.backend = self._matcher.backend
         # How many words of context a hit may need on either side: a grammar's or entry's window for the hit
         # itself, as much again for a first-person word after it, a denial's window and the longest phrase (a
         # negative covering the hit) before it; doubled, as the pieces are cut at spaces of the original text,
         # and one typed word ("kill...myself", emoji) can become two normalised ones.
         windows = [e.window for e in lex.entries] + [g.window for g in lex.grammars] + [1]
         denials = [e.negation_window for e in lex.entries] + [g.negation_window for g in lex.grammars] + [0]
-        longest = max((len(text.split()) for text, _ in patterns), default=1)
+        longest = tables.longest
         self._margin_words = 2 * (2 * max(windows) + max(denials) + longest + 8)
         self._split_chars = _SPLIT_CHARS
         self._piece_chars = _PIECE_CHARS

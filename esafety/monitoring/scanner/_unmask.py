@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["Unmasker"]
+__all__ = ["Unmasker", "plain_words"]
 
 _MASKS = "*#%?^&~+@!$"
 # A word with at least one mask between two letters.
@@ -36,19 +36,33 @@ _HINT = re.compile(
 _PLAIN_WORD = re.compile(r"[a-z]+\*?")
 
 
+def plain_words(terms: Iterable[str]) -> set[str]:
+    """The words of ``terms`` an unmasker looks at (lower case, apostrophes dropped, letters with an optional
+    final ``*``)."""
+    words: set[str] = set()
+    for term in terms:
+        words.update(w for w in term.lower().replace("'", "").split() if _PLAIN_WORD.fullmatch(w))
+    return words
+
+
 class Unmasker:
     """Undoes masked letters for words of one lexicon (see the module docstring)."""
 
     def __init__(self, lexicon_terms: Iterable[str], ordinary_terms: Iterable[str]) -> None:
-        words: set[str] = set()
-        for term in lexicon_terms:
-            words.update(w for w in term.lower().replace("'", "").split() if _PLAIN_WORD.fullmatch(w))
-        ordinary: set[str] = set()
-        for term in ordinary_terms:
-            ordinary.update(w for w in term.lower().replace("'", "").split() if _PLAIN_WORD.fullmatch(w))
+        self._build(plain_words(lexicon_terms), plain_words(ordinary_terms))
+
+    @classmethod
+    def from_words(cls, words: Iterable[str], ordinary: Iterable[str]) -> Unmasker:
+        """The unmasker for these ``plain_words`` of the lexicon terms and of the ordinary terms (a school's
+        scanner adds its own words to the shipped lexicon's, which are worked out once)."""
+        unmasker = cls.__new__(cls)
+        unmasker._build(set(words), set(ordinary))
+        return unmasker
+
+    def _build(self, words: set[str], ordinary: set[str]) -> None:
         self._exact: dict[int, list[str]] = {}
         self._stems: list[str] = []
-        ordinary -= words
+        ordinary = ordinary - words
         for word in words:
             if word.endswith("*"):
                 if len(word) > 4:
