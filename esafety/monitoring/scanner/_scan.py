@@ -106,7 +106,8 @@ class Hit:
 
 class _Target(NamedTuple):  # a tuple, so the tables on disk load without a Python call per field
     kind: str  # "entry", "slot", "negative", "denial" or "topic"
-    index: int  # entry, grammar, context or topic index (see ``owner`` for negatives)
+    index: int  # type: ignore[assignment]  # entry, grammar, context or topic index (see ``owner``); the
+    # field shadows tuple.index(), which nothing calls on a target
     phrase: str
     personal: bool  # the phrase itself contains a first- or second-person word
     first_person: bool  # the phrase itself contains a first-person word
@@ -264,6 +265,20 @@ class _Tables:
         "targets",
         "words",
     )
+
+    targets: list[_Target]
+    patterns: list[Pattern]
+    prefilter: list[bool]
+    long_runs: list[tuple[tuple[int, int], ...]]
+    slot_of: list[int]
+    pre_slot_of: list[int]
+    is_entry: list[bool]
+    slot_key: list[tuple[int, int]]
+    longest: int | None
+    entry_targets: int
+    words: set[str]
+    ordinary: set[str]
+    matcher_key: str | None
 
     def __init__(self, **fields: Any) -> None:
         # The name of the matcher's cache file for ``patterns`` (see ``_matcher.cache_key``), once known.
@@ -628,7 +643,7 @@ class Scanner:
         # and one typed word ("kill...myself", emoji) can become two normalised ones.
         windows = [e.window for e in lex.entries] + [g.window for g in lex.grammars] + [1]
         denials = [e.negation_window for e in lex.entries] + [g.negation_window for g in lex.grammars] + [0]
-        longest = tables.longest
+        longest = tables.longest or 0
         self._margin_words = 2 * (2 * max(windows) + max(denials) + longest + 8)
         self._split_chars = _SPLIT_CHARS
         self._piece_chars = _PIECE_CHARS

@@ -89,7 +89,7 @@ def test_a_new_process_loads_the_shipped_tables_from_disk_and_answers_the_same(
     assert len(list(tmp_path.glob("tables-*.marshal"))) == 1
     monkeypatch.setattr(scan_module, "_CORES", [])  # a new process
     sizes: list[int] = []
-    real = _Tables.build.__func__  # type: ignore[attr-defined]
+    real = _Tables.build.__func__
 
     def counting(cls: type[_Tables], entries: tuple[object, ...], *parts: object, **kw: object) -> _Tables:
         sizes.append(len(entries))
