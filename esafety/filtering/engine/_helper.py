@@ -20,7 +20,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote, unquote
 
 from ._decide import Decision, HostVerdict, decide, decide_parsed, host_verdict_function, path_category
@@ -146,6 +146,19 @@ def _quote_url(raw: bytes) -> bytes:
 
 def _percent(m: re.Match[bytes]) -> bytes:
     return b"%%%02X" % m.group()[0]
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(table: dict[_K, _V], key: _K, value: _V, size: int) -> None:
+    """``table[key] = value`` in a table bounded to ``size``: when full, the older half goes (dict order is
+    insertion order); what is hot comes straight back."""
+    if len(table) >= size:
+        for old in list(itertools.islice(table, size // 2)):
+            del table[old]
+    table[key] = value
 
 
 class Helper:
@@ -318,11 +331,7 @@ class Helper:
                 except Exception:  # noqa: BLE001 (answer() turns whatever went wrong into one BH reply)
                     reply = None
                 if reply is not None and len(url) <= _KNOWN_URL_MAX:
-                    if len(known) >= _KNOWN_SIZE:
-                        # Bounded: drop the older half (dict order is insertion order).
-                        for old in list(itertools.islice(known, _KNOWN_SIZE // 2)):
-                            del known[old]
-                    known[url] = reply
+                    _remember(known, url, reply, _KNOWN_SIZE)
         return self.answer(line) if reply is None else channel + reply
 
     def _reply(self, tokens: list[bytes]) -> bytes:
@@ -471,11 +480,7 @@ class Helper:
                     None,
                 )
             entry = found
-        if len(lane) >= _LANE_SIZE:
-            # Bounded: drop the older half (dict order is insertion order); hot hosts come straight back.
-            for old in list(itertools.islice(lane, _LANE_SIZE // 2)):
-                del lane[old]
-        lane[host] = entry
+        _remember(lane, host, entry, _LANE_SIZE)
         return entry
 
     def _url_prefix(self, group: Group, verdict: HostVerdict, path: bytes) -> bytes | None:
