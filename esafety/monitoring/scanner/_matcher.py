@@ -361,7 +361,7 @@ class _HyperscanMatcher:
     _DATABASES = ("_find_db", "_window_db", "_entry_db", "_flag_db")
 
     def state(self) -> dict[str, Any]:
-        """What the matcher is, as JSON-able data (the databases serialised): see ``_cached``."""
+        """What the matcher is, as JSON-able data (the databases serialised): see ``cached_hyperscan``."""
         assert _hyperscan is not None
         out: dict[str, Any] = {
             name: None
@@ -535,7 +535,7 @@ def build_matcher(
     if chosen == "hyperscan":
         if _hyperscan is None:
             raise ValueError("the hyperscan backend is not installed here")
-        return _cached(patterns, prefilter)
+        return cached_hyperscan(patterns, prefilter)
     if chosen == "ahocorasick":
         return _AhoCorasickMatcher(patterns, prefilter)
     raise ValueError(f"unknown matcher backend {chosen!r}")
@@ -591,32 +591,27 @@ def versions() -> str:
 
 
 def cache_key(patterns: Sequence[Pattern], prefilter: Sequence[bool]) -> str:
-    """The name of the cache file for a matcher of ``patterns`` (see ``_cached``)."""
+    """The name of the cache file for a matcher of ``patterns`` (see ``cached_hyperscan``)."""
     # marshal: fast, in C; version 2, as later versions mark shared and interned objects, which differ from run
     # to run (patterns loaded from the scanner's tables share objects a fresh build does not).
     data = marshal.dumps((tuple(patterns), tuple(prefilter), versions()), 2)
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def cached_hyperscan(patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...], key: str) -> Matcher:
-    """The Hyperscan matcher for ``patterns`` from the disk cache (compiled and stored if not there), where
-    ``key`` is ``cache_key(patterns, prefilter)``: the scanner keeps it with the shipped lexicon's tables, and
-    keeps the matcher itself, so neither the key nor ``build_matcher``'s cache key is computed again."""
-    return _cached(patterns, prefilter, key)
-
-
-def _cached(
+def cached_hyperscan(
     patterns: tuple[Pattern, ...], prefilter: tuple[bool, ...], key: str | None = None
 ) -> _HyperscanMatcher:
+    """The Hyperscan matcher for ``patterns`` from the disk cache (compiled and stored if not there). ``key`` is
+    ``cache_key(patterns, prefilter)`` when the caller has it: the scanner keeps it with the shipped lexicon's
+    tables, so it is not computed again."""
     folder = cache_folder() if len(patterns) >= CACHE_MIN_PATTERNS else None
     if folder is None:
         return _HyperscanMatcher(patterns, prefilter)
     assert _hyperscan is not None
     path = folder / f"matcher-{key or cache_key(patterns, prefilter)}.json"
     try:
-        with (
-            no_gc()
-        ):  # hundreds of thousands of small objects: the collector would run many times for nothing
+        # Hundreds of thousands of small objects: the collector would run many times for nothing.
+        with no_gc():
             state = json.loads(path.read_text())
         matcher = _HyperscanMatcher.from_state(state)
         os.utime(path)  # in use: the newest files are the ones pruning keeps

@@ -526,7 +526,7 @@ class _Core:
         return hashlib.sha256(marshal.dumps((content, code), 2)).hexdigest()[:32]
 
     def _load_or_build(self) -> _Tables:
-        """The tables from the cache folder (beside the matchers, see ``_matcher._cached``), else built (and
+        """The tables from the cache folder (beside the matchers, see ``_matcher.cached_hyperscan``), else built (and
         stored when big enough to matter). marshal of plain data, never pickle: a cache file can at worst fail
         to load, and is then rebuilt."""
         folder = cache_folder()
@@ -666,10 +666,7 @@ class Scanner:
             return self._scan_candidate(text, threshold, groups, unmasked)
         if not self._matcher.candidates([unmasked]):
             return []
-        matches = self._could_fire(unmasked)
-        if matches is None:
-            return []
-        return self._scan_piece(text, threshold, groups, unmasked, matches)
+        return self._scan_short(text, threshold, groups, unmasked)
 
     def scan_many(
         self, texts: Sequence[str], *, threshold: int = DEFAULT_THRESHOLD, groups: Collection[str] = ()
@@ -684,10 +681,15 @@ class Scanner:
                 results[i] = self._scan_candidate(texts[i], threshold, groups, unmasked[i])
             unmasked = [t if len(t) <= split else "" for t in unmasked]
         for i in self._matcher.candidates(unmasked):
-            matches = self._could_fire(unmasked[i])
-            if matches is not None:
-                results[i] = self._scan_piece(texts[i], threshold, groups, unmasked[i], matches)
+            results[i] = self._scan_short(texts[i], threshold, groups, unmasked[i])
         return results
+
+    def _scan_short(self, text: str, threshold: int, groups: Collection[str], unmasked: str) -> list[Hit]:
+        """A short text the pre-filter picked: scanned in full if some rule can fire there (``_could_fire``)."""
+        matches = self._could_fire(unmasked)
+        if matches is None:
+            return []
+        return self._scan_piece(text, threshold, groups, unmasked, matches)
 
     def _could_fire(self, unmasked: str) -> list[tuple[int, int, int]] | None:
         """The matcher's hits in the normalised form of a short candidate text (as ``_scan_piece`` would find

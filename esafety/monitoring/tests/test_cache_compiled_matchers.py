@@ -38,11 +38,11 @@ def test_a_second_process_loads_the_matcher_from_disk_and_answers_the_same(
 ) -> None:
     monkeypatch.setenv("ESAFETY_SCANNER_CACHE", str(tmp_path))
     patterns, prefilter = _patterns(3000)
-    built = matcher_module._cached(patterns, prefilter)
+    built = matcher_module.cached_hyperscan(patterns, prefilter)
     assert len(list(tmp_path.glob("matcher-*.json"))) == 1
     compiled = []
     monkeypatch.setattr(_HyperscanMatcher, "__init__", lambda *args: compiled.append(args))
-    loaded = matcher_module._cached(patterns, prefilter)
+    loaded = matcher_module.cached_hyperscan(patterns, prefilter)
     assert compiled == []  # loaded, not compiled
     texts = _texts(patterns)
     assert loaded.candidates(texts) == built.candidates(texts)
@@ -53,10 +53,10 @@ def test_a_second_process_loads_the_matcher_from_disk_and_answers_the_same(
 def test_a_damaged_cache_file_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ESAFETY_SCANNER_CACHE", str(tmp_path))
     patterns, prefilter = _patterns(2500)
-    matcher_module._cached(patterns, prefilter)
+    matcher_module.cached_hyperscan(patterns, prefilter)
     (cached,) = tmp_path.glob("matcher-*.json")
     cached.write_text('{"_find_db": "bm90IGEgZGF0YWJhc2U=", "lengths": []}')
-    again = matcher_module._cached(patterns, prefilter)
+    again = matcher_module.cached_hyperscan(patterns, prefilter)
     text = f"see{patterns[0][0]}here"
     assert again.find(text) == [(0, 3, 3 + len(patterns[0][0]))]
     assert '"lengths": []' not in cached.read_text()
@@ -66,9 +66,9 @@ def test_small_matchers_and_a_disabled_cache_write_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ESAFETY_SCANNER_CACHE", str(tmp_path))
-    matcher_module._cached(*_patterns(50))
+    matcher_module.cached_hyperscan(*_patterns(50))
     monkeypatch.setenv("ESAFETY_SCANNER_CACHE", "off")
-    matcher_module._cached(*_patterns(2500))
+    matcher_module.cached_hyperscan(*_patterns(2500))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -111,10 +111,10 @@ def test_it_keeps_only_the_most_recently_used_matchers(
     monkeypatch.setenv("ESAFETY_SCANNER_CACHE", str(tmp_path))
     for n in range(6):  # six lexicon versions, the first one loaded again between the others
         patterns, prefilter = _patterns(2000 + n)
-        matcher_module._cached(patterns, prefilter)
-        matcher_module._cached(*_patterns(2000))
+        matcher_module.cached_hyperscan(patterns, prefilter)
+        matcher_module.cached_hyperscan(*_patterns(2000))
     assert len(list(tmp_path.glob("matcher-*.json"))) == 4
     compiled = []
     monkeypatch.setattr(_HyperscanMatcher, "__init__", lambda *args: compiled.append(args))
-    matcher_module._cached(*_patterns(2000))  # the one in use survived the pruning
+    matcher_module.cached_hyperscan(*_patterns(2000))  # the one in use survived the pruning
     assert compiled == []
